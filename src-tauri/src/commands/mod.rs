@@ -1,0 +1,8 @@
+//! The commands the UI may call, one module per area. Each is a few lines: take typed
+//! arguments, call the core, map the result.
+
+pub mod audit;
+pub mod session;
+pub mod settings;
+pub mod staff;
+pub mod vault;

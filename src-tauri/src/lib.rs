@@ -1,0 +1,151 @@
+//! The Acompaña desktop shell: the only crate that knows Tauri. It holds the session, exposes
+//! the core through typed commands, locks on idle and on quit, and keeps the webview on the
+//! app's own bundled pages.
+
+mod commands;
+mod error;
+
+use std::time::{Duration, Instant};
+
+use acompana::session::Session;
+use acompana::vault::{self, LockReason, VaultPaths};
+use tauri::{Emitter, Manager};
+
+/// What every command can reach.
+pub struct AppState {
+    pub session: Session,
+}
+
+/// The event sent to the UI when the session locks by itself.
+pub const LOCKED_EVENT: &str = "session-locked";
+
+#[derive(Clone, serde::Serialize)]
+struct LockedPayload {
+    reason: LockReason,
+}
+
+/// Every command the UI may call; the TypeScript bindings are generated from this list.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        commands::vault::vault_status,
+        commands::vault::vault_create,
+        commands::session::session_unlock,
+        commands::session::session_recover,
+        commands::session::session_lock,
+        commands::session::session_touch,
+        commands::session::password_change,
+        commands::staff::staff_list,
+        commands::staff::staff_add,
+        commands::staff::staff_disable,
+        commands::staff::staff_reset_password,
+        commands::audit::audit_list,
+        commands::audit::audit_verify,
+        commands::settings::settings_get,
+        commands::settings::settings_set,
+    ])
+}
+
+/// The generated TypeScript bindings' text.
+pub fn bindings_typescript() -> String {
+    let path = std::env::temp_dir().join(format!("acompana-bindings-{}.ts", std::process::id()));
+    specta_builder()
+        .export(
+            specta_typescript::Typescript::default()
+                .header("// Generated from the Rust commands by tauri-specta. Do not edit: run `make bindings`.\n/* eslint-disable */"),
+            &path,
+        )
+        .expect("bindings export");
+    let text = std::fs::read_to_string(&path).expect("bindings read back");
+    let _ = std::fs::remove_file(&path);
+    text
+}
+
+fn is_app_url(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    let builder = specta_builder();
+    let session = Session::new(VaultPaths::new(vault::default_data_dir()));
+    let app = tauri::Builder::default()
+        .manage(AppState { session })
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let config = app
+                .config()
+                .app
+                .windows
+                .first()
+                .cloned()
+                .ok_or("no window in the configuration")?;
+            tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .on_navigation(is_app_url)
+                .build()?;
+            let handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(Duration::from_secs(5));
+                let state = handle.state::<AppState>();
+                if state.session.lock_if_idle_at(Instant::now()) {
+                    let _ = handle.emit(
+                        LOCKED_EVENT,
+                        LockedPayload {
+                            reason: LockReason::Idle,
+                        },
+                    );
+                }
+            });
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+        .expect("the app failed to start");
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            handle.state::<AppState>().session.lock(LockReason::Quit);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ui/src/bindings.ts` must be what the commands generate; set
+    /// `ACOMPANA_UPDATE_BINDINGS=1` to rewrite it.
+    #[test]
+    fn typescript_bindings_are_current() {
+        let generated = bindings_typescript();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+        if std::env::var_os("ACOMPANA_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "ui/src/bindings.ts is stale: run `make bindings` and commit the result"
+        );
+    }
+
+    #[test]
+    fn navigation_stays_inside_the_app() {
+        let allowed = ["tauri://localhost/", "http://tauri.localhost/index.html"];
+        let denied = [
+            "https://example.org/",
+            "http://localhost:8080/",
+            "file:///etc/passwd",
+            "tauri://evil/",
+            "javascript:alert(1)",
+        ];
+        for url in allowed {
+            assert!(is_app_url(&url.parse().unwrap()), "{url}");
+        }
+        for url in denied {
+            assert!(!is_app_url(&url.parse().unwrap()), "{url}");
+        }
+    }
+}

@@ -1,0 +1,1 @@
+fn main() { acompana_desktop::run() }

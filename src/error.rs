@@ -1,0 +1,199 @@
+//! Errors of the core, each with a stable code that the interfaces translate.
+//!
+//! Messages are for developers and logs; they never contain personal data (no names, no
+//! usernames, no passwords). The desktop app and the CLI show the *code*, translated.
+
+use std::path::PathBuf;
+
+/// The stable, machine-readable code of an [`Error`]; the UI translates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Locked,
+    WrongCredentials,
+    VaultMissing,
+    VaultExists,
+    VaultCorrupt,
+    VaultTooNew,
+    Forbidden,
+    InvalidInput,
+    WeakPassword,
+    UsernameTaken,
+    StaffNotFound,
+    LastAdmin,
+    CannotDisableSelf,
+    WrongRecoveryCode,
+    DiskFull,
+    Io,
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code as the snake_case string the UI and the CLI's JSON output use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Locked => "locked",
+            ErrorCode::WrongCredentials => "wrong_credentials",
+            ErrorCode::VaultMissing => "vault_missing",
+            ErrorCode::VaultExists => "vault_exists",
+            ErrorCode::VaultCorrupt => "vault_corrupt",
+            ErrorCode::VaultTooNew => "vault_too_new",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::WeakPassword => "weak_password",
+            ErrorCode::UsernameTaken => "username_taken",
+            ErrorCode::StaffNotFound => "staff_not_found",
+            ErrorCode::LastAdmin => "last_admin",
+            ErrorCode::CannotDisableSelf => "cannot_disable_self",
+            ErrorCode::WrongRecoveryCode => "wrong_recovery_code",
+            ErrorCode::DiskFull => "disk_full",
+            ErrorCode::Io => "io",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The vault is locked: sign in first.
+    #[error("the vault is locked")]
+    Locked,
+    /// Unknown user, disabled user or wrong password: deliberately indistinguishable.
+    #[error("wrong username or password")]
+    WrongCredentials,
+    /// The recovery code does not open the vault.
+    #[error("wrong recovery code")]
+    WrongRecoveryCode,
+    /// There is no vault in the data folder.
+    #[error("no vault in {0}")]
+    VaultMissing(PathBuf),
+    /// A vault already exists where one was to be created.
+    #[error("a vault already exists in {0}")]
+    VaultExists(PathBuf),
+    /// The vault's files are damaged or were altered.
+    #[error("the vault is damaged or was altered: {0}")]
+    VaultCorrupt(&'static str),
+    /// The vault was written by a newer version of Acompaña.
+    #[error("the vault has format {found}, this version reads up to {supported}")]
+    VaultTooNew { found: u32, supported: u32 },
+    /// The signed-in person's role does not allow this.
+    #[error("not allowed for this role")]
+    Forbidden,
+    /// A value given by the user is not acceptable.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        field: &'static str,
+        reason: &'static str,
+    },
+    /// A new password is too short.
+    #[error("the password must have at least {min} characters")]
+    WeakPassword { min: usize },
+    /// The username is already used by another member of staff (active or not).
+    #[error("that username is already taken")]
+    UsernameTaken,
+    /// No member of staff with that id or username.
+    #[error("no such member of staff")]
+    StaffNotFound,
+    /// The last active administrator cannot be disabled or demoted.
+    #[error("the last active administrator cannot be disabled")]
+    LastAdmin,
+    /// Nobody can disable her own account.
+    #[error("you cannot disable your own account")]
+    CannotDisableSelf,
+    /// The disk is full; nothing was changed.
+    #[error("the disk is full")]
+    DiskFull,
+    /// Another input/output failure.
+    #[error("input/output error: {0}")]
+    Io(std::io::Error),
+    /// A bug or an unexpected state.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The stable code the interfaces translate.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Locked => ErrorCode::Locked,
+            Error::WrongCredentials => ErrorCode::WrongCredentials,
+            Error::WrongRecoveryCode => ErrorCode::WrongRecoveryCode,
+            Error::VaultMissing(_) => ErrorCode::VaultMissing,
+            Error::VaultExists(_) => ErrorCode::VaultExists,
+            Error::VaultCorrupt(_) => ErrorCode::VaultCorrupt,
+            Error::VaultTooNew { .. } => ErrorCode::VaultTooNew,
+            Error::Forbidden => ErrorCode::Forbidden,
+            Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::WeakPassword { .. } => ErrorCode::WeakPassword,
+            Error::UsernameTaken => ErrorCode::UsernameTaken,
+            Error::StaffNotFound => ErrorCode::StaffNotFound,
+            Error::LastAdmin => ErrorCode::LastAdmin,
+            Error::CannotDisableSelf => ErrorCode::CannotDisableSelf,
+            Error::DiskFull => ErrorCode::DiskFull,
+            Error::Io(_) => ErrorCode::Io,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The form field an input error refers to, if any.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidInput { field, .. } => Some(field),
+            Error::WeakPassword { .. } => Some("password"),
+            Error::UsernameTaken => Some("username"),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: &'static str) -> Self {
+        Error::InvalidInput { field, reason }
+    }
+}
+
+const ENOSPC: i32 = 28;
+
+impl From<std::io::Error> for Error {
+    fn from(error: std::io::Error) -> Self {
+        if error.raw_os_error() == Some(ENOSPC) || error.kind() == std::io::ErrorKind::StorageFull
+        {
+            Error::DiskFull
+        } else {
+            Error::Io(error)
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode as Sqlite;
+        match error.sqlite_error_code() {
+            Some(Sqlite::DiskFull) => Error::DiskFull,
+            Some(Sqlite::NotADatabase) | Some(Sqlite::DatabaseCorrupt) => {
+                Error::VaultCorrupt("the database could not be read")
+            }
+            // The message of an SQLite error may quote values; keep only the code.
+            Some(code) => Error::Internal(format!("database error {code:?}")),
+            None => Error::Internal(format!("database error: {}", error_kind(&error))),
+        }
+    }
+}
+
+fn error_kind(error: &rusqlite::Error) -> &'static str {
+    match error {
+        rusqlite::Error::QueryReturnedNoRows => "no rows",
+        rusqlite::Error::InvalidColumnType(..) => "invalid column type",
+        rusqlite::Error::FromSqlConversionFailure(..) => "conversion failure",
+        _ => "other",
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(_: serde_json::Error) -> Self {
+        Error::Internal("serialization failed".into())
+    }
+}

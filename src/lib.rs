@@ -1,0 +1,58 @@
+//! Acompaña's core: the encrypted vault, staff and roles, the audit log, and (in later
+//! versions) case records, sync and summaries. The desktop shell and the `acompana` command
+//! line are two thin faces of this library; nothing here knows about Tauri.
+
+pub mod audit;
+pub mod cli;
+pub mod crypto;
+pub mod error;
+pub mod session;
+pub mod settings;
+pub mod staff;
+pub mod store;
+pub mod vault;
+
+pub use error::{Error, ErrorCode, Result};
+
+use serde::{Deserialize, Serialize};
+
+/// The countries whose lists (documents, legal routes…) Acompaña ships.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum Country {
+    #[value(name = "CO")]
+    CO,
+    #[value(name = "MX")]
+    MX,
+    #[value(name = "AR")]
+    AR,
+    #[value(name = "BR")]
+    BR,
+    #[value(name = "CR")]
+    CR,
+}
+
+impl Country {
+    /// ISO 3166-1 alpha-2 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Country::CO => "CO",
+            Country::MX => "MX",
+            Country::AR => "AR",
+            Country::BR => "BR",
+            Country::CR => "CR",
+        }
+    }
+
+    /// From an ISO code.
+    pub fn parse(code: &str) -> Option<Self> {
+        [Country::CO, Country::MX, Country::AR, Country::BR, Country::CR]
+            .into_iter()
+            .find(|c| c.code() == code)
+    }
+}
+
+/// The current time in UTC as RFC 3339 with seconds.
+pub(crate) fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -1,0 +1,255 @@
+//! Members of staff and their roles. Names live only inside the encrypted database.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// What a member of staff may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages staff, settings and the audit log; sees everything.
+    Admin,
+    /// Merges colleagues' work and produces summaries; sees every file.
+    Coordinator,
+    /// Works with the women assigned to her.
+    Caseworker,
+}
+
+impl Role {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Caseworker => "caseworker",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Role> {
+        match text {
+            "admin" => Ok(Role::Admin),
+            "coordinator" => Ok(Role::Coordinator),
+            "caseworker" => Ok(Role::Caseworker),
+            _ => Err(Error::VaultCorrupt("unknown role in the database")),
+        }
+    }
+}
+
+/// A member of staff as the interfaces show her.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct StaffMember {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: String,
+}
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// Lower-cases and checks a username: 3–32 of `a-z 0-9 . _ -`, starting with a letter or digit.
+pub fn normalize_username(input: &str) -> Result<String> {
+    let username = input.trim().to_lowercase();
+    let valid_chars = username
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    let starts_well = username
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    if !(3..=32).contains(&username.len()) || !valid_chars || !starts_well {
+        return Err(Error::invalid("username", "3 to 32 letters, digits, '.', '_' or '-'"));
+    }
+    Ok(username)
+}
+
+/// Trims and checks a display name.
+pub fn normalize_display_name(input: &str) -> Result<String> {
+    let name = input.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(Error::invalid("displayName", "1 to 100 printable characters"));
+    }
+    Ok(name.to_string())
+}
+
+/// Checks a new password's length.
+pub fn check_new_password(password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(Error::WeakPassword {
+            min: MIN_PASSWORD_CHARS,
+        });
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(Error::invalid("password", "at most 1024 bytes"));
+    }
+    Ok(())
+}
+
+const COLUMNS: &str = "id, username, display_name, role, active, created_at";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<(StaffMember, String)> {
+    Ok((
+        StaffMember {
+            id: row.get(0)?,
+            username: row.get(1)?,
+            display_name: row.get(2)?,
+            role: Role::Admin, // replaced below once the text is checked
+            active: row.get::<_, i64>(4)? == 1,
+            created_at: row.get(5)?,
+        },
+        row.get(3)?,
+    ))
+}
+
+fn finish(pair: (StaffMember, String)) -> Result<StaffMember> {
+    let (mut member, role) = pair;
+    member.role = Role::parse(&role)?;
+    Ok(member)
+}
+
+/// Inserts a new member of staff.
+pub(crate) fn insert(
+    conn: &Connection,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    slot_label: &[u8; 32],
+) -> Result<StaffMember> {
+    let taken: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM staff WHERE username = ?1)",
+        [username],
+        |row| row.get(0),
+    )?;
+    if taken {
+        return Err(Error::UsernameTaken);
+    }
+    let member = StaffMember {
+        id: uuid::Uuid::now_v7().to_string(),
+        username: username.to_string(),
+        display_name: display_name.to_string(),
+        role,
+        active: true,
+        created_at: crate::now_rfc3339(),
+    };
+    conn.execute(
+        "INSERT INTO staff (id, username, display_name, role, active, slot_label, created_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
+        params![
+            member.id,
+            member.username,
+            member.display_name,
+            role.as_str(),
+            slot_label.as_slice(),
+            member.created_at
+        ],
+    )?;
+    Ok(member)
+}
+
+/// Everyone, active first, then by name.
+pub(crate) fn list(conn: &Connection) -> Result<Vec<StaffMember>> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM staff ORDER BY active DESC, display_name COLLATE NOCASE, username"
+    ))?;
+    let rows = statement.query_map([], from_row)?;
+    rows.map(|row| finish(row?)).collect()
+}
+
+/// The member of staff with this id.
+pub(crate) fn by_id(conn: &Connection, id: &str) -> Result<StaffMember> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM staff WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .map(finish)
+    .transpose()?
+    .ok_or(Error::StaffNotFound)
+}
+
+/// The member of staff with this username.
+pub(crate) fn by_username(conn: &Connection, username: &str) -> Result<StaffMember> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM staff WHERE username = ?1"),
+        [username],
+        from_row,
+    )
+    .optional()?
+    .map(finish)
+    .transpose()?
+    .ok_or(Error::StaffNotFound)
+}
+
+/// The label of her key slot.
+pub(crate) fn slot_label(conn: &Connection, id: &str) -> Result<[u8; 32]> {
+    let label: Vec<u8> = conn
+        .query_row("SELECT slot_label FROM staff WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .optional()?
+        .ok_or(Error::StaffNotFound)?;
+    label
+        .try_into()
+        .map_err(|_| Error::VaultCorrupt("a slot label has the wrong length"))
+}
+
+/// How many active administrators there are.
+pub(crate) fn active_admins(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM staff WHERE role = 'admin' AND active = 1",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
+/// Marks her as disabled.
+pub(crate) fn disable(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE staff SET active = 0, disabled_at = ?2 WHERE id = ?1",
+        params![id, crate::now_rfc3339()],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_normalized_and_checked() {
+        assert_eq!(normalize_username("  Lucia.P ").unwrap(), "lucia.p");
+        for bad in ["ab", "", "-lucia", "lucía", "a b c", &"x".repeat(33)] {
+            assert!(normalize_username(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_ten_characters() {
+        assert!(matches!(
+            check_new_password("corta"),
+            Err(Error::WeakPassword { min: 10 })
+        ));
+        // Ten characters, not ten bytes: accents count once.
+        assert!(check_new_password("contraseña").is_ok());
+        assert!(check_new_password(&"x".repeat(2000)).is_err());
+    }
+
+    #[test]
+    fn display_names_are_trimmed() {
+        assert_eq!(
+            normalize_display_name("  María José ").unwrap(),
+            "María José"
+        );
+        assert!(normalize_display_name("   ").is_err());
+        assert!(normalize_display_name("a\u{7}b").is_err());
+    }
+}

@@ -1,0 +1,407 @@
+//! The key-slot file: the vault's master key wrapped once per member of staff and once for
+//! the recovery code (the LUKS pattern). It sits beside the database in plain JSON, holds no
+//! names, and is parsed strictly: any unexpected field, length or bound is a typed error.
+//!
+//! Each slot is `XChaCha20-Poly1305(KEK, master key)` where `KEK = Argon2id(password, salt,
+//! params)`. The associated data binds the vault id, the slot's kind and label, the salt and
+//! the Argon2id parameters, so that editing the parameters or moving a slot between people or
+//! vaults makes it fail to open. The whole file also carries an HMAC under a key derived from
+//! the master key, checked after unlocking, so that slots added, removed or altered by anyone
+//! without the master key are detected.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::crypto::{self, KdfParams, SecretKey, KEY_LEN, NONCE_LEN, SALT_LEN, TAG_LEN};
+use crate::error::{Error, Result};
+
+/// The key-slot file format this version writes and reads.
+pub const KEYSLOT_FORMAT: u32 = 1;
+/// A key-slot file larger than this is refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// At most this many slots (staff plus recovery).
+pub const MAX_SLOTS: usize = 2000;
+
+const LABEL_DOMAIN: &str = "acompana/keyslot-label/v1";
+const AD_DOMAIN: &str = "acompana/keyslot/v1";
+const MAC_DOMAIN: &str = "acompana/keyslot-file-mac/v1";
+
+/// Whose slot it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlotKind {
+    /// A member of staff's password.
+    Staff,
+    /// The printed recovery code.
+    Recovery,
+}
+
+/// Fixed-size bytes stored as lowercase hex.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct HexBytes<const N: usize>(pub [u8; N]);
+
+impl<const N: usize> std::fmt::Debug for HexBytes<N> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl<const N: usize> Serialize for HexBytes<N> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&hex::encode(self.0))
+    }
+}
+
+impl<'de, const N: usize> Deserialize<'de> for HexBytes<N> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        if text.len() != 2 * N || text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Err(serde::de::Error::custom("hex field of the wrong length"));
+        }
+        let mut bytes = [0u8; N];
+        hex::decode_to_slice(text.as_bytes(), &mut bytes)
+            .map_err(|_| serde::de::Error::custom("invalid hex"))?;
+        Ok(HexBytes(bytes))
+    }
+}
+
+/// One wrapped copy of the master key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeySlot {
+    /// Opaque label: a salted hash of the username, or of the word "recovery".
+    pub label: HexBytes<32>,
+    pub kind: SlotKind,
+    pub kdf: KdfParams,
+    pub salt: HexBytes<SALT_LEN>,
+    pub nonce: HexBytes<NONCE_LEN>,
+    /// The master key sealed with its Poly1305 tag.
+    pub wrapped: HexBytes<{ KEY_LEN + TAG_LEN }>,
+}
+
+/// The content covered by the file MAC, in the order it is serialized.
+#[derive(Serialize)]
+struct MacCovered<'a> {
+    format: u32,
+    vault_id: &'a Uuid,
+    lookup_salt: &'a HexBytes<16>,
+    slots: &'a [KeySlot],
+}
+
+/// The whole key-slot file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeySlotFile {
+    pub format: u32,
+    pub vault_id: Uuid,
+    /// Salt for the slot labels, so that labels differ between vaults.
+    pub lookup_salt: HexBytes<16>,
+    pub slots: Vec<KeySlot>,
+    /// HMAC-SHA-256 over the fields above, under a key derived from the master key.
+    pub mac: HexBytes<32>,
+}
+
+impl KeySlotFile {
+    /// A new file for a new vault, with no slots yet.
+    pub fn new(vault_id: Uuid) -> Self {
+        KeySlotFile {
+            format: KEYSLOT_FORMAT,
+            vault_id,
+            lookup_salt: HexBytes(crypto::random_array()),
+            slots: Vec::new(),
+            mac: HexBytes([0; 32]),
+        }
+    }
+
+    /// Parses and validates the file's bytes; changes nothing.
+    pub fn parse(bytes: &[u8]) -> Result<Self> {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(Error::VaultCorrupt("the key-slot file is too large"));
+        }
+        // Read the format first so that a newer file is refused as newer, not as damaged.
+        #[derive(Deserialize)]
+        struct FormatOnly {
+            format: u32,
+        }
+        let format = serde_json::from_slice::<FormatOnly>(bytes)
+            .map_err(|_| Error::VaultCorrupt("the key-slot file is not readable"))?
+            .format;
+        if format > KEYSLOT_FORMAT {
+            return Err(Error::VaultTooNew {
+                found: format,
+                supported: KEYSLOT_FORMAT,
+            });
+        }
+        if format != KEYSLOT_FORMAT {
+            return Err(Error::VaultCorrupt("unknown key-slot file format"));
+        }
+        let file: KeySlotFile = serde_json::from_slice(bytes)
+            .map_err(|_| Error::VaultCorrupt("the key-slot file is not readable"))?;
+        if file.slots.is_empty() || file.slots.len() > MAX_SLOTS {
+            return Err(Error::VaultCorrupt("the key-slot file has no slots or too many"));
+        }
+        let mut labels = std::collections::HashSet::new();
+        for slot in &file.slots {
+            slot.kdf.check()?;
+            if !labels.insert(slot.label.0) {
+                return Err(Error::VaultCorrupt("two key slots share a label"));
+            }
+        }
+        if file.slots.iter().filter(|s| s.kind == SlotKind::Recovery).count() != 1 {
+            return Err(Error::VaultCorrupt("the key-slot file must have one recovery slot"));
+        }
+        Ok(file)
+    }
+
+    /// The file's bytes, with a fresh MAC under `master`.
+    pub fn to_bytes(&mut self, master: &SecretKey) -> Vec<u8> {
+        self.mac = HexBytes(self.compute_mac(master));
+        let mut bytes = serde_json::to_vec_pretty(self).expect("key slots always serialize");
+        bytes.push(b'\n');
+        bytes
+    }
+
+    fn compute_mac(&self, master: &SecretKey) -> [u8; 32] {
+        let covered = MacCovered {
+            format: self.format,
+            vault_id: &self.vault_id,
+            lookup_salt: &self.lookup_salt,
+            slots: &self.slots,
+        };
+        let message = serde_json::to_vec(&covered).expect("key slots always serialize");
+        let mac_key = master.derive(MAC_DOMAIN);
+        crypto::hmac_sha256(mac_key.expose(), &message)
+    }
+
+    /// Checks the file MAC once the master key is known.
+    pub fn verify_mac(&self, master: &SecretKey) -> Result<()> {
+        if crypto::macs_equal(&self.compute_mac(master), &self.mac.0) {
+            Ok(())
+        } else {
+            Err(Error::VaultCorrupt("the key-slot file was altered"))
+        }
+    }
+
+    /// The opaque label of a member of staff's slot.
+    pub fn staff_label(&self, username: &str) -> [u8; 32] {
+        crypto::sha256_parts(&[
+            LABEL_DOMAIN.as_bytes(),
+            &self.lookup_salt.0,
+            b"staff",
+            username.as_bytes(),
+        ])
+    }
+
+    /// The label of the recovery slot.
+    pub fn recovery_label(&self) -> [u8; 32] {
+        crypto::sha256_parts(&[LABEL_DOMAIN.as_bytes(), &self.lookup_salt.0, b"recovery"])
+    }
+
+    /// The slot with this label.
+    pub fn find(&self, label: &[u8; 32]) -> Option<&KeySlot> {
+        self.slots.iter().find(|slot| &slot.label.0 == label)
+    }
+
+    /// Adds or replaces the slot with this label, wrapping `master` under `secret`.
+    pub fn put(
+        &mut self,
+        kind: SlotKind,
+        label: [u8; 32],
+        secret: &[u8],
+        params: KdfParams,
+        master: &SecretKey,
+    ) -> Result<()> {
+        let salt = crypto::random_array::<SALT_LEN>();
+        let nonce = crypto::random_array::<NONCE_LEN>();
+        let kek = crypto::derive_key(secret, &salt, params)?;
+        let ad = associated_data(&self.vault_id, kind, &label, &salt, params);
+        let sealed = crypto::seal(&kek, &nonce, master.expose(), &ad);
+        let wrapped: [u8; KEY_LEN + TAG_LEN] = sealed
+            .as_slice()
+            .try_into()
+            .map_err(|_| Error::Internal("unexpected sealed length".into()))?;
+        let slot = KeySlot {
+            label: HexBytes(label),
+            kind,
+            kdf: params,
+            salt: HexBytes(salt),
+            nonce: HexBytes(nonce),
+            wrapped: HexBytes(wrapped),
+        };
+        match self.slots.iter_mut().find(|s| s.label.0 == label) {
+            Some(existing) => *existing = slot,
+            None => self.slots.push(slot),
+        }
+        Ok(())
+    }
+
+    /// Removes the slot with this label; true if there was one.
+    pub fn remove(&mut self, label: &[u8; 32]) -> bool {
+        let before = self.slots.len();
+        self.slots.retain(|slot| &slot.label.0 != label);
+        self.slots.len() != before
+    }
+
+    /// Parameters to use when a new slot is written: those of the recovery slot, chosen when
+    /// the vault was created on this organization's hardware.
+    pub fn default_params(&self) -> KdfParams {
+        self.slots
+            .iter()
+            .find(|s| s.kind == SlotKind::Recovery)
+            .map(|s| s.kdf)
+            .unwrap_or(KdfParams::MINIMUM)
+    }
+}
+
+impl KeySlot {
+    /// Unwraps the master key with `secret`; `None` if the secret is wrong or the slot was
+    /// altered (the two cannot be told apart, by design).
+    pub fn unwrap_key(&self, vault_id: &Uuid, secret: &[u8]) -> Result<Option<SecretKey>> {
+        let kek = crypto::derive_key(secret, &self.salt.0, self.kdf)?;
+        let ad = associated_data(vault_id, self.kind, &self.label.0, &self.salt.0, self.kdf);
+        match crypto::open(&kek, &self.nonce.0, &self.wrapped.0, &ad) {
+            Some(master) => Ok(Some(SecretKey::from_slice(&master)?)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Spends the same effort as a real unwrap, for unknown usernames, so that the answer to a
+/// wrong username takes as long as the answer to a wrong password.
+pub fn spend_equal_effort(secret: &[u8], params: KdfParams) {
+    let salt = crypto::random_array::<SALT_LEN>();
+    let _ = crypto::derive_key(secret, &salt, params);
+}
+
+fn associated_data(
+    vault_id: &Uuid,
+    kind: SlotKind,
+    label: &[u8; 32],
+    salt: &[u8; SALT_LEN],
+    params: KdfParams,
+) -> Vec<u8> {
+    let kind_name: &[u8] = match kind {
+        SlotKind::Staff => b"staff",
+        SlotKind::Recovery => b"recovery",
+    };
+    let mut ad = Vec::with_capacity(160);
+    for part in [
+        AD_DOMAIN.as_bytes(),
+        vault_id.as_bytes().as_slice(),
+        kind_name,
+        label.as_slice(),
+        salt.as_slice(),
+        b"argon2id-v19",
+        &params.memory_kib.to_be_bytes(),
+        &params.iterations.to_be_bytes(),
+        &params.parallelism.to_be_bytes(),
+    ] {
+        ad.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        ad.extend_from_slice(part);
+    }
+    ad
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> (KeySlotFile, SecretKey) {
+        let master = SecretKey::generate();
+        let mut file = KeySlotFile::new(Uuid::new_v4());
+        let label = file.recovery_label();
+        file.put(SlotKind::Recovery, label, b"code", KdfParams::MINIMUM, &master)
+            .unwrap();
+        let label = file.staff_label("ana");
+        file.put(SlotKind::Staff, label, b"password one", KdfParams::MINIMUM, &master)
+            .unwrap();
+        (file, master)
+    }
+
+    #[test]
+    fn round_trip_and_unwrap() {
+        let (mut file, master) = sample();
+        let bytes = file.to_bytes(&master);
+        let parsed = KeySlotFile::parse(&bytes).unwrap();
+        parsed.verify_mac(&master).unwrap();
+        let slot = parsed.find(&parsed.staff_label("ana")).unwrap();
+        let unwrapped = slot
+            .unwrap_key(&parsed.vault_id, b"password one")
+            .unwrap()
+            .unwrap();
+        assert_eq!(unwrapped.expose(), master.expose());
+        assert!(slot
+            .unwrap_key(&parsed.vault_id, b"password two")
+            .unwrap()
+            .is_none());
+        // No username in the file.
+        assert!(!String::from_utf8_lossy(&bytes).contains("ana"));
+    }
+
+    #[test]
+    fn edited_parameters_fail_authentication() {
+        let (file, _) = sample();
+        let mut slot = file.find(&file.staff_label("ana")).unwrap().clone();
+        slot.kdf.iterations += 1;
+        assert!(slot
+            .unwrap_key(&file.vault_id, b"password one")
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn slot_moved_to_another_label_fails() {
+        let (file, _) = sample();
+        let mut slot = file.find(&file.staff_label("ana")).unwrap().clone();
+        slot.label = HexBytes(file.staff_label("bea"));
+        assert!(slot
+            .unwrap_key(&file.vault_id, b"password one")
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn parser_rejects_bad_input() {
+        let (mut file, master) = sample();
+        let good = String::from_utf8(file.to_bytes(&master)).unwrap();
+        let cases = [
+            String::new(),
+            "{}".to_string(),
+            "null".to_string(),
+            good.replacen("\"format\": 1", "\"format\": 0", 1),
+            good.replacen("\"slots\": [", "\"extra\": 1, \"slots\": [", 1),
+            good.replacen("\"memory_kib\": 65536", "\"memory_kib\": 4294967295", 1),
+            good.replacen("\"memory_kib\": 65536", "\"memory_kib\": 8", 1),
+            good.replacen("\"kind\": \"recovery\"", "\"kind\": \"staff\"", 1),
+            good[..good.len() / 2].to_string(),
+            good.replacen("\"nonce\": \"", "\"nonce\": \"00", 1),
+        ];
+        for case in cases {
+            let result = KeySlotFile::parse(case.as_bytes());
+            assert!(
+                matches!(result, Err(Error::VaultCorrupt(_))),
+                "accepted or wrong error for {case:.80}: {result:?}"
+            );
+        }
+        let newer = good.replacen("\"format\": 1", "\"format\": 7", 1);
+        assert!(matches!(
+            KeySlotFile::parse(newer.as_bytes()),
+            Err(Error::VaultTooNew { found: 7, .. })
+        ));
+        let huge = vec![b' '; (MAX_FILE_BYTES + 1) as usize];
+        assert!(matches!(
+            KeySlotFile::parse(&huge),
+            Err(Error::VaultCorrupt(_))
+        ));
+    }
+
+    #[test]
+    fn mac_detects_removed_slot() {
+        let (mut file, master) = sample();
+        let bytes = file.to_bytes(&master);
+        let mut parsed = KeySlotFile::parse(&bytes).unwrap();
+        let label = parsed.staff_label("ana");
+        parsed.remove(&label);
+        assert!(parsed.verify_mac(&master).is_err());
+    }
+}

@@ -1,0 +1,755 @@
+//! The vault: an encrypted database and its key-slot file in one data folder.
+//!
+//! A [`Vault`] value *is* an unlocked vault: it owns the open connection and the master key,
+//! and dropping it (see [`Vault::lock`]) closes the one and wipes the other. There is no
+//! locked-vault object holding secrets; while locked, only the files exist.
+
+pub mod keyslots;
+pub mod recovery;
+pub mod throttle;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditAction, AuditEntry, AuditVerification, NewEntry};
+use crate::crypto::{KdfParams, SecretKey};
+use crate::error::{Error, Result};
+use crate::settings::{self, Settings};
+use crate::staff::{self, Role, StaffMember};
+use crate::store;
+use crate::Country;
+use keyslots::{KeySlotFile, SlotKind};
+use recovery::RecoveryCode;
+use throttle::Throttle;
+
+const DB_FILE: &str = "vault.db";
+const KEYSLOT_FILE: &str = "keyslots.json";
+
+/// The files of a vault in its data folder.
+#[derive(Debug, Clone)]
+pub struct VaultPaths {
+    pub dir: PathBuf,
+    pub db: PathBuf,
+    pub keyslots: PathBuf,
+}
+
+impl VaultPaths {
+    /// The vault in `dir`.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        let dir = dir.into();
+        VaultPaths {
+            db: dir.join(DB_FILE),
+            keyslots: dir.join(KEYSLOT_FILE),
+            dir,
+        }
+    }
+
+    /// Whether a vault (either of its files) is there.
+    pub fn exists(&self) -> bool {
+        self.db.exists() || self.keyslots.exists()
+    }
+}
+
+/// The data folder: `--data-dir`/`ACOMPANA_DATA_DIR` if given, else the platform's
+/// application-data folder (e.g. `~/.local/share/acompana` on Linux).
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("ACOMPANA_DATA_DIR") {
+        return PathBuf::from(dir);
+    }
+    directories::ProjectDirs::from("org", "Acompana", "acompana")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("acompana-data"))
+}
+
+/// How the Argon2id cost is chosen for a new vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KdfChoice {
+    /// Tuned to about 0.5–1 s on this machine (the normal case).
+    Tune,
+    /// The floor (64 MiB, 3 passes), for tests and very slow machines.
+    Minimum,
+}
+
+impl KdfChoice {
+    /// `ACOMPANA_KDF=minimum` selects the floor; anything else tunes.
+    pub fn from_env() -> Self {
+        match std::env::var("ACOMPANA_KDF").as_deref() {
+            Ok("minimum") => KdfChoice::Minimum,
+            _ => KdfChoice::Tune,
+        }
+    }
+
+    fn params(self) -> KdfParams {
+        match self {
+            KdfChoice::Tune => KdfParams::tune(),
+            KdfChoice::Minimum => KdfParams::MINIMUM,
+        }
+    }
+}
+
+/// What is needed to create a vault.
+pub struct NewVault {
+    pub org_name: String,
+    pub country: Country,
+    pub admin_username: String,
+    pub admin_display_name: String,
+    pub admin_password: SecretString,
+}
+
+/// What the interfaces show about the signed-in session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub staff_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_name: String,
+    pub country: Country,
+    pub idle_lock_minutes: u32,
+}
+
+/// The result of `acompana check`.
+#[derive(Debug, Clone, Serialize)]
+pub struct VaultCheck {
+    pub integrity: &'static str,
+    pub schema_version: u32,
+    pub keyslot_format: u32,
+    pub kdf: KdfParams,
+    pub staff_total: u32,
+    pub staff_active: u32,
+}
+
+/// Why a session was locked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum LockReason {
+    Manual,
+    Idle,
+    Quit,
+}
+
+impl LockReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            LockReason::Manual => "manual",
+            LockReason::Idle => "idle",
+            LockReason::Quit => "quit",
+        }
+    }
+}
+
+/// An unlocked vault and the member of staff who unlocked it.
+pub struct Vault {
+    paths: VaultPaths,
+    conn: Connection,
+    master: SecretKey,
+    slots: KeySlotFile,
+    device_id: String,
+    me: StaffMember,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("dir", &self.paths.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, fsynced, renamed, and the
+/// folder fsynced, so that a crash leaves either the old or the new file.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| Error::Internal("path without folder".into()))?;
+    let temp = dir.join(format!(
+        ".{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file")
+    ));
+    let result = (|| -> Result<()> {
+        let mut file = fs::File::create(&temp)?;
+        restrict_permissions(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temp, path)?;
+        fs::File::open(dir)?.sync_all()?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+#[cfg(unix)]
+fn restrict_permissions(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if path.is_dir() { 0o700 } else { 0o600 };
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn restrict_permissions(_path: &Path) -> Result<()> {
+    Ok(())
+}
+
+fn read_keyslots(paths: &VaultPaths) -> Result<KeySlotFile> {
+    match (paths.keyslots.exists(), paths.db.exists()) {
+        (false, false) => return Err(Error::VaultMissing(paths.dir.clone())),
+        (true, true) => {}
+        _ => return Err(Error::VaultCorrupt("one of the vault's two files is missing")),
+    }
+    let size = fs::metadata(&paths.keyslots)?.len();
+    if size > keyslots::MAX_FILE_BYTES {
+        return Err(Error::VaultCorrupt("the key-slot file is too large"));
+    }
+    KeySlotFile::parse(&fs::read(&paths.keyslots)?)
+}
+
+fn meta(conn: &Connection, key: &str) -> Result<String> {
+    conn.query_row("SELECT value FROM vault_meta WHERE key = ?1", [key], |row| {
+        row.get(0)
+    })
+    .optional()?
+    .ok_or(Error::VaultCorrupt("vault facts are missing"))
+}
+
+/// Creates a new vault in `paths.dir` with its first administrator signed in, and returns it
+/// with the recovery code, which is shown once and never stored.
+pub fn create(paths: &VaultPaths, new: NewVault, kdf: KdfChoice) -> Result<(Vault, RecoveryCode)> {
+    let org_name = new.org_name.trim().to_string();
+    if org_name.is_empty() || org_name.chars().count() > 200 {
+        return Err(Error::invalid("orgName", "1 to 200 characters"));
+    }
+    let username = staff::normalize_username(&new.admin_username)?;
+    let display_name = staff::normalize_display_name(&new.admin_display_name)?;
+    staff::check_new_password(new.admin_password.expose_secret())?;
+    if paths.exists() {
+        return Err(Error::VaultExists(paths.dir.clone()));
+    }
+    fs::create_dir_all(&paths.dir)?;
+    restrict_permissions(&paths.dir)?;
+
+    let params = kdf.params();
+    let master = SecretKey::generate();
+    let vault_id = Uuid::new_v4();
+    let device_id = Uuid::new_v4().to_string();
+    let code = RecoveryCode::generate();
+    let mut slots = KeySlotFile::new(vault_id);
+    let recovery_label = slots.recovery_label();
+    let canonical = RecoveryCode::normalize(code.display())
+        .ok_or_else(|| Error::Internal("generated code does not normalize".into()))?;
+    slots.put(
+        SlotKind::Recovery,
+        recovery_label,
+        canonical.as_bytes(),
+        params,
+        &master,
+    )?;
+    let admin_label = slots.staff_label(&username);
+    slots.put(
+        SlotKind::Staff,
+        admin_label,
+        new.admin_password.expose_secret().as_bytes(),
+        params,
+        &master,
+    )?;
+
+    let result = (|| -> Result<Vault> {
+        let mut conn = store::open(&paths.db, &master, true)?;
+        restrict_permissions(&paths.db)?;
+        store::migrations::apply(&mut conn)?;
+        let tx = conn.transaction()?;
+        for (key, value) in [
+            ("vault_id", vault_id.to_string()),
+            ("device_id", device_id.clone()),
+            ("org_name", org_name.clone()),
+            ("country", new.country.code().to_string()),
+            ("created_at", crate::now_rfc3339()),
+        ] {
+            tx.execute(
+                "INSERT INTO vault_meta (key, value) VALUES (?1, ?2)",
+                params![key, value],
+            )?;
+        }
+        let me = staff::insert(&tx, &username, &display_name, Role::Admin, &admin_label)?;
+        settings::store(&tx, &Settings::default())?;
+        for (action, target) in [
+            (AuditAction::VaultCreated, None),
+            (AuditAction::StaffAdded, Some(me.id.as_str())),
+            (AuditAction::SignedIn, None),
+        ] {
+            audit::append(
+                &tx,
+                NewEntry {
+                    device_id: &device_id,
+                    actor_id: Some(&me.id),
+                    action,
+                    target_id: target,
+                    detail: None,
+                    at: None,
+                },
+            )?;
+        }
+        tx.commit()?;
+        // The key slots are written last: a vault without them is not yet a vault.
+        write_atomic(&paths.keyslots, &slots.to_bytes(&master))?;
+        Ok(Vault {
+            paths: paths.clone(),
+            conn,
+            master,
+            slots,
+            device_id: device_id.clone(),
+            me,
+        })
+    })();
+    match result {
+        Ok(vault) => Ok((vault, code)),
+        Err(error) => {
+            // Leave no half-made vault behind.
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = fs::remove_file(format!("{}{suffix}", paths.db.display()));
+            }
+            let _ = fs::remove_file(&paths.keyslots);
+            Err(error)
+        }
+    }
+}
+
+/// Opens the database with a master key already unwrapped and checks that it matches the
+/// key-slot file, without writing anything.
+fn open_checked(paths: &VaultPaths, slots: &KeySlotFile, master: &SecretKey) -> Result<Connection> {
+    slots.verify_mac(master)?;
+    let conn = store::open(&paths.db, master, false)?;
+    store::migrations::refuse_newer(&conn)?;
+    if meta(&conn, "vault_id")? != slots.vault_id.to_string() {
+        return Err(Error::VaultCorrupt("the key slots belong to another vault"));
+    }
+    Ok(conn)
+}
+
+/// Unlocks the vault as `username`. A wrong username, a wrong password, a disabled account and
+/// a damaged slot of her own all answer [`Error::WrongCredentials`], after the same effort.
+pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Result<Vault> {
+    let slots = read_keyslots(paths)?;
+    let throttle = Throttle::for_vault(&slots.vault_id);
+    throttle.wait();
+    let username = username.trim().to_lowercase();
+    let label = slots.staff_label(&username);
+    let master = match slots.find(&label) {
+        Some(slot) => slot.unwrap_key(&slots.vault_id, password.expose_secret().as_bytes())?,
+        None => {
+            keyslots::spend_equal_effort(
+                password.expose_secret().as_bytes(),
+                slots.default_params(),
+            );
+            None
+        }
+    };
+    let Some(master) = master else {
+        throttle.record_failure();
+        return Err(Error::WrongCredentials);
+    };
+    let mut conn = open_checked(paths, &slots, &master)?;
+    let me = match staff::by_username(&conn, &username) {
+        Ok(member) if member.active && staff::slot_label(&conn, &member.id)? == label => member,
+        Ok(_) | Err(Error::StaffNotFound) => {
+            throttle.record_failure();
+            return Err(Error::WrongCredentials);
+        }
+        Err(other) => return Err(other),
+    };
+    store::migrations::apply(&mut conn)?;
+    let device_id = meta(&conn, "device_id")?;
+    let failures = throttle.take_and_reset();
+    let tx = conn.transaction()?;
+    for at in &failures {
+        audit::append(
+            &tx,
+            NewEntry {
+                device_id: &device_id,
+                actor_id: None,
+                action: AuditAction::SignInFailed,
+                target_id: None,
+                detail: None,
+                at: Some(at),
+            },
+        )?;
+    }
+    audit::append(
+        &tx,
+        NewEntry {
+            device_id: &device_id,
+            actor_id: Some(&me.id),
+            action: AuditAction::SignedIn,
+            target_id: None,
+            detail: None,
+            at: None,
+        },
+    )?;
+    tx.commit()?;
+    Ok(Vault {
+        paths: paths.clone(),
+        conn,
+        master,
+        slots,
+        device_id,
+        me,
+    })
+}
+
+/// Opens the vault with the printed recovery code and sets a new password for `username`
+/// (any active member of staff; usually an administrator who forgot hers), signing her in.
+pub fn recover(
+    paths: &VaultPaths,
+    recovery_code: &SecretString,
+    username: &str,
+    new_password: &SecretString,
+) -> Result<Vault> {
+    staff::check_new_password(new_password.expose_secret())?;
+    let slots = read_keyslots(paths)?;
+    let throttle = Throttle::for_vault(&slots.vault_id);
+    throttle.wait();
+    let recovery_slot = slots
+        .find(&slots.recovery_label())
+        .ok_or(Error::VaultCorrupt("the recovery slot is missing"))?;
+    let master = match RecoveryCode::normalize(recovery_code.expose_secret()) {
+        Some(canonical) => recovery_slot.unwrap_key(&slots.vault_id, canonical.as_bytes())?,
+        None => {
+            keyslots::spend_equal_effort(b"not a code", recovery_slot.kdf);
+            None
+        }
+    };
+    let Some(master) = master else {
+        throttle.record_failure();
+        return Err(Error::WrongRecoveryCode);
+    };
+    let mut conn = open_checked(paths, &slots, &master)?;
+    store::migrations::apply(&mut conn)?;
+    let username = username.trim().to_lowercase();
+    let me = staff::by_username(&conn, &username)?;
+    if !me.active {
+        return Err(Error::StaffNotFound);
+    }
+    let device_id = meta(&conn, "device_id")?;
+    let failures = throttle.take_and_reset();
+    let mut vault = Vault {
+        paths: paths.clone(),
+        conn,
+        master,
+        slots,
+        device_id,
+        me,
+    };
+    let my_id = vault.me.id.clone();
+    vault.rewrap_slot(&my_id, new_password, AuditAction::PasswordRecovered, |tx, device| {
+        for at in &failures {
+            audit::append(
+                tx,
+                NewEntry {
+                    device_id: device,
+                    actor_id: None,
+                    action: AuditAction::SignInFailed,
+                    target_id: None,
+                    detail: Some("recovery"),
+                    at: Some(at),
+                },
+            )?;
+        }
+        Ok(())
+    })?;
+    Ok(vault)
+}
+
+impl Vault {
+    /// The signed-in member of staff.
+    pub fn me(&self) -> &StaffMember {
+        &self.me
+    }
+
+    /// The data folder.
+    pub fn paths(&self) -> &VaultPaths {
+        &self.paths
+    }
+
+    /// What the interfaces show about this session.
+    pub fn session_info(&self) -> Result<SessionInfo> {
+        Ok(SessionInfo {
+            staff_id: self.me.id.clone(),
+            username: self.me.username.clone(),
+            display_name: self.me.display_name.clone(),
+            role: self.me.role,
+            org_name: meta(&self.conn, "org_name")?,
+            country: Country::parse(&meta(&self.conn, "country")?)
+                .ok_or(Error::VaultCorrupt("unknown country"))?,
+            idle_lock_minutes: settings::load(&self.conn)?.idle_lock_minutes,
+        })
+    }
+
+    fn require(&self, roles: &[Role]) -> Result<()> {
+        if roles.contains(&self.me.role) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
+    fn audit(
+        &self,
+        action: AuditAction,
+        target_id: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<()> {
+        audit::append(
+            &self.conn,
+            NewEntry {
+                device_id: &self.device_id,
+                actor_id: Some(&self.me.id),
+                action,
+                target_id,
+                detail,
+                at: None,
+            },
+        )
+    }
+
+    /// Runs `change` in one transaction with the key-slot file `new_slots`: the database
+    /// commits only if the slot file was written, and the old slot file is put back if the
+    /// commit fails.
+    fn commit_with_slots(
+        &mut self,
+        mut new_slots: KeySlotFile,
+        change: impl FnOnce(&rusqlite::Transaction<'_>, &str, &str) -> Result<()>,
+    ) -> Result<()> {
+        let old_bytes = fs::read(&self.paths.keyslots)?;
+        let tx = self.conn.transaction()?;
+        change(&tx, &self.device_id, &self.me.id)?;
+        write_atomic(&self.paths.keyslots, &new_slots.to_bytes(&self.master))?;
+        if let Err(error) = tx.commit() {
+            let _ = write_atomic(&self.paths.keyslots, &old_bytes);
+            return Err(error.into());
+        }
+        self.slots = new_slots;
+        Ok(())
+    }
+
+    fn rewrap_slot(
+        &mut self,
+        staff_id: &str,
+        password: &SecretString,
+        action: AuditAction,
+        extra: impl FnOnce(&rusqlite::Transaction<'_>, &str) -> Result<()>,
+    ) -> Result<()> {
+        staff::check_new_password(password.expose_secret())?;
+        let label = staff::slot_label(&self.conn, staff_id)?;
+        let mut new_slots = self.slots.clone();
+        let params = new_slots.default_params();
+        new_slots.put(
+            SlotKind::Staff,
+            label,
+            password.expose_secret().as_bytes(),
+            params,
+            &self.master,
+        )?;
+        let target = staff_id.to_string();
+        self.commit_with_slots(new_slots, |tx, device, me| {
+            extra(tx, device)?;
+            audit::append(
+                tx,
+                NewEntry {
+                    device_id: device,
+                    actor_id: Some(me),
+                    action,
+                    target_id: Some(&target),
+                    detail: None,
+                    at: None,
+                },
+            )
+        })
+    }
+
+    /// Everyone on the staff (any role may see the list).
+    pub fn staff_list(&self) -> Result<Vec<StaffMember>> {
+        staff::list(&self.conn)
+    }
+
+    /// Adds a member of staff with an initial password (administrators only).
+    pub fn staff_add(
+        &mut self,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        password: &SecretString,
+    ) -> Result<StaffMember> {
+        self.require(&[Role::Admin])?;
+        let username = staff::normalize_username(username)?;
+        let display_name = staff::normalize_display_name(display_name)?;
+        staff::check_new_password(password.expose_secret())?;
+        if staff::by_username(&self.conn, &username).is_ok() {
+            return Err(Error::UsernameTaken);
+        }
+        let mut new_slots = self.slots.clone();
+        let label = new_slots.staff_label(&username);
+        let params = new_slots.default_params();
+        new_slots.put(
+            SlotKind::Staff,
+            label,
+            password.expose_secret().as_bytes(),
+            params,
+            &self.master,
+        )?;
+        let mut added = None;
+        self.commit_with_slots(new_slots, |tx, device, me| {
+            let member = staff::insert(tx, &username, &display_name, role, &label)?;
+            audit::append(
+                tx,
+                NewEntry {
+                    device_id: device,
+                    actor_id: Some(me),
+                    action: AuditAction::StaffAdded,
+                    target_id: Some(&member.id),
+                    detail: Some(role.as_str()),
+                    at: None,
+                },
+            )?;
+            added = Some(member);
+            Ok(())
+        })?;
+        added.ok_or_else(|| Error::Internal("staff not added".into()))
+    }
+
+    /// Disables a member of staff and removes her key slot (administrators only). The last
+    /// active administrator and oneself cannot be disabled.
+    pub fn staff_disable(&mut self, staff_id: &str) -> Result<()> {
+        self.require(&[Role::Admin])?;
+        let member = staff::by_id(&self.conn, staff_id)?;
+        if member.id == self.me.id {
+            return Err(Error::CannotDisableSelf);
+        }
+        if !member.active {
+            return Ok(());
+        }
+        if member.role == Role::Admin && staff::active_admins(&self.conn)? <= 1 {
+            return Err(Error::LastAdmin);
+        }
+        let label = staff::slot_label(&self.conn, &member.id)?;
+        let mut new_slots = self.slots.clone();
+        new_slots.remove(&label);
+        self.commit_with_slots(new_slots, |tx, device, me| {
+            staff::disable(tx, &member.id)?;
+            audit::append(
+                tx,
+                NewEntry {
+                    device_id: device,
+                    actor_id: Some(me),
+                    action: AuditAction::StaffDisabled,
+                    target_id: Some(&member.id),
+                    detail: None,
+                    at: None,
+                },
+            )
+        })
+    }
+
+    /// Sets a new password for an active colleague who forgot hers (administrators only).
+    pub fn staff_reset_password(&mut self, staff_id: &str, password: &SecretString) -> Result<()> {
+        self.require(&[Role::Admin])?;
+        let member = staff::by_id(&self.conn, staff_id)?;
+        if !member.active {
+            return Err(Error::StaffNotFound);
+        }
+        self.rewrap_slot(staff_id, password, AuditAction::PasswordReset, |_, _| Ok(()))
+    }
+
+    /// Changes the signed-in person's own password, after checking the current one.
+    pub fn change_password(&mut self, current: &SecretString, new: &SecretString) -> Result<()> {
+        staff::check_new_password(new.expose_secret())?;
+        let label = staff::slot_label(&self.conn, &self.me.id)?;
+        let slot = self.slots.find(&label).ok_or(Error::WrongCredentials)?;
+        let unwrapped = slot.unwrap_key(&self.slots.vault_id, current.expose_secret().as_bytes())?;
+        if unwrapped.is_none() {
+            return Err(Error::WrongCredentials);
+        }
+        let my_id = self.me.id.clone();
+        self.rewrap_slot(&my_id, new, AuditAction::PasswordChanged, |_, _| Ok(()))
+    }
+
+    /// A page of the audit log, newest first (administrators only).
+    pub fn audit_list(&self, offset: u32, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.require(&[Role::Admin])?;
+        audit::list(&self.conn, offset, limit)
+    }
+
+    /// Checks the audit log's hash chain (administrators only).
+    pub fn audit_verify(&self) -> Result<AuditVerification> {
+        self.require(&[Role::Admin])?;
+        audit::verify(&self.conn)
+    }
+
+    /// The vault's settings.
+    pub fn settings(&self) -> Result<Settings> {
+        settings::load(&self.conn)
+    }
+
+    /// Changes the settings (administrators only).
+    pub fn set_settings(&mut self, new: &Settings) -> Result<Settings> {
+        self.require(&[Role::Admin])?;
+        new.check()?;
+        let tx = self.conn.transaction()?;
+        settings::store(&tx, new)?;
+        audit::append(
+            &tx,
+            NewEntry {
+                device_id: &self.device_id,
+                actor_id: Some(&self.me.id),
+                action: AuditAction::SettingsChanged,
+                target_id: None,
+                detail: Some(&format!("idle_lock_minutes={}", new.idle_lock_minutes)),
+                at: None,
+            },
+        )?;
+        tx.commit()?;
+        settings::load(&self.conn)
+    }
+
+    /// Integrity and format facts for `acompana check`.
+    pub fn check(&self) -> Result<VaultCheck> {
+        let members = self.staff_list()?;
+        Ok(VaultCheck {
+            integrity: "ok",
+            schema_version: store::migrations::current_version(&self.conn)?,
+            keyslot_format: self.slots.format,
+            kdf: self.slots.default_params(),
+            staff_total: members.len() as u32,
+            staff_active: members.iter().filter(|m| m.active).count() as u32,
+        })
+    }
+
+    /// Records the lock, flushes the WAL and closes the database; the master key is wiped
+    /// when `self` is dropped at the end of this call.
+    pub fn lock(self, reason: LockReason) -> Result<()> {
+        self.audit(AuditAction::Locked, None, Some(reason.as_str()))?;
+        store::checkpoint(&self.conn)?;
+        self.conn
+            .close()
+            .map_err(|(_, error)| Error::from(error))?;
+        Ok(())
+    }
+
+    /// Direct access for the crate's own tests of tampering and migrations.
+    #[doc(hidden)]
+    pub fn connection_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+}

@@ -1,0 +1,325 @@
+//! Roles, password changes, recovery, disabling staff, auto-lock and the audit log, on
+//! temporary vaults.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use acompana::audit::AuditAction;
+use acompana::session::Session;
+use acompana::settings::Settings;
+use acompana::staff::Role;
+use acompana::vault::{self, keyslots::KeySlotFile, LockReason};
+use acompana::Error;
+use common::*;
+
+fn actions(vault: &acompana::vault::Vault) -> Vec<AuditAction> {
+    let mut entries = vault.audit_list(0, 1000).unwrap();
+    entries.reverse();
+    entries.into_iter().map(|e| e.action).collect()
+}
+
+fn slot_count(test: &TestVault) -> usize {
+    KeySlotFile::parse(&std::fs::read(&test.paths.keyslots).unwrap())
+        .unwrap()
+        .slots
+        .len()
+}
+
+#[test]
+fn roles_limit_what_each_person_can_do() {
+    let test = new_vault();
+    test.add("carla", "Carla", Role::Coordinator, "clave-de-carla-1");
+    test.add("lucia", "Lucía", Role::Caseworker, "clave-de-lucia-1");
+    for (user, password) in [("carla", "clave-de-carla-1"), ("lucia", "clave-de-lucia-1")] {
+        let mut vault = test.unlock(user, password).unwrap();
+        assert_eq!(vault.staff_list().unwrap().len(), 3);
+        assert!(matches!(
+            vault.staff_add("otra", "Otra", Role::Admin, &secret("clave-de-otra-1")),
+            Err(Error::Forbidden)
+        ));
+        let admin_id = vault.staff_list().unwrap().into_iter().find(|m| m.role == Role::Admin).unwrap().id;
+        assert!(matches!(vault.staff_disable(&admin_id), Err(Error::Forbidden)));
+        assert!(matches!(
+            vault.staff_reset_password(&admin_id, &secret("clave-nueva-123")),
+            Err(Error::Forbidden)
+        ));
+        assert!(matches!(vault.audit_list(0, 10), Err(Error::Forbidden)));
+        assert!(matches!(vault.audit_verify(), Err(Error::Forbidden)));
+        assert!(matches!(
+            vault.set_settings(&Settings { idle_lock_minutes: 30 }),
+            Err(Error::Forbidden)
+        ));
+        assert_eq!(vault.settings().unwrap().idle_lock_minutes, 5);
+        vault.lock(LockReason::Manual).unwrap();
+    }
+}
+
+#[test]
+fn adding_staff_validates_and_writes_a_slot() {
+    let test = new_vault();
+    let mut admin = test.admin();
+    assert_eq!(slot_count(&test), 2);
+    assert!(matches!(
+        admin.staff_add("lu", "Lucía", Role::Caseworker, &secret("clave-de-lucia-1")),
+        Err(Error::InvalidInput { field: "username", .. })
+    ));
+    assert!(matches!(
+        admin.staff_add("lucia", "Lucía", Role::Caseworker, &secret("corta")),
+        Err(Error::WeakPassword { .. })
+    ));
+    let lucia = admin
+        .staff_add("Lucia", "  Lucía Pérez ", Role::Caseworker, &secret("clave-de-lucia-1"))
+        .unwrap();
+    assert_eq!(lucia.username, "lucia");
+    assert_eq!(lucia.display_name, "Lucía Pérez");
+    assert!(matches!(
+        admin.staff_add("LUCIA", "Otra", Role::Caseworker, &secret("clave-de-lucia-2")),
+        Err(Error::UsernameTaken)
+    ));
+    assert_eq!(slot_count(&test), 3);
+    admin.lock(LockReason::Manual).unwrap();
+    // Usernames are case-insensitive at sign-in.
+    let vault = test.unlock("LUCIA", "clave-de-lucia-1").unwrap();
+    assert_eq!(vault.me().role, Role::Caseworker);
+}
+
+#[test]
+fn disabling_removes_the_slot_and_access() {
+    let test = new_vault();
+    test.add("lucia", "Lucía", Role::Caseworker, "clave-de-lucia-1");
+    test.add("ana", "Ana", Role::Admin, "clave-de-ana-123");
+    assert_eq!(slot_count(&test), 4);
+    let mut admin = test.admin();
+    let staff = admin.staff_list().unwrap();
+    let id_of = |name: &str| staff.iter().find(|m| m.username == name).unwrap().id.clone();
+    assert!(matches!(admin.staff_disable(&id_of(ADMIN)), Err(Error::CannotDisableSelf)));
+    admin.staff_disable(&id_of("lucia")).unwrap();
+    assert_eq!(slot_count(&test), 3);
+    assert!(!admin.staff_list().unwrap().iter().find(|m| m.username == "lucia").unwrap().active);
+    // A disabled username stays taken.
+    assert!(matches!(
+        admin.staff_add("lucia", "Otra Lucía", Role::Caseworker, &secret("clave-de-lucia-2")),
+        Err(Error::UsernameTaken)
+    ));
+    admin.lock(LockReason::Manual).unwrap();
+    assert!(matches!(test.unlock("lucia", "clave-de-lucia-1"), Err(Error::WrongCredentials)));
+
+    // Ana (admin) disables the first administrator; then Ana is the last admin and is safe.
+    let mut ana = test.unlock("ana", "clave-de-ana-123").unwrap();
+    ana.staff_disable(&id_of(ADMIN)).unwrap();
+    assert!(matches!(ana.staff_disable(&id_of("ana")), Err(Error::CannotDisableSelf)));
+    let actions = actions(&ana);
+    assert_eq!(actions.iter().filter(|a| **a == AuditAction::StaffDisabled).count(), 2);
+    ana.lock(LockReason::Manual).unwrap();
+    assert!(matches!(test.unlock(ADMIN, ADMIN_PASSWORD), Err(Error::WrongCredentials)));
+}
+
+#[test]
+fn the_last_active_admin_cannot_be_disabled() {
+    let test = new_vault();
+    test.add("ana", "Ana", Role::Admin, "clave-de-ana-123");
+    let mut admin = test.admin();
+    let ana_id = admin.staff_list().unwrap().into_iter().find(|m| m.username == "ana").unwrap().id;
+    admin.staff_disable(&ana_id).unwrap();
+    admin.lock(LockReason::Manual).unwrap();
+    // Only one active admin is left; she cannot disable herself, nobody else may.
+    let mut admin = test.admin();
+    let me = admin.me().id.clone();
+    assert!(matches!(admin.staff_disable(&me), Err(Error::CannotDisableSelf)));
+    admin.lock(LockReason::Manual).unwrap();
+}
+
+#[test]
+fn changing_a_password_rewraps_only_her_slot() {
+    let test = new_vault();
+    test.add("lucia", "Lucía", Role::Caseworker, "clave-de-lucia-1");
+    let db_before = std::fs::read(&test.paths.db).unwrap();
+    let mut lucia = test.unlock("lucia", "clave-de-lucia-1").unwrap();
+    assert!(matches!(
+        lucia.change_password(&secret("no es la clave"), &secret("clave-nueva-lucia")),
+        Err(Error::WrongCredentials)
+    ));
+    assert!(matches!(
+        lucia.change_password(&secret("clave-de-lucia-1"), &secret("corta")),
+        Err(Error::WeakPassword { .. })
+    ));
+    let slots_before = KeySlotFile::parse(&std::fs::read(&test.paths.keyslots).unwrap()).unwrap();
+    lucia
+        .change_password(&secret("clave-de-lucia-1"), &secret("clave-nueva-lucia"))
+        .unwrap();
+    lucia.lock(LockReason::Manual).unwrap();
+    let slots_after = KeySlotFile::parse(&std::fs::read(&test.paths.keyslots).unwrap()).unwrap();
+    let changed = slots_before
+        .slots
+        .iter()
+        .zip(&slots_after.slots)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(changed, 1, "only her slot changes");
+    assert_ne!(db_before.len(), 0);
+    assert!(matches!(test.unlock("lucia", "clave-de-lucia-1"), Err(Error::WrongCredentials)));
+    let lucia = test.unlock("lucia", "clave-nueva-lucia").unwrap();
+    lucia.lock(LockReason::Manual).unwrap();
+    // Colleagues are unaffected.
+    test.admin().lock(LockReason::Manual).unwrap();
+}
+
+#[test]
+fn an_admin_resets_a_colleagues_password() {
+    let test = new_vault();
+    test.add("lucia", "Lucía", Role::Caseworker, "clave-de-lucia-1");
+    let mut admin = test.admin();
+    let id = admin.staff_list().unwrap().into_iter().find(|m| m.username == "lucia").unwrap().id;
+    admin.staff_reset_password(&id, &secret("clave-temporal-9")).unwrap();
+    assert!(actions(&admin).contains(&AuditAction::PasswordReset));
+    admin.lock(LockReason::Manual).unwrap();
+    assert!(test.unlock("lucia", "clave-de-lucia-1").is_err());
+    test.unlock("lucia", "clave-temporal-9").unwrap().lock(LockReason::Manual).unwrap();
+}
+
+#[test]
+fn the_recovery_code_resets_a_forgotten_password() {
+    let test = new_vault();
+    let before = test.snapshot();
+    let wrong = vault::recover(
+        &test.paths,
+        &secret("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"),
+        ADMIN,
+        &secret("clave-recuperada-1"),
+    );
+    assert!(matches!(wrong, Err(Error::WrongRecoveryCode)));
+    let garbage = vault::recover(&test.paths, &secret("hola"), ADMIN, &secret("clave-recuperada-1"));
+    assert!(matches!(garbage, Err(Error::WrongRecoveryCode)));
+    assert_eq!(before, test.snapshot());
+
+    // Typed back in lower case with spaces, as people do.
+    let typed = test.recovery_code.to_lowercase().replace('-', " ");
+    let vault = vault::recover(&test.paths, &secret(&typed), ADMIN, &secret("clave-recuperada-1")).unwrap();
+    let log = actions(&vault);
+    assert!(log.contains(&AuditAction::PasswordRecovered));
+    assert_eq!(log.iter().filter(|a| **a == AuditAction::SignInFailed).count(), 2);
+    vault.lock(LockReason::Manual).unwrap();
+    assert!(matches!(test.unlock(ADMIN, ADMIN_PASSWORD), Err(Error::WrongCredentials)));
+    test.unlock(ADMIN, "clave-recuperada-1").unwrap().lock(LockReason::Manual).unwrap();
+    // The code keeps working (it is the organization's, not a one-off).
+    let again = vault::recover(&test.paths, &secret(&test.recovery_code), ADMIN, &secret("clave-recuperada-2"));
+    assert!(again.is_ok());
+}
+
+#[test]
+fn the_session_locks_when_idle_and_answers_locked() {
+    let test = new_vault();
+    let session = Session::new(test.paths.clone());
+    assert!(matches!(session.with(|v| v.staff_list()), Err(Error::Locked)));
+    session.install(test.admin());
+    let start = Instant::now();
+    // Activity inside the limit keeps it open.
+    session.with_at(start + Duration::from_secs(4 * 60), |v| v.staff_list()).unwrap();
+    assert!(!session.lock_if_idle_at(start + Duration::from_secs(8 * 60)));
+    assert!(session.is_unlocked());
+    // Five minutes without activity lock it.
+    assert!(session.lock_if_idle_at(start + Duration::from_secs(9 * 60 + 1)));
+    assert!(!session.is_unlocked());
+    assert!(matches!(session.with(|v| v.staff_list()), Err(Error::Locked)));
+    assert!(matches!(session.touch(), Err(Error::Locked)));
+
+    // A longer idle time set by the administrator is honoured; a late call locks too.
+    let mut admin = test.admin();
+    admin.set_settings(&Settings { idle_lock_minutes: 30 }).unwrap();
+    session.install(admin);
+    let start = Instant::now();
+    assert!(!session.lock_if_idle_at(start + Duration::from_secs(20 * 60)));
+    let late = session.with_at(start + Duration::from_secs(31 * 60), |v| v.staff_list());
+    assert!(matches!(late, Err(Error::Locked)));
+    assert!(!session.is_unlocked());
+
+    // Locks are audited with their reason.
+    let admin = test.admin();
+    let details: Vec<Option<String>> = admin
+        .audit_list(0, 100)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == AuditAction::Locked)
+        .map(|e| e.detail)
+        .collect();
+    assert!(details.iter().filter(|d| d.as_deref() == Some("idle")).count() >= 2);
+    admin.lock(LockReason::Manual).unwrap();
+}
+
+#[test]
+fn manual_lock_and_settings_bounds() {
+    let test = new_vault();
+    let session = Session::new(test.paths.clone());
+    session.install(test.admin());
+    assert!(matches!(
+        session.with(|v| v.set_settings(&Settings { idle_lock_minutes: 0 })),
+        Err(Error::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        session.with(|v| v.set_settings(&Settings { idle_lock_minutes: 121 })),
+        Err(Error::InvalidInput { .. })
+    ));
+    assert!(session.lock(LockReason::Manual));
+    assert!(!session.lock(LockReason::Manual));
+    assert!(matches!(session.with(|v| v.settings()), Err(Error::Locked)));
+}
+
+#[test]
+fn the_audit_log_records_events_in_order_and_detects_tampering() {
+    let test = new_vault();
+    test.add("lucia", "Lucía", Role::Caseworker, "clave-de-lucia-1");
+    let _ = test.unlock("lucia", "mala-clave-123");
+    let mut admin = test.admin();
+    admin.set_settings(&Settings { idle_lock_minutes: 10 }).unwrap();
+    let log = actions(&admin);
+    assert_eq!(
+        log,
+        vec![
+            AuditAction::VaultCreated,
+            AuditAction::StaffAdded,
+            AuditAction::SignedIn,
+            AuditAction::Locked,
+            AuditAction::SignedIn,
+            AuditAction::StaffAdded,
+            AuditAction::Locked,
+            AuditAction::SignInFailed,
+            AuditAction::SignedIn,
+            AuditAction::SettingsChanged,
+        ]
+    );
+    let entries = admin.audit_list(0, 3).unwrap();
+    assert_eq!(entries[0].action, AuditAction::SettingsChanged);
+    assert_eq!(entries[0].actor.as_deref(), Some(ADMIN));
+    let added = admin.audit_list(0, 100).unwrap().into_iter().find(|e| e.target.as_deref() == Some("lucia")).unwrap();
+    assert_eq!(added.action, AuditAction::StaffAdded);
+    assert!(admin.audit_verify().unwrap().ok);
+
+    // Someone with the key edits an entry behind the app's back.
+    let conn = admin.connection_for_tests();
+    assert!(conn.execute("UPDATE audit_log SET action = 'signed_in' WHERE seq = 8", []).is_err());
+    conn.execute_batch("DROP TRIGGER audit_log_no_update;").unwrap();
+    conn.execute("UPDATE audit_log SET at = '2020-01-01T00:00:00Z' WHERE seq = 8", []).unwrap();
+    let result = admin.audit_verify().unwrap();
+    assert!(!result.ok);
+    assert_eq!(result.first_bad_seq, Some(8));
+    admin.lock(LockReason::Manual).unwrap();
+}
+
+#[test]
+fn repeated_failures_are_counted_and_reset() {
+    use acompana::vault::throttle::Throttle;
+    let test = new_vault();
+    let vault_id = KeySlotFile::parse(&std::fs::read(&test.paths.keyslots).unwrap()).unwrap().vault_id;
+    let throttle = Throttle::for_vault(&vault_id);
+    for _ in 0..3 {
+        assert!(test.unlock(ADMIN, "clave-equivocada").is_err());
+    }
+    assert_eq!(throttle.read().consecutive, 3);
+    assert_eq!(
+        acompana::vault::throttle::delay_for(throttle.read().consecutive),
+        Duration::from_secs(2)
+    );
+    test.admin().lock(LockReason::Manual).unwrap();
+    assert_eq!(throttle.read().consecutive, 0);
+}
