@@ -313,7 +313,7 @@ fn repeated_failures_are_counted_and_reset() {
     let vault_id = KeySlotFile::parse(&std::fs::read(&test.paths.keyslots).unwrap()).unwrap().vault_id;
     let throttle = Throttle::for_vault(&vault_id);
     for _ in 0..3 {
-        assert!(test.unlock(ADMIN, "clave-equivocada").is_err());
+        assert!(vault::unlock(&test.paths, ADMIN, &secret("clave-equivocada")).is_err());
     }
     assert_eq!(throttle.read().consecutive, 3);
     assert_eq!(

@@ -80,6 +80,17 @@ impl Throttle {
         }
     }
 
+    /// Forgets the consecutive count but keeps the failures to audit: for tests that make
+    /// many deliberate failures and must not wait for the growing delay.
+    #[doc(hidden)]
+    pub fn clear_delay_for_tests(&self) {
+        let mut record = self.read();
+        record.consecutive = 0;
+        if let Ok(bytes) = serde_json::to_vec(&record) {
+            let _ = std::fs::write(&self.path, bytes);
+        }
+    }
+
     /// Clears the record after a success, returning the failures to audit.
     pub fn take_and_reset(&self) -> Vec<String> {
         let record = self.read();

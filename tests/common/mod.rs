@@ -56,8 +56,20 @@ impl TestVault {
         vault::unlock(&self.paths, ADMIN, &secret(ADMIN_PASSWORD)).unwrap()
     }
 
+    /// Unlocks; deliberate failures in tests don't wait for the growing delay.
     pub fn unlock(&self, username: &str, password: &str) -> acompana::Result<Vault> {
-        vault::unlock(&self.paths, username, &secret(password))
+        let result = vault::unlock(&self.paths, username, &secret(password));
+        self.throttle().clear_delay_for_tests();
+        result
+    }
+
+    pub fn throttle(&self) -> acompana::vault::throttle::Throttle {
+        let text = std::fs::read(&self.paths.keyslots).unwrap_or_default();
+        let id = serde_json::from_slice::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["vault_id"].as_str().and_then(|s| s.parse().ok()))
+            .unwrap_or_default();
+        acompana::vault::throttle::Throttle::for_vault(&id)
     }
 
     /// Adds a colleague as the administrator.

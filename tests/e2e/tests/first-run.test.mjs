@@ -1,0 +1,247 @@
+// The first day with Acompaña, driven through the real desktop app in Spanish at 1366×768:
+// create a vault, note the recovery code, add a colleague, lock, fail and then succeed to sign
+// in, and check the audit log. Started by ../run.sh, which provides the environment below.
+//
+// Steps share one app session and run in order; after a failed step the rest are skipped, so
+// the first failure is the one that explains.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, "../../..");
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the suite through tests/e2e/run.sh`);
+  return value;
+}
+
+const app = required("E2E_APP");
+const driverPort = Number(required("E2E_DRIVER_PORT"));
+const screenshots = required("E2E_SCREENSHOTS");
+const dataDir = required("ACOMPANA_DATA_DIR");
+
+// The Spanish catalog the UI ships: expected texts come from it rather than being copied here.
+const spanish = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/es.json"), "utf8"));
+
+/** The Spanish message for a dotted key, with {placeholders} left as they are. */
+function es(key) {
+  const value = key.split(".").reduce((node, part) => node?.[part], spanish);
+  assert.equal(typeof value, "string", `es.json has no message ${key}`);
+  return value;
+}
+
+/** A pattern matching the Spanish message for a key, whatever its {placeholders} became. */
+function esPattern(key) {
+  const parts = es(key)
+    .split(/\{[^}]*\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s+"));
+  return new RegExp(parts.join(".+?"));
+}
+
+const ORG_NAME = "Corporación Mujeres Libres";
+const ADMIN = { username: "coordinadora", name: "Marta Gómez", password: "Caminar-juntas-2025!" };
+const COLLEAGUE = { username: "lucia", name: "Lucía Pérez", password: "Otra-clave-segura-77" };
+const WRONG_PASSWORD = "no-es-esta-clave-1";
+const TIMEOUT = 20_000;
+
+let browser;
+let failed = false;
+
+before(async () => {
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: driverPort,
+    logLevel: "warn",
+    connectionRetryCount: 0,
+    waitforTimeout: TIMEOUT,
+    // tauri-driver turns tauri:options into WebKitWebDriver's webkitgtk:browserOptions. No
+    // browserName: WebKitWebDriver 2.50 refuses to match one it does not know before launching;
+    // wry then announces itself as "wry", checked below.
+    capabilities: { "tauri:options": { application: app } },
+  });
+  assert.equal(browser.capabilities.browserName, "wry", "the session drives the Tauri app's webview");
+});
+
+after(async () => {
+  await browser?.deleteSession().catch(() => {});
+});
+
+/** A scenario step: skipped once an earlier step failed. */
+function step(name, body) {
+  test(name, async (t) => {
+    if (failed) {
+      t.skip("an earlier step failed");
+      return;
+    }
+    try {
+      await body(t);
+    } catch (error) {
+      failed = true;
+      await shot(`failure-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+async function byTestId(testId) {
+  const element = await browser.$(`[data-testid="${testId}"]`);
+  await element.waitForDisplayed({ timeout: TIMEOUT, timeoutMsg: `[data-testid="${testId}"] not shown` });
+  return element;
+}
+
+async function typeInto(testId, text) {
+  const element = await byTestId(testId);
+  await element.click();
+  await element.clearValue();
+  await element.setValue(text);
+  assert.equal(await element.getValue(), text, `${testId} did not take the typed text`);
+}
+
+async function chooseOption(testId, visibleText) {
+  const element = await byTestId(testId);
+  assert.equal(await element.getTagName(), "select", `${testId} is expected to be a <select>`);
+  await element.selectByVisibleText(visibleText);
+}
+
+async function clickTestId(testId) {
+  const element = await byTestId(testId);
+  await element.waitForEnabled({ timeout: TIMEOUT });
+  await element.click();
+}
+
+/**
+ * The element's rendered text. WebKitWebDriver's Get Element Text answers "" for some visible
+ * elements (an ellipsised span in the top bar, for one), so this reads innerText instead.
+ */
+async function visibleText(element) {
+  return String(await element.getProperty("innerText")).trim();
+}
+
+async function shot(name) {
+  await browser.saveScreenshot(path.join(screenshots, `${name}.png`));
+}
+
+/** Waits until the element's text is not empty, and answers it. */
+async function textOf(testId) {
+  const element = await byTestId(testId);
+  await browser.waitUntil(async () => (await visibleText(element)) !== "", {
+    timeout: TIMEOUT,
+    timeoutMsg: `[data-testid="${testId}"] stayed empty`,
+  });
+  return visibleText(element);
+}
+
+/** Waits until the element's text is exactly `expected` (screens fill in after IPC answers). */
+async function waitForText(testId, expected) {
+  const element = await byTestId(testId);
+  await browser
+    .waitUntil(async () => (await visibleText(element)) === expected, { timeout: TIMEOUT })
+    .catch(() => {});
+  assert.equal(await visibleText(element), expected, `text of [data-testid="${testId}"]`);
+}
+
+step("the app opens on the first-run screen, in Spanish, at 1366×768", async (t) => {
+  await byTestId("first-run");
+  const size = await browser.execute(() => [window.innerWidth, window.innerHeight]);
+  t.diagnostic(`viewport ${size[0]}×${size[1]}`);
+  assert.equal(size[0], 1366);
+  const lang = await browser.execute(() => document.documentElement.lang);
+  assert.match(lang, /^es/);
+  await waitForText("create-submit", es("firstRun.submit"));
+  await shot("01-first-run");
+});
+
+step("creating a vault shows the recovery code", async () => {
+  assert.deepEqual(readdirSync(dataDir), [], "the data folder starts empty");
+  await typeInto("create-org-name", ORG_NAME);
+  await chooseOption("create-country", es("countries.CO"));
+  await typeInto("create-admin-name", ADMIN.name);
+  await typeInto("create-admin-username", ADMIN.username);
+  await typeInto("create-password", ADMIN.password);
+  await typeInto("create-password-confirm", ADMIN.password);
+  await clickTestId("create-submit");
+
+  const code = await textOf("recovery-code");
+  assert.match(code, /[A-Z0-9]{4}/, `recovery code looks like a code: ${code}`);
+  // The app inherited ACOMPANA_DATA_DIR from tauri-driver: the vault is in this run's folder.
+  assert.notDeepEqual(readdirSync(dataDir), [], "the vault was written to ACOMPANA_DATA_DIR");
+  await shot("02-recovery-code");
+});
+
+step("after noting the code, the main shell shows", async () => {
+  const continueButton = await byTestId("recovery-continue");
+  const checkbox = await byTestId("recovery-confirm");
+  await checkbox.click();
+  assert.equal(await checkbox.isSelected(), true);
+  await continueButton.waitForEnabled({ timeout: TIMEOUT });
+  await continueButton.click();
+  await byTestId("shell");
+  await waitForText("org-name", ORG_NAME);
+  await shot("03-shell");
+});
+
+step("the coordinator adds a caseworker in Equipo", async () => {
+  await clickTestId("nav-staff");
+  await byTestId("staff-area");
+  await clickTestId("staff-add");
+  await byTestId("staff-dialog");
+  await typeInto("staff-name", COLLEAGUE.name);
+  await typeInto("staff-username", COLLEAGUE.username);
+  await chooseOption("staff-role", es("roles.caseworker"));
+  await typeInto("staff-password", COLLEAGUE.password);
+  await typeInto("staff-password-confirm", COLLEAGUE.password);
+  await shot("04-staff-dialog");
+  await clickTestId("staff-save");
+
+  const row = await byTestId(`staff-row-${COLLEAGUE.username}`);
+  const rowText = await visibleText(row);
+  assert.match(rowText, new RegExp(COLLEAGUE.username));
+  assert.match(rowText, new RegExp(es("roles.caseworker"), "i"));
+  await (await browser.$('[data-testid="staff-dialog"]')).waitForExist({ reverse: true, timeout: TIMEOUT });
+  await shot("05-staff-list");
+});
+
+step("the lock button leads to the sign-in screen", async () => {
+  await clickTestId("lock-button");
+  await byTestId("sign-in");
+  assert.equal(await (await browser.$('[data-testid="shell"]')).isExisting(), false);
+});
+
+step("a wrong password is refused with a Spanish message", async () => {
+  await typeInto("signin-username", ADMIN.username);
+  await typeInto("signin-password", WRONG_PASSWORD);
+  await clickTestId("signin-submit");
+  const message = await textOf("signin-error");
+  assert.equal(message, es("errors.wrong_credentials"));
+  assert.doesNotMatch(message, /wrong_credentials|WrongCredentials/);
+  await shot("06-sign-in-error");
+});
+
+step("the right password opens the shell again", async () => {
+  await typeInto("signin-password", ADMIN.password);
+  await clickTestId("signin-submit");
+  await byTestId("shell");
+});
+
+step("the audit log lists the day's events and verifies intact", async () => {
+  await clickTestId("nav-audit");
+  const table = await byTestId("audit-table");
+  await browser.waitUntil(async () => (await browser.$$('[data-testid^="audit-row-"]')).length >= 4, {
+    timeout: TIMEOUT,
+    timeoutMsg: "the audit log shows fewer than 4 events",
+  });
+  const tableText = await visibleText(table);
+  assert.match(tableText, new RegExp(COLLEAGUE.username), "the audit log mentions the new colleague");
+
+  await clickTestId("audit-verify");
+  const result = await byTestId("audit-verify-result");
+  assert.equal(await result.getAttribute("data-result"), "ok");
+  assert.match(await visibleText(result), esPattern("audit.verifyOk"));
+  await shot("07-audit-log");
+});
