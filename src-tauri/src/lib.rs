@@ -51,7 +51,7 @@ pub fn bindings_typescript() -> String {
     specta_builder()
         .export(
             specta_typescript::Typescript::default()
-                .header("// Generated from the Rust commands by tauri-specta. Do not edit: run `make bindings`.\n/* eslint-disable */"),
+                .header("// Generated from the Rust commands by tauri-specta. Do not edit: run `make bindings`.\n/* eslint-disable */\n// @ts-nocheck"),
             &path,
         )
         .expect("bindings export");
