@@ -75,7 +75,11 @@ fn workload(conn: &mut Connection, rows: usize, lookups: usize) -> Workload {
             .unwrap();
         for i in 0..rows {
             insert
-                .execute(params![format!("C-{i:07}"), format!("Nombre Apellido {i}"), 1960 + (i % 45) as i64])
+                .execute(params![
+                    format!("C-{i:07}"),
+                    format!("Nombre Apellido {i}"),
+                    1960 + (i % 45) as i64
+                ])
                 .unwrap();
         }
     }
@@ -85,10 +89,14 @@ fn workload(conn: &mut Connection, rows: usize, lookups: usize) -> Workload {
     let started = Instant::now();
     let mut found = 0i64;
     {
-        let mut lookup = conn.prepare("SELECT born FROM people WHERE code = ?1").unwrap();
+        let mut lookup = conn
+            .prepare("SELECT born FROM people WHERE code = ?1")
+            .unwrap();
         for i in 0..lookups {
             let code = format!("C-{:07}", (i * 7919) % rows);
-            found += lookup.query_row([code], |row| row.get::<_, i64>(0)).unwrap();
+            found += lookup
+                .query_row([code], |row| row.get::<_, i64>(0))
+                .unwrap();
         }
     }
     let lookup = started.elapsed();
@@ -96,11 +104,17 @@ fn workload(conn: &mut Connection, rows: usize, lookups: usize) -> Workload {
 
     let started = Instant::now();
     let total: i64 = conn
-        .query_row("SELECT sum(length(name) + born) FROM people", [], |row| row.get(0))
+        .query_row("SELECT sum(length(name) + born) FROM people", [], |row| {
+            row.get(0)
+        })
         .unwrap();
     let scan = started.elapsed();
     assert!(total > 0);
-    Workload { insert, lookup, scan }
+    Workload {
+        insert,
+        lookup,
+        scan,
+    }
 }
 
 fn bench_encryption_cost() {
@@ -109,7 +123,9 @@ fn bench_encryption_cost() {
     let dir = tempfile::tempdir().unwrap();
     let mut plain = Connection::open(dir.path().join("plain.db")).unwrap();
     let mut keyed = Connection::open(dir.path().join("keyed.db")).unwrap();
-    keyed.execute_batch("PRAGMA cipher_memory_security = ON;").unwrap();
+    keyed
+        .execute_batch("PRAGMA cipher_memory_security = ON;")
+        .unwrap();
     let key = acompana::crypto::random_array::<32>();
     keyed
         .pragma_update(None, "key", format!("x'{}'", hex::encode(key)))
@@ -120,8 +136,16 @@ fn bench_encryption_cost() {
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     println!("store workload, {ROWS} rows (keyed SQLCipher vs unkeyed):");
     for (name, k, p) in [
-        ("100,000 inserts (one transaction)", keyed_result.insert, plain_result.insert),
-        ("10,000 indexed look-ups", keyed_result.lookup, plain_result.lookup),
+        (
+            "100,000 inserts (one transaction)",
+            keyed_result.insert,
+            plain_result.insert,
+        ),
+        (
+            "10,000 indexed look-ups",
+            keyed_result.lookup,
+            plain_result.lookup,
+        ),
         ("full scan", keyed_result.scan, plain_result.scan),
     ] {
         println!(

@@ -292,10 +292,8 @@ mod tests {
     }
 
     fn unlock_triggers(conn: &Connection) {
-        conn.execute_batch(
-            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
-        )
-        .unwrap();
+        conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
+            .unwrap();
     }
 
     #[test]
@@ -318,7 +316,9 @@ mod tests {
         assert!(conn
             .execute("UPDATE audit_log SET detail = 'x' WHERE seq = 1", [])
             .is_err());
-        assert!(conn.execute("DELETE FROM audit_log WHERE seq = 2", []).is_err());
+        assert!(conn
+            .execute("DELETE FROM audit_log WHERE seq = 2", [])
+            .is_err());
     }
 
     #[test]
@@ -336,7 +336,8 @@ mod tests {
     fn removed_entry_in_the_middle_is_detected() {
         let conn = conn_with_entries(5);
         unlock_triggers(&conn);
-        conn.execute("DELETE FROM audit_log WHERE seq = 2", []).unwrap();
+        conn.execute("DELETE FROM audit_log WHERE seq = 2", [])
+            .unwrap();
         let result = verify(&conn).unwrap();
         assert_eq!(result.first_bad_seq, Some(2));
     }
@@ -345,7 +346,8 @@ mod tests {
     fn truncated_tail_is_detected() {
         let conn = conn_with_entries(5);
         unlock_triggers(&conn);
-        conn.execute("DELETE FROM audit_log WHERE seq >= 4", []).unwrap();
+        conn.execute("DELETE FROM audit_log WHERE seq >= 4", [])
+            .unwrap();
         let result = verify(&conn).unwrap();
         assert!(!result.ok);
         assert_eq!(result.first_bad_seq, Some(4));
@@ -357,9 +359,20 @@ mod tests {
         unlock_triggers(&conn);
         // Rewriting an entry and recomputing its own hash still breaks the next link.
         let prev: Vec<u8> = conn
-            .query_row("SELECT prev_hash FROM audit_log WHERE seq = 2", [], |r| r.get(0))
+            .query_row("SELECT prev_hash FROM audit_log WHERE seq = 2", [], |r| {
+                r.get(0)
+            })
             .unwrap();
-        let forged = entry_hash(&prev, 2, "2020-01-01T00:00:00Z", "dev", None, "signed_in", None, None);
+        let forged = entry_hash(
+            &prev,
+            2,
+            "2020-01-01T00:00:00Z",
+            "dev",
+            None,
+            "signed_in",
+            None,
+            None,
+        );
         conn.execute(
             "UPDATE audit_log SET at = '2020-01-01T00:00:00Z', detail = NULL, hash = ?1 WHERE seq = 2",
             [forged.as_slice()],

@@ -144,7 +144,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { exit::USAGE } else { exit::OK });
+            return ExitCode::from(if error.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
         }
     };
     let json = cli.json;
@@ -266,7 +270,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
         } => {
             let password = match std::env::var("ACOMPANA_NEW_PASSWORD") {
                 Ok(p) => SecretString::from(p),
-                Err(_) if cli.password_file.is_some() || std::env::var("ACOMPANA_PASSWORD").is_ok() => {
+                Err(_)
+                    if cli.password_file.is_some()
+                        || std::env::var("ACOMPANA_PASSWORD").is_ok() =>
+                {
                     sign_in_password(&cli.password_file, "")?
                 }
                 Err(_) => new_password("Administrator's password: ")?,

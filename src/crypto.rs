@@ -108,7 +108,9 @@ impl KdfParams {
         if within {
             Ok(())
         } else {
-            Err(Error::VaultCorrupt("key-derivation parameters out of bounds"))
+            Err(Error::VaultCorrupt(
+                "key-derivation parameters out of bounds",
+            ))
         }
     }
 

@@ -159,8 +159,7 @@ const ENOSPC: i32 = 28;
 
 impl From<std::io::Error> for Error {
     fn from(error: std::io::Error) -> Self {
-        if error.raw_os_error() == Some(ENOSPC) || error.kind() == std::io::ErrorKind::StorageFull
-        {
+        if error.raw_os_error() == Some(ENOSPC) || error.kind() == std::io::ErrorKind::StorageFull {
             Error::DiskFull
         } else {
             Error::Io(error)

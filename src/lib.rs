@@ -46,9 +46,15 @@ impl Country {
 
     /// From an ISO code.
     pub fn parse(code: &str) -> Option<Self> {
-        [Country::CO, Country::MX, Country::AR, Country::BR, Country::CR]
-            .into_iter()
-            .find(|c| c.code() == code)
+        [
+            Country::CO,
+            Country::MX,
+            Country::AR,
+            Country::BR,
+            Country::CR,
+        ]
+        .into_iter()
+        .find(|c| c.code() == code)
     }
 }
 

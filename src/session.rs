@@ -44,7 +44,9 @@ impl Session {
     fn state(&self) -> std::sync::MutexGuard<'_, Option<Active>> {
         // A panic while holding the lock must not leave the vault open forever: recover the
         // guard and let the caller lock it.
-        self.state.lock().unwrap_or_else(|poison| poison.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
     }
 
     /// Whether a vault is unlocked.
@@ -70,7 +72,9 @@ impl Session {
         let mut state = self.state();
         let expired = match state.as_ref() {
             None => return Err(Error::Locked),
-            Some(active) => now.saturating_duration_since(active.last_activity) >= active.idle_limit,
+            Some(active) => {
+                now.saturating_duration_since(active.last_activity) >= active.idle_limit
+            }
         };
         if expired {
             if let Some(active) = state.take() {
@@ -100,7 +104,10 @@ impl Session {
         match self.state().take() {
             Some(active) => {
                 if let Err(error) = active.vault.lock(reason) {
-                    tracing::warn!(code = error.code().as_str(), "locking did not finish cleanly");
+                    tracing::warn!(
+                        code = error.code().as_str(),
+                        "locking did not finish cleanly"
+                    );
                 }
                 true
             }

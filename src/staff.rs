@@ -66,7 +66,10 @@ pub fn normalize_username(input: &str) -> Result<String> {
         .next()
         .is_some_and(|c| c.is_ascii_alphanumeric());
     if !(3..=32).contains(&username.len()) || !valid_chars || !starts_well {
-        return Err(Error::invalid("username", "3 to 32 letters, digits, '.', '_' or '-'"));
+        return Err(Error::invalid(
+            "username",
+            "3 to 32 letters, digits, '.', '_' or '-'",
+        ));
     }
     Ok(username)
 }
@@ -75,7 +78,10 @@ pub fn normalize_username(input: &str) -> Result<String> {
 pub fn normalize_display_name(input: &str) -> Result<String> {
     let name = input.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(Error::invalid("displayName", "1 to 100 printable characters"));
+        return Err(Error::invalid(
+            "displayName",
+            "1 to 100 printable characters",
+        ));
     }
     Ok(name.to_string())
 }

@@ -20,11 +20,26 @@ fn acompana(dir: &Path) -> Command {
 
 fn init(dir: &Path) -> String {
     let output = acompana(dir)
-        .args(["--json", "init", "--org", "Mujeres de Prueba", "--country", "CO", "--admin", "coordinadora", "--admin-name", "Coordinadora"])
+        .args([
+            "--json",
+            "init",
+            "--org",
+            "Mujeres de Prueba",
+            "--country",
+            "CO",
+            "--admin",
+            "coordinadora",
+            "--admin-name",
+            "Coordinadora",
+        ])
         .env("ACOMPANA_NEW_PASSWORD", PASSWORD)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     json["recovery_code"].as_str().unwrap().to_string()
 }
@@ -34,14 +49,30 @@ fn init_prints_the_recovery_code_once_and_check_reports_the_vault() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     acompana(&data)
-        .args(["init", "--org", "Mujeres de Prueba", "--country", "CO", "--admin", "coordinadora"])
+        .args([
+            "init",
+            "--org",
+            "Mujeres de Prueba",
+            "--country",
+            "CO",
+            "--admin",
+            "coordinadora",
+        ])
         .env("ACOMPANA_NEW_PASSWORD", PASSWORD)
         .assert()
         .success()
         .stdout(predicate::str::is_match(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){4}").unwrap());
     // A second init refuses to overwrite.
     acompana(&data)
-        .args(["init", "--org", "Otra", "--country", "MX", "--admin", "otra"])
+        .args([
+            "init",
+            "--org",
+            "Otra",
+            "--country",
+            "MX",
+            "--admin",
+            "otra",
+        ])
         .env("ACOMPANA_NEW_PASSWORD", PASSWORD)
         .assert()
         .code(1)
@@ -71,7 +102,17 @@ fn staff_add_list_disable_and_passwd() {
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
     acompana(dir.path())
-        .args(["--user", "coordinadora", "staff", "add", "lucia", "--role", "caseworker", "--name", "Lucía Gómez"])
+        .args([
+            "--user",
+            "coordinadora",
+            "staff",
+            "add",
+            "lucia",
+            "--role",
+            "caseworker",
+            "--name",
+            "Lucía Gómez",
+        ])
         .env("ACOMPANA_PASSWORD", PASSWORD)
         .env("ACOMPANA_NEW_PASSWORD", "clave-de-lucia-1")
         .assert()
@@ -83,7 +124,12 @@ fn staff_add_list_disable_and_passwd() {
         .unwrap();
     assert!(output.status.success());
     let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let names: Vec<&str> = list.as_array().unwrap().iter().map(|m| m["displayName"].as_str().unwrap()).collect();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["displayName"].as_str().unwrap())
+        .collect();
     assert_eq!(names.len(), 2);
     assert!(names.contains(&"Lucía Gómez"));
 
@@ -142,7 +188,11 @@ fn exit_codes() {
         .code(4);
     // Usage errors: 2.
     acompana(dir.path()).args(["frobnicate"]).assert().code(2);
-    acompana(dir.path()).args(["check"]).assert().code(2).stderr(predicate::str::contains("--user"));
+    acompana(dir.path())
+        .args(["check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--user"));
     acompana(dir.path())
         .args(["init", "--org", "X", "--country", "XX", "--admin", "ana"])
         .env("ACOMPANA_NEW_PASSWORD", PASSWORD)

@@ -38,8 +38,17 @@ fn roles_limit_what_each_person_can_do() {
             vault.staff_add("otra", "Otra", Role::Admin, &secret("clave-de-otra-1")),
             Err(Error::Forbidden)
         ));
-        let admin_id = vault.staff_list().unwrap().into_iter().find(|m| m.role == Role::Admin).unwrap().id;
-        assert!(matches!(vault.staff_disable(&admin_id), Err(Error::Forbidden)));
+        let admin_id = vault
+            .staff_list()
+            .unwrap()
+            .into_iter()
+            .find(|m| m.role == Role::Admin)
+            .unwrap()
+            .id;
+        assert!(matches!(
+            vault.staff_disable(&admin_id),
+            Err(Error::Forbidden)
+        ));
         assert!(matches!(
             vault.staff_reset_password(&admin_id, &secret("clave-nueva-123")),
             Err(Error::Forbidden)
@@ -47,7 +56,9 @@ fn roles_limit_what_each_person_can_do() {
         assert!(matches!(vault.audit_list(0, 10), Err(Error::Forbidden)));
         assert!(matches!(vault.audit_verify(), Err(Error::Forbidden)));
         assert!(matches!(
-            vault.set_settings(&Settings { idle_lock_minutes: 30 }),
+            vault.set_settings(&Settings {
+                idle_lock_minutes: 30
+            }),
             Err(Error::Forbidden)
         ));
         assert_eq!(vault.settings().unwrap().idle_lock_minutes, 5);
@@ -62,19 +73,32 @@ fn adding_staff_validates_and_writes_a_slot() {
     assert_eq!(slot_count(&test), 2);
     assert!(matches!(
         admin.staff_add("lu", "Lucía", Role::Caseworker, &secret("clave-de-lucia-1")),
-        Err(Error::InvalidInput { field: "username", .. })
+        Err(Error::InvalidInput {
+            field: "username",
+            ..
+        })
     ));
     assert!(matches!(
         admin.staff_add("lucia", "Lucía", Role::Caseworker, &secret("corta")),
         Err(Error::WeakPassword { .. })
     ));
     let lucia = admin
-        .staff_add("Lucia", "  Lucía Pérez ", Role::Caseworker, &secret("clave-de-lucia-1"))
+        .staff_add(
+            "Lucia",
+            "  Lucía Pérez ",
+            Role::Caseworker,
+            &secret("clave-de-lucia-1"),
+        )
         .unwrap();
     assert_eq!(lucia.username, "lucia");
     assert_eq!(lucia.display_name, "Lucía Pérez");
     assert!(matches!(
-        admin.staff_add("LUCIA", "Otra", Role::Caseworker, &secret("clave-de-lucia-2")),
+        admin.staff_add(
+            "LUCIA",
+            "Otra",
+            Role::Caseworker,
+            &secret("clave-de-lucia-2")
+        ),
         Err(Error::UsernameTaken)
     ));
     assert_eq!(slot_count(&test), 3);
@@ -92,27 +116,65 @@ fn disabling_removes_the_slot_and_access() {
     assert_eq!(slot_count(&test), 4);
     let mut admin = test.admin();
     let staff = admin.staff_list().unwrap();
-    let id_of = |name: &str| staff.iter().find(|m| m.username == name).unwrap().id.clone();
-    assert!(matches!(admin.staff_disable(&id_of(ADMIN)), Err(Error::CannotDisableSelf)));
+    let id_of = |name: &str| {
+        staff
+            .iter()
+            .find(|m| m.username == name)
+            .unwrap()
+            .id
+            .clone()
+    };
+    assert!(matches!(
+        admin.staff_disable(&id_of(ADMIN)),
+        Err(Error::CannotDisableSelf)
+    ));
     admin.staff_disable(&id_of("lucia")).unwrap();
     assert_eq!(slot_count(&test), 3);
-    assert!(!admin.staff_list().unwrap().iter().find(|m| m.username == "lucia").unwrap().active);
+    assert!(
+        !admin
+            .staff_list()
+            .unwrap()
+            .iter()
+            .find(|m| m.username == "lucia")
+            .unwrap()
+            .active
+    );
     // A disabled username stays taken.
     assert!(matches!(
-        admin.staff_add("lucia", "Otra Lucía", Role::Caseworker, &secret("clave-de-lucia-2")),
+        admin.staff_add(
+            "lucia",
+            "Otra Lucía",
+            Role::Caseworker,
+            &secret("clave-de-lucia-2")
+        ),
         Err(Error::UsernameTaken)
     ));
     admin.lock(LockReason::Manual).unwrap();
-    assert!(matches!(test.unlock("lucia", "clave-de-lucia-1"), Err(Error::WrongCredentials)));
+    assert!(matches!(
+        test.unlock("lucia", "clave-de-lucia-1"),
+        Err(Error::WrongCredentials)
+    ));
 
     // Ana (admin) disables the first administrator; then Ana is the last admin and is safe.
     let mut ana = test.unlock("ana", "clave-de-ana-123").unwrap();
     ana.staff_disable(&id_of(ADMIN)).unwrap();
-    assert!(matches!(ana.staff_disable(&id_of("ana")), Err(Error::CannotDisableSelf)));
+    assert!(matches!(
+        ana.staff_disable(&id_of("ana")),
+        Err(Error::CannotDisableSelf)
+    ));
     let actions = actions(&ana);
-    assert_eq!(actions.iter().filter(|a| **a == AuditAction::StaffDisabled).count(), 2);
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| **a == AuditAction::StaffDisabled)
+            .count(),
+        2
+    );
     ana.lock(LockReason::Manual).unwrap();
-    assert!(matches!(test.unlock(ADMIN, ADMIN_PASSWORD), Err(Error::WrongCredentials)));
+    assert!(matches!(
+        test.unlock(ADMIN, ADMIN_PASSWORD),
+        Err(Error::WrongCredentials)
+    ));
 }
 
 #[test]
@@ -120,13 +182,22 @@ fn the_last_active_admin_cannot_be_disabled() {
     let test = new_vault();
     test.add("ana", "Ana", Role::Admin, "clave-de-ana-123");
     let mut admin = test.admin();
-    let ana_id = admin.staff_list().unwrap().into_iter().find(|m| m.username == "ana").unwrap().id;
+    let ana_id = admin
+        .staff_list()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.username == "ana")
+        .unwrap()
+        .id;
     admin.staff_disable(&ana_id).unwrap();
     admin.lock(LockReason::Manual).unwrap();
     // Only one active admin is left; she cannot disable herself, nobody else may.
     let mut admin = test.admin();
     let me = admin.me().id.clone();
-    assert!(matches!(admin.staff_disable(&me), Err(Error::CannotDisableSelf)));
+    assert!(matches!(
+        admin.staff_disable(&me),
+        Err(Error::CannotDisableSelf)
+    ));
     admin.lock(LockReason::Manual).unwrap();
 }
 
@@ -158,7 +229,10 @@ fn changing_a_password_rewraps_only_her_slot() {
         .count();
     assert_eq!(changed, 1, "only her slot changes");
     assert_ne!(db_before.len(), 0);
-    assert!(matches!(test.unlock("lucia", "clave-de-lucia-1"), Err(Error::WrongCredentials)));
+    assert!(matches!(
+        test.unlock("lucia", "clave-de-lucia-1"),
+        Err(Error::WrongCredentials)
+    ));
     let lucia = test.unlock("lucia", "clave-nueva-lucia").unwrap();
     lucia.lock(LockReason::Manual).unwrap();
     // Colleagues are unaffected.
@@ -170,12 +244,23 @@ fn an_admin_resets_a_colleagues_password() {
     let test = new_vault();
     test.add("lucia", "Lucía", Role::Caseworker, "clave-de-lucia-1");
     let mut admin = test.admin();
-    let id = admin.staff_list().unwrap().into_iter().find(|m| m.username == "lucia").unwrap().id;
-    admin.staff_reset_password(&id, &secret("clave-temporal-9")).unwrap();
+    let id = admin
+        .staff_list()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.username == "lucia")
+        .unwrap()
+        .id;
+    admin
+        .staff_reset_password(&id, &secret("clave-temporal-9"))
+        .unwrap();
     assert!(actions(&admin).contains(&AuditAction::PasswordReset));
     admin.lock(LockReason::Manual).unwrap();
     assert!(test.unlock("lucia", "clave-de-lucia-1").is_err());
-    test.unlock("lucia", "clave-temporal-9").unwrap().lock(LockReason::Manual).unwrap();
+    test.unlock("lucia", "clave-temporal-9")
+        .unwrap()
+        .lock(LockReason::Manual)
+        .unwrap();
 }
 
 #[test]
@@ -189,21 +274,48 @@ fn the_recovery_code_resets_a_forgotten_password() {
         &secret("clave-recuperada-1"),
     );
     assert!(matches!(wrong, Err(Error::WrongRecoveryCode)));
-    let garbage = vault::recover(&test.paths, &secret("hola"), ADMIN, &secret("clave-recuperada-1"));
+    let garbage = vault::recover(
+        &test.paths,
+        &secret("hola"),
+        ADMIN,
+        &secret("clave-recuperada-1"),
+    );
     assert!(matches!(garbage, Err(Error::WrongRecoveryCode)));
     assert_eq!(before, test.snapshot());
 
     // Typed back in lower case with spaces, as people do.
     let typed = test.recovery_code.to_lowercase().replace('-', " ");
-    let vault = vault::recover(&test.paths, &secret(&typed), ADMIN, &secret("clave-recuperada-1")).unwrap();
+    let vault = vault::recover(
+        &test.paths,
+        &secret(&typed),
+        ADMIN,
+        &secret("clave-recuperada-1"),
+    )
+    .unwrap();
     let log = actions(&vault);
     assert!(log.contains(&AuditAction::PasswordRecovered));
-    assert_eq!(log.iter().filter(|a| **a == AuditAction::SignInFailed).count(), 2);
+    assert_eq!(
+        log.iter()
+            .filter(|a| **a == AuditAction::SignInFailed)
+            .count(),
+        2
+    );
     vault.lock(LockReason::Manual).unwrap();
-    assert!(matches!(test.unlock(ADMIN, ADMIN_PASSWORD), Err(Error::WrongCredentials)));
-    test.unlock(ADMIN, "clave-recuperada-1").unwrap().lock(LockReason::Manual).unwrap();
+    assert!(matches!(
+        test.unlock(ADMIN, ADMIN_PASSWORD),
+        Err(Error::WrongCredentials)
+    ));
+    test.unlock(ADMIN, "clave-recuperada-1")
+        .unwrap()
+        .lock(LockReason::Manual)
+        .unwrap();
     // The code keeps working (it is the organization's, not a one-off).
-    let again = vault::recover(&test.paths, &secret(&test.recovery_code), ADMIN, &secret("clave-recuperada-2"));
+    let again = vault::recover(
+        &test.paths,
+        &secret(&test.recovery_code),
+        ADMIN,
+        &secret("clave-recuperada-2"),
+    );
     assert!(again.is_ok());
 }
 
@@ -211,22 +323,34 @@ fn the_recovery_code_resets_a_forgotten_password() {
 fn the_session_locks_when_idle_and_answers_locked() {
     let test = new_vault();
     let session = Session::new(test.paths.clone());
-    assert!(matches!(session.with(|v| v.staff_list()), Err(Error::Locked)));
+    assert!(matches!(
+        session.with(|v| v.staff_list()),
+        Err(Error::Locked)
+    ));
     session.install(test.admin());
     let start = Instant::now();
     // Activity inside the limit keeps it open.
-    session.with_at(start + Duration::from_secs(4 * 60), |v| v.staff_list()).unwrap();
+    session
+        .with_at(start + Duration::from_secs(4 * 60), |v| v.staff_list())
+        .unwrap();
     assert!(!session.lock_if_idle_at(start + Duration::from_secs(8 * 60)));
     assert!(session.is_unlocked());
     // Five minutes without activity lock it.
     assert!(session.lock_if_idle_at(start + Duration::from_secs(9 * 60 + 1)));
     assert!(!session.is_unlocked());
-    assert!(matches!(session.with(|v| v.staff_list()), Err(Error::Locked)));
+    assert!(matches!(
+        session.with(|v| v.staff_list()),
+        Err(Error::Locked)
+    ));
     assert!(matches!(session.touch(), Err(Error::Locked)));
 
     // A longer idle time set by the administrator is honoured; a late call locks too.
     let mut admin = test.admin();
-    admin.set_settings(&Settings { idle_lock_minutes: 30 }).unwrap();
+    admin
+        .set_settings(&Settings {
+            idle_lock_minutes: 30,
+        })
+        .unwrap();
     session.install(admin);
     let start = Instant::now();
     assert!(!session.lock_if_idle_at(start + Duration::from_secs(20 * 60)));
@@ -243,7 +367,13 @@ fn the_session_locks_when_idle_and_answers_locked() {
         .filter(|e| e.action == AuditAction::Locked)
         .map(|e| e.detail)
         .collect();
-    assert!(details.iter().filter(|d| d.as_deref() == Some("idle")).count() >= 2);
+    assert!(
+        details
+            .iter()
+            .filter(|d| d.as_deref() == Some("idle"))
+            .count()
+            >= 2
+    );
     admin.lock(LockReason::Manual).unwrap();
 }
 
@@ -253,11 +383,15 @@ fn manual_lock_and_settings_bounds() {
     let session = Session::new(test.paths.clone());
     session.install(test.admin());
     assert!(matches!(
-        session.with(|v| v.set_settings(&Settings { idle_lock_minutes: 0 })),
+        session.with(|v| v.set_settings(&Settings {
+            idle_lock_minutes: 0
+        })),
         Err(Error::InvalidInput { .. })
     ));
     assert!(matches!(
-        session.with(|v| v.set_settings(&Settings { idle_lock_minutes: 121 })),
+        session.with(|v| v.set_settings(&Settings {
+            idle_lock_minutes: 121
+        })),
         Err(Error::InvalidInput { .. })
     ));
     assert!(session.lock(LockReason::Manual));
@@ -271,7 +405,11 @@ fn the_audit_log_records_events_in_order_and_detects_tampering() {
     test.add("lucia", "Lucía", Role::Caseworker, "clave-de-lucia-1");
     let _ = test.unlock("lucia", "mala-clave-123");
     let mut admin = test.admin();
-    admin.set_settings(&Settings { idle_lock_minutes: 10 }).unwrap();
+    admin
+        .set_settings(&Settings {
+            idle_lock_minutes: 10,
+        })
+        .unwrap();
     let log = actions(&admin);
     assert_eq!(
         log,
@@ -291,15 +429,30 @@ fn the_audit_log_records_events_in_order_and_detects_tampering() {
     let entries = admin.audit_list(0, 3).unwrap();
     assert_eq!(entries[0].action, AuditAction::SettingsChanged);
     assert_eq!(entries[0].actor.as_deref(), Some(ADMIN));
-    let added = admin.audit_list(0, 100).unwrap().into_iter().find(|e| e.target.as_deref() == Some("lucia")).unwrap();
+    let added = admin
+        .audit_list(0, 100)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.target.as_deref() == Some("lucia"))
+        .unwrap();
     assert_eq!(added.action, AuditAction::StaffAdded);
     assert!(admin.audit_verify().unwrap().ok);
 
     // Someone with the key edits an entry behind the app's back.
     let conn = admin.connection_for_tests();
-    assert!(conn.execute("UPDATE audit_log SET action = 'signed_in' WHERE seq = 8", []).is_err());
-    conn.execute_batch("DROP TRIGGER audit_log_no_update;").unwrap();
-    conn.execute("UPDATE audit_log SET at = '2020-01-01T00:00:00Z' WHERE seq = 8", []).unwrap();
+    assert!(conn
+        .execute(
+            "UPDATE audit_log SET action = 'signed_in' WHERE seq = 8",
+            []
+        )
+        .is_err());
+    conn.execute_batch("DROP TRIGGER audit_log_no_update;")
+        .unwrap();
+    conn.execute(
+        "UPDATE audit_log SET at = '2020-01-01T00:00:00Z' WHERE seq = 8",
+        [],
+    )
+    .unwrap();
     let result = admin.audit_verify().unwrap();
     assert!(!result.ok);
     assert_eq!(result.first_bad_seq, Some(8));
@@ -310,7 +463,9 @@ fn the_audit_log_records_events_in_order_and_detects_tampering() {
 fn repeated_failures_are_counted_and_reset() {
     use acompana::vault::throttle::Throttle;
     let test = new_vault();
-    let vault_id = KeySlotFile::parse(&std::fs::read(&test.paths.keyslots).unwrap()).unwrap().vault_id;
+    let vault_id = KeySlotFile::parse(&std::fs::read(&test.paths.keyslots).unwrap())
+        .unwrap()
+        .vault_id;
     let throttle = Throttle::for_vault(&vault_id);
     for _ in 0..3 {
         assert!(vault::unlock(&test.paths, ADMIN, &secret("clave-equivocada")).is_err());

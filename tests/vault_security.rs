@@ -10,7 +10,9 @@ use common::*;
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
     let needle = needle.as_bytes();
-    haystack.windows(needle.len()).any(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }
 
 #[test]
@@ -21,21 +23,47 @@ fn canaries_appear_in_no_file_after_a_workload() {
     let test = new_vault_named(org, admin_name);
     let mut admin = test.admin();
     admin
-        .staff_add("bernarda", colleague_name, Role::Caseworker, &secret("clave-de-bernarda"))
+        .staff_add(
+            "bernarda",
+            colleague_name,
+            Role::Caseworker,
+            &secret("clave-de-bernarda"),
+        )
         .unwrap();
     admin
-        .staff_add("lucia", "Lucía Canaria Mm2", Role::Coordinator, &secret("clave-de-lucia-1"))
+        .staff_add(
+            "lucia",
+            "Lucía Canaria Mm2",
+            Role::Coordinator,
+            &secret("clave-de-lucia-1"),
+        )
         .unwrap();
-    admin.set_settings(&acompana::settings::Settings { idle_lock_minutes: 9 }).unwrap();
-    let lucia_id = admin.staff_list().unwrap().into_iter().find(|m| m.username == "lucia").unwrap().id;
+    admin
+        .set_settings(&acompana::settings::Settings {
+            idle_lock_minutes: 9,
+        })
+        .unwrap();
+    let lucia_id = admin
+        .staff_list()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.username == "lucia")
+        .unwrap()
+        .id;
     admin.staff_disable(&lucia_id).unwrap();
     // Open in the middle of the workload, with the WAL in use, and look then too.
     let during = test.snapshot();
     admin.lock(LockReason::Manual).unwrap();
-    assert!(matches!(test.unlock("bernarda", "wrong password!"), Err(Error::WrongCredentials)));
+    assert!(matches!(
+        test.unlock("bernarda", "wrong password!"),
+        Err(Error::WrongCredentials)
+    ));
     let mut bernarda = test.unlock("bernarda", "clave-de-bernarda").unwrap();
     bernarda
-        .change_password(&secret("clave-de-bernarda"), &secret("otra-clave-de-bernarda"))
+        .change_password(
+            &secret("clave-de-bernarda"),
+            &secret("otra-clave-de-bernarda"),
+        )
         .unwrap();
     bernarda.lock(LockReason::Idle).unwrap();
 
@@ -43,11 +71,29 @@ fn canaries_appear_in_no_file_after_a_workload() {
     assert!(after.keys().any(|p| p.ends_with("vault.db")));
     assert!(after.keys().any(|p| p.ends_with("keyslots.json")));
     for (path, bytes) in during.iter().chain(after.iter()) {
-        for canary in [org, admin_name, colleague_name, "Canari", "bernarda", "lucia", ADMIN, ADMIN_PASSWORD, "clave-de-bernarda"] {
-            assert!(!contains(bytes, canary), "{canary:?} found in {}", path.display());
+        for canary in [
+            org,
+            admin_name,
+            colleague_name,
+            "Canari",
+            "bernarda",
+            "lucia",
+            ADMIN,
+            ADMIN_PASSWORD,
+            "clave-de-bernarda",
+        ] {
+            assert!(
+                !contains(bytes, canary),
+                "{canary:?} found in {}",
+                path.display()
+            );
         }
         // SQLite's plaintext header would betray an unencrypted file.
-        assert!(!contains(bytes, "SQLite format 3"), "plaintext database {}", path.display());
+        assert!(
+            !contains(bytes, "SQLite format 3"),
+            "plaintext database {}",
+            path.display()
+        );
     }
     // The throttle record outside the data folder holds no names either.
     let throttle_dir = std::env::temp_dir();
@@ -73,7 +119,10 @@ fn wrong_password_and_unknown_user_change_nothing() {
         ("", ""),
     ] {
         let result = test.unlock(user, password);
-        assert!(matches!(result, Err(Error::WrongCredentials)), "{user}: {result:?}");
+        assert!(
+            matches!(result, Err(Error::WrongCredentials)),
+            "{user}: {result:?}"
+        );
     }
     assert_eq!(before, test.snapshot());
     // And the failures are audited at the next sign-in.
@@ -95,7 +144,17 @@ fn flipped_bytes_in_key_slots_are_typed_errors_and_change_nothing() {
     let text = String::from_utf8(original.clone()).unwrap();
     // Positions: the format digit, inside each hex field of each slot, the MAC, the braces.
     let mut offsets: Vec<usize> = vec![0, 1, text.len() - 2];
-    for field in ["\"format\": ", "\"vault_id\": \"", "\"lookup_salt\": \"", "\"label\": \"", "\"salt\": \"", "\"nonce\": \"", "\"wrapped\": \"", "\"mac\": \"", "\"memory_kib\": "] {
+    for field in [
+        "\"format\": ",
+        "\"vault_id\": \"",
+        "\"lookup_salt\": \"",
+        "\"label\": \"",
+        "\"salt\": \"",
+        "\"nonce\": \"",
+        "\"wrapped\": \"",
+        "\"mac\": \"",
+        "\"memory_kib\": ",
+    ] {
         for (index, _) in text.match_indices(field) {
             offsets.push(index + field.len() + 3);
         }
@@ -108,7 +167,10 @@ fn flipped_bytes_in_key_slots_are_typed_errors_and_change_nothing() {
         for (user, password) in [(ADMIN, ADMIN_PASSWORD), ("lucia", "clave-de-lucia-1")] {
             let result = test.unlock(user, password);
             assert!(
-                matches!(result, Err(Error::VaultCorrupt(_)) | Err(Error::WrongCredentials)),
+                matches!(
+                    result,
+                    Err(Error::VaultCorrupt(_)) | Err(Error::WrongCredentials)
+                ),
                 "offset {offset} ({user}): {result:?}"
             );
         }
@@ -130,7 +192,10 @@ fn flipped_bytes_in_the_database_are_detected_and_change_nothing() {
         common::flip_byte(&test.paths.db, offset);
         let tampered = test.snapshot();
         let result = test.unlock(ADMIN, ADMIN_PASSWORD);
-        assert!(matches!(result, Err(Error::VaultCorrupt(_))), "offset {offset}: {result:?}");
+        assert!(
+            matches!(result, Err(Error::VaultCorrupt(_))),
+            "offset {offset}: {result:?}"
+        );
         assert_eq!(tampered, test.snapshot(), "offset {offset} changed files");
     }
     std::fs::write(&test.paths.db, &original).unwrap();
@@ -146,25 +211,40 @@ fn swapped_slots_do_not_open() {
     let mut json: serde_json::Value = serde_json::from_slice(&original).unwrap();
     let slots = json["slots"].as_array_mut().unwrap();
     // Swap the labels of two staff slots: each password now meets the other's slot.
-    let staff: Vec<usize> = (0..slots.len()).filter(|&i| slots[i]["kind"] == "staff").collect();
+    let staff: Vec<usize> = (0..slots.len())
+        .filter(|&i| slots[i]["kind"] == "staff")
+        .collect();
     let (a, b) = (staff[1], staff[2]);
     let label_a = slots[a]["label"].clone();
     slots[a]["label"] = slots[b]["label"].clone();
     slots[b]["label"] = label_a;
-    std::fs::write(&test.paths.keyslots, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
+    std::fs::write(
+        &test.paths.keyslots,
+        serde_json::to_vec_pretty(&json).unwrap(),
+    )
+    .unwrap();
     let before = test.snapshot();
     for (user, password) in [("lucia", "clave-de-lucia-1"), ("bea", "clave-de-beatriz")] {
-        assert!(matches!(test.unlock(user, password), Err(Error::WrongCredentials)));
+        assert!(matches!(
+            test.unlock(user, password),
+            Err(Error::WrongCredentials)
+        ));
     }
     // The administrator's own slot still opens, but the file MAC exposes the edit.
-    assert!(matches!(test.unlock(ADMIN, ADMIN_PASSWORD), Err(Error::VaultCorrupt(_))));
+    assert!(matches!(
+        test.unlock(ADMIN, ADMIN_PASSWORD),
+        Err(Error::VaultCorrupt(_))
+    ));
     assert_eq!(before, test.snapshot());
 
     // A whole key-slot file from another vault opens that vault's key, not this database.
     let other = new_vault();
     std::fs::copy(&other.paths.keyslots, &test.paths.keyslots).unwrap();
     let before = test.snapshot();
-    assert!(matches!(test.unlock(ADMIN, ADMIN_PASSWORD), Err(Error::VaultCorrupt(_))));
+    assert!(matches!(
+        test.unlock(ADMIN, ADMIN_PASSWORD),
+        Err(Error::VaultCorrupt(_))
+    ));
     assert_eq!(before, test.snapshot());
 }
 
@@ -172,7 +252,10 @@ fn swapped_slots_do_not_open() {
 fn missing_files_are_typed_errors() {
     let test = new_vault();
     std::fs::remove_file(&test.paths.db).unwrap();
-    assert!(matches!(test.unlock(ADMIN, ADMIN_PASSWORD), Err(Error::VaultCorrupt(_))));
+    assert!(matches!(
+        test.unlock(ADMIN, ADMIN_PASSWORD),
+        Err(Error::VaultCorrupt(_))
+    ));
     let empty = tempfile::tempdir().unwrap();
     let paths = vault::VaultPaths::new(empty.path());
     assert!(matches!(
@@ -211,15 +294,25 @@ fn a_vault_from_a_newer_version_is_refused_unchanged() {
     admin.lock(LockReason::Manual).unwrap();
     let before = test.snapshot();
     let result = test.unlock(ADMIN, ADMIN_PASSWORD);
-    assert!(matches!(result, Err(Error::VaultTooNew { found: 99, .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(Error::VaultTooNew { found: 99, .. })),
+        "{result:?}"
+    );
     assert_eq!(before, test.snapshot());
 
     // A key-slot file of a newer format is refused as newer, not as damaged.
     let test = new_vault();
     let text = std::fs::read_to_string(&test.paths.keyslots).unwrap();
-    std::fs::write(&test.paths.keyslots, text.replacen("\"format\": 1", "\"format\": 2", 1)).unwrap();
+    std::fs::write(
+        &test.paths.keyslots,
+        text.replacen("\"format\": 1", "\"format\": 2", 1),
+    )
+    .unwrap();
     let before = test.snapshot();
-    assert!(matches!(test.unlock(ADMIN, ADMIN_PASSWORD), Err(Error::VaultTooNew { found: 2, .. })));
+    assert!(matches!(
+        test.unlock(ADMIN, ADMIN_PASSWORD),
+        Err(Error::VaultTooNew { found: 2, .. })
+    ));
     assert_eq!(before, test.snapshot());
 }
 
@@ -259,5 +352,7 @@ fn the_vault_passes_its_checks_and_reports_parameters() {
     admin.lock(LockReason::Manual).unwrap();
     // After a lock, the WAL has been checkpointed and removed.
     let files = test.snapshot();
-    assert!(files.keys().all(|p| !p.to_string_lossy().ends_with("-wal") || files[p].is_empty()));
+    assert!(files
+        .keys()
+        .all(|p| !p.to_string_lossy().ends_with("-wal") || files[p].is_empty()));
 }

@@ -1,1 +1,3 @@
-fn main() { acompana_desktop::run() }
+fn main() {
+    acompana_desktop::run()
+}

@@ -68,7 +68,9 @@ fn verify_integrity(conn: &Connection) -> Result<()> {
         }
     }
     if problems > 0 {
-        return Err(Error::VaultCorrupt("a database page failed its integrity check"));
+        return Err(Error::VaultCorrupt(
+            "a database page failed its integrity check",
+        ));
     }
     let quick: String = conn
         .query_row("PRAGMA quick_check", [], |row| row.get(0))

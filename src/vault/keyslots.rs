@@ -138,7 +138,9 @@ impl KeySlotFile {
         let file: KeySlotFile = serde_json::from_slice(bytes)
             .map_err(|_| Error::VaultCorrupt("the key-slot file is not readable"))?;
         if file.slots.is_empty() || file.slots.len() > MAX_SLOTS {
-            return Err(Error::VaultCorrupt("the key-slot file has no slots or too many"));
+            return Err(Error::VaultCorrupt(
+                "the key-slot file has no slots or too many",
+            ));
         }
         let mut labels = std::collections::HashSet::new();
         for slot in &file.slots {
@@ -147,8 +149,16 @@ impl KeySlotFile {
                 return Err(Error::VaultCorrupt("two key slots share a label"));
             }
         }
-        if file.slots.iter().filter(|s| s.kind == SlotKind::Recovery).count() != 1 {
-            return Err(Error::VaultCorrupt("the key-slot file must have one recovery slot"));
+        if file
+            .slots
+            .iter()
+            .filter(|s| s.kind == SlotKind::Recovery)
+            .count()
+            != 1
+        {
+            return Err(Error::VaultCorrupt(
+                "the key-slot file must have one recovery slot",
+            ));
         }
         Ok(file)
     }
@@ -310,11 +320,23 @@ mod tests {
         let master = SecretKey::generate();
         let mut file = KeySlotFile::new(Uuid::new_v4());
         let label = file.recovery_label();
-        file.put(SlotKind::Recovery, label, b"code", KdfParams::MINIMUM, &master)
-            .unwrap();
+        file.put(
+            SlotKind::Recovery,
+            label,
+            b"code",
+            KdfParams::MINIMUM,
+            &master,
+        )
+        .unwrap();
         let label = file.staff_label("ana");
-        file.put(SlotKind::Staff, label, b"password one", KdfParams::MINIMUM, &master)
-            .unwrap();
+        file.put(
+            SlotKind::Staff,
+            label,
+            b"password one",
+            KdfParams::MINIMUM,
+            &master,
+        )
+        .unwrap();
         (file, master)
     }
 

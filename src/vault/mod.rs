@@ -208,7 +208,11 @@ fn read_keyslots(paths: &VaultPaths) -> Result<KeySlotFile> {
     match (paths.keyslots.exists(), paths.db.exists()) {
         (false, false) => return Err(Error::VaultMissing(paths.dir.clone())),
         (true, true) => {}
-        _ => return Err(Error::VaultCorrupt("one of the vault's two files is missing")),
+        _ => {
+            return Err(Error::VaultCorrupt(
+                "one of the vault's two files is missing",
+            ))
+        }
     }
     let size = fs::metadata(&paths.keyslots)?.len();
     if size > keyslots::MAX_FILE_BYTES {
@@ -218,9 +222,11 @@ fn read_keyslots(paths: &VaultPaths) -> Result<KeySlotFile> {
 }
 
 fn meta(conn: &Connection, key: &str) -> Result<String> {
-    conn.query_row("SELECT value FROM vault_meta WHERE key = ?1", [key], |row| {
-        row.get(0)
-    })
+    conn.query_row(
+        "SELECT value FROM vault_meta WHERE key = ?1",
+        [key],
+        |row| row.get(0),
+    )
     .optional()?
     .ok_or(Error::VaultCorrupt("vault facts are missing"))
 }
@@ -453,22 +459,27 @@ pub fn recover(
         me,
     };
     let my_id = vault.me.id.clone();
-    vault.rewrap_slot(&my_id, new_password, AuditAction::PasswordRecovered, |tx, device| {
-        for at in &failures {
-            audit::append(
-                tx,
-                NewEntry {
-                    device_id: device,
-                    actor_id: None,
-                    action: AuditAction::SignInFailed,
-                    target_id: None,
-                    detail: Some("recovery"),
-                    at: Some(at),
-                },
-            )?;
-        }
-        Ok(())
-    })?;
+    vault.rewrap_slot(
+        &my_id,
+        new_password,
+        AuditAction::PasswordRecovered,
+        |tx, device| {
+            for at in &failures {
+                audit::append(
+                    tx,
+                    NewEntry {
+                        device_id: device,
+                        actor_id: None,
+                        action: AuditAction::SignInFailed,
+                        target_id: None,
+                        detail: Some("recovery"),
+                        at: Some(at),
+                    },
+                )?;
+            }
+            Ok(())
+        },
+    )?;
     Ok(vault)
 }
 
@@ -669,7 +680,12 @@ impl Vault {
         if !member.active {
             return Err(Error::StaffNotFound);
         }
-        self.rewrap_slot(staff_id, password, AuditAction::PasswordReset, |_, _| Ok(()))
+        self.rewrap_slot(
+            staff_id,
+            password,
+            AuditAction::PasswordReset,
+            |_, _| Ok(()),
+        )
     }
 
     /// Changes the signed-in person's own password, after checking the current one.
@@ -677,7 +693,8 @@ impl Vault {
         staff::check_new_password(new.expose_secret())?;
         let label = staff::slot_label(&self.conn, &self.me.id)?;
         let slot = self.slots.find(&label).ok_or(Error::WrongCredentials)?;
-        let unwrapped = slot.unwrap_key(&self.slots.vault_id, current.expose_secret().as_bytes())?;
+        let unwrapped =
+            slot.unwrap_key(&self.slots.vault_id, current.expose_secret().as_bytes())?;
         if unwrapped.is_none() {
             return Err(Error::WrongCredentials);
         }
@@ -741,9 +758,7 @@ impl Vault {
     pub fn lock(self, reason: LockReason) -> Result<()> {
         self.audit(AuditAction::Locked, None, Some(reason.as_str()))?;
         store::checkpoint(&self.conn)?;
-        self.conn
-            .close()
-            .map_err(|(_, error)| Error::from(error))?;
+        self.conn.close().map_err(|(_, error)| Error::from(error))?;
         Ok(())
     }
 

@@ -11,7 +11,9 @@ pub fn audit_list(
     offset: u32,
     limit: u32,
 ) -> CommandResult<Vec<AuditEntry>> {
-    Ok(state.session.with(|vault| vault.audit_list(offset, limit))?)
+    Ok(state
+        .session
+        .with(|vault| vault.audit_list(offset, limit))?)
 }
 
 #[tauri::command(async)]

@@ -57,5 +57,7 @@ pub fn password_change(
 ) -> CommandResult<()> {
     let current = SecretString::from(current_password);
     let new = SecretString::from(new_password);
-    Ok(state.session.with(|vault| vault.change_password(&current, &new))?)
+    Ok(state
+        .session
+        .with(|vault| vault.change_password(&current, &new))?)
 }

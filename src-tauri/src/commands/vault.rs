@@ -50,7 +50,10 @@ pub fn vault_status(state: State<'_, AppState>) -> CommandResult<VaultStatus> {
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn vault_create(state: State<'_, AppState>, input: NewVaultInput) -> CommandResult<CreatedVault> {
+pub fn vault_create(
+    state: State<'_, AppState>,
+    input: NewVaultInput,
+) -> CommandResult<CreatedVault> {
     let new = NewVault {
         org_name: input.org_name,
         country: input.country,
