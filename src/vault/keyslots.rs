@@ -427,3 +427,65 @@ mod tests {
         assert!(parsed.verify_mac(&master).is_err());
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn valid_file() -> Vec<u8> {
+        let master = SecretKey::generate();
+        let mut file = KeySlotFile::new(Uuid::nil());
+        // Slots with made-up wrapped keys: the parser never derives, so no Argon2 cost here.
+        for (index, kind) in [SlotKind::Recovery, SlotKind::Staff, SlotKind::Staff]
+            .into_iter()
+            .enumerate()
+        {
+            file.slots.push(KeySlot {
+                label: HexBytes([index as u8; 32]),
+                kind,
+                kdf: KdfParams::MINIMUM,
+                salt: HexBytes([1; SALT_LEN]),
+                nonce: HexBytes([2; NONCE_LEN]),
+                wrapped: HexBytes([3; KEY_LEN + TAG_LEN]),
+            });
+        }
+        file.to_bytes(&master)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Any mutation of a valid file parses to a file or a typed error; it never panics.
+        #[test]
+        fn mutated_files_never_panic(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..8)
+        ) {
+            let mut bytes = valid_file();
+            for (index, byte, kind) in edits {
+                if bytes.is_empty() { break; }
+                let at = index.index(bytes.len());
+                match kind {
+                    0 => bytes[at] = byte,
+                    1 => { bytes.remove(at); }
+                    _ => bytes.insert(at, byte),
+                }
+            }
+            match KeySlotFile::parse(&bytes) {
+                Ok(file) => {
+                    for slot in &file.slots {
+                        prop_assert!(slot.kdf.check().is_ok());
+                    }
+                }
+                Err(Error::VaultCorrupt(_)) | Err(Error::VaultTooNew { .. }) => {}
+                Err(other) => prop_assert!(false, "unexpected error {other:?}"),
+            }
+        }
+
+        /// Arbitrary bytes are refused with a typed error.
+        #[test]
+        fn arbitrary_bytes_are_refused(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+            prop_assert!(KeySlotFile::parse(&bytes).is_err());
+        }
+    }
+}
