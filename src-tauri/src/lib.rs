@@ -68,10 +68,28 @@ fn is_app_url(url: &tauri::Url) -> bool {
     }
 }
 
+/// The data folder: `--data-dir DIR` (or `--data-dir=DIR`) on the command line, else
+/// `ACOMPANA_DATA_DIR`, else the platform's application-data folder.
+fn data_dir_from_args(args: impl IntoIterator<Item = String>) -> std::path::PathBuf {
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            if let Some(dir) = args.next() {
+                return dir.into();
+            }
+        } else if let Some(dir) = arg.strip_prefix("--data-dir=") {
+            return dir.into();
+        }
+    }
+    vault::default_data_dir()
+}
+
 /// Starts the desktop app.
 pub fn run() {
     let builder = specta_builder();
-    let session = Session::new(VaultPaths::new(vault::default_data_dir()));
+    let session = Session::new(VaultPaths::new(data_dir_from_args(
+        std::env::args().skip(1),
+    )));
     let app = tauri::Builder::default()
         .manage(AppState { session })
         .invoke_handler(builder.invoke_handler())
@@ -129,6 +147,20 @@ mod tests {
             committed == generated,
             "ui/src/bindings.ts is stale: run `make bindings` and commit the result"
         );
+    }
+
+    #[test]
+    fn data_dir_comes_from_the_command_line() {
+        let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            data_dir_from_args(args(&["--data-dir", "/tmp/x"])),
+            std::path::PathBuf::from("/tmp/x")
+        );
+        assert_eq!(
+            data_dir_from_args(args(&["--data-dir=/tmp/y"])),
+            std::path::PathBuf::from("/tmp/y")
+        );
+        assert_eq!(data_dir_from_args(args(&[])), vault::default_data_dir());
     }
 
     #[test]
