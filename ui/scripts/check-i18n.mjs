@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// Fails when the locale catalogs drift apart or the code uses a key Spanish lacks.
+//
+// 1. Every locale has exactly the keys of es.json (nothing missing, nothing extra), no empty
+//    message, and the same {placeholders} as Spanish.
+// 2. Every key the source uses — t('…'), $t('…'), te('…') and any quoted "area.key" string whose
+//    first part is a top-level catalog section — exists in es.json.
+// 3. Keys built at run time (t(`errors.${code}`)) are checked through a rule per prefix that
+//    lists every value the code can produce, taken from the generated bindings where possible
+//    (so a new ErrorCode in Rust fails this check until it is translated).
+//
+// Usage: node scripts/check-i18n.mjs [uiRoot]   (also imported by tests/i18n.test.ts)
+
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const BASE_LOCALE = "es";
+
+export function flatten(messages, prefix = "", out = new Map()) {
+  for (const [key, value] of Object.entries(messages)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) flatten(value, path, out);
+    else out.set(path, value);
+  }
+  return out;
+}
+
+function placeholders(message) {
+  return [...String(message).matchAll(/\{\s*([A-Za-z_][\w]*)\s*\}/g)].map((m) => m[1]).sort();
+}
+
+function listFiles(dir, extensions) {
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...listFiles(path, extensions));
+    else if (extensions.some((ext) => name.endsWith(ext))) found.push(path);
+  }
+  return found;
+}
+
+/** Members of a string-literal union `export type Name = "a" | "b"` in a TypeScript file
+ *  (doc comments between the members, as tauri-specta writes them, are skipped). */
+export function unionMembers(source, typeName) {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const match = code.match(
+    new RegExp(`export type ${typeName}\\s*=([^;]*?)(?=;|\\n\\s*(?:export|import|const|let|function|type|interface|declare)\\b|$)`),
+  );
+  if (!match) return null;
+  const body = match[1].trim().replace(/;$/, "").replace(/^\|/, "").trim();
+  if (!/^("[^"]*"\s*\|?\s*)+$/.test(body)) return null;
+  return [...body.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+}
+
+/** Which values each run-time key prefix can take. */
+function dynamicRules(root) {
+  const bindings = readFileSync(join(root, "src/bindings.ts"), "utf8");
+  const areas = readFileSync(join(root, "src/areas.ts"), "utf8");
+  const session = readFileSync(join(root, "src/session.ts"), "utf8");
+  const need = (source, name, file) => {
+    const members = unionMembers(source, name);
+    if (!members || members.length === 0) throw new Error(`check-i18n: cannot read type ${name} in ${file}`);
+    return members;
+  };
+  const areaIds = need(areas, "AreaId", "src/areas.ts");
+  const comingSoon = [...areas.matchAll(/id:\s*"([^"]+)"[^}]*comingSoon:\s*true/g)].map((m) => m[1]);
+  const groups = [...new Set([...areas.matchAll(/group:\s*"([^"]+)"/g)].map((m) => m[1]))];
+  const lockReasons = need(session, "LockReason", "src/session.ts").filter((reason) => reason !== "expired");
+  const roles = need(bindings, "Role", "src/bindings.ts");
+  return {
+    errors: need(bindings, "ErrorCode", "src/bindings.ts"),
+    countries: need(bindings, "Country", "src/bindings.ts"),
+    roles,
+    roleHints: roles,
+    "audit.action": need(bindings, "AuditAction", "src/bindings.ts"),
+    "audit.detail": lockReasons,
+    nav: areaIds,
+    "nav.group": groups,
+    soon: comingSoon,
+  };
+}
+
+export function checkI18n(root) {
+  const problems = [];
+  const localeDir = join(root, "src/locales");
+  const catalogs = Object.fromEntries(
+    readdirSync(localeDir)
+      .filter((name) => name.endsWith(".json"))
+      .map((name) => [name.replace(/\.json$/, ""), JSON.parse(readFileSync(join(localeDir, name), "utf8"))]),
+  );
+  if (!catalogs[BASE_LOCALE]) return [`missing base locale ${BASE_LOCALE}.json`];
+  for (const required of ["es", "pt-BR", "en"]) {
+    if (!catalogs[required]) problems.push(`missing locale file ${required}.json`);
+  }
+  const base = flatten(catalogs[BASE_LOCALE]);
+
+  // 1. Parity with Spanish.
+  for (const [locale, messages] of Object.entries(catalogs)) {
+    const flat = flatten(messages);
+    for (const [key, value] of flat) {
+      if (typeof value !== "string") problems.push(`${locale}: ${key} is not a string`);
+      else if (value.trim() === "") problems.push(`${locale}: ${key} is empty`);
+      if (locale !== BASE_LOCALE && !base.has(key)) problems.push(`${locale}: extra key ${key} (not in ${BASE_LOCALE})`);
+    }
+    if (locale === BASE_LOCALE) continue;
+    for (const [key, value] of base) {
+      if (!flat.has(key)) {
+        problems.push(`${locale}: missing key ${key}`);
+        continue;
+      }
+      const expected = placeholders(value).join(",");
+      const actual = placeholders(flat.get(key)).join(",");
+      if (expected !== actual) problems.push(`${locale}: ${key} has placeholders {${actual}} but ${BASE_LOCALE} has {${expected}}`);
+    }
+  }
+
+  // 2. Static keys used in the source.
+  const sections = new Set(Object.keys(catalogs[BASE_LOCALE]));
+  const isLeaf = (key) => base.has(key);
+  const isBranch = (key) => [...base.keys()].some((k) => k.startsWith(`${key}.`));
+  const sources = listFiles(join(root, "src"), [".vue", ".ts"]).filter((file) => !file.endsWith("bindings.ts"));
+  const rules = dynamicRules(root);
+  for (const file of sources) {
+    const text = readFileSync(file, "utf8");
+    const where = relative(root, file);
+    for (const match of text.matchAll(/(?:\$t|\bt|\bte)\(\s*(["'])([^"'`]+)\1/g)) {
+      if (!isLeaf(match[2])) problems.push(`${where}: uses missing key ${match[2]}`);
+    }
+    // Quoted keys held in variables (e.g. "signIn.lockedIdle"); only in script code, since a
+    // template's attribute values are expressions in quotes (:error="errors.orgName").
+    const scriptCode = file.endsWith(".vue")
+      ? [...text.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join("\n")
+      : text;
+    for (const match of scriptCode.matchAll(/(["'])([A-Za-z][\w]*(?:\.[A-Za-z0-9_]+)+)\1/g)) {
+      const key = match[2];
+      if (!sections.has(key.split(".")[0])) continue;
+      if (!isLeaf(key) && !isBranch(key)) problems.push(`${where}: mentions missing key ${key}`);
+    }
+    // 3. Keys built at run time: `prefix.${…}`.
+    for (const match of text.matchAll(/`([A-Za-z][\w]*(?:\.[A-Za-z0-9_]+)*)\.\$\{/g)) {
+      const prefix = match[1];
+      if (!sections.has(prefix.split(".")[0])) continue;
+      if (!rules[prefix]) {
+        problems.push(`${where}: key built at run time under "${prefix}" has no rule in scripts/check-i18n.mjs`);
+      }
+    }
+  }
+  for (const [prefix, values] of Object.entries(rules)) {
+    for (const value of values) {
+      if (!isLeaf(`${prefix}.${value}`)) problems.push(`${BASE_LOCALE}: missing key ${prefix}.${value} (run-time key)`);
+    }
+  }
+  return problems;
+}
+
+const invokedDirectly = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), ".."));
+  const problems = checkI18n(root);
+  if (problems.length > 0) {
+    console.error(`i18n check failed (${problems.length} problem${problems.length === 1 ? "" : "s"}):`);
+    for (const problem of problems) console.error(`  - ${problem}`);
+    process.exit(1);
+  }
+  const count = flatten(JSON.parse(readFileSync(join(root, "src/locales", `${BASE_LOCALE}.json`), "utf8"))).size;
+  console.log(`i18n check passed: ${count} keys in es, pt-BR and en; every key used in src exists.`);
+}

@@ -1,0 +1,274 @@
+// A stand-in for the Rust core, for looking at the built UI in a plain browser (never part of
+// the app: scripts/preview/serve.mjs injects it). It keeps a fake vault in memory and answers
+// the same commands, arguments and error codes as the real one.
+//
+// ?scenario=fresh (default) | signed-out | admin | caseworker, and ?freeze=0 to skip freezing
+// Object.prototype (Tauri's freezePrototype is on in this app, so the default freezes it).
+(function () {
+  "use strict";
+  var params = new URLSearchParams(location.search);
+  if (params.get("freeze") !== "0") Object.freeze(Object.prototype);
+  var scenario = params.get("scenario") || "fresh";
+
+  var delay = function (ms) {
+    return new Promise(function (resolve) {
+      setTimeout(resolve, ms);
+    });
+  };
+  var fail = function (code, field) {
+    return Promise.reject({ code: code, message: "mock: " + code, field: field || null });
+  };
+  var now = function () {
+    return new Date().toISOString();
+  };
+  var id = 0;
+  var newId = function () {
+    id += 1;
+    return "00000000-0000-4000-8000-" + String(id).padStart(12, "0");
+  };
+
+  var db = {
+    exists: false,
+    orgName: "",
+    country: "CO",
+    recoveryCode: "K7QF-2M9X-PL4R-8HTD-W3NV",
+    staff: [],
+    passwords: {},
+    audit: [],
+    settings: { idleLockMinutes: 5 },
+    session: null,
+    failures: 0,
+  };
+
+  function log(actor, action, target, detail) {
+    db.audit.push({ seq: db.audit.length + 1, at: now(), actor: actor, action: action, target: target || null, detail: detail || null });
+  }
+
+  function sessionFor(member) {
+    return {
+      staffId: member.id,
+      username: member.username,
+      displayName: member.displayName,
+      role: member.role,
+      orgName: db.orgName,
+      country: db.country,
+      idleLockMinutes: db.settings.idleLockMinutes,
+    };
+  }
+
+  function addMember(username, displayName, role, password, createdAt) {
+    var member = { id: newId(), username: username, displayName: displayName, role: role, active: true, createdAt: createdAt || now() };
+    db.staff.push(member);
+    db.passwords[member.id] = password;
+    return member;
+  }
+
+  if (scenario !== "fresh") {
+    db.exists = true;
+    db.orgName = "Mujeres Libres";
+    var admin = addMember("ana.rojas", "Ana Rojas", "admin", "contraseña-segura", "2025-03-02T14:00:00Z");
+    addMember("lucia.mena", "Lucía Mena Cárdenas", "coordinator", "contraseña-segura", "2025-03-04T15:30:00Z");
+    var caseworker = addMember("marta_g", "Marta Gómez", "caseworker", "contraseña-segura", "2025-04-11T09:10:00Z");
+    var old = addMember("paola.r", "Paola Ríos", "caseworker", "contraseña-segura", "2025-05-20T10:00:00Z");
+    old.active = false;
+    log(null, "vault_created", "ana.rojas");
+    for (var i = 0; i < 70; i += 1) {
+      log(i % 3 ? "marta_g" : "ana.rojas", ["signed_in", "locked", "sign_in_failed"][i % 3], i % 3 === 2 ? "marta_g" : null, i % 3 === 1 ? ["idle", "manual", "quit"][i % 3 === 1 ? i % 9 === 1 ? 0 : 1 : 2] : null);
+    }
+    log("ana.rojas", "staff_disabled", "paola.r");
+    log("ana.rojas", "settings_changed", null);
+    if (scenario === "admin") db.session = sessionFor(admin);
+    if (scenario === "caseworker") db.session = sessionFor(caseworker);
+  }
+
+  var usernameOk = function (u) {
+    return /^[a-z0-9._-]{3,32}$/.test(u);
+  };
+  var need = function () {
+    return db.session ? null : fail("locked");
+  };
+  var needAdmin = function () {
+    if (!db.session) return fail("locked");
+    return db.session.role === "admin" ? null : fail("forbidden");
+  };
+
+  var handlers = {
+    vault_status: function () {
+      return { exists: db.exists, session: db.session };
+    },
+    vault_create: async function (args) {
+      var input = args.input;
+      if (db.exists) return fail("vault_exists");
+      if (!usernameOk(input.adminUsername)) return fail("invalid_input", "adminUsername");
+      if ([...input.adminPassword].length < 10) return fail("weak_password", "adminPassword");
+      await delay(2500);
+      db.exists = true;
+      db.orgName = input.orgName;
+      db.country = input.country;
+      var admin = addMember(input.adminUsername, input.adminDisplayName, "admin", input.adminPassword);
+      log(input.adminUsername, "vault_created", null);
+      db.session = sessionFor(admin);
+      return { recoveryCode: db.recoveryCode, session: db.session };
+    },
+    session_unlock: async function (args) {
+      await delay(800 + db.failures * 400);
+      var member = db.staff.find(function (m) {
+        return m.username === args.username && m.active;
+      });
+      if (!member || db.passwords[member.id] !== args.password) {
+        db.failures += 1;
+        log(null, "sign_in_failed", args.username);
+        return fail("wrong_credentials");
+      }
+      db.failures = 0;
+      db.session = sessionFor(member);
+      log(member.username, "signed_in", null);
+      return db.session;
+    },
+    session_recover: async function (args) {
+      await delay(900);
+      if (args.recoveryCode.replace(/[\s-]/g, "").toUpperCase() !== db.recoveryCode.replace(/-/g, "")) return fail("wrong_recovery_code", "recoveryCode");
+      var member = db.staff.find(function (m) {
+        return m.username === args.username && m.active;
+      });
+      if (!member) return fail("staff_not_found", "username");
+      if ([...args.newPassword].length < 10) return fail("weak_password", "newPassword");
+      db.passwords[member.id] = args.newPassword;
+      db.session = sessionFor(member);
+      log(member.username, "password_recovered", member.username);
+      return db.session;
+    },
+    session_lock: function () {
+      if (db.session) log(db.session.username, "locked", null, "manual");
+      db.session = null;
+      emit("session-locked", { reason: "manual" });
+      return null;
+    },
+    session_touch: function () {
+      return need() || null;
+    },
+    staff_list: function () {
+      return need() || db.staff.map(function (m) {
+        return Object.assign({}, m);
+      });
+    },
+    staff_add: async function (args) {
+      var denied = needAdmin();
+      if (denied) return denied;
+      var input = args.input;
+      if (!usernameOk(input.username)) return fail("invalid_input", "username");
+      if (db.staff.some(function (m) { return m.username === input.username; })) return fail("username_taken", "username");
+      if ([...input.password].length < 10) return fail("weak_password", "password");
+      await delay(700);
+      var member = addMember(input.username, input.displayName, input.role, input.password);
+      log(db.session.username, "staff_added", input.username);
+      return Object.assign({}, member);
+    },
+    staff_disable: function (args) {
+      var denied = needAdmin();
+      if (denied) return denied;
+      if (args.staffId === db.session.staffId) return fail("cannot_disable_self");
+      var member = db.staff.find(function (m) { return m.id === args.staffId; });
+      if (!member) return fail("staff_not_found");
+      member.active = false;
+      log(db.session.username, "staff_disabled", member.username);
+      return null;
+    },
+    staff_reset_password: async function (args) {
+      var denied = needAdmin();
+      if (denied) return denied;
+      if ([...args.newPassword].length < 10) return fail("weak_password", "newPassword");
+      await delay(600);
+      var member = db.staff.find(function (m) { return m.id === args.staffId; });
+      if (!member) return fail("staff_not_found");
+      db.passwords[member.id] = args.newPassword;
+      log(db.session.username, "password_reset", member.username);
+      return null;
+    },
+    password_change: async function (args) {
+      var denied = need();
+      if (denied) return denied;
+      await delay(700);
+      if (db.passwords[db.session.staffId] !== args.currentPassword) return fail("wrong_credentials", "currentPassword");
+      if ([...args.newPassword].length < 10) return fail("weak_password", "newPassword");
+      db.passwords[db.session.staffId] = args.newPassword;
+      log(db.session.username, "password_changed", null);
+      return null;
+    },
+    audit_list: function (args) {
+      var denied = needAdmin();
+      if (denied) return denied;
+      var newestFirst = db.audit.slice().reverse();
+      return newestFirst.slice(args.offset, args.offset + args.limit);
+    },
+    audit_verify: async function () {
+      var denied = needAdmin();
+      if (denied) return denied;
+      await delay(500);
+      if (params.get("tampered") === "1") return { ok: false, entries: db.audit.length, firstBadSeq: 17 };
+      return { ok: true, entries: db.audit.length, firstBadSeq: null };
+    },
+    settings_get: function () {
+      return need() || Object.assign({}, db.settings);
+    },
+    settings_set: function (args) {
+      var denied = needAdmin();
+      if (denied) return denied;
+      var minutes = args.settings.idleLockMinutes;
+      if (!(minutes >= 1 && minutes <= 120)) return fail("invalid_input", "idleLockMinutes");
+      db.settings.idleLockMinutes = minutes;
+      log(db.session.username, "settings_changed", null);
+      return Object.assign({}, db.settings);
+    },
+  };
+
+  var callbacks = new Map();
+  var listeners = [];
+  var nextCallback = 1;
+
+  function emit(event, payload) {
+    listeners
+      .filter(function (l) { return l.event === event; })
+      .forEach(function (l) {
+        var cb = callbacks.get(l.handler);
+        if (cb) setTimeout(function () { cb({ event: event, id: l.id, payload: payload }); }, 0);
+      });
+  }
+
+  window.__TAURI_INTERNALS__ = {
+    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
+    transformCallback: function (callback) {
+      var key = nextCallback++;
+      callbacks.set(key, callback);
+      return key;
+    },
+    unregisterCallback: function (key) {
+      callbacks.delete(key);
+    },
+    convertFileSrc: function (path) {
+      return path;
+    },
+    invoke: async function (cmd, args) {
+      if (cmd === "plugin:event|listen") {
+        var listener = { id: listeners.length + 1, event: args.event, handler: args.handler };
+        listeners.push(listener);
+        return listener.id;
+      }
+      if (cmd === "plugin:event|unlisten") return null;
+      var handler = handlers[cmd];
+      if (!handler) return Promise.reject({ code: "internal", message: "mock: unknown command " + cmd, field: null });
+      await delay(60);
+      return handler(args || {});
+    },
+  };
+  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: function () {} };
+  // For poking at the UI by hand: __acompanaMock.idleLock()
+  window.__acompanaMock = {
+    db: db,
+    idleLock: function () {
+      if (db.session) log(db.session.username, "locked", null, "idle");
+      db.session = null;
+      emit("session-locked", { reason: "idle" });
+    },
+  };
+})();

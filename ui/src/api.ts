@@ -1,0 +1,139 @@
+// The one door to the Rust core. The generated bindings answer `Result` objects; screens want
+// plain values and one typed error they can translate, so this file unwraps them.
+//
+// A CommandError's `message` is developer English and is never shown: screens translate
+// `code` through the i18n key `errors.<code>` and use `field` to point at a form field.
+
+import { commands } from "./bindings";
+import type { CommandError, ErrorCode, Result } from "./bindings";
+
+export type {
+  AuditAction,
+  AuditEntry,
+  AuditVerification,
+  Country,
+  CreatedVault,
+  ErrorCode,
+  NewStaff,
+  NewVaultInput,
+  Role,
+  SessionInfo,
+  Settings,
+  StaffMember,
+  VaultStatus,
+} from "./bindings";
+
+// A record, not a list, so the type check fails when the generated ErrorCode gains or loses a code.
+const KNOWN_ERROR_CODES: Record<ErrorCode, true> = {
+  locked: true,
+  wrong_credentials: true,
+  vault_missing: true,
+  vault_exists: true,
+  vault_corrupt: true,
+  vault_too_new: true,
+  forbidden: true,
+  invalid_input: true,
+  weak_password: true,
+  username_taken: true,
+  staff_not_found: true,
+  last_admin: true,
+  cannot_disable_self: true,
+  wrong_recovery_code: true,
+  disk_full: true,
+  io: true,
+  internal: true,
+};
+
+export const ERROR_CODES = Object.keys(KNOWN_ERROR_CODES) as ErrorCode[];
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | null;
+
+  constructor(code: ErrorCode, field: string | null = null, cause?: unknown) {
+    // The message is for developers' consoles only; screens use `code`.
+    super(`Acompaña command failed: ${code}${field ? ` (${field})` : ""}`, { cause });
+    this.name = "AppError";
+    this.code = code;
+    this.field = field;
+  }
+
+  /** The i18n key that explains this error to a person. */
+  get i18nKey(): string {
+    return `errors.${this.code}`;
+  }
+
+  /** Whether the error belongs to the form field `name` (camelCase or snake_case). */
+  isForField(...names: string[]): boolean {
+    if (this.field === null) return false;
+    const mine = normalizeField(this.field);
+    return names.some((name) => normalizeField(name) === mine);
+  }
+}
+
+function normalizeField(name: string): string {
+  return name.replace(/[_\-\s]/g, "").toLowerCase();
+}
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(KNOWN_ERROR_CODES, value);
+}
+
+/** Turns anything a command may throw or answer into an AppError. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (typeof error === "object" && error !== null && "code" in error) {
+    const candidate = error as Partial<CommandError>;
+    const field = typeof candidate.field === "string" ? candidate.field : null;
+    return new AppError(isErrorCode(candidate.code) ? candidate.code : "internal", field, error);
+  }
+  // A JavaScript Error (e.g. IPC unavailable) or a bare string from an unexpected panic.
+  return new AppError("internal", null, error);
+}
+
+let onLocked: (() => void) | null = null;
+
+/**
+ * Called whenever a command answers `locked` (the core locked itself, e.g. after idle time),
+ * so the app can go back to the sign-in screen from wherever it is.
+ */
+export function setLockedHandler(handler: (() => void) | null): void {
+  onLocked = handler;
+}
+
+async function unwrap<T>(pending: Promise<Result<T, CommandError>>): Promise<T> {
+  let result: Result<T, CommandError>;
+  try {
+    result = await pending;
+  } catch (error) {
+    throw toAppError(error);
+  }
+  if (result.status === "ok") return result.data;
+  const error = toAppError(result.error);
+  if (error.code === "locked") onLocked?.();
+  throw error;
+}
+
+export const api = {
+  vaultStatus: () => unwrap(commands.vaultStatus()),
+  vaultCreate: (input: Parameters<typeof commands.vaultCreate>[0]) =>
+    unwrap(commands.vaultCreate(input)),
+  sessionUnlock: (username: string, password: string) =>
+    unwrap(commands.sessionUnlock(username, password)),
+  sessionRecover: (recoveryCode: string, username: string, newPassword: string) =>
+    unwrap(commands.sessionRecover(recoveryCode, username, newPassword)),
+  sessionLock: () => unwrap(commands.sessionLock()),
+  sessionTouch: () => unwrap(commands.sessionTouch()),
+  staffList: () => unwrap(commands.staffList()),
+  staffAdd: (input: Parameters<typeof commands.staffAdd>[0]) => unwrap(commands.staffAdd(input)),
+  staffDisable: (staffId: string) => unwrap(commands.staffDisable(staffId)),
+  staffResetPassword: (staffId: string, newPassword: string) =>
+    unwrap(commands.staffResetPassword(staffId, newPassword)),
+  passwordChange: (currentPassword: string, newPassword: string) =>
+    unwrap(commands.passwordChange(currentPassword, newPassword)),
+  auditList: (offset: number, limit: number) => unwrap(commands.auditList(offset, limit)),
+  auditVerify: () => unwrap(commands.auditVerify()),
+  settingsGet: () => unwrap(commands.settingsGet()),
+  settingsSet: (settings: Parameters<typeof commands.settingsSet>[0]) =>
+    unwrap(commands.settingsSet(settings)),
+};

@@ -1,0 +1,22 @@
+import { createApp } from "vue";
+import PrimeVue from "primevue/config";
+import ToastService from "primevue/toastservice";
+import "primeicons/primeicons.css";
+import "./styles/app.css";
+import App from "./App.vue";
+import { applyDocumentLanguage, i18n } from "./i18n";
+import { AcompanaPreset } from "./theme";
+
+const app = createApp(App);
+app.use(i18n);
+app.use(PrimeVue, {
+  ripple: false,
+  theme: {
+    preset: AcompanaPreset,
+    // Light only: the dark scheme is never switched on, so the checked contrasts hold.
+    options: { darkModeSelector: ".acompana-dark-never", cssLayer: false },
+  },
+});
+app.use(ToastService);
+applyDocumentLanguage();
+app.mount("#app");

@@ -1,0 +1,87 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) }));
+
+import { invoke } from "@tauri-apps/api/core";
+import { AppError, ERROR_CODES, api, setLockedHandler, toAppError } from "../src/api";
+import { commandError } from "./helpers";
+
+const mockedInvoke = vi.mocked(invoke);
+
+describe("api", () => {
+  beforeEach(() => {
+    mockedInvoke.mockReset();
+    setLockedHandler(null);
+  });
+
+  it("returns the data of an ok result", async () => {
+    mockedInvoke.mockResolvedValueOnce({ exists: true, session: null });
+    await expect(api.vaultStatus()).resolves.toEqual({ exists: true, session: null });
+    expect(mockedInvoke).toHaveBeenCalledWith("vault_status");
+  });
+
+  it("passes arguments under the names the Rust commands take", async () => {
+    mockedInvoke.mockResolvedValue(null);
+    await api.sessionUnlock("ana", "secret-secret");
+    expect(mockedInvoke).toHaveBeenLastCalledWith("session_unlock", { username: "ana", password: "secret-secret" });
+    await api.sessionRecover("CODE", "ana", "new-password-1");
+    expect(mockedInvoke).toHaveBeenLastCalledWith("session_recover", {
+      recoveryCode: "CODE",
+      username: "ana",
+      newPassword: "new-password-1",
+    });
+    await api.staffDisable("id-1");
+    expect(mockedInvoke).toHaveBeenLastCalledWith("staff_disable", { staffId: "id-1" });
+    await api.staffResetPassword("id-1", "new-password-1");
+    expect(mockedInvoke).toHaveBeenLastCalledWith("staff_reset_password", { staffId: "id-1", newPassword: "new-password-1" });
+    await api.passwordChange("old-password", "new-password-1");
+    expect(mockedInvoke).toHaveBeenLastCalledWith("password_change", {
+      currentPassword: "old-password",
+      newPassword: "new-password-1",
+    });
+    await api.auditList(50, 50);
+    expect(mockedInvoke).toHaveBeenLastCalledWith("audit_list", { offset: 50, limit: 50 });
+    await api.settingsSet({ idleLockMinutes: 7 });
+    expect(mockedInvoke).toHaveBeenLastCalledWith("settings_set", { settings: { idleLockMinutes: 7 } });
+  });
+
+  it("throws a typed AppError with the code and field of a CommandError", async () => {
+    mockedInvoke.mockRejectedValueOnce(commandError("weak_password", "adminPassword"));
+    const error = await api
+      .vaultCreate({ orgName: "O", country: "CO", adminUsername: "ana", adminDisplayName: "Ana", adminPassword: "x" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: "weak_password", field: "adminPassword" });
+    expect((error as AppError).i18nKey).toBe("errors.weak_password");
+    // The developer message is never carried into what the UI shows.
+    expect((error as AppError).message).not.toContain("developer text");
+  });
+
+  it("matches fields written in camelCase or snake_case", () => {
+    const error = new AppError("invalid_input", "new_password");
+    expect(error.isForField("newPassword")).toBe(true);
+    expect(error.isForField("password")).toBe(false);
+    expect(new AppError("invalid_input").isForField("newPassword")).toBe(false);
+  });
+
+  it("turns unknown codes, thrown Errors and strings into `internal`", async () => {
+    expect(toAppError({ code: "something_new", message: "", field: null }).code).toBe("internal");
+    expect(toAppError("panic text").code).toBe("internal");
+    mockedInvoke.mockRejectedValueOnce(new TypeError("IPC is not available"));
+    await expect(api.staffList()).rejects.toMatchObject({ code: "internal", field: null });
+  });
+
+  it("tells the app when a command finds the session locked", async () => {
+    const onLocked = vi.fn();
+    setLockedHandler(onLocked);
+    mockedInvoke.mockRejectedValueOnce(commandError("locked"));
+    await expect(api.staffList()).rejects.toMatchObject({ code: "locked" });
+    expect(onLocked).toHaveBeenCalledOnce();
+  });
+
+  it("knows every error code of the bindings", () => {
+    expect(ERROR_CODES).toContain("wrong_credentials");
+    expect(ERROR_CODES).toHaveLength(17);
+  });
+});

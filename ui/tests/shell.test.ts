@@ -1,0 +1,154 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import App from "../src/App.vue";
+import { sessionState } from "../src/session";
+import { startActivityReporting, TOUCH_INTERVAL_MS } from "../src/activity";
+import { flushPromises, mountApp } from "./helpers";
+
+const mockedInvoke = vi.mocked(invoke);
+const mockedListen = vi.mocked(listen);
+const byTestId = (id: string) => `[data-testid="${id}"]`;
+
+const ADMIN = {
+  staffId: "s1",
+  username: "ana.rojas",
+  displayName: "Ana Rojas",
+  role: "admin",
+  orgName: "Mujeres Libres",
+  country: "CO",
+  idleLockMinutes: 5,
+};
+const STAFF = [
+  { id: "s1", username: "ana.rojas", displayName: "Ana Rojas", role: "admin", active: true, createdAt: "2025-03-02T14:00:00Z" },
+  { id: "s2", username: "marta_g", displayName: "Marta Gómez", role: "caseworker", active: true, createdAt: "2025-04-11T09:10:00Z" },
+];
+
+type Handler = (event: { payload: unknown }) => void;
+let lockHandler: Handler | null = null;
+
+function fakeCore(session: typeof ADMIN | null, extra: Record<string, unknown> = {}) {
+  mockedInvoke.mockImplementation(async (command: string) => {
+    if (command === "vault_status") return { exists: true, session };
+    if (command === "staff_list") return STAFF;
+    if (command === "session_lock") return null;
+    if (command in extra) return extra[command];
+    throw { code: "internal", message: `unexpected ${command}`, field: null };
+  });
+}
+
+describe("main shell", () => {
+  beforeEach(() => {
+    mockedInvoke.mockReset();
+    lockHandler = null;
+    mockedListen.mockImplementation(async (event: string, handler: unknown) => {
+      if (event === "session-locked") lockHandler = handler as Handler;
+      return () => {};
+    });
+    Object.assign(sessionState, { phase: "loading", session: null, lockReason: null });
+  });
+
+  it("opens on the shell when the core says a session is open, and shows who is signed in", async () => {
+    fakeCore(ADMIN);
+    const wrapper = mountApp(App);
+    await flushPromises();
+    expect(wrapper.find(byTestId("shell")).exists()).toBe(true);
+    expect(wrapper.find(byTestId("current-user")).text()).toContain("Ana Rojas");
+    expect(wrapper.find(byTestId("current-user")).text()).toContain("Administradora");
+    expect(wrapper.find(byTestId("nav-audit")).exists()).toBe(true);
+    wrapper.unmount();
+  });
+
+  it("hides the admin areas and staff actions from a caseworker", async () => {
+    fakeCore({ ...ADMIN, staffId: "s2", username: "marta_g", displayName: "Marta Gómez", role: "caseworker" } as typeof ADMIN);
+    const wrapper = mountApp(App);
+    await flushPromises();
+    expect(wrapper.find(byTestId("nav-audit")).exists()).toBe(false);
+    expect(wrapper.find(byTestId("nav-settings")).exists()).toBe(false);
+    await wrapper.find(byTestId("nav-staff")).trigger("click");
+    await flushPromises();
+    expect(wrapper.find(byTestId("staff-row-ana.rojas")).exists()).toBe(true);
+    expect(wrapper.find(byTestId("staff-add")).exists()).toBe(false);
+    expect(wrapper.find(byTestId("staff-disable-ana.rojas")).exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it("lists the team with a test id per row and actions for others only", async () => {
+    fakeCore(ADMIN);
+    const wrapper = mountApp(App);
+    await flushPromises();
+    await wrapper.find(byTestId("nav-staff")).trigger("click");
+    await flushPromises();
+    const row = wrapper.find(byTestId("staff-row-marta_g"));
+    expect(row.element.tagName).toBe("TR");
+    expect(row.text()).toContain("Facilitadora par");
+    expect(wrapper.find(byTestId("staff-disable-marta_g")).exists()).toBe(true);
+    expect(wrapper.find(byTestId("staff-disable-ana.rojas")).exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it("goes back to sign-in with the inactivity message when the core locks for idle time", async () => {
+    fakeCore(ADMIN);
+    const wrapper = mountApp(App);
+    await flushPromises();
+    expect(lockHandler).not.toBeNull();
+    lockHandler?.({ payload: { reason: "idle" } });
+    await flushPromises();
+    expect(wrapper.find(byTestId("shell")).exists()).toBe(false);
+    expect(wrapper.find(byTestId("signin-locked-notice")).text()).toContain("Se cerró la sesión por inactividad");
+    expect(sessionState.session).toBeNull();
+    wrapper.unmount();
+  });
+
+  it("locks with Ctrl+L", async () => {
+    fakeCore(ADMIN);
+    const wrapper = mountApp(App);
+    await flushPromises();
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "l", ctrlKey: true }));
+    await flushPromises();
+    expect(mockedInvoke).toHaveBeenCalledWith("session_lock");
+    expect(wrapper.find(byTestId("signin-form")).exists()).toBe(true);
+    wrapper.unmount();
+  });
+
+  it("remembers only the language code", async () => {
+    fakeCore(ADMIN);
+    localStorage.clear();
+    const wrapper = mountApp(App);
+    await flushPromises();
+    await wrapper.find(byTestId("lang-select")).setValue("pt-BR");
+    expect(wrapper.find(byTestId("nav-staff")).text()).toBe("Equipe");
+    expect(document.documentElement.lang).toBe("pt-BR");
+    expect({ ...localStorage }).toEqual({ "acompana.language": "pt-BR" });
+    await wrapper.find(byTestId("lang-select")).setValue("es");
+    wrapper.unmount();
+  });
+});
+
+describe("activity reporting", () => {
+  it("tells the core about activity at most once every 30 seconds", () => {
+    mockedInvoke.mockReset();
+    mockedInvoke.mockResolvedValue(null);
+    let now = 1_000_000;
+    const stop = startActivityReporting(() => now);
+    window.dispatchEvent(new MouseEvent("mousemove"));
+    expect(mockedInvoke).not.toHaveBeenCalled();
+    now += TOUCH_INTERVAL_MS;
+    window.dispatchEvent(new MouseEvent("mousemove"));
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "a" }));
+    window.dispatchEvent(new MouseEvent("click"));
+    expect(mockedInvoke).toHaveBeenCalledTimes(1);
+    expect(mockedInvoke).toHaveBeenCalledWith("session_touch");
+    now += TOUCH_INTERVAL_MS + 1;
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "a" }));
+    expect(mockedInvoke).toHaveBeenCalledTimes(2);
+    stop();
+    now += TOUCH_INTERVAL_MS * 2;
+    window.dispatchEvent(new MouseEvent("click"));
+    expect(mockedInvoke).toHaveBeenCalledTimes(2);
+  });
+});
