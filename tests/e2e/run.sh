@@ -3,8 +3,9 @@
 # WebKitWebDriver, which starts the app), runs the node:test suite, and always stops them again.
 #
 # Each run gets a fresh, empty data folder through ACOMPANA_DATA_DIR, set in tauri-driver's
-# environment so that the app it launches inherits it, and ACOMPANA_KDF=minimum so that key
-# derivation uses the smallest allowed Argon2id parameters instead of tuning for a second.
+# environment so that the app it launches inherits it (the suite checks that the vault lands
+# there), and ACOMPANA_KDF=minimum so that key derivation uses the smallest allowed Argon2id
+# parameters instead of tuning for a second.
 #
 # Environment: ACOMPANA_APP (default target/debug/acompana-desktop), E2E_KEEP_DATA=1 to keep the
 # data folder for inspection. Screenshots go to tests/e2e/screenshots/.
@@ -62,7 +63,8 @@ Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp 3>"$run_dir/display" \
 xvfb_pid=$!
 for _ in $(seq 100); do [ -s "$run_dir/display" ] && break; sleep 0.1; done
 [ -s "$run_dir/display" ] || { cat "$run_dir/xvfb.log" >&2; echo "error: Xvfb did not start" >&2; exit 1; }
-export DISPLAY=":$(head -n1 "$run_dir/display")"
+DISPLAY=":$(head -n1 "$run_dir/display")"
+export DISPLAY
 
 # Two free local ports: tauri-driver's and WebKitWebDriver's.
 read -r driver_port native_port < <(node -e '
@@ -74,7 +76,16 @@ read -r driver_port native_port < <(node -e '
 
 export ACOMPANA_DATA_DIR="$data_dir"
 export ACOMPANA_KDF=minimum
+# The sign-in throttle record, and the webview's own storage and caches (localStorage keeps the
+# chosen language), would otherwise outlive the run in /tmp and ~/.local/share and leak into the
+# next one: give them this run's folder too.
+export ACOMPANA_RUNTIME_DIR="$run_dir/runtime"
+export XDG_DATA_HOME="$run_dir/xdg-data" XDG_CACHE_HOME="$run_dir/xdg-cache"
+export XDG_CONFIG_HOME="$run_dir/xdg-config"
+mkdir -p "$ACOMPANA_RUNTIME_DIR" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME"
 export E2E_APP="$app" E2E_DRIVER_PORT="$driver_port" E2E_SCREENSHOTS="$e2e_dir/screenshots"
+# Everything the app may write lives under here, its log (driver.log) included.
+export E2E_RUN_DIR="$run_dir"
 # No accessibility bus under Xvfb; keep GTK from looking for one.
 export NO_AT_BRIDGE=1
 
@@ -83,6 +94,7 @@ setsid tauri-driver --port "$driver_port" --native-port "$native_port" \
 driver_pid=$!
 ready=""
 for _ in $(seq 100); do
+  # shellcheck disable=SC2016 # a JavaScript template string, not a shell expansion
   if node -e 'fetch(`http://127.0.0.1:${process.argv[1]}/status`).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$driver_port"; then
     ready=1; break
   fi
@@ -92,4 +104,6 @@ done
 
 echo "e2e: app $app, display $DISPLAY, tauri-driver :$driver_port, data $data_dir"
 cd "$e2e_dir"
-node --test --test-concurrency=1 --test-reporter=spec tests/
+# A hung step must not eat CI's time: each test gets 2 minutes, the whole run 10.
+timeout --kill-after=10 600 \
+  node --test --test-concurrency=1 --test-timeout=120000 --test-reporter=spec tests/

@@ -1,13 +1,14 @@
 // The first day with Acompaña, driven through the real desktop app in Spanish at 1366×768:
 // create a vault, note the recovery code, add a colleague, lock, fail and then succeed to sign
-// in, and check the audit log. Started by ../run.sh, which provides the environment below.
+// in, check the audit log, and find none of what was typed in readable on disk. Started by
+// ../run.sh, which provides the environment below.
 //
 // Steps share one app session and run in order; after a failed step the rest are skipped, so
 // the first failure is the one that explains.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
@@ -25,6 +26,7 @@ const app = required("E2E_APP");
 const driverPort = Number(required("E2E_DRIVER_PORT"));
 const screenshots = required("E2E_SCREENSHOTS");
 const dataDir = required("ACOMPANA_DATA_DIR");
+const runDir = required("E2E_RUN_DIR");
 
 // The Spanish catalog the UI ships: expected texts come from it rather than being copied here.
 const spanish = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/es.json"), "utf8"));
@@ -52,6 +54,7 @@ const TIMEOUT = 20_000;
 
 let browser;
 let failed = false;
+let recoveryCode = null;
 
 before(async () => {
   browser = await remote({
@@ -72,9 +75,12 @@ after(async () => {
   await browser?.deleteSession().catch(() => {});
 });
 
-/** A scenario step: skipped once an earlier step failed. */
-function step(name, body) {
-  test(name, async (t) => {
+/**
+ * A scenario step: skipped once an earlier step failed. `options.todo` names a known problem:
+ * the step still runs and reports, but its failure neither fails the run nor stops the steps after.
+ */
+function step(name, body, options = {}) {
+  test(name, options, async (t) => {
     if (failed) {
       t.skip("an earlier step failed");
       return;
@@ -82,7 +88,7 @@ function step(name, body) {
     try {
       await body(t);
     } catch (error) {
-      failed = true;
+      if (!options.todo) failed = true;
       await shot(`failure-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`).catch(() => {});
       throw error;
     }
@@ -168,6 +174,7 @@ step("creating a vault shows the recovery code", async () => {
   await clickTestId("create-submit");
 
   const code = await textOf("recovery-code");
+  recoveryCode = code;
   assert.match(code, /[A-Z0-9]{4}/, `recovery code looks like a code: ${code}`);
   // The app inherited ACOMPANA_DATA_DIR from tauri-driver: the vault is in this run's folder.
   assert.notDeepEqual(readdirSync(dataDir), [], "the vault was written to ACOMPANA_DATA_DIR");
@@ -213,6 +220,16 @@ step("the lock button leads to the sign-in screen", async () => {
   assert.equal(await (await browser.$('[data-testid="shell"]')).isExisting(), false);
 });
 
+step(
+  "the locked screen names nobody",
+  async () => {
+    const toasts = await browser.$('[data-testid="toast"]');
+    const text = (await toasts.isExisting()) ? await visibleText(toasts) : "";
+    assert.ok(!text.includes(COLLEAGUE.name), `a message still names ${COLLEAGUE.name}: ${text}`);
+  },
+  { todo: "the 'added to the team' toast, with her name, stays over the sign-in screen after locking" },
+);
+
 step("a wrong password is refused with a Spanish message", async () => {
   await typeInto("signin-username", ADMIN.username);
   await typeInto("signin-password", WRONG_PASSWORD);
@@ -238,10 +255,52 @@ step("the audit log lists the day's events and verifies intact", async () => {
   });
   const tableText = await visibleText(table);
   assert.match(tableText, new RegExp(COLLEAGUE.username), "the audit log mentions the new colleague");
+  for (const action of ["vault_created", "staff_added", "signed_in", "locked", "sign_in_failed"]) {
+    assert.ok(tableText.includes(es(`audit.action.${action}`)), `the audit log shows ${action} in Spanish`);
+  }
 
   await clickTestId("audit-verify");
   const result = await byTestId("audit-verify-result");
   assert.equal(await result.getAttribute("data-result"), "ok");
   assert.match(await visibleText(result), esPattern("audit.verifyOk"));
   await shot("07-audit-log");
+});
+
+step(
+  "the audit log's details are in Spanish too",
+  async () => {
+    const tableText = await visibleText(await byTestId("audit-table"));
+    for (const code of ["admin", "coordinator", "caseworker"]) {
+      assert.doesNotMatch(tableText, new RegExp(`\\b${code}\\b`), `untranslated role code "${code}"`);
+    }
+  },
+  { todo: "the staff_added entry shows the role code (caseworker), not roles.caseworker" },
+);
+
+/** Every file under a folder, recursively. */
+function filesUnder(folder) {
+  return readdirSync(folder, { recursive: true })
+    .map((name) => path.join(folder, name))
+    .filter((file) => statSync(file, { throwIfNoEntry: false })?.isFile());
+}
+
+step("nothing typed in is readable on disk or in the app's log", async () => {
+  // The vault, its WAL and key slots, the sign-in throttle record, the webview's storage and
+  // caches, and the app's own output (driver.log): run.sh points all of them into runDir.
+  const secrets = [ORG_NAME, ADMIN.name, COLLEAGUE.name, ADMIN.password, COLLEAGUE.password, WRONG_PASSWORD];
+  if (recoveryCode) secrets.push(recoveryCode, recoveryCode.replace(/[^A-Z0-9]/g, ""));
+  const needles = secrets.flatMap((secret) => [
+    { secret, bytes: Buffer.from(secret, "utf8") },
+    { secret, bytes: Buffer.from(secret, "utf16le") },
+  ]);
+  const files = filesUnder(runDir);
+  assert.ok(files.some((file) => file.startsWith(dataDir)), "the data folder holds the vault");
+  const found = [];
+  for (const file of files) {
+    const content = readFileSync(file);
+    for (const { secret, bytes } of needles) {
+      if (content.includes(bytes)) found.push(`${path.relative(runDir, file)}: ${secret}`);
+    }
+  }
+  assert.deepEqual(found, [], "plaintext found on disk");
 });

@@ -1,0 +1,118 @@
+# Acompaña — the two promised commands:
+#   make run    build the UI and the desktop app (debug profile) and start it
+#   make test   every check CI runs, failing fast, ending with the end-to-end run
+# Both install what they need when it is missing (Debian packages, npm packages, tauri-driver),
+# so a fresh Debian 12 machine works.
+#
+# Order matters: the desktop crate embeds ui/dist at compile time, so the UI is built before
+# cargo touches src-tauri (clippy and the tests compile it too). Cheap checks run first; the
+# long Rust builds share one target folder and one debug profile, never --release.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+CARGO ?= cargo
+NPM ?= npm
+APP_BIN := target/debug/acompana-desktop
+
+# npm writes node_modules/.package-lock.json on every install: it is the stamp that says the
+# installed tree matches package-lock.json. Make reinstalls when it is missing or older.
+UI_MODULES := ui/node_modules/.package-lock.json
+E2E_MODULES := tests/e2e/node_modules/.package-lock.json
+
+.PHONY: help run app deps-build deps-test ui-deps ui-build check-fmt check-ui check-rust \
+	test-rust e2e-deps e2e test bench
+
+help:
+	@echo "make run         build the UI and the desktop app (debug) and start it"
+	@echo "make test        fmt, clippy, UI checks, Rust tests, desktop build, end-to-end run"
+	@echo "make check-ui    UI type check, lint, unit tests, i18n check and build"
+	@echo "make check-rust  cargo fmt --check and clippy -D warnings"
+	@echo "make test-rust   cargo test --workspace"
+	@echo "make app         build $(APP_BIN) (debug) with the embedded UI"
+	@echo "make e2e         drive the built app through tauri-driver under Xvfb"
+	@echo "make bench       cargo bench --bench vault"
+
+# ---------------------------------------------------------------- system packages
+
+deps-build:
+	scripts/install-deps.sh build
+
+deps-test:
+	scripts/install-deps.sh test
+
+# ---------------------------------------------------------------- UI
+
+$(UI_MODULES): ui/package-lock.json ui/package.json
+	cd ui && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+ui-deps: $(UI_MODULES)
+
+ui-build: $(UI_MODULES)
+	cd ui && $(NPM) run build
+
+check-ui: $(UI_MODULES)
+	cd ui && $(NPM) run typecheck
+	cd ui && $(NPM) run lint
+	cd ui && $(NPM) test
+	cd ui && $(NPM) run i18n:check
+	cd ui && $(NPM) run build
+
+# ---------------------------------------------------------------- Rust
+
+check-fmt:
+	$(CARGO) fmt --all --check
+
+# clippy compiles src-tauri, whose generate_context! needs ui/dist: callers build the UI first.
+check-rust: check-fmt
+	@test -f ui/dist/index.html || $(MAKE) ui-build
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-rust:
+	@test -f ui/dist/index.html || $(MAKE) ui-build
+	$(CARGO) test --workspace
+
+# The default feature custom-protocol makes the debug binary serve the embedded ui/dist.
+app:
+	@test -f ui/dist/index.html || $(MAKE) ui-build
+	$(CARGO) build -p acompana-desktop
+
+run: deps-build ui-build
+	$(CARGO) build -p acompana-desktop
+	./$(APP_BIN)
+
+bench:
+	$(CARGO) bench --bench vault
+
+# ---------------------------------------------------------------- end to end
+
+# --ignore-scripts: webdriverio's optional browser drivers would try to download binaries,
+# and this suite needs none of them (tauri-driver and WebKitWebDriver come from elsewhere).
+$(E2E_MODULES): tests/e2e/package-lock.json tests/e2e/package.json
+	cd tests/e2e && $(NPM) ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+e2e-deps: $(E2E_MODULES)
+
+# Runs against whatever $(APP_BIN) was last built; `make test` builds it just before.
+e2e: deps-test e2e-deps
+	@test -x $(APP_BIN) || { echo "$(APP_BIN) is missing: run 'make app' first" >&2; exit 1; }
+	tests/e2e/run.sh
+
+# ---------------------------------------------------------------- everything, failing fast
+
+# The desktop binary is built together with the test targets (--all-targets), not by a separate
+# `cargo build -p acompana-desktop`: building test targets turns on the core's dev-dependencies,
+# which add features to shared crates (getrandom, bitflags, num-traits), and a build without them
+# would compile glib, GTK, WebKit and Tauri a second time (about 6 minutes on 2 cores). With one
+# feature set, `cargo test` then only runs what is already built.
+test: deps-test
+	$(CARGO) fmt --all --check
+	$(MAKE) check-ui
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) build --workspace --all-targets
+	$(CARGO) test --workspace
+	$(MAKE) e2e
