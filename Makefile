@@ -22,7 +22,7 @@ APP_BIN := target/debug/acompana-desktop
 UI_MODULES := ui/node_modules/.package-lock.json
 E2E_MODULES := tests/e2e/node_modules/.package-lock.json
 
-.PHONY: help run app deps-build deps-test ui-deps ui-build check-fmt check-ui check-rust \
+.PHONY: bindings help run app deps-build deps-test ui-deps ui-build check-fmt check-ui check-rust \
 	test-rust e2e-deps e2e test bench
 
 help:
@@ -34,6 +34,7 @@ help:
 	@echo "make app         build $(APP_BIN) (debug) with the embedded UI"
 	@echo "make e2e         drive the built app through tauri-driver under Xvfb"
 	@echo "make bench       cargo bench --bench vault"
+	@echo "make bindings    regenerate ui/src/bindings.ts from the Rust commands"
 
 # ---------------------------------------------------------------- system packages
 
@@ -86,6 +87,11 @@ run: deps-build ui-build
 
 bench:
 	$(CARGO) bench --bench vault
+
+# Regenerates ui/src/bindings.ts from the Rust commands (a test fails while it is stale).
+bindings:
+	@test -f ui/dist/index.html || $(MAKE) ui-build
+	ACOMPANA_UPDATE_BINDINGS=1 $(CARGO) test -p acompana-desktop typescript_bindings_are_current
 
 # ---------------------------------------------------------------- end to end
 

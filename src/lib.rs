@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cli;
 pub mod crypto;
 pub mod error;
+pub mod preferences;
 pub mod session;
 pub mod settings;
 pub mod staff;

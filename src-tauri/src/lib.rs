@@ -42,6 +42,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::audit::audit_verify,
         commands::settings::settings_get,
         commands::settings::settings_set,
+        commands::preferences::preferences_get,
+        commands::preferences::preferences_set,
     ])
 }
 

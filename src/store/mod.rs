@@ -26,7 +26,7 @@ pub fn open(path: &Path, key: &SecretKey, create: bool) -> Result<Connection> {
         }
     })?;
     // Wipe SQLCipher's own buffers on free (off by default since SQLCipher 4.5).
-    conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
+    conn.execute_batch("PRAGMA cipher_memory_security = ON; PRAGMA cipher_log_level = NONE;")?;
     conn.pragma_update(None, "key", &*key.sqlcipher_literal())?;
     if !create {
         verify_integrity(&conn)?;

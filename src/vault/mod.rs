@@ -167,7 +167,7 @@ impl std::fmt::Debug for Vault {
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, fsynced, renamed, and the
 /// folder fsynced, so that a crash leaves either the old or the new file.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| Error::Internal("path without folder".into()))?;

@@ -126,6 +126,22 @@ async settingsSet(settings: Settings) : Promise<Result<Settings, CommandError>> 
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async preferencesGet() : Promise<Result<Preferences, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preferences_get") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async preferencesSet(preferences: Preferences) : Promise<Result<Preferences, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preferences_set", { preferences }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -191,6 +207,14 @@ export type NewStaff = { username: string; displayName: string; role: Role; pass
  * The first-run form.
  */
 export type NewVaultInput = { orgName: string; country: Country; adminUsername: string; adminDisplayName: string; adminPassword: string }
+/**
+ * What the interface remembers on this laptop.
+ */
+export type Preferences = { 
+/**
+ * One of `es`, `pt-BR`, `en`; none means Spanish.
+ */
+language: string | null }
 /**
  * What a member of staff may do.
  */

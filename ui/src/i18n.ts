@@ -2,6 +2,7 @@ import { createI18n } from "vue-i18n";
 import es from "./locales/es.json";
 import ptBR from "./locales/pt-BR.json";
 import en from "./locales/en.json";
+import { commands } from "./bindings";
 
 export const LANGUAGES = ["es", "pt-BR", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -13,8 +14,8 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
   en: "English",
 };
 
-// Only the language code is kept on the laptop; nothing about the person or the vault.
-const STORAGE_KEY = "acompana.language";
+// Only the language code is kept on the laptop, by the core beside the vault; nothing is put
+// in the webview's own storage.
 
 export type MessageSchema = typeof es;
 
@@ -22,19 +23,10 @@ function isLanguage(value: unknown): value is Language {
   return typeof value === "string" && (LANGUAGES as readonly string[]).includes(value);
 }
 
-function storedLanguage(): Language {
-  try {
-    const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
-    if (isLanguage(saved)) return saved;
-  } catch {
-    // Storage may be unavailable; Spanish is the default.
-  }
-  return "es";
-}
 
 export const i18n = createI18n<[MessageSchema], Language, false>({
   legacy: false,
-  locale: storedLanguage(),
+  locale: "es",
   fallbackLocale: "es",
   messages: { es, "pt-BR": ptBR, en },
   missingWarn: import.meta.env.DEV,
@@ -45,13 +37,26 @@ export function currentLanguage(): Language {
   return i18n.global.locale.value;
 }
 
-export function setLanguage(language: Language): void {
+/** Switches the language on screen only (tests and startup). */
+export function showLanguage(language: Language): void {
   i18n.global.locale.value = language;
   document.documentElement.lang = language;
+}
+
+/** Switches the interface's language and asks the core to remember it. */
+export function setLanguage(language: Language): void {
+  showLanguage(language);
+  // Not being able to remember the choice is harmless: the switch already happened.
+  commands.preferencesSet({ language }).catch(() => undefined);
+}
+
+/** Shows the language remembered on this laptop (Spanish when none). */
+export async function loadLanguage(): Promise<void> {
   try {
-    globalThis.localStorage?.setItem(STORAGE_KEY, language);
+    const result = await commands.preferencesGet();
+    if (result.status === "ok" && isLanguage(result.data.language)) showLanguage(result.data.language);
   } catch {
-    // Not being able to remember the choice is harmless.
+    // Spanish stays.
   }
 }
 

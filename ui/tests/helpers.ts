@@ -2,11 +2,11 @@ import { mount, flushPromises } from "@vue/test-utils";
 import type { Component } from "vue";
 import PrimeVue from "primevue/config";
 import ToastService from "primevue/toastservice";
-import { i18n, setLanguage } from "../src/i18n";
+import { i18n, showLanguage } from "../src/i18n";
 
 /** Mounts a component with the app's plugins (Spanish, PrimeVue without theme CSS). */
 export function mountApp(component: Component, options: { props?: Record<string, unknown> } = {}) {
-  setLanguage("es");
+  showLanguage("es");
   return mount(component, {
     props: options.props,
     attachTo: document.body,

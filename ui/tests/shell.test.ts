@@ -1,3 +1,4 @@
+import { showLanguage } from "../src/i18n";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
@@ -36,6 +37,7 @@ function fakeCore(session: typeof ADMIN | null, extra: Record<string, unknown> =
     if (command === "vault_status") return { exists: true, session };
     if (command === "staff_list") return STAFF;
     if (command === "session_lock") return null;
+    if (command === "preferences_set") return null;
     if (command in extra) return extra[command];
     throw { code: "internal", message: `unexpected ${command}`, field: null };
   });
@@ -104,6 +106,22 @@ describe("main shell", () => {
     wrapper.unmount();
   });
 
+  it("clears messages when it locks, so no name stays on the locked screen", async () => {
+    fakeCore(ADMIN);
+    const wrapper = mountApp(App);
+    await flushPromises();
+    const toast = wrapper.vm.$toast as unknown as { add: (m: object) => void } | undefined;
+    (toast ?? wrapper.findComponent({ name: "Toast" }).vm.$toast).add({ severity: "success", summary: "Se agregó a Lucía Pérez" });
+    await flushPromises();
+    expect(document.body.textContent).toContain("Lucía Pérez");
+    await wrapper.find(byTestId("lock-button")).trigger("click");
+    await flushPromises();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(wrapper.find(byTestId("signin-form")).exists()).toBe(true);
+    expect(document.body.textContent).not.toContain("Lucía Pérez");
+    wrapper.unmount();
+  });
+
   it("locks with Ctrl+L", async () => {
     fakeCore(ADMIN);
     const wrapper = mountApp(App);
@@ -115,7 +133,7 @@ describe("main shell", () => {
     wrapper.unmount();
   });
 
-  it("remembers only the language code", async () => {
+  it("asks the core to remember only the language code, and stores nothing itself", async () => {
     fakeCore(ADMIN);
     localStorage.clear();
     const wrapper = mountApp(App);
@@ -123,9 +141,24 @@ describe("main shell", () => {
     await wrapper.find(byTestId("lang-select")).setValue("pt-BR");
     expect(wrapper.find(byTestId("nav-staff")).text()).toBe("Equipe");
     expect(document.documentElement.lang).toBe("pt-BR");
-    expect({ ...localStorage }).toEqual({ "acompana.language": "pt-BR" });
+    expect(mockedInvoke).toHaveBeenCalledWith("preferences_set", { preferences: { language: "pt-BR" } });
+    expect({ ...localStorage }).toEqual({});
     await wrapper.find(byTestId("lang-select")).setValue("es");
     wrapper.unmount();
+  });
+});
+
+describe("remembered language", () => {
+  it("opens in the language the core remembers", async () => {
+    mockedInvoke.mockReset();
+    mockedListen.mockImplementation(async () => () => {});
+    Object.assign(sessionState, { phase: "loading", session: null, lockReason: null });
+    fakeCore(ADMIN, { preferences_get: { language: "pt-BR" } });
+    const wrapper = mountApp(App);
+    await flushPromises();
+    expect(wrapper.find(byTestId("nav-staff")).text()).toBe("Equipe");
+    wrapper.unmount();
+    showLanguage("es");
   });
 });
 

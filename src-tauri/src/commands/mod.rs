@@ -2,6 +2,7 @@
 //! arguments, call the core, map the result.
 
 pub mod audit;
+pub mod preferences;
 pub mod session;
 pub mod settings;
 pub mod staff;
