@@ -3,6 +3,7 @@
 //! line are two thin faces of this library; nothing here knows about Tauri.
 
 pub mod audit;
+pub mod changelog;
 pub mod cli;
 pub mod crypto;
 pub mod error;

@@ -6,10 +6,16 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// Every migration, in order. Append only; never edit a released file.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_vault",
-    include_str!("../../migrations/0001_vault.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_vault",
+        include_str!("../../migrations/0001_vault.sql"),
+    ),
+    (
+        "0002_change_log",
+        include_str!("../../migrations/0002_change_log.sql"),
+    ),
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> u32 {

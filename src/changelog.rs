@@ -1,0 +1,528 @@
+//! The change log: every change to case data is an immutable [`Operation`] recorded by
+//! [`record`] in the same transaction as the visible row it updates. Each carries a UUIDv7,
+//! the device, a gap-free per-device sequence number, a hybrid logical clock, the author, the
+//! record and field, the new value and the operations it was based on. The visible state can
+//! be rebuilt from the log with [`fold`]; sync will exchange exactly these operations.
+//!
+//! Per field, the winner is the operation with the highest `(hlc, device_id, op_id)`, so the
+//! result depends only on the set of operations, never on the order they arrived in.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// A hybrid logical clock reading: wall-clock milliseconds and a counter for events within
+/// the same millisecond (or while the wall clock stands behind an earlier reading).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Hlc {
+    pub wall_ms: u64,
+    pub counter: u32,
+}
+
+impl Hlc {
+    /// The next reading after `self` at wall time `now_ms`: never goes backwards, even when
+    /// the laptop's clock does.
+    pub fn tick(self, now_ms: u64) -> Hlc {
+        if now_ms > self.wall_ms {
+            Hlc {
+                wall_ms: now_ms,
+                counter: 0,
+            }
+        } else {
+            Hlc {
+                wall_ms: self.wall_ms,
+                counter: self.counter.saturating_add(1),
+            }
+        }
+    }
+
+    /// Fixed-width text that sorts like the clock.
+    pub fn encode(self) -> String {
+        format!("{:015}.{:08}", self.wall_ms, self.counter)
+    }
+
+    /// Parses [`Hlc::encode`]'s text.
+    pub fn decode(text: &str) -> Result<Hlc> {
+        let bad = || Error::VaultCorrupt("bad clock value in the change log");
+        let (wall, counter) = text.split_once('.').ok_or_else(bad)?;
+        if wall.len() != 15 || counter.len() != 8 {
+            return Err(bad());
+        }
+        Ok(Hlc {
+            wall_ms: wall.parse().map_err(|_| bad())?,
+            counter: counter.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+/// What an operation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpKind {
+    /// A new record (field `''`).
+    Create,
+    /// A field's new value.
+    Set,
+    /// The record is deleted (field `''`): a tombstone.
+    Delete,
+    /// An add-only entry (notes, contacts, hours): never conflicts.
+    Append,
+}
+
+impl OpKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            OpKind::Create => "create",
+            OpKind::Set => "set",
+            OpKind::Delete => "delete",
+            OpKind::Append => "append",
+        }
+    }
+
+    fn parse(text: &str) -> Result<OpKind> {
+        match text {
+            "create" => Ok(OpKind::Create),
+            "set" => Ok(OpKind::Set),
+            "delete" => Ok(OpKind::Delete),
+            "append" => Ok(OpKind::Append),
+            _ => Err(Error::VaultCorrupt("unknown operation kind")),
+        }
+    }
+}
+
+/// One immutable operation of the change log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operation {
+    pub op_id: String,
+    pub device_id: String,
+    pub seq: u64,
+    pub hlc: Hlc,
+    pub author_id: String,
+    pub record_type: String,
+    pub record_id: String,
+    pub field: String,
+    pub kind: OpKind,
+    pub value: Option<serde_json::Value>,
+    pub based_on: Vec<String>,
+}
+
+impl Operation {
+    /// The merge order: highest `(hlc, device_id, op_id)` wins.
+    pub fn order_key(&self) -> (Hlc, &str, &str) {
+        (self.hlc, &self.device_id, &self.op_id)
+    }
+}
+
+/// A change to record, before the log gives it its identity and clock.
+#[derive(Debug, Clone)]
+pub struct Change<'a> {
+    pub record_type: &'a str,
+    pub record_id: &'a str,
+    /// The field, or `""` for create and delete.
+    pub field: &'a str,
+    pub kind: OpKind,
+    pub value: Option<serde_json::Value>,
+}
+
+/// The device and author of the changes being written.
+#[derive(Debug, Clone, Copy)]
+pub struct Writer<'a> {
+    pub device_id: &'a str,
+    pub author_id: &'a str,
+}
+
+fn now_ms() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0)
+}
+
+/// Records `change` as the next operation of this device; call inside the transaction that
+/// updates the visible row.
+pub fn record(conn: &Connection, writer: Writer<'_>, change: Change<'_>) -> Result<Operation> {
+    record_at(conn, writer, change, now_ms())
+}
+
+/// [`record`] at an explicit wall time, for tests of clock behaviour.
+pub fn record_at(
+    conn: &Connection,
+    writer: Writer<'_>,
+    change: Change<'_>,
+    wall_ms: u64,
+) -> Result<Operation> {
+    let clock: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT last_seq, last_hlc FROM device_clock WHERE device_id = ?1",
+            [writer.device_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let (last_seq, last_hlc) = match clock {
+        Some((seq, hlc)) => (
+            u64::try_from(seq).map_err(|_| Error::VaultCorrupt("bad sequence"))?,
+            Hlc::decode(&hlc)?,
+        ),
+        None => (
+            0,
+            Hlc {
+                wall_ms: 0,
+                counter: 0,
+            },
+        ),
+    };
+    let head: Option<(String, String)> = conn
+        .query_row(
+            "SELECT op_id, hlc FROM change_log_heads
+             WHERE record_type = ?1 AND record_id = ?2 AND field = ?3",
+            params![change.record_type, change.record_id, change.field],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    // Never stamp an operation earlier than the one it replaces, whatever the wall clock says.
+    let mut hlc = last_hlc;
+    if let Some((_, head_hlc)) = &head {
+        hlc = hlc.max(Hlc::decode(head_hlc)?);
+    }
+    let operation = Operation {
+        op_id: uuid::Uuid::now_v7().to_string(),
+        device_id: writer.device_id.to_string(),
+        seq: last_seq + 1,
+        hlc: hlc.tick(wall_ms),
+        author_id: writer.author_id.to_string(),
+        record_type: change.record_type.to_string(),
+        record_id: change.record_id.to_string(),
+        field: change.field.to_string(),
+        kind: change.kind,
+        value: change.value,
+        based_on: head.map(|(op_id, _)| vec![op_id]).unwrap_or_default(),
+    };
+    insert(conn, &operation)?;
+    conn.execute(
+        "INSERT INTO device_clock (device_id, last_seq, last_hlc) VALUES (?1, ?2, ?3)
+         ON CONFLICT(device_id) DO UPDATE SET last_seq = excluded.last_seq, last_hlc = excluded.last_hlc",
+        params![operation.device_id, operation.seq as i64, operation.hlc.encode()],
+    )?;
+    if operation.kind != OpKind::Append {
+        conn.execute(
+            "INSERT INTO change_log_heads (record_type, record_id, field, op_id, hlc, device_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT(record_type, record_id, field) DO UPDATE SET
+                op_id = excluded.op_id, hlc = excluded.hlc, device_id = excluded.device_id",
+            params![
+                operation.record_type,
+                operation.record_id,
+                operation.field,
+                operation.op_id,
+                operation.hlc.encode(),
+                operation.device_id
+            ],
+        )?;
+    }
+    Ok(operation)
+}
+
+fn insert(conn: &Connection, op: &Operation) -> Result<()> {
+    conn.execute(
+        "INSERT INTO change_log (op_id, device_id, seq, hlc, author_id, record_type, record_id,
+                                 field, kind, value, based_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            op.op_id,
+            op.device_id,
+            op.seq as i64,
+            op.hlc.encode(),
+            op.author_id,
+            op.record_type,
+            op.record_id,
+            op.field,
+            op.kind.as_str(),
+            op.value.as_ref().map(|v| v.to_string()),
+            serde_json::to_string(&op.based_on)?,
+        ],
+    )?;
+    Ok(())
+}
+
+const COLUMNS: &str =
+    "op_id, device_id, seq, hlc, author_id, record_type, record_id, field, kind, value, based_on";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<[Option<String>; 11]> {
+    let mut values: [Option<String>; 11] = Default::default();
+    for (index, value) in values.iter_mut().enumerate() {
+        *value = if index == 2 {
+            Some(row.get::<_, i64>(index)?.to_string())
+        } else {
+            row.get(index)?
+        };
+    }
+    Ok(values)
+}
+
+fn to_operation(values: [Option<String>; 11]) -> Result<Operation> {
+    let bad = || Error::VaultCorrupt("bad row in the change log");
+    let [op_id, device_id, seq, hlc, author_id, record_type, record_id, field, kind, value, based_on] =
+        values;
+    Ok(Operation {
+        op_id: op_id.ok_or_else(bad)?,
+        device_id: device_id.ok_or_else(bad)?,
+        seq: seq.ok_or_else(bad)?.parse().map_err(|_| bad())?,
+        hlc: Hlc::decode(&hlc.ok_or_else(bad)?)?,
+        author_id: author_id.ok_or_else(bad)?,
+        record_type: record_type.ok_or_else(bad)?,
+        record_id: record_id.ok_or_else(bad)?,
+        field: field.ok_or_else(bad)?,
+        kind: OpKind::parse(&kind.ok_or_else(bad)?)?,
+        value: value
+            .map(|text| serde_json::from_str(&text).map_err(|_| bad()))
+            .transpose()?,
+        based_on: serde_json::from_str(&based_on.ok_or_else(bad)?).map_err(|_| bad())?,
+    })
+}
+
+fn query(conn: &Connection, sql_tail: &str, args: impl rusqlite::Params) -> Result<Vec<Operation>> {
+    let mut statement = conn.prepare(&format!("SELECT {COLUMNS} FROM change_log {sql_tail}"))?;
+    let rows = statement.query_map(args, from_row)?;
+    rows.map(|row| to_operation(row?)).collect()
+}
+
+/// A record's history, oldest first.
+pub fn history(conn: &Connection, record_type: &str, record_id: &str) -> Result<Vec<Operation>> {
+    query(
+        conn,
+        "WHERE record_type = ?1 AND record_id = ?2 ORDER BY hlc, device_id, op_id",
+        params![record_type, record_id],
+    )
+}
+
+/// Every operation of one device after `after_seq`, in sequence order (what an export sends).
+pub fn since(conn: &Connection, device_id: &str, after_seq: u64) -> Result<Vec<Operation>> {
+    query(
+        conn,
+        "WHERE device_id = ?1 AND seq > ?2 ORDER BY seq",
+        params![device_id, after_seq as i64],
+    )
+}
+
+/// The whole log.
+pub fn all(conn: &Connection) -> Result<Vec<Operation>> {
+    query(conn, "ORDER BY device_id, seq", [])
+}
+
+/// The state of one record rebuilt from operations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecordState {
+    pub deleted: bool,
+    pub fields: BTreeMap<String, serde_json::Value>,
+    pub appended: Vec<serde_json::Value>,
+}
+
+/// Rebuilds every record's state from a set of operations, in any order: per field the
+/// highest `(hlc, device_id, op_id)` wins, a delete wins over the record's fields, appended
+/// entries are kept in clock order.
+pub fn fold(operations: &[Operation]) -> BTreeMap<(String, String), RecordState> {
+    let mut sorted: Vec<&Operation> = operations.iter().collect();
+    sorted.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    let mut states: BTreeMap<(String, String), RecordState> = BTreeMap::new();
+    for op in sorted {
+        let state = states
+            .entry((op.record_type.clone(), op.record_id.clone()))
+            .or_default();
+        match op.kind {
+            OpKind::Create => {}
+            OpKind::Delete => state.deleted = true,
+            OpKind::Set => {
+                state.fields.insert(
+                    op.field.clone(),
+                    op.value.clone().unwrap_or(serde_json::Value::Null),
+                );
+            }
+            OpKind::Append => state
+                .appended
+                .push(op.value.clone().unwrap_or(serde_json::Value::Null)),
+        }
+    }
+    states
+}
+
+/// Checks that each device's sequence numbers run 1, 2, 3… without a gap.
+pub fn sequences_are_gap_free(conn: &Connection) -> Result<bool> {
+    let gaps: i64 = conn.query_row(
+        "SELECT count(*) FROM (
+             SELECT device_id, count(*) AS n, min(seq) AS lo, max(seq) AS hi
+             FROM change_log GROUP BY device_id
+         ) WHERE lo != 1 OR hi != n",
+        [],
+        |row| row.get(0),
+    )?;
+    Ok(gaps == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn conn() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::migrations::apply(&mut conn).unwrap();
+        conn
+    }
+
+    const WRITER: Writer<'static> = Writer {
+        device_id: "device-a",
+        author_id: "staff-1",
+    };
+
+    fn set(record_id: &str, field: &str, value: serde_json::Value) -> Change<'static> {
+        Change {
+            record_type: "participant",
+            record_id: Box::leak(record_id.to_string().into_boxed_str()),
+            field: Box::leak(field.to_string().into_boxed_str()),
+            kind: OpKind::Set,
+            value: Some(value),
+        }
+    }
+
+    #[test]
+    fn clock_never_goes_backwards() {
+        let start = Hlc {
+            wall_ms: 1000,
+            counter: 0,
+        };
+        assert_eq!(
+            start.tick(2000),
+            Hlc {
+                wall_ms: 2000,
+                counter: 0
+            }
+        );
+        assert_eq!(
+            start.tick(500),
+            Hlc {
+                wall_ms: 1000,
+                counter: 1
+            }
+        );
+        assert_eq!(
+            start.tick(1000),
+            Hlc {
+                wall_ms: 1000,
+                counter: 1
+            }
+        );
+        let text = Hlc {
+            wall_ms: 42,
+            counter: 7,
+        }
+        .encode();
+        assert_eq!(
+            Hlc::decode(&text).unwrap(),
+            Hlc {
+                wall_ms: 42,
+                counter: 7
+            }
+        );
+        assert!(
+            Hlc {
+                wall_ms: 9,
+                counter: 0
+            }
+            .encode()
+                < Hlc {
+                    wall_ms: 10,
+                    counter: 0
+                }
+                .encode()
+        );
+        for bad in ["", "1.2", "abc.def", "000000000000001.0000000x"] {
+            assert!(Hlc::decode(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn operations_chain_and_sequence_without_gaps() {
+        let conn = conn();
+        let first = record_at(
+            &conn,
+            WRITER,
+            set("p1", "chosen_name", json!("Mari")),
+            5_000,
+        )
+        .unwrap();
+        // The laptop's clock jumps back an hour: the operation still sorts after the first.
+        let second = record_at(
+            &conn,
+            WRITER,
+            set("p1", "chosen_name", json!("María")),
+            1_000,
+        )
+        .unwrap();
+        let other =
+            record_at(&conn, WRITER, set("p2", "chosen_name", json!("Ana")), 6_000).unwrap();
+        assert_eq!((first.seq, second.seq, other.seq), (1, 2, 3));
+        assert!(second.hlc > first.hlc);
+        assert_eq!(second.based_on, vec![first.op_id.clone()]);
+        assert!(first.based_on.is_empty());
+        assert!(other.based_on.is_empty());
+        assert!(sequences_are_gap_free(&conn).unwrap());
+        let history = history(&conn, "participant", "p1").unwrap();
+        assert_eq!(history, vec![first, second]);
+        assert_eq!(since(&conn, "device-a", 2).unwrap(), vec![other]);
+        // The log refuses edits.
+        assert!(conn
+            .execute("UPDATE change_log SET value = 'x'", [])
+            .is_err());
+    }
+
+    #[test]
+    fn a_rolled_back_change_leaves_no_operation_and_no_gap() {
+        let mut conn = conn();
+        record(&conn, WRITER, set("p1", "a", json!(1))).unwrap();
+        {
+            let tx = conn.transaction().unwrap();
+            record(&tx, WRITER, set("p1", "a", json!(2))).unwrap();
+            // dropped without commit
+        }
+        let next = record(&conn, WRITER, set("p1", "a", json!(3))).unwrap();
+        assert_eq!(next.seq, 2);
+        assert!(sequences_are_gap_free(&conn).unwrap());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The state rebuilt from the log equals the state the edits produced, in any order.
+        #[test]
+        fn state_rebuilt_from_the_log_equals_the_edits(
+            edits in proptest::collection::vec((0u8..4, 0u8..3, 0u8..4, any::<i32>()), 1..60),
+            clock_jumps in proptest::collection::vec(0u64..3, 60),
+        ) {
+            let conn = conn();
+            let mut expected: BTreeMap<(String, String), RecordState> = BTreeMap::new();
+            let mut wall = 1_000u64;
+            for (index, (record, field, action, value)) in edits.iter().enumerate() {
+                // The wall clock sometimes stands still or goes back.
+                wall = match clock_jumps[index] { 0 => wall + 7, 1 => wall, _ => wall.saturating_sub(50) };
+                let record_id = format!("p{record}");
+                let state = expected.entry(("participant".into(), record_id.clone())).or_default();
+                let change = match action {
+                    0 => { state.deleted = true; Change { record_type: "participant", record_id: "", field: "", kind: OpKind::Delete, value: None } }
+                    1 => { state.appended.push(json!(value)); Change { record_type: "participant", record_id: "", field: "notes", kind: OpKind::Append, value: Some(json!(value)) } }
+                    _ => {
+                        state.fields.insert(format!("f{field}"), json!(value));
+                        set(&record_id, &format!("f{field}"), json!(value))
+                    }
+                };
+                let change = Change { record_id: Box::leak(record_id.into_boxed_str()), ..change };
+                record_at(&conn, WRITER, change, wall).unwrap();
+            }
+            let mut log = all(&conn).unwrap();
+            prop_assert!(sequences_are_gap_free(&conn).unwrap());
+            prop_assert_eq!(fold(&log), expected.clone());
+            log.reverse();
+            prop_assert_eq!(fold(&log), expected);
+        }
+    }
+}
