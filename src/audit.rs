@@ -24,6 +24,8 @@ pub enum AuditAction {
     PasswordReset,
     PasswordRecovered,
     SettingsChanged,
+    ParticipantCreated,
+    ParticipantViewed,
 }
 
 impl AuditAction {
@@ -40,11 +42,13 @@ impl AuditAction {
             AuditAction::PasswordReset => "password_reset",
             AuditAction::PasswordRecovered => "password_recovered",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::ParticipantCreated => "participant_created",
+            AuditAction::ParticipantViewed => "participant_viewed",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        const ALL: [AuditAction; 10] = [
+        const ALL: [AuditAction; 12] = [
             AuditAction::VaultCreated,
             AuditAction::SignedIn,
             AuditAction::SignInFailed,
@@ -55,6 +59,8 @@ impl AuditAction {
             AuditAction::PasswordReset,
             AuditAction::PasswordRecovered,
             AuditAction::SettingsChanged,
+            AuditAction::ParticipantCreated,
+            AuditAction::ParticipantViewed,
         ];
         ALL.into_iter().find(|action| action.as_str() == text)
     }

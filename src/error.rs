@@ -21,6 +21,7 @@ pub enum ErrorCode {
     WeakPassword,
     UsernameTaken,
     StaffNotFound,
+    NotFound,
     LastAdmin,
     CannotDisableSelf,
     WrongRecoveryCode,
@@ -44,6 +45,7 @@ impl ErrorCode {
             ErrorCode::WeakPassword => "weak_password",
             ErrorCode::UsernameTaken => "username_taken",
             ErrorCode::StaffNotFound => "staff_not_found",
+            ErrorCode::NotFound => "not_found",
             ErrorCode::LastAdmin => "last_admin",
             ErrorCode::CannotDisableSelf => "cannot_disable_self",
             ErrorCode::WrongRecoveryCode => "wrong_recovery_code",
@@ -96,6 +98,9 @@ pub enum Error {
     /// No member of staff with that id or username.
     #[error("no such member of staff")]
     StaffNotFound,
+    /// No such record, or not one the signed-in person may see (deliberately the same).
+    #[error("no such record")]
+    NotFound,
     /// The last active administrator cannot be disabled or demoted.
     #[error("the last active administrator cannot be disabled")]
     LastAdmin,
@@ -132,6 +137,7 @@ impl Error {
             Error::WeakPassword { .. } => ErrorCode::WeakPassword,
             Error::UsernameTaken => ErrorCode::UsernameTaken,
             Error::StaffNotFound => ErrorCode::StaffNotFound,
+            Error::NotFound => ErrorCode::NotFound,
             Error::LastAdmin => ErrorCode::LastAdmin,
             Error::CannotDisableSelf => ErrorCode::CannotDisableSelf,
             Error::DiskFull => ErrorCode::DiskFull,

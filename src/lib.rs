@@ -8,6 +8,7 @@ pub mod cli;
 pub mod crypto;
 pub mod error;
 pub mod preferences;
+pub mod records;
 pub mod session;
 pub mod settings;
 pub mod staff;

@@ -15,6 +15,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_change_log",
         include_str!("../../migrations/0002_change_log.sql"),
     ),
+    (
+        "0003_participants",
+        include_str!("../../migrations/0003_participants.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -150,11 +150,11 @@ impl LockReason {
 /// An unlocked vault and the member of staff who unlocked it.
 pub struct Vault {
     paths: VaultPaths,
-    conn: Connection,
+    pub(crate) conn: Connection,
     master: SecretKey,
     slots: KeySlotFile,
-    device_id: String,
-    me: StaffMember,
+    pub(crate) device_id: String,
+    pub(crate) me: StaffMember,
 }
 
 impl std::fmt::Debug for Vault {
@@ -508,7 +508,7 @@ impl Vault {
         })
     }
 
-    fn require(&self, roles: &[Role]) -> Result<()> {
+    pub(crate) fn require(&self, roles: &[Role]) -> Result<()> {
         if roles.contains(&self.me.role) {
             Ok(())
         } else {
@@ -516,7 +516,7 @@ impl Vault {
         }
     }
 
-    fn audit(
+    pub(crate) fn audit(
         &self,
         action: AuditAction,
         target_id: Option<&str>,
@@ -738,6 +738,11 @@ impl Vault {
         )?;
         tx.commit()?;
         settings::load(&self.conn)
+    }
+
+    /// The country whose lists this vault uses.
+    pub fn country(&self) -> Result<Country> {
+        Country::parse(&meta(&self.conn, "country")?).ok_or(Error::VaultCorrupt("unknown country"))
     }
 
     /// Integrity and format facts for `acompana check`.

@@ -36,6 +36,7 @@ const KNOWN_ERROR_CODES: Record<ErrorCode, true> = {
   weak_password: true,
   username_taken: true,
   staff_not_found: true,
+  not_found: true,
   last_admin: true,
   cannot_disable_self: true,
   wrong_recovery_code: true,

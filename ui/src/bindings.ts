@@ -158,7 +158,7 @@ async preferencesSet(preferences: Preferences) : Promise<Result<Preferences, Com
 /**
  * What happened.
  */
-export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed"
+export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed"
 /**
  * One entry as an administrator reads it.
  */
@@ -198,7 +198,7 @@ export type CreatedVault = { recoveryCode: string; session: SessionInfo }
 /**
  * The stable, machine-readable code of an [`Error`]; the UI translates it.
  */
-export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "io" | "internal"
+export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "io" | "internal"
 /**
  * The "add a colleague" form.
  */

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
@@ -82,6 +83,12 @@ describe("api", () => {
 
   it("knows every error code of the bindings", () => {
     expect(ERROR_CODES).toContain("wrong_credentials");
-    expect(ERROR_CODES).toHaveLength(17);
+    // The same set as the generated ErrorCode union.
+    // vitest runs in ui/.
+    const bindings = readFileSync("src/bindings.ts", "utf8");
+    const union = /export type ErrorCode = ([^\n]+)/.exec(bindings)?.[1] ?? "";
+    const generated = [...union.matchAll(/"([a-z_]+)"/g)].map((match) => match[1]);
+    expect(generated.length).toBeGreaterThan(10);
+    expect([...ERROR_CODES].sort()).toEqual(generated.sort());
   });
 });
