@@ -14,6 +14,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::records::participants::{
+    NewParticipant, ParticipantField, ParticipantQuery, ParticipantSummary,
+};
 use crate::staff::{Role, StaffMember};
 use crate::vault::{self, KdfChoice, LockReason, NewVault, Vault, VaultPaths};
 use crate::Country;
@@ -74,6 +77,66 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The women's files: add, list, show, set a field.
+    #[command(subcommand)]
+    Participant(ParticipantCommand),
+    /// Find files by case code, legal or chosen name (partial, accents ignored).
+    Search {
+        #[arg(value_name = "TEXT")]
+        text: String,
+    },
+    /// A file's history from the change log.
+    History {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ParticipantCommand {
+    /// Open a new file; prints its id.
+    Add {
+        /// Her legal name.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        chosen_name: Option<String>,
+        #[arg(long)]
+        birth_year: Option<i32>,
+        /// Department or state.
+        #[arg(long)]
+        department: Option<String>,
+        /// Username of the caseworker to assign.
+        #[arg(long, value_name = "USERNAME")]
+        assign: Option<String>,
+    },
+    /// List the files you may see (case code and chosen name only).
+    List {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long, value_name = "USERNAME")]
+        assigned_to: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// Open a file (the view is audited).
+    Show {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// Set one field; an empty VALUE clears it.
+    Set {
+        #[arg(value_name = "ID")]
+        id: String,
+        #[arg(value_enum)]
+        field: ParticipantField,
+        #[arg(value_name = "VALUE")]
+        value: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -251,6 +314,22 @@ fn find_staff(vault: &Vault, username: &str) -> Result<StaffMember> {
         .into_iter()
         .find(|m| m.username == username)
         .ok_or(Error::StaffNotFound)
+}
+
+fn summary_lines(list: &[ParticipantSummary]) -> String {
+    list.iter()
+        .map(|p| {
+            format!(
+                "{:<10} {:<24} {:<16} {:<7} {}",
+                p.case_code,
+                p.chosen_name.as_deref().unwrap_or("-"),
+                p.department.as_deref().unwrap_or("-"),
+                p.status,
+                p.id
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn role_name(role: Role) -> &'static str {
@@ -433,6 +512,85 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
                             e.actor.as_deref().unwrap_or("-"),
                             e.target.as_deref().unwrap_or("-"),
                             e.detail.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Command::Participant(ParticipantCommand::Add {
+            name,
+            chosen_name,
+            birth_year,
+            department,
+            assign,
+        }) => {
+            let participant = vault.participant_add(NewParticipant {
+                legal_name: name.clone(),
+                chosen_name: chosen_name.clone(),
+                birth_year: *birth_year,
+                department: department.clone(),
+                assign_to: assign.clone(),
+            })?;
+            print(json, &participant, |p| p.id.clone());
+        }
+        Command::Participant(ParticipantCommand::List {
+            status,
+            department,
+            assigned_to,
+            limit,
+            offset,
+        }) => {
+            let list = vault.participant_list(&ParticipantQuery {
+                text: None,
+                status: status.clone(),
+                department: department.clone(),
+                assigned_to: assigned_to.clone(),
+                offset: *offset,
+                limit: *limit,
+            })?;
+            print(json, &list, |list| summary_lines(list));
+        }
+        Command::Search { text } => {
+            let list = vault.participant_list(&ParticipantQuery {
+                text: Some(text.clone()),
+                ..Default::default()
+            })?;
+            print(json, &list, |list| summary_lines(list));
+        }
+        Command::Participant(ParticipantCommand::Show { id }) => {
+            let participant = vault.participant_show(id)?;
+            print(json, &participant, |p| {
+                format!(
+                    "{}  {}\nlegal name: {}\nchosen name: {}\nborn: {}\ndepartment: {}\nstatus: {}\nassigned to: {}",
+                    p.case_code,
+                    p.id,
+                    p.legal_name,
+                    p.chosen_name.as_deref().unwrap_or("-"),
+                    p.birth_year.map(|y| y.to_string()).unwrap_or("-".into()),
+                    p.department.as_deref().unwrap_or("-"),
+                    p.status,
+                    p.assigned_to.as_deref().unwrap_or("-")
+                )
+            });
+        }
+        Command::Participant(ParticipantCommand::Set { id, field, value }) => {
+            let value = Some(value.as_str()).filter(|v| !v.trim().is_empty());
+            let participant = vault.participant_set(id, *field, value)?;
+            print(json, &participant, |p| format!("Updated {}.", p.case_code));
+        }
+        Command::History { id } => {
+            let operations = vault.participant_history(id)?;
+            print(json, &operations, |ops| {
+                ops.iter()
+                    .map(|op| {
+                        format!(
+                            "{:>4} {} {:<7} {:<12} {}",
+                            op.seq,
+                            op.hlc.encode(),
+                            format!("{:?}", op.kind).to_lowercase(),
+                            op.field,
+                            op.value.as_ref().map(|v| v.to_string()).unwrap_or_default()
                         )
                     })
                     .collect::<Vec<_>>()

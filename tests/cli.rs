@@ -251,3 +251,68 @@ fn recover_sets_a_new_password_with_the_code() {
         .assert()
         .success();
 }
+
+#[test]
+fn participants_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let run = |args: &[&str]| {
+        let output = acompana(dir.path())
+            .args(["--user", "coordinadora"])
+            .args(args)
+            .env("ACOMPANA_PASSWORD", PASSWORD)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let id = run(&[
+        "participant",
+        "add",
+        "--name",
+        "María José González",
+        "--chosen-name",
+        "Majo",
+        "--birth-year",
+        "1987",
+        "--department",
+        "Antioquia",
+    ])
+    .trim()
+    .to_string();
+    assert_eq!(id.len(), 36, "prints the new id: {id}");
+    let found: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "search", "maria jose"])).unwrap();
+    assert_eq!(found[0]["id"], id.as_str());
+    assert!(
+        found[0].get("legalName").is_none(),
+        "lists hide the legal name"
+    );
+    run(&["participant", "set", &id, "department", "Valle del Cauca"]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "participant", "show", &id])).unwrap();
+    assert_eq!(shown["legalName"], "María José González");
+    assert_eq!(shown["department"], "Valle del Cauca");
+    let history: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "history", &id])).unwrap();
+    let last = history.as_array().unwrap().last().unwrap();
+    assert_eq!(last["field"], "department");
+    assert_eq!(last["value"], "Valle del Cauca");
+    assert!(run(&["participant", "list"]).contains("Majo"));
+    acompana(dir.path())
+        .args([
+            "--user",
+            "coordinadora",
+            "participant",
+            "show",
+            "no-such-id",
+        ])
+        .env("ACOMPANA_PASSWORD", PASSWORD)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no such record"));
+}
