@@ -141,6 +141,28 @@ fn search_text(case_code: &str, legal_name: &str, chosen_name: Option<&str>) -> 
     ))
 }
 
+/// Records one operation on a participant in the change log.
+fn record_change(
+    conn: &rusqlite::Connection,
+    writer: Writer<'_>,
+    id: &str,
+    field: &str,
+    kind: OpKind,
+    value: Option<serde_json::Value>,
+) -> Result<Operation> {
+    changelog::record(
+        conn,
+        writer,
+        Change {
+            record_type: RECORD_TYPE,
+            record_id: id,
+            field,
+            kind,
+            value,
+        },
+    )
+}
+
 const COLUMNS: &str =
     "p.id, p.case_code, p.legal_name, p.chosen_name, p.birth_year, p.department, \
                        p.status, p.closing_reason, s.username, p.created_at";
@@ -242,17 +264,7 @@ impl Vault {
             device_id: &self.device_id,
             author_id: &self.me.id,
         };
-        changelog::record(
-            &tx,
-            writer,
-            Change {
-                record_type: RECORD_TYPE,
-                record_id: &id,
-                field: "",
-                kind: OpKind::Create,
-                value: None,
-            },
-        )?;
+        record_change(&tx, writer, &id, "", OpKind::Create, None)?;
         for (field, value) in [
             ("case_code", json!(case_code)),
             ("legal_name", json!(legal_name)),
@@ -262,17 +274,7 @@ impl Vault {
             ("assigned_to", json!(assigned_to)),
             ("status", json!("open")),
         ] {
-            changelog::record(
-                &tx,
-                writer,
-                Change {
-                    record_type: RECORD_TYPE,
-                    record_id: &id,
-                    field,
-                    kind: OpKind::Set,
-                    value: Some(value),
-                },
-            )?;
+            record_change(&tx, writer, &id, field, OpKind::Set, Some(value))?;
         }
         crate::audit::append(
             &tx,
@@ -329,8 +331,16 @@ impl Vault {
                 }
             }
         };
-        let writer_device = self.device_id.clone();
-        let writer_author = self.me.id.clone();
+        // The search text follows the names, whichever of them changed.
+        let legal_name = match field {
+            ParticipantField::LegalName => stored.as_str().unwrap_or_default(),
+            _ => &current.legal_name,
+        };
+        let chosen_name = match field {
+            ParticipantField::ChosenName => stored.as_str(),
+            _ => current.chosen_name.as_deref(),
+        };
+        let new_search_text = search_text(&current.case_code, legal_name, chosen_name);
         let tx = self.conn.transaction()?;
         let sql_value: rusqlite::types::Value = match &stored {
             serde_json::Value::Null => rusqlite::types::Value::Null,
@@ -346,32 +356,15 @@ impl Vault {
             ),
             params![sql_value, id],
         )?;
-        let (legal, chosen): (String, Option<String>) = tx.query_row(
-            "SELECT legal_name, chosen_name FROM participants WHERE id = ?1",
-            [id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?;
         tx.execute(
             "UPDATE participants SET search_text = ?1 WHERE id = ?2",
-            params![
-                search_text(&current.case_code, &legal, chosen.as_deref()),
-                id
-            ],
+            params![new_search_text, id],
         )?;
-        changelog::record(
-            &tx,
-            Writer {
-                device_id: &writer_device,
-                author_id: &writer_author,
-            },
-            Change {
-                record_type: RECORD_TYPE,
-                record_id: id,
-                field: field.column(),
-                kind: OpKind::Set,
-                value: Some(stored),
-            },
-        )?;
+        let writer = Writer {
+            device_id: &self.device_id,
+            author_id: &self.me.id,
+        };
+        record_change(&tx, writer, id, field.column(), OpKind::Set, Some(stored))?;
         tx.commit()?;
         self.load_participant(id)
     }
