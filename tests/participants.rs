@@ -167,6 +167,21 @@ fn the_visible_row_can_be_rebuilt_from_the_log() {
         admin.participant_set(&p.id, ParticipantField::BirthYear, Some("1800")),
         Err(Error::InvalidInput { .. })
     ));
+    let long = "x".repeat(201);
+    assert!(matches!(
+        admin.participant_set(&p.id, ParticipantField::Department, Some(&long)),
+        Err(Error::InvalidInput {
+            field: "department",
+            ..
+        })
+    ));
+    assert!(matches!(
+        admin.participant_set(&p.id, ParticipantField::ChosenName, Some(&long)),
+        Err(Error::InvalidInput {
+            field: "chosenName",
+            ..
+        })
+    ));
     for (field, value) in edits {
         admin.participant_set(&p.id, field, value).unwrap();
     }

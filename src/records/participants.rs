@@ -309,7 +309,11 @@ impl Vault {
             }
             ParticipantField::ChosenName | ParticipantField::Department => {
                 if let Some(text) = &value {
-                    check_name("chosenName", text)?;
+                    let name = match field {
+                        ParticipantField::Department => "department",
+                        _ => "chosenName",
+                    };
+                    check_name(name, text)?;
                 }
                 json!(value)
             }
