@@ -26,6 +26,12 @@ pub enum AuditAction {
     SettingsChanged,
     ParticipantCreated,
     ParticipantViewed,
+    ParticipantShared,
+    ParticipantUnshared,
+    ParticipantClosed,
+    ParticipantReopened,
+    SensitiveNoteViewed,
+    DemoDataGenerated,
 }
 
 impl AuditAction {
@@ -44,11 +50,17 @@ impl AuditAction {
             AuditAction::SettingsChanged => "settings_changed",
             AuditAction::ParticipantCreated => "participant_created",
             AuditAction::ParticipantViewed => "participant_viewed",
+            AuditAction::ParticipantShared => "participant_shared",
+            AuditAction::ParticipantUnshared => "participant_unshared",
+            AuditAction::ParticipantClosed => "participant_closed",
+            AuditAction::ParticipantReopened => "participant_reopened",
+            AuditAction::SensitiveNoteViewed => "sensitive_note_viewed",
+            AuditAction::DemoDataGenerated => "demo_data_generated",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        const ALL: [AuditAction; 12] = [
+        const ALL: [AuditAction; 18] = [
             AuditAction::VaultCreated,
             AuditAction::SignedIn,
             AuditAction::SignInFailed,
@@ -61,6 +73,12 @@ impl AuditAction {
             AuditAction::SettingsChanged,
             AuditAction::ParticipantCreated,
             AuditAction::ParticipantViewed,
+            AuditAction::ParticipantShared,
+            AuditAction::ParticipantUnshared,
+            AuditAction::ParticipantClosed,
+            AuditAction::ParticipantReopened,
+            AuditAction::SensitiveNoteViewed,
+            AuditAction::DemoDataGenerated,
         ];
         ALL.into_iter().find(|action| action.as_str() == text)
     }

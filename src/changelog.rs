@@ -62,7 +62,7 @@ impl Hlc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OpKind {
-    /// A new record (field `''`).
+    /// A new record (field `''`); its value, an object, holds the record's first fields.
     Create,
     /// A field's new value.
     Set,
@@ -151,12 +151,10 @@ pub fn record_at(
     change: Change<'_>,
     wall_ms: u64,
 ) -> Result<Operation> {
+    // Statements are cached: the write path and the demo generator record millions of these.
     let clock: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT last_seq, last_hlc FROM device_clock WHERE device_id = ?1",
-            [writer.device_id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
+        .prepare_cached("SELECT last_seq, last_hlc FROM device_clock WHERE device_id = ?1")?
+        .query_row([writer.device_id], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
     let (last_seq, last_hlc) = match clock {
         Some((seq, hlc)) => (
@@ -171,14 +169,24 @@ pub fn record_at(
             },
         ),
     };
-    let head: Option<(String, String)> = conn
-        .query_row(
-            "SELECT op_id, hlc FROM change_log_heads
-             WHERE record_type = ?1 AND record_id = ?2 AND field = ?3",
-            params![change.record_type, change.record_id, change.field],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
+    let head_of = |field: &str| -> Result<Option<(String, String)>> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT op_id, hlc FROM change_log_heads
+                 WHERE record_type = ?1 AND record_id = ?2 AND field = ?3",
+            )?
+            .query_row(
+                params![change.record_type, change.record_id, field],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?)
+    };
+    // A field never set since the record was created is based on the create operation,
+    // which carried its first value.
+    let head = match head_of(change.field)? {
+        None if change.kind == OpKind::Set => head_of("")?,
+        found => found,
+    };
     // Never stamp an operation earlier than the one it replaces, whatever the wall clock says.
     let mut hlc = last_hlc;
     if let Some((_, head_hlc)) = &head {
@@ -198,49 +206,50 @@ pub fn record_at(
         based_on: head.map(|(op_id, _)| vec![op_id]).unwrap_or_default(),
     };
     insert(conn, &operation)?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO device_clock (device_id, last_seq, last_hlc) VALUES (?1, ?2, ?3)
          ON CONFLICT(device_id) DO UPDATE SET last_seq = excluded.last_seq, last_hlc = excluded.last_hlc",
-        params![operation.device_id, operation.seq as i64, operation.hlc.encode()],
+    )?
+    .execute(params![operation.device_id, operation.seq as i64, operation.hlc.encode()],
     )?;
     if operation.kind != OpKind::Append {
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO change_log_heads (record_type, record_id, field, op_id, hlc, device_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(record_type, record_id, field) DO UPDATE SET
                 op_id = excluded.op_id, hlc = excluded.hlc, device_id = excluded.device_id",
-            params![
-                operation.record_type,
-                operation.record_id,
-                operation.field,
-                operation.op_id,
-                operation.hlc.encode(),
-                operation.device_id
-            ],
-        )?;
+        )?
+        .execute(params![
+            operation.record_type,
+            operation.record_id,
+            operation.field,
+            operation.op_id,
+            operation.hlc.encode(),
+            operation.device_id
+        ])?;
     }
     Ok(operation)
 }
 
 fn insert(conn: &Connection, op: &Operation) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO change_log (op_id, device_id, seq, hlc, author_id, record_type, record_id,
                                  field, kind, value, based_on)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            op.op_id,
-            op.device_id,
-            op.seq as i64,
-            op.hlc.encode(),
-            op.author_id,
-            op.record_type,
-            op.record_id,
-            op.field,
-            op.kind.as_str(),
-            op.value.as_ref().map(|v| v.to_string()),
-            serde_json::to_string(&op.based_on)?,
-        ],
-    )?;
+    )?
+    .execute(params![
+        op.op_id,
+        op.device_id,
+        op.seq as i64,
+        op.hlc.encode(),
+        op.author_id,
+        op.record_type,
+        op.record_id,
+        op.field,
+        op.kind.as_str(),
+        op.value.as_ref().map(|v| v.to_string()),
+        serde_json::to_string(&op.based_on)?,
+    ])?;
     Ok(())
 }
 
@@ -295,6 +304,20 @@ pub fn history(conn: &Connection, record_type: &str, record_id: &str) -> Result<
     )
 }
 
+/// The history of every record of `record_type` whose id starts with `prefix`.
+pub fn history_by_prefix(
+    conn: &Connection,
+    record_type: &str,
+    prefix: &str,
+) -> Result<Vec<Operation>> {
+    query(
+        conn,
+        "WHERE record_type = ?1 AND substr(record_id, 1, length(?2)) = ?2
+         ORDER BY hlc, device_id, op_id",
+        params![record_type, prefix],
+    )
+}
+
 /// Every operation of one device after `after_seq`, in sequence order (what an export sends).
 pub fn since(conn: &Connection, device_id: &str, after_seq: u64) -> Result<Vec<Operation>> {
     query(
@@ -329,7 +352,13 @@ pub fn fold(operations: &[Operation]) -> BTreeMap<(String, String), RecordState>
             .entry((op.record_type.clone(), op.record_id.clone()))
             .or_default();
         match op.kind {
-            OpKind::Create => {}
+            OpKind::Create => {
+                if let Some(serde_json::Value::Object(fields)) = &op.value {
+                    for (field, value) in fields {
+                        state.fields.insert(field.clone(), value.clone());
+                    }
+                }
+            }
             OpKind::Delete => state.deleted = true,
             OpKind::Set => {
                 state.fields.insert(

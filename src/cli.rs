@@ -14,8 +14,13 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::records::consent::{Consent, ConsentMethod, ConsentPurpose, LegalBasis};
+use crate::records::contacts::{BatchVisit, Note};
+use crate::records::documents::{Document, DocumentStatus};
+use crate::records::file::RecordData;
+use crate::records::household::{Carer, Custody, Dependant, Relationship};
 use crate::records::participants::{
-    NewParticipant, ParticipantField, ParticipantQuery, ParticipantSummary,
+    ClosingReason, NewParticipant, ParticipantField, ParticipantQuery, ParticipantSummary,
 };
 use crate::staff::{Role, StaffMember};
 use crate::vault::{self, KdfChoice, LockReason, NewVault, Vault, VaultPaths};
@@ -90,6 +95,162 @@ enum Command {
         #[arg(value_name = "ID")]
         id: String,
     },
+    /// Dependants: add one to a file.
+    #[command(subcommand)]
+    Dependant(DependantCommand),
+    /// Documents: the country's checklist, and a document's status in a file.
+    #[command(subcommand)]
+    Document(DocumentCommand),
+    /// Consent: record one purpose.
+    #[command(subcommand)]
+    Consent(ConsentCommand),
+    /// Notes: add one to a file.
+    #[command(subcommand)]
+    Note(NoteCommand),
+    /// Prison visits: record one visit for several women at once.
+    #[command(subcommand)]
+    Visit(VisitCommand),
+    /// Fill a new, separate vault with invented women for trying the app out or measuring it.
+    Demo {
+        /// How many women to invent.
+        #[arg(long, default_value_t = 200)]
+        participants: u32,
+        /// The same seed gives the same women.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The country whose lists a new demo vault uses.
+        #[arg(long, value_enum, default_value = "CO")]
+        country: Country,
+    },
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> std::result::Result<T, String> {
+    serde_json::from_value(serde_json::json!(text
+        .trim()
+        .to_lowercase()
+        .replace('-', "_")))
+    .map_err(|_| format!("unknown value '{text}'"))
+}
+
+#[derive(Subcommand, Debug)]
+enum DependantCommand {
+    /// Add a dependant; prints the new record's id.
+    Add {
+        #[arg(value_name = "PARTICIPANT")]
+        participant: String,
+        /// A first name or nickname (never the full name).
+        #[arg(long)]
+        alias: String,
+        /// daughter, son, grandchild, sibling, parent, partner, other_relative, other.
+        #[arg(long, value_parser = parse_enum::<Relationship>)]
+        relationship: Relationship,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        birth_date: Option<String>,
+        #[arg(long)]
+        age: Option<u8>,
+        /// herself, grandmother, father, other_relative, foster_family, institution, neighbour,
+        /// independent, unknown.
+        #[arg(long, value_parser = parse_enum::<Carer>, default_value = "unknown")]
+        carer: Carer,
+        /// hers, shared, relative, state_protection, in_process, unknown.
+        #[arg(long, value_parser = parse_enum::<Custody>, default_value = "unknown")]
+        custody: Custody,
+        #[arg(long)]
+        disability: bool,
+        #[arg(long)]
+        disability_certificate: bool,
+        #[arg(long)]
+        lived_with_her_before: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DocumentCommand {
+    /// The documents of this vault's country.
+    Checklist,
+    /// Set a document's status in a file.
+    Set {
+        #[arg(value_name = "PARTICIPANT")]
+        participant: String,
+        /// The checklist code, e.g. cedula.
+        #[arg(value_name = "TYPE")]
+        document_type: String,
+        /// needed, in_process, has, expired, lost, not_applicable.
+        #[arg(value_name = "STATUS", value_parser = parse_enum::<DocumentStatus>)]
+        status: DocumentStatus,
+        /// For one of her dependants (the dependant's record id).
+        #[arg(long, value_name = "ID")]
+        dependant: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        requested_on: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        obtained_on: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        expires_on: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ConsentCommand {
+    /// Record a consent; prints the new record's id.
+    Add {
+        #[arg(value_name = "PARTICIPANT")]
+        participant: String,
+        /// case_work, referral, statistics, photos_testimony, contact.
+        #[arg(long, value_parser = parse_enum::<ConsentPurpose>)]
+        purpose: ConsentPurpose,
+        /// For a referral: the organization.
+        #[arg(long)]
+        organization: Option<String>,
+        /// written, verbal_with_witness, fingerprint.
+        #[arg(long, value_parser = parse_enum::<ConsentMethod>, default_value = "written")]
+        method: ConsentMethod,
+        #[arg(long)]
+        read_aloud: bool,
+        #[arg(long, default_value = "es")]
+        language: String,
+        /// Default: today.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        given_on: Option<String>,
+        #[arg(long)]
+        notice_version: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum NoteCommand {
+    /// Add a note; prints the new record's id.
+    Add {
+        #[arg(value_name = "PARTICIPANT")]
+        participant: String,
+        #[arg(value_name = "TEXT")]
+        text: String,
+        /// Hidden in the file until someone asks to see it.
+        #[arg(long)]
+        sensitive: bool,
+        /// Default: today.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum VisitCommand {
+    /// Record a prison visit for every PARTICIPANT seen.
+    Add {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        /// The prison.
+        #[arg(long)]
+        place: String,
+        /// Usernames of the staff who went.
+        #[arg(long, value_delimiter = ',')]
+        team: Vec<String>,
+        #[arg(long)]
+        summary: Option<String>,
+        #[arg(value_name = "PARTICIPANT", required = true)]
+        participants: Vec<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -112,8 +273,15 @@ enum ParticipantCommand {
     },
     /// List the files you may see (case code and chosen name only).
     List {
+        /// open or closed.
         #[arg(long)]
         status: Option<String>,
+        /// Only files with required documents still pending.
+        #[arg(long)]
+        documents_pending: bool,
+        /// Only files with open needs in the latest assessment.
+        #[arg(long)]
+        needs_open: bool,
         #[arg(long)]
         department: Option<String>,
         #[arg(long, value_name = "USERNAME")]
@@ -127,6 +295,32 @@ enum ParticipantCommand {
     Show {
         #[arg(value_name = "ID")]
         id: String,
+    },
+    /// Open a whole file: her details and every record (the view is audited).
+    File {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// Close a case with a reason.
+    Close {
+        #[arg(value_name = "ID")]
+        id: String,
+        #[arg(long, value_enum)]
+        reason: ClosingReason,
+    },
+    /// Reopen a closed case.
+    Reopen {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// Share a file with a caseworker besides the assigned one (or stop, with --remove).
+    Share {
+        #[arg(value_name = "ID")]
+        id: String,
+        #[arg(value_name = "USERNAME")]
+        username: String,
+        #[arg(long)]
+        remove: bool,
     },
     /// Set one field; an empty VALUE clears it.
     Set {
@@ -244,6 +438,13 @@ impl From<Error> for CliError {
     fn from(error: Error) -> Self {
         CliError::Core(error)
     }
+}
+
+fn today() -> String {
+    chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 fn print<T: Serialize>(json: bool, value: &T, plain: impl FnOnce(&T) -> String) {
@@ -402,6 +603,56 @@ fn run(cli: Cli) -> Result<(), CliError> {
             }
             Ok(())
         }
+        Command::Demo {
+            participants,
+            seed,
+            country,
+        } => {
+            let (mut vault, created) = crate::demo::open_or_create(&paths, *country)?;
+            let bar = if json {
+                indicatif::ProgressBar::hidden()
+            } else {
+                indicatif::ProgressBar::new(u64::from(*participants))
+            };
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} {elapsed} (eta {eta})",
+                )
+                .expect("valid template"),
+            );
+            let anchor = chrono::Local::now().date_naive();
+            let result = crate::demo::generate(&mut vault, *participants, *seed, anchor, |done| {
+                bar.set_position(u64::from(done))
+            });
+            bar.finish_and_clear();
+            let locked = vault.lock(LockReason::Quit);
+            let summary = result?;
+            locked?;
+            #[derive(Serialize)]
+            struct Demo {
+                data_dir: String,
+                created: bool,
+                username: &'static str,
+                password: &'static str,
+                participants: u32,
+                records: u32,
+            }
+            let demo = Demo {
+                data_dir: paths.dir.display().to_string(),
+                created,
+                username: crate::demo::DEMO_USERNAME,
+                password: crate::demo::DEMO_PASSWORD,
+                participants: summary.participants,
+                records: summary.records,
+            };
+            print(json, &demo, |d| {
+                format!(
+                    "Demo vault in {} (invented data only): added {} women and {} records.\nSign in as '{}' with the password '{}'.",
+                    d.data_dir, d.participants, d.records, d.username, d.password
+                )
+            });
+            Ok(())
+        }
         _ => {
             let mut vault = sign_in(&cli, &paths)?;
             let result = run_signed_in(&cli, &mut vault, json);
@@ -536,6 +787,8 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
         }
         Command::Participant(ParticipantCommand::List {
             status,
+            documents_pending,
+            needs_open,
             department,
             assigned_to,
             limit,
@@ -546,6 +799,8 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
                 status: status.clone(),
                 department: department.clone(),
                 assigned_to: assigned_to.clone(),
+                documents_pending: documents_pending.then_some(true),
+                needs_open: needs_open.then_some(true),
                 offset: *offset,
                 limit: *limit,
             })?;
@@ -580,23 +835,226 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
             print(json, &participant, |p| format!("Updated {}.", p.case_code));
         }
         Command::History { id } => {
-            let operations = vault.participant_history(id)?;
-            print(json, &operations, |ops| {
-                ops.iter()
-                    .map(|op| {
+            let entries = vault.participant_history(id)?;
+            print(json, &entries, |entries| {
+                entries
+                    .iter()
+                    .map(|e| {
                         format!(
-                            "{:>4} {} {:<7} {:<12} {}",
-                            op.seq,
-                            op.hlc.encode(),
-                            format!("{:?}", op.kind).to_lowercase(),
-                            op.field,
-                            op.value.as_ref().map(|v| v.to_string()).unwrap_or_default()
+                            "{} {:<14} {:<7} {:<10} {:<22} {}",
+                            e.at,
+                            e.author.as_deref().unwrap_or("-"),
+                            e.kind,
+                            e.record_type,
+                            e.field,
+                            e.value.as_deref().unwrap_or("")
                         )
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
             });
         }
+        Command::Participant(ParticipantCommand::File { id }) => {
+            let file = vault.participant_file(id)?;
+            print(json, &file, |f| {
+                let mut lines = vec![format!(
+                    "{}  {}  ({} documents pending, {} needs open)",
+                    f.participant.case_code,
+                    f.participant.legal_name,
+                    f.participant.documents_pending,
+                    f.participant.needs_open
+                )];
+                for r in &f.records {
+                    let fields = serde_json::to_string(&r.data).unwrap_or_default();
+                    lines.push(format!("{:<10} {}  {}", r.data.kind(), r.id, fields));
+                }
+                lines.join("\n")
+            });
+        }
+        Command::Participant(ParticipantCommand::Close { id, reason }) => {
+            let p = vault.participant_close(id, *reason)?;
+            print(json, &p, |p| format!("Closed {}.", p.case_code));
+        }
+        Command::Participant(ParticipantCommand::Reopen { id }) => {
+            let p = vault.participant_reopen(id)?;
+            print(json, &p, |p| format!("Reopened {}.", p.case_code));
+        }
+        Command::Participant(ParticipantCommand::Share {
+            id,
+            username,
+            remove,
+        }) => {
+            let p = vault.participant_share(id, username, !remove)?;
+            print(json, &p, |p| {
+                format!(
+                    "{} is shared with: {}",
+                    p.case_code,
+                    p.shared_with.join(", ")
+                )
+            });
+        }
+        Command::Dependant(DependantCommand::Add {
+            participant,
+            alias,
+            relationship,
+            birth_date,
+            age,
+            carer,
+            custody,
+            disability,
+            disability_certificate,
+            lived_with_her_before,
+        }) => {
+            let record = vault.record_save(
+                participant,
+                None,
+                RecordData::Dependant(Dependant {
+                    alias: alias.clone(),
+                    relationship: *relationship,
+                    birth_date: birth_date.clone(),
+                    age: *age,
+                    disability: *disability,
+                    disability_certificate: *disability_certificate,
+                    lived_with_her_before: *lived_with_her_before,
+                    carer: *carer,
+                    location: None,
+                    custody: *custody,
+                    lives_with_her_in_prison: false,
+                }),
+            )?;
+            print(json, &record, |r| r.id.clone());
+        }
+        Command::Document(DocumentCommand::Checklist) => {
+            let catalog = crate::catalog::for_country(vault.country()?);
+            print(json, catalog, |c| {
+                c.documents
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{:<26} {}{}",
+                            d.code,
+                            d.name,
+                            if d.required { "" } else { " (optional)" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Command::Document(DocumentCommand::Set {
+            participant,
+            document_type,
+            status,
+            dependant,
+            requested_on,
+            obtained_on,
+            expires_on,
+        }) => {
+            // Keep what the file already says about the document; change only what was given.
+            let existing = vault
+                .participant_file(participant)?
+                .records
+                .into_iter()
+                .find_map(|r| match r.data {
+                    RecordData::Document(d)
+                        if d.document_type == *document_type && d.dependant_id == *dependant =>
+                    {
+                        Some(d)
+                    }
+                    _ => None,
+                });
+            let mut document = existing.unwrap_or(Document {
+                document_type: document_type.clone(),
+                dependant_id: dependant.clone(),
+                status: *status,
+                issuing_body: None,
+                requested_on: None,
+                obtained_on: None,
+                cost: None,
+                expires_on: None,
+                original_kept_at: None,
+            });
+            document.status = *status;
+            if requested_on.is_some() {
+                document.requested_on = requested_on.clone();
+            }
+            if obtained_on.is_some() {
+                document.obtained_on = obtained_on.clone();
+            } else if *status == DocumentStatus::Has && document.obtained_on.is_none() {
+                document.obtained_on = Some(today());
+            }
+            if expires_on.is_some() {
+                document.expires_on = expires_on.clone();
+            }
+            let record = vault.record_save(participant, None, RecordData::Document(document))?;
+            print(json, &record, |r| r.id.clone());
+        }
+        Command::Consent(ConsentCommand::Add {
+            participant,
+            purpose,
+            organization,
+            method,
+            read_aloud,
+            language,
+            given_on,
+            notice_version,
+        }) => {
+            let collected_by = vault.me().username.clone();
+            let record = vault.record_save(
+                participant,
+                None,
+                RecordData::Consent(Consent {
+                    purpose: *purpose,
+                    organization: organization.clone(),
+                    legal_basis: LegalBasis::Consent,
+                    notice_version: notice_version.clone(),
+                    method: *method,
+                    read_aloud: *read_aloud,
+                    language: language.clone(),
+                    given_on: given_on.clone().unwrap_or_else(today),
+                    collected_by,
+                    revoked_on: None,
+                }),
+            )?;
+            print(json, &record, |r| r.id.clone());
+        }
+        Command::Note(NoteCommand::Add {
+            participant,
+            text,
+            sensitive,
+            date,
+        }) => {
+            let record = vault.record_save(
+                participant,
+                None,
+                RecordData::Note(Note {
+                    date: date.clone().unwrap_or_else(today),
+                    text: text.clone(),
+                    sensitive: *sensitive,
+                    contact_id: None,
+                }),
+            )?;
+            print(json, &record, |r| r.id.clone());
+        }
+        Command::Visit(VisitCommand::Add {
+            date,
+            place,
+            team,
+            summary,
+            participants,
+        }) => {
+            let records = vault.visit_record_batch(BatchVisit {
+                date: date.clone(),
+                place: place.clone(),
+                team: team.clone(),
+                participant_ids: participants.clone(),
+                summary: summary.clone(),
+            })?;
+            print(json, &records, |r| {
+                format!("Recorded the visit for {} women.", r.len())
+            });
+        }
+        Command::Demo { .. } => unreachable!("handled before sign-in"),
         Command::Init { .. } | Command::Recover { .. } => unreachable!("handled before sign-in"),
     }
     Ok(())

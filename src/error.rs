@@ -22,6 +22,8 @@ pub enum ErrorCode {
     UsernameTaken,
     StaffNotFound,
     NotFound,
+    CaseClosed,
+    NotDemoVault,
     LastAdmin,
     CannotDisableSelf,
     WrongRecoveryCode,
@@ -46,6 +48,8 @@ impl ErrorCode {
             ErrorCode::UsernameTaken => "username_taken",
             ErrorCode::StaffNotFound => "staff_not_found",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::CaseClosed => "case_closed",
+            ErrorCode::NotDemoVault => "not_demo_vault",
             ErrorCode::LastAdmin => "last_admin",
             ErrorCode::CannotDisableSelf => "cannot_disable_self",
             ErrorCode::WrongRecoveryCode => "wrong_recovery_code",
@@ -101,6 +105,12 @@ pub enum Error {
     /// No such record, or not one the signed-in person may see (deliberately the same).
     #[error("no such record")]
     NotFound,
+    /// The case is closed: reopen it before changing it.
+    #[error("the case is closed")]
+    CaseClosed,
+    /// Demo data goes only into a demo vault, never into a real one.
+    #[error("that folder holds a vault that is not a demo vault")]
+    NotDemoVault,
     /// The last active administrator cannot be disabled or demoted.
     #[error("the last active administrator cannot be disabled")]
     LastAdmin,
@@ -138,6 +148,8 @@ impl Error {
             Error::UsernameTaken => ErrorCode::UsernameTaken,
             Error::StaffNotFound => ErrorCode::StaffNotFound,
             Error::NotFound => ErrorCode::NotFound,
+            Error::CaseClosed => ErrorCode::CaseClosed,
+            Error::NotDemoVault => ErrorCode::NotDemoVault,
             Error::LastAdmin => ErrorCode::LastAdmin,
             Error::CannotDisableSelf => ErrorCode::CannotDisableSelf,
             Error::DiskFull => ErrorCode::DiskFull,

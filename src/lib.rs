@@ -3,9 +3,11 @@
 //! line are two thin faces of this library; nothing here knows about Tauri.
 
 pub mod audit;
+pub mod catalog;
 pub mod changelog;
 pub mod cli;
 pub mod crypto;
+pub mod demo;
 pub mod error;
 pub mod preferences;
 pub mod records;
@@ -36,6 +38,15 @@ pub enum Country {
 }
 
 impl Country {
+    /// Every country with a catalog.
+    pub const ALL: [Country; 5] = [
+        Country::CO,
+        Country::MX,
+        Country::AR,
+        Country::BR,
+        Country::CR,
+    ];
+
     /// ISO 3166-1 alpha-2 code.
     pub fn code(self) -> &'static str {
         match self {
@@ -49,15 +60,7 @@ impl Country {
 
     /// From an ISO code.
     pub fn parse(code: &str) -> Option<Self> {
-        [
-            Country::CO,
-            Country::MX,
-            Country::AR,
-            Country::BR,
-            Country::CR,
-        ]
-        .into_iter()
-        .find(|c| c.code() == code)
+        Country::ALL.into_iter().find(|c| c.code() == code)
     }
 }
 

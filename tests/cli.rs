@@ -85,7 +85,7 @@ fn init_prints_the_recovery_code_once_and_check_reports_the_vault() {
     assert!(output.status.success());
     let check: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(check["integrity"], "ok");
-    assert_eq!(check["schema_version"], 3);
+    assert_eq!(check["schema_version"], 4);
     assert_eq!(check["kdf"]["memory_kib"], 65536);
     assert_eq!(check["kdf"]["iterations"], 3);
     assert_eq!(check["staff_total"], 1);
@@ -301,7 +301,8 @@ fn participants_from_the_command_line() {
         serde_json::from_str(&run(&["--json", "history", &id])).unwrap();
     let last = history.as_array().unwrap().last().unwrap();
     assert_eq!(last["field"], "department");
-    assert_eq!(last["value"], "Valle del Cauca");
+    assert_eq!(last["value"], "\"Valle del Cauca\"");
+    assert_eq!(last["author"], "Coordinadora");
     assert!(run(&["participant", "list"]).contains("Majo"));
     acompana(dir.path())
         .args([
@@ -315,4 +316,265 @@ fn participants_from_the_command_line() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("no such record"));
+}
+
+#[test]
+fn a_file_is_filled_in_from_the_command_line_and_scoped_by_role() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let as_user = |user: &'static str, password: &'static str| {
+        let dir = dir.path().to_path_buf();
+        move |args: &[&str]| -> (bool, String, String) {
+            let output = acompana(&dir)
+                .args(["--user", user])
+                .args(args)
+                .env("ACOMPANA_PASSWORD", password)
+                .output()
+                .unwrap();
+            (
+                output.status.success(),
+                String::from_utf8(output.stdout).unwrap(),
+                String::from_utf8(output.stderr).unwrap(),
+            )
+        }
+    };
+    let run = |args: &[&str]| {
+        let (ok, out, err) = as_user("coordinadora", PASSWORD)(args);
+        assert!(ok, "{args:?}: {err}");
+        out.trim().to_string()
+    };
+    acompana(dir.path())
+        .args([
+            "--user",
+            "coordinadora",
+            "staff",
+            "add",
+            "lucia",
+            "--role",
+            "caseworker",
+        ])
+        .env("ACOMPANA_PASSWORD", PASSWORD)
+        .env("ACOMPANA_NEW_PASSWORD", "clave-de-lucia-1")
+        .assert()
+        .success();
+    let maria = run(&[
+        "participant",
+        "add",
+        "--name",
+        "María José Pérez",
+        "--department",
+        "Antioquia",
+    ]);
+    let rosa = run(&[
+        "participant",
+        "add",
+        "--name",
+        "Rosa Díaz",
+        "--assign",
+        "lucia",
+    ]);
+    let child = run(&[
+        "dependant",
+        "add",
+        &maria,
+        "--alias",
+        "Sofi",
+        "--relationship",
+        "daughter",
+        "--age",
+        "7",
+        "--carer",
+        "grandmother",
+        "--custody",
+        "relative",
+        "--disability",
+        "--disability-certificate",
+    ]);
+    assert_eq!(child.len(), 36);
+    run(&[
+        "document",
+        "set",
+        &maria,
+        "cedula",
+        "has",
+        "--obtained-on",
+        "2026-01-15",
+    ]);
+    run(&[
+        "document",
+        "set",
+        &maria,
+        "registro_civil",
+        "in-process",
+        "--dependant",
+        &child,
+    ]);
+    run(&[
+        "consent",
+        "add",
+        &maria,
+        "--purpose",
+        "statistics",
+        "--read-aloud",
+    ]);
+    run(&["note", "add", &maria, "Visita en el patio, todo bien."]);
+    run(&["note", "add", &maria, "Texto delicado", "--sensitive"]);
+    run(&[
+        "visit",
+        "add",
+        "--date",
+        "2026-02-01",
+        "--place",
+        "El Buen Pastor",
+        "--team",
+        "coordinadora,lucia",
+        &maria,
+        &rosa,
+    ]);
+    let file: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "participant", "file", &maria])).unwrap();
+    let records = file["records"].as_array().unwrap();
+    let kinds: Vec<&str> = records
+        .iter()
+        .map(|r| r["data"]["kind"].as_str().unwrap())
+        .collect();
+    for kind in ["dependant", "document", "consent", "note", "contact"] {
+        assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+    }
+    let cedula = records
+        .iter()
+        .find(|r| r["data"]["documentType"] == "cedula")
+        .unwrap();
+    assert_eq!(cedula["data"]["status"], "has");
+    // Cédula obtained: one required document fewer is pending (CO requires 6 for her).
+    assert_eq!(file["participant"]["documentsPending"], 5);
+    let sensitive = records.iter().find(|r| r["masked"] == true).unwrap();
+    assert_eq!(sensitive["data"]["text"], "");
+    assert!(!run(&["participant", "file", &maria]).contains("Texto delicado"));
+    // Bad input is refused with a usage error and changes nothing.
+    let (ok, _, err) =
+        as_user("coordinadora", PASSWORD)(&["document", "set", &maria, "curp", "has"]);
+    assert!(!ok && err.contains("documentType"), "{err}");
+    acompana(dir.path())
+        .args([
+            "--user",
+            "coordinadora",
+            "dependant",
+            "add",
+            &maria,
+            "--alias",
+            "X",
+            "--relationship",
+            "cousin",
+        ])
+        .env("ACOMPANA_PASSWORD", PASSWORD)
+        .assert()
+        .code(2);
+    acompana(dir.path())
+        .args([
+            "--user",
+            "coordinadora",
+            "note",
+            "add",
+            &maria,
+            "x",
+            "--date",
+            "2026-13-01",
+        ])
+        .env("ACOMPANA_PASSWORD", PASSWORD)
+        .assert()
+        .code(2);
+    // A caseworker sees only her women, through every command.
+    let lucia = as_user("lucia", "clave-de-lucia-1");
+    let (ok, out, _) = lucia(&["--json", "participant", "list"]);
+    assert!(ok);
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["id"], rosa.as_str());
+    for args in [
+        vec!["participant", "show", maria.as_str()],
+        vec!["participant", "file", maria.as_str()],
+        vec!["history", maria.as_str()],
+        vec!["note", "add", maria.as_str(), "intrusa"],
+    ] {
+        let (ok, _, err) = lucia(&args);
+        assert!(!ok && err.contains("no such record"), "{args:?}: {err}");
+    }
+    let (_, out, _) = lucia(&["search", "maria"]);
+    assert!(out.trim().is_empty(), "{out}");
+    // Shared with her, she can open it.
+    run(&["participant", "share", &maria, "lucia"]);
+    assert!(lucia(&["participant", "show", &maria]).0);
+    // A closed case can be read but not changed until reopened.
+    run(&["participant", "close", &maria, "--reason", "completed"]);
+    let (ok, _, err) = as_user("coordinadora", PASSWORD)(&["note", "add", &maria, "tarde"]);
+    assert!(!ok && err.contains("closed"), "{err}");
+    run(&["participant", "reopen", &maria]);
+    run(&["note", "add", &maria, "Reabierto."]);
+    let history: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "history", &maria])).unwrap();
+    let types: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["recordType"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "participant",
+        "dependant",
+        "document",
+        "note",
+        "contact",
+        "participant_access",
+    ] {
+        assert!(types.contains(&kind), "{kind} missing from the history");
+    }
+    assert!(!serde_json::to_string(&history)
+        .unwrap()
+        .contains("Texto delicado"));
+    let checklist = run(&["document", "checklist"]);
+    assert!(checklist.contains("sisben") && checklist.contains("Cédula de ciudadanía"));
+}
+
+#[test]
+fn demo_data_goes_only_into_a_demo_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let output = acompana(&demo)
+        .args(["--json", "demo", "--participants", "30", "--seed", "5"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let made: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(made["participants"], 30);
+    assert_eq!(made["created"], true);
+    let list = acompana(&demo)
+        .args([
+            "--user",
+            "demo",
+            "--json",
+            "participant",
+            "list",
+            "--limit",
+            "100",
+        ])
+        .env("ACOMPANA_PASSWORD", made["password"].as_str().unwrap())
+        .output()
+        .unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 30);
+    // A real vault is refused and left untouched.
+    let real = dir.path().join("real");
+    init(&real);
+    let before = std::fs::read(real.join("vault.db")).unwrap();
+    acompana(&real)
+        .args(["demo", "--participants", "5"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a demo vault"));
+    assert_eq!(std::fs::read(real.join("vault.db")).unwrap(), before);
 }

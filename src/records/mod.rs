@@ -1,5 +1,14 @@
 //! Case records, one module per area. Every change goes through [`crate::changelog::record`]
-//! in the same transaction as the visible row.
+//! in the same transaction as the visible row: participants through their own module, every
+//! other record of a file through [`file`]'s one write path.
 
+pub mod consent;
+pub mod contacts;
+pub mod documents;
+pub mod file;
+pub mod household;
+pub mod housing;
+pub mod needs;
 pub mod participants;
 pub mod search;
+pub mod validate;

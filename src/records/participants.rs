@@ -10,7 +10,8 @@ use serde_json::json;
 use crate::audit::AuditAction;
 use crate::changelog::{self, Change, OpKind, Operation, Writer};
 use crate::error::{Error, Result};
-use crate::records::search;
+use crate::records::validate::clean;
+use crate::records::{search, validate};
 use crate::staff::{self, Role};
 use crate::vault::Vault;
 
@@ -27,11 +28,145 @@ pub struct Participant {
     pub chosen_name: Option<String>,
     pub birth_year: Option<i32>,
     pub department: Option<String>,
+    pub municipality: Option<String>,
+    /// Self-declared; sensitive, shown on request.
+    pub gender_identity: Option<String>,
+    /// Sensitive, shown on request.
+    pub ethnicity: Option<String>,
+    pub nationality: Option<String>,
+    pub disability: Option<String>,
+    /// How to reach her safely (a phone, a relative…); sensitive.
+    pub safe_contact: Option<String>,
+    /// Whether a message can be left at that contact.
+    pub message_ok: Option<bool>,
     pub status: String,
-    pub closing_reason: Option<String>,
+    pub closing_reason: Option<ClosingReason>,
     /// Username of the assigned caseworker.
     pub assigned_to: Option<String>,
+    /// Usernames of the caseworkers the file is shared with besides the assigned one.
+    pub shared_with: Vec<String>,
+    pub documents_pending: u32,
+    pub needs_open: u32,
     pub created_at: String,
+}
+
+/// Why a case was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
+pub enum ClosingReason {
+    /// The accompaniment reached its goals.
+    Completed,
+    /// She no longer wants to take part.
+    Withdrew,
+    MovedAway,
+    LostContact,
+    /// Taken over by another organization.
+    Transferred,
+    ReturnedToPrison,
+    Deceased,
+    Other,
+}
+
+impl ClosingReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            ClosingReason::Completed => "completed",
+            ClosingReason::Withdrew => "withdrew",
+            ClosingReason::MovedAway => "moved_away",
+            ClosingReason::LostContact => "lost_contact",
+            ClosingReason::Transferred => "transferred",
+            ClosingReason::ReturnedToPrison => "returned_to_prison",
+            ClosingReason::Deceased => "deceased",
+            ClosingReason::Other => "other",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        serde_json::from_value(json!(text)).ok()
+    }
+}
+
+/// The fields of a file that can be edited together (everything but assignment and status).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantDetails {
+    pub legal_name: String,
+    pub chosen_name: Option<String>,
+    pub birth_year: Option<i32>,
+    pub department: Option<String>,
+    pub municipality: Option<String>,
+    pub gender_identity: Option<String>,
+    pub ethnicity: Option<String>,
+    pub nationality: Option<String>,
+    pub disability: Option<String>,
+    pub safe_contact: Option<String>,
+    pub message_ok: Option<bool>,
+}
+
+impl ParticipantDetails {
+    fn of(p: &Participant) -> Self {
+        ParticipantDetails {
+            legal_name: p.legal_name.clone(),
+            chosen_name: p.chosen_name.clone(),
+            birth_year: p.birth_year,
+            department: p.department.clone(),
+            municipality: p.municipality.clone(),
+            gender_identity: p.gender_identity.clone(),
+            ethnicity: p.ethnicity.clone(),
+            nationality: p.nationality.clone(),
+            disability: p.disability.clone(),
+            safe_contact: p.safe_contact.clone(),
+            message_ok: p.message_ok,
+        }
+    }
+
+    /// Trims every text and checks every field.
+    fn validate(&mut self) -> Result<()> {
+        self.legal_name = self.legal_name.trim().to_string();
+        if self.legal_name.is_empty() {
+            return Err(Error::invalid("legalName", "required"));
+        }
+        validate::name("legalName", &self.legal_name)?;
+        for (field, value) in [
+            ("chosenName", &mut self.chosen_name),
+            ("department", &mut self.department),
+            ("municipality", &mut self.municipality),
+            ("genderIdentity", &mut self.gender_identity),
+            ("ethnicity", &mut self.ethnicity),
+            ("nationality", &mut self.nationality),
+            ("disability", &mut self.disability),
+            ("safeContact", &mut self.safe_contact),
+        ] {
+            *value = validate::clean(value.take());
+            if let Some(text) = value {
+                validate::name(field, text)?;
+            }
+        }
+        if let Some(year) = self.birth_year {
+            check_birth_year(year)?;
+        }
+        Ok(())
+    }
+
+    /// (column, value) pairs, in the order the change log records them.
+    fn columns(&self) -> [(&'static str, serde_json::Value); 11] {
+        [
+            ("legal_name", json!(self.legal_name)),
+            ("chosen_name", json!(self.chosen_name)),
+            ("birth_year", json!(self.birth_year)),
+            ("department", json!(self.department)),
+            ("municipality", json!(self.municipality)),
+            ("gender_identity", json!(self.gender_identity)),
+            ("ethnicity", json!(self.ethnicity)),
+            ("nationality", json!(self.nationality)),
+            ("disability", json!(self.disability)),
+            ("safe_contact", json!(self.safe_contact)),
+            ("message_ok", json!(self.message_ok)),
+        ]
+    }
 }
 
 /// One line of a list: no legal name.
@@ -45,6 +180,8 @@ pub struct ParticipantSummary {
     pub department: Option<String>,
     pub status: String,
     pub assigned_to: Option<String>,
+    pub documents_pending: u32,
+    pub needs_open: u32,
 }
 
 /// A new participant.
@@ -70,19 +207,15 @@ pub enum ParticipantField {
     ChosenName,
     BirthYear,
     Department,
+    Municipality,
+    GenderIdentity,
+    Ethnicity,
+    Nationality,
+    Disability,
+    SafeContact,
+    /// `yes` or `no` (or empty).
+    MessageOk,
     AssignedTo,
-}
-
-impl ParticipantField {
-    fn column(self) -> &'static str {
-        match self {
-            ParticipantField::LegalName => "legal_name",
-            ParticipantField::ChosenName => "chosen_name",
-            ParticipantField::BirthYear => "birth_year",
-            ParticipantField::Department => "department",
-            ParticipantField::AssignedTo => "assigned_to",
-        }
-    }
 }
 
 /// Filters and paging for lists and searches.
@@ -96,21 +229,21 @@ pub struct ParticipantQuery {
     pub department: Option<String>,
     /// Username of the assigned caseworker.
     pub assigned_to: Option<String>,
+    /// Only files with (true) or without (false) required documents still pending.
+    pub documents_pending: Option<bool>,
+    /// Only files with (true) or without (false) open needs in the latest assessment.
+    pub needs_open: Option<bool>,
     pub offset: u32,
     pub limit: u32,
 }
 
-fn clean(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-}
-
-fn check_name(field: &'static str, value: &str) -> Result<()> {
-    if value.chars().count() > 200 || value.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "at most 200 printable characters"));
-    }
-    Ok(())
+/// One page of a list, with the number of files that match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantPage {
+    pub items: Vec<ParticipantSummary>,
+    pub total: u32,
 }
 
 fn check_birth_year(year: i32) -> Result<()> {
@@ -165,9 +298,12 @@ fn record_change(
 
 const COLUMNS: &str =
     "p.id, p.case_code, p.legal_name, p.chosen_name, p.birth_year, p.department, \
-                       p.status, p.closing_reason, s.username, p.created_at";
+     p.municipality, p.gender_identity, p.ethnicity, p.nationality, p.disability, p.safe_contact, \
+     p.message_ok, p.status, p.closing_reason, s.username, p.documents_pending, p.needs_open, \
+     p.created_at";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Participant> {
+    let closing: Option<String> = row.get(14)?;
     Ok(Participant {
         id: row.get(0)?,
         case_code: row.get(1)?,
@@ -175,11 +311,114 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Participant> {
         chosen_name: row.get(3)?,
         birth_year: row.get(4)?,
         department: row.get(5)?,
-        status: row.get(6)?,
-        closing_reason: row.get(7)?,
-        assigned_to: row.get(8)?,
-        created_at: row.get(9)?,
+        municipality: row.get(6)?,
+        gender_identity: row.get(7)?,
+        ethnicity: row.get(8)?,
+        nationality: row.get(9)?,
+        disability: row.get(10)?,
+        safe_contact: row.get(11)?,
+        message_ok: row.get(12)?,
+        status: row.get(13)?,
+        closing_reason: closing.as_deref().and_then(ClosingReason::parse),
+        assigned_to: row.get(15)?,
+        shared_with: Vec::new(),
+        documents_pending: row.get(16)?,
+        needs_open: row.get(17)?,
+        created_at: row.get(18)?,
     })
+}
+
+fn to_sql(value: &serde_json::Value) -> rusqlite::types::Value {
+    match value {
+        serde_json::Value::Null => rusqlite::types::Value::Null,
+        serde_json::Value::Bool(b) => rusqlite::types::Value::Integer(i64::from(*b)),
+        serde_json::Value::Number(n) => rusqlite::types::Value::Integer(n.as_i64().unwrap_or(0)),
+        other => rusqlite::types::Value::Text(other.as_str().unwrap_or_default().to_string()),
+    }
+}
+
+/// A new file's row, ready to be written: the id and case code are chosen by the caller (the
+/// demo generator makes them reproducible).
+pub(crate) struct NewRow {
+    pub id: String,
+    pub case_code: String,
+    pub details: ParticipantDetails,
+    pub assigned_to: Option<String>,
+    pub created_at: String,
+}
+
+/// Writes a new file and its operations. The caller has validated `row` and holds the
+/// transaction.
+pub(crate) fn insert(
+    conn: &rusqlite::Connection,
+    writer: Writer<'_>,
+    row: &NewRow,
+    documents_pending: u32,
+) -> Result<()> {
+    let d = &row.details;
+    conn.execute(
+        "INSERT INTO participants (id, case_code, legal_name, chosen_name, birth_year, department,
+                                   municipality, gender_identity, ethnicity, nationality,
+                                   disability, safe_contact, message_ok, assigned_to, search_text,
+                                   created_at, documents_pending)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        params![
+            row.id,
+            row.case_code,
+            d.legal_name,
+            d.chosen_name,
+            d.birth_year,
+            d.department,
+            d.municipality,
+            d.gender_identity,
+            d.ethnicity,
+            d.nationality,
+            d.disability,
+            d.safe_contact,
+            d.message_ok,
+            row.assigned_to,
+            search_text(&row.case_code, &d.legal_name, d.chosen_name.as_deref()),
+            row.created_at,
+            documents_pending,
+        ],
+    )?;
+    // One operation carries the new file's first fields; empty ones are left out.
+    let mut first = serde_json::Map::new();
+    first.insert("case_code".into(), json!(row.case_code));
+    for (column, value) in d.columns() {
+        if !value.is_null() {
+            first.insert(column.into(), value);
+        }
+    }
+    if let Some(assigned) = &row.assigned_to {
+        first.insert("assigned_to".into(), json!(assigned));
+    }
+    first.insert("status".into(), json!("open"));
+    record_change(
+        conn,
+        writer,
+        &row.id,
+        "",
+        OpKind::Create,
+        Some(serde_json::Value::Object(first)),
+    )?;
+    Ok(())
+}
+
+/// Sets one column of a file and records the operation, in the caller's transaction.
+pub(crate) fn set_column(
+    conn: &rusqlite::Connection,
+    writer: Writer<'_>,
+    id: &str,
+    column: &'static str,
+    value: serde_json::Value,
+) -> Result<()> {
+    conn.execute(
+        &format!("UPDATE participants SET {column} = ?1 WHERE id = ?2"),
+        params![to_sql(&value), id],
+    )?;
+    record_change(conn, writer, id, column, OpKind::Set, Some(value))?;
+    Ok(())
 }
 
 impl Vault {
@@ -194,6 +433,13 @@ impl Vault {
         }
     }
 
+    pub(crate) fn writer(&self) -> Writer<'_> {
+        Writer {
+            device_id: &self.device_id,
+            author_id: &self.me.id,
+        }
+    }
+
     fn staff_id_of(&self, username: &str) -> Result<String> {
         let member = staff::by_username(&self.conn, &username.trim().to_lowercase())?;
         if !member.active {
@@ -202,8 +448,10 @@ impl Vault {
         Ok(member.id)
     }
 
-    fn load_participant(&self, id: &str) -> Result<Participant> {
-        self.conn
+    /// A file the signed-in person may see, without auditing the view (for the write paths).
+    pub(crate) fn load_participant(&self, id: &str) -> Result<Participant> {
+        let mut participant = self
+            .conn
             .query_row(
                 &format!(
                     "SELECT {COLUMNS} FROM participants p LEFT JOIN staff s ON s.id = p.assigned_to
@@ -214,24 +462,36 @@ impl Vault {
                 from_row,
             )
             .optional()?
-            .ok_or(Error::NotFound)
+            .ok_or(Error::NotFound)?;
+        let mut statement = self.conn.prepare(
+            "SELECT s.username FROM participant_access a JOIN staff s ON s.id = a.staff_id
+             WHERE a.participant_id = ?1 ORDER BY s.username",
+        )?;
+        participant.shared_with = statement
+            .query_map([id], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(participant)
+    }
+
+    /// A file the signed-in person may change: visible and open.
+    pub(crate) fn load_open_participant(&self, id: &str) -> Result<Participant> {
+        let participant = self.load_participant(id)?;
+        if participant.status != "open" {
+            return Err(Error::CaseClosed);
+        }
+        Ok(participant)
     }
 
     /// Opens a new file. Caseworkers' new files are assigned to themselves.
     pub fn participant_add(&mut self, new: NewParticipant) -> Result<Participant> {
-        let legal_name = new.legal_name.trim().to_string();
-        if legal_name.is_empty() {
-            return Err(Error::invalid("legalName", "required"));
-        }
-        check_name("legalName", &legal_name)?;
-        let chosen_name = clean(new.chosen_name);
-        if let Some(name) = &chosen_name {
-            check_name("chosenName", name)?;
-        }
-        if let Some(year) = new.birth_year {
-            check_birth_year(year)?;
-        }
-        let department = clean(new.department);
+        let mut details = ParticipantDetails {
+            legal_name: new.legal_name,
+            chosen_name: new.chosen_name,
+            birth_year: new.birth_year,
+            department: new.department,
+            ..Default::default()
+        };
+        details.validate()?;
         let assigned_to = match (&new.assign_to, self.me.role) {
             (Some(username), _) => Some(self.staff_id_of(username)?),
             (None, Role::Caseworker) => Some(self.me.id.clone()),
@@ -240,42 +500,23 @@ impl Vault {
         if self.me.role == Role::Caseworker && assigned_to.as_deref() != Some(&self.me.id) {
             return Err(Error::Forbidden);
         }
-        let id = uuid::Uuid::now_v7().to_string();
-        let case_code = new_case_code(self.country()?.code());
-        let created_at = crate::now_rfc3339();
+        let country = self.country()?;
+        let row = NewRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            case_code: new_case_code(country.code()),
+            details,
+            assigned_to,
+            created_at: crate::now_rfc3339(),
+        };
+        let pending = crate::catalog::for_country(country)
+            .required_for_herself()
+            .count() as u32;
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO participants (id, case_code, legal_name, chosen_name, birth_year, department,
-                                       assigned_to, search_text, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                id,
-                case_code,
-                legal_name,
-                chosen_name,
-                new.birth_year,
-                department,
-                assigned_to,
-                search_text(&case_code, &legal_name, chosen_name.as_deref()),
-                created_at
-            ],
-        )?;
         let writer = Writer {
             device_id: &self.device_id,
             author_id: &self.me.id,
         };
-        record_change(&tx, writer, &id, "", OpKind::Create, None)?;
-        for (field, value) in [
-            ("case_code", json!(case_code)),
-            ("legal_name", json!(legal_name)),
-            ("chosen_name", json!(chosen_name)),
-            ("birth_year", json!(new.birth_year)),
-            ("department", json!(department)),
-            ("assigned_to", json!(assigned_to)),
-            ("status", json!("open")),
-        ] {
-            record_change(&tx, writer, &id, field, OpKind::Set, Some(value))?;
-        }
+        insert(&tx, writer, &row, pending)?;
         crate::audit::append(
             &tx,
             crate::audit::NewEntry {
@@ -283,92 +524,233 @@ impl Vault {
                 actor_id: Some(&self.me.id),
                 action: AuditAction::ParticipantCreated,
                 target_id: None,
-                detail: Some(&id),
+                detail: Some(&row.id),
                 at: None,
             },
         )?;
         tx.commit()?;
-        self.load_participant(&id)
+        self.load_participant(&row.id)
     }
 
-    /// Sets one field of a file the signed-in person may see. Only coordinators and
-    /// administrators may reassign a file.
+    /// Saves the editable fields of a file: one operation per field that changed.
+    pub fn participant_update(
+        &mut self,
+        id: &str,
+        mut details: ParticipantDetails,
+    ) -> Result<Participant> {
+        let current = self.load_open_participant(id)?;
+        details.validate()?;
+        let before = ParticipantDetails::of(&current).columns();
+        let after = details.columns();
+        let changed: Vec<(&'static str, serde_json::Value)> = after
+            .into_iter()
+            .zip(before)
+            .filter(|((_, new), (_, old))| new != old)
+            .map(|(pair, _)| pair)
+            .collect();
+        if changed.is_empty() {
+            return Ok(current);
+        }
+        let tx = self.conn.transaction()?;
+        let writer = Writer {
+            device_id: &self.device_id,
+            author_id: &self.me.id,
+        };
+        for (column, value) in changed {
+            set_column(&tx, writer, id, column, value)?;
+        }
+        // The search text follows the names, whichever of them changed.
+        tx.execute(
+            "UPDATE participants SET search_text = ?1 WHERE id = ?2",
+            params![
+                search_text(
+                    &current.case_code,
+                    &details.legal_name,
+                    details.chosen_name.as_deref()
+                ),
+                id
+            ],
+        )?;
+        tx.commit()?;
+        self.load_participant(id)
+    }
+
+    /// Sets one field from text (the command line's way): parses it, then saves it through
+    /// [`Vault::participant_update`] or [`Vault::participant_assign`].
     pub fn participant_set(
         &mut self,
         id: &str,
         field: ParticipantField,
         value: Option<&str>,
     ) -> Result<Participant> {
+        if field == ParticipantField::AssignedTo {
+            return self.participant_assign(id, value);
+        }
         let current = self.load_participant(id)?;
+        let mut details = ParticipantDetails::of(&current);
         let value = clean(value.map(str::to_string));
-        let stored: serde_json::Value = match field {
-            ParticipantField::LegalName => {
-                let name = value.ok_or(Error::invalid("legalName", "required"))?;
-                check_name("legalName", &name)?;
-                json!(name)
+        match field {
+            ParticipantField::LegalName => details.legal_name = value.unwrap_or_default(),
+            ParticipantField::ChosenName => details.chosen_name = value,
+            ParticipantField::BirthYear => {
+                details.birth_year = value
+                    .map(|text| text.parse())
+                    .transpose()
+                    .map_err(|_| Error::invalid("birthYear", "a year"))?;
             }
-            ParticipantField::ChosenName | ParticipantField::Department => {
-                if let Some(text) = &value {
-                    let name = match field {
-                        ParticipantField::Department => "department",
-                        _ => "chosenName",
-                    };
-                    check_name(name, text)?;
-                }
-                json!(value)
+            ParticipantField::Department => details.department = value,
+            ParticipantField::Municipality => details.municipality = value,
+            ParticipantField::GenderIdentity => details.gender_identity = value,
+            ParticipantField::Ethnicity => details.ethnicity = value,
+            ParticipantField::Nationality => details.nationality = value,
+            ParticipantField::Disability => details.disability = value,
+            ParticipantField::SafeContact => details.safe_contact = value,
+            ParticipantField::MessageOk => {
+                details.message_ok = match value.as_deref().map(str::to_lowercase).as_deref() {
+                    None => None,
+                    Some("yes" | "si" | "sí" | "sim" | "true") => Some(true),
+                    Some("no" | "não" | "nao" | "false") => Some(false),
+                    Some(_) => return Err(Error::invalid("messageOk", "yes or no")),
+                };
             }
-            ParticipantField::BirthYear => match value {
-                None => serde_json::Value::Null,
-                Some(text) => {
-                    let year: i32 = text
-                        .parse()
-                        .map_err(|_| Error::invalid("birthYear", "a year"))?;
-                    check_birth_year(year)?;
-                    json!(year)
-                }
-            },
-            ParticipantField::AssignedTo => {
-                self.require(&[Role::Admin, Role::Coordinator])?;
-                match value {
-                    None => serde_json::Value::Null,
-                    Some(username) => json!(self.staff_id_of(&username)?),
-                }
-            }
-        };
-        // The search text follows the names, whichever of them changed.
-        let legal_name = match field {
-            ParticipantField::LegalName => stored.as_str().unwrap_or_default(),
-            _ => &current.legal_name,
-        };
-        let chosen_name = match field {
-            ParticipantField::ChosenName => stored.as_str(),
-            _ => current.chosen_name.as_deref(),
-        };
-        let new_search_text = search_text(&current.case_code, legal_name, chosen_name);
+            ParticipantField::AssignedTo => unreachable!("handled above"),
+        }
+        self.participant_update(id, details)
+    }
+
+    /// Assigns a file to a caseworker, or to nobody (coordinators and administrators only).
+    pub fn participant_assign(&mut self, id: &str, username: Option<&str>) -> Result<Participant> {
+        let current = self.load_participant(id)?;
+        self.require(&[Role::Admin, Role::Coordinator])?;
+        let staff_id = clean(username.map(str::to_string))
+            .map(|u| self.staff_id_of(&u))
+            .transpose()?;
+        if current.assigned_to.as_deref() == username {
+            return Ok(current);
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        set_column(&tx, self.writer(), id, "assigned_to", json!(staff_id))?;
+        tx.commit()?;
+        self.load_participant(id)
+    }
+
+    /// Shares a file with a caseworker besides the assigned one, or stops sharing it
+    /// (coordinators and administrators only). The access list is on the change log as
+    /// `participant_access` records.
+    pub fn participant_share(
+        &mut self,
+        id: &str,
+        username: &str,
+        shared: bool,
+    ) -> Result<Participant> {
+        self.load_participant(id)?;
+        self.require(&[Role::Admin, Role::Coordinator])?;
+        let staff_id = self.staff_id_of(username)?;
+        let exists: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM participant_access WHERE participant_id = ?1 AND staff_id = ?2)",
+            params![id, staff_id],
+            |row| row.get(0),
+        )?;
+        if exists == shared {
+            return self.load_participant(id);
+        }
+        let record_id = format!("{id}/{staff_id}");
         let tx = self.conn.transaction()?;
-        let sql_value: rusqlite::types::Value = match &stored {
-            serde_json::Value::Null => rusqlite::types::Value::Null,
-            serde_json::Value::Number(n) => {
-                rusqlite::types::Value::Integer(n.as_i64().unwrap_or(0))
-            }
-            other => rusqlite::types::Value::Text(other.as_str().unwrap_or_default().to_string()),
-        };
-        tx.execute(
-            &format!(
-                "UPDATE participants SET {} = ?1 WHERE id = ?2",
-                field.column()
-            ),
-            params![sql_value, id],
-        )?;
-        tx.execute(
-            "UPDATE participants SET search_text = ?1 WHERE id = ?2",
-            params![new_search_text, id],
-        )?;
         let writer = Writer {
             device_id: &self.device_id,
             author_id: &self.me.id,
         };
-        record_change(&tx, writer, id, field.column(), OpKind::Set, Some(stored))?;
+        if shared {
+            tx.execute(
+                "INSERT INTO participant_access (participant_id, staff_id) VALUES (?1, ?2)",
+                params![id, staff_id],
+            )?;
+        } else {
+            tx.execute(
+                "DELETE FROM participant_access WHERE participant_id = ?1 AND staff_id = ?2",
+                params![id, staff_id],
+            )?;
+        }
+        changelog::record(
+            &tx,
+            writer,
+            Change {
+                record_type: "participant_access",
+                record_id: &record_id,
+                field: "",
+                kind: if shared {
+                    OpKind::Create
+                } else {
+                    OpKind::Delete
+                },
+                value: Some(json!({ "participant_id": id, "staff_id": staff_id })),
+            },
+        )?;
+        crate::audit::append(
+            &tx,
+            crate::audit::NewEntry {
+                device_id: &self.device_id,
+                actor_id: Some(&self.me.id),
+                action: if shared {
+                    AuditAction::ParticipantShared
+                } else {
+                    AuditAction::ParticipantUnshared
+                },
+                target_id: Some(&staff_id),
+                detail: Some(id),
+                at: None,
+            },
+        )?;
+        tx.commit()?;
+        self.load_participant(id)
+    }
+
+    /// Closes a case with a reason. A closed file can be read but not changed until reopened.
+    pub fn participant_close(&mut self, id: &str, reason: ClosingReason) -> Result<Participant> {
+        self.load_open_participant(id)?;
+        self.set_status(id, "closed", Some(reason), AuditAction::ParticipantClosed)
+    }
+
+    /// Reopens a closed case.
+    pub fn participant_reopen(&mut self, id: &str) -> Result<Participant> {
+        let current = self.load_participant(id)?;
+        if current.status == "open" {
+            return Ok(current);
+        }
+        self.set_status(id, "open", None, AuditAction::ParticipantReopened)
+    }
+
+    fn set_status(
+        &mut self,
+        id: &str,
+        status: &'static str,
+        reason: Option<ClosingReason>,
+        action: AuditAction,
+    ) -> Result<Participant> {
+        let tx = self.conn.transaction()?;
+        let writer = Writer {
+            device_id: &self.device_id,
+            author_id: &self.me.id,
+        };
+        set_column(&tx, writer, id, "status", json!(status))?;
+        set_column(
+            &tx,
+            writer,
+            id,
+            "closing_reason",
+            json!(reason.map(ClosingReason::as_str)),
+        )?;
+        crate::audit::append(
+            &tx,
+            crate::audit::NewEntry {
+                device_id: &self.device_id,
+                actor_id: Some(&self.me.id),
+                action,
+                target_id: None,
+                detail: Some(id),
+                at: None,
+            },
+        )?;
         tx.commit()?;
         self.load_participant(id)
     }
@@ -382,32 +764,51 @@ impl Vault {
 
     /// Lists and searches the files the signed-in person may see, newest first.
     pub fn participant_list(&self, query: &ParticipantQuery) -> Result<Vec<ParticipantSummary>> {
-        let mut sql = format!(
-            "SELECT p.id, p.case_code, p.chosen_name, p.department, p.status, s.username
-             FROM participants p LEFT JOIN staff s ON s.id = p.assigned_to
+        Ok(self.participant_page(query)?.items)
+    }
+
+    /// [`Vault::participant_list`] with the total number of matches, for paged lists.
+    pub fn participant_page(&self, query: &ParticipantQuery) -> Result<ParticipantPage> {
+        let mut filter = format!(
+            "FROM participants p LEFT JOIN staff s ON s.id = p.assigned_to
              WHERE p.deleted = 0 AND {}",
             self.visible_clause()
         );
         let mut values: Vec<rusqlite::types::Value> = vec![self.me.id.clone().into()];
         for term in search::terms(query.text.as_deref().unwrap_or_default()) {
             values.push(search::like_pattern(&term).into());
-            sql.push_str(&format!(
+            filter.push_str(&format!(
                 " AND p.search_text LIKE ?{} ESCAPE '\\'",
                 values.len()
             ));
         }
         if let Some(status) = &query.status {
             values.push(status.clone().into());
-            sql.push_str(&format!(" AND p.status = ?{}", values.len()));
+            filter.push_str(&format!(" AND p.status = ?{}", values.len()));
         }
         if let Some(department) = &query.department {
             values.push(department.clone().into());
-            sql.push_str(&format!(" AND p.department = ?{}", values.len()));
+            filter.push_str(&format!(" AND p.department = ?{}", values.len()));
         }
         if let Some(username) = &query.assigned_to {
             values.push(username.trim().to_lowercase().into());
-            sql.push_str(&format!(" AND s.username = ?{}", values.len()));
+            filter.push_str(&format!(" AND s.username = ?{}", values.len()));
         }
+        match query.documents_pending {
+            Some(true) => filter.push_str(" AND p.documents_pending > 0"),
+            Some(false) => filter.push_str(" AND p.documents_pending = 0"),
+            None => {}
+        }
+        match query.needs_open {
+            Some(true) => filter.push_str(" AND p.needs_open > 0"),
+            Some(false) => filter.push_str(" AND p.needs_open = 0"),
+            None => {}
+        }
+        let total: u32 = self.conn.query_row(
+            &format!("SELECT count(*) {filter}"),
+            rusqlite::params_from_iter(values.iter()),
+            |row| row.get(0),
+        )?;
         let limit = if query.limit == 0 {
             50
         } else {
@@ -415,11 +816,13 @@ impl Vault {
         };
         values.push(i64::from(limit).into());
         values.push(i64::from(query.offset).into());
-        sql.push_str(&format!(
-            " ORDER BY p.id DESC LIMIT ?{} OFFSET ?{}",
+        let sql = format!(
+            "SELECT p.id, p.case_code, p.chosen_name, p.department, p.status, s.username,
+                    p.documents_pending, p.needs_open
+             {filter} ORDER BY p.id DESC LIMIT ?{} OFFSET ?{}",
             values.len() - 1,
             values.len()
-        ));
+        );
         let mut statement = self.conn.prepare(&sql)?;
         let rows = statement.query_map(rusqlite::params_from_iter(values), |row| {
             Ok(ParticipantSummary {
@@ -429,14 +832,13 @@ impl Vault {
                 department: row.get(3)?,
                 status: row.get(4)?,
                 assigned_to: row.get(5)?,
+                documents_pending: row.get(6)?,
+                needs_open: row.get(7)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// A file's history from the change log, oldest first.
-    pub fn participant_history(&mut self, id: &str) -> Result<Vec<Operation>> {
-        self.load_participant(id)?;
-        changelog::history(&self.conn, RECORD_TYPE, id)
+        Ok(ParticipantPage {
+            items: rows.collect::<rusqlite::Result<_>>()?,
+            total,
+        })
     }
 }

@@ -19,6 +19,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_participants",
         include_str!("../../migrations/0003_participants.sql"),
     ),
+    (
+        "0004_case_records",
+        include_str!("../../migrations/0004_case_records.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,28 @@
+-- Case files: more about each woman, and the records of her file (consent, household,
+-- dependants, housing, documents, needs assessments, contacts, notes). Each record's fields
+-- are a JSON object whose keys are the field names of its change-log operations.
+
+ALTER TABLE participants ADD COLUMN municipality TEXT;
+ALTER TABLE participants ADD COLUMN gender_identity TEXT;
+ALTER TABLE participants ADD COLUMN ethnicity TEXT;
+ALTER TABLE participants ADD COLUMN nationality TEXT;
+ALTER TABLE participants ADD COLUMN disability TEXT;
+ALTER TABLE participants ADD COLUMN safe_contact TEXT;
+ALTER TABLE participants ADD COLUMN message_ok INTEGER CHECK (message_ok IN (0, 1));
+-- Kept by the write path for the list's filters.
+ALTER TABLE participants ADD COLUMN documents_pending INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE participants ADD COLUMN needs_open INTEGER NOT NULL DEFAULT 0;
+
+CREATE INDEX participants_department ON participants (department);
+
+CREATE TABLE case_records (
+    id             TEXT PRIMARY KEY NOT NULL,
+    participant_id TEXT NOT NULL REFERENCES participants (id),
+    kind           TEXT NOT NULL,
+    data           TEXT NOT NULL,                 -- JSON object
+    created_at     TEXT NOT NULL,
+    created_by     TEXT NOT NULL,                 -- staff id
+    deleted        INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+) STRICT;
+
+CREATE INDEX case_records_participant ON case_records (participant_id, kind);

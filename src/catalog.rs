@@ -1,0 +1,179 @@
+//! Country data shipped with the app: regions and document checklists. The lists live in
+//! `catalog/<country>.json`, embedded at compile time, so a new country or a new document is a
+//! data change, not a code change.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::Country;
+
+/// Who a document is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentHolder {
+    /// The woman herself.
+    #[serde(rename = "self")]
+    Herself,
+    /// One of her dependants.
+    Dependant,
+}
+
+/// One document of a country's checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CatalogDocument {
+    /// Stable code stored in records.
+    pub code: String,
+    /// The document's name as people in that country say it.
+    pub name: String,
+    /// Who issues it.
+    pub issuer: String,
+    pub holders: Vec<DocumentHolder>,
+    /// Counted as pending until she has it (or it does not apply).
+    pub required: bool,
+}
+
+/// A country's lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CountryCatalog {
+    pub country: Country,
+    /// What the first-level division is called: department, state or province.
+    pub region_label: String,
+    pub regions: Vec<String>,
+    pub documents: Vec<CatalogDocument>,
+}
+
+impl CountryCatalog {
+    /// The checklist entry with `code`, if the country has one.
+    pub fn document(&self, code: &str) -> Option<&CatalogDocument> {
+        self.documents.iter().find(|d| d.code == code)
+    }
+
+    /// The required documents for the woman herself.
+    pub fn required_for_herself(&self) -> impl Iterator<Item = &CatalogDocument> {
+        self.documents
+            .iter()
+            .filter(|d| d.required && d.holders.contains(&DocumentHolder::Herself))
+    }
+}
+
+fn source(country: Country) -> &'static str {
+    match country {
+        Country::CO => include_str!("../catalog/CO.json"),
+        Country::MX => include_str!("../catalog/MX.json"),
+        Country::AR => include_str!("../catalog/AR.json"),
+        Country::BR => include_str!("../catalog/BR.json"),
+        Country::CR => include_str!("../catalog/CR.json"),
+    }
+}
+
+/// Parses one catalog file, checking that it is for `country` and that codes are unique.
+pub fn parse(country: Country, text: &str) -> Result<CountryCatalog> {
+    let catalog: CountryCatalog = serde_json::from_str(text)
+        .map_err(|_| Error::invalid("catalog", "not a valid catalog file"))?;
+    if catalog.country != country {
+        return Err(Error::invalid("catalog", "catalog is for another country"));
+    }
+    let mut codes: Vec<&str> = catalog.documents.iter().map(|d| d.code.as_str()).collect();
+    codes.sort_unstable();
+    if codes.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Err(Error::invalid("catalog", "a document code appears twice"));
+    }
+    if catalog.documents.iter().any(|d| d.holders.is_empty()) {
+        return Err(Error::invalid("catalog", "a document has no holder"));
+    }
+    Ok(catalog)
+}
+
+/// The shipped catalog of `country`.
+pub fn for_country(country: Country) -> &'static CountryCatalog {
+    static CATALOGS: OnceLock<Vec<CountryCatalog>> = OnceLock::new();
+    let all = CATALOGS.get_or_init(|| {
+        Country::ALL
+            .iter()
+            .map(|&c| parse(c, source(c)).expect("shipped catalog is valid"))
+            .collect()
+    });
+    all.iter()
+        .find(|c| c.country == country)
+        .expect("every country has a catalog")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_catalog_parses_and_has_the_documents_people_need() {
+        for country in Country::ALL {
+            let catalog = for_country(country);
+            assert!(!catalog.regions.is_empty(), "{country:?}");
+            assert!(catalog.required_for_herself().count() >= 3, "{country:?}");
+        }
+        let codes = |country| -> Vec<&str> {
+            for_country(country)
+                .documents
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect()
+        };
+        for code in [
+            "cedula",
+            "registro_civil",
+            "sisben",
+            "eps",
+            "declaracion_jefatura",
+            "certificado_discapacidad",
+            "antecedentes",
+            "cuenta_bancaria",
+        ] {
+            assert!(codes(Country::CO).contains(&code), "CO lacks {code}");
+        }
+        for code in ["acta_nacimiento", "curp", "ine", "constancia_antecedentes"] {
+            assert!(codes(Country::MX).contains(&code), "MX lacks {code}");
+        }
+        for code in [
+            "dni",
+            "partida_nacimiento",
+            "cuil",
+            "certificado_antecedentes",
+        ] {
+            assert!(codes(Country::AR).contains(&code), "AR lacks {code}");
+        }
+        for code in [
+            "certidao_nascimento",
+            "rg",
+            "cpf",
+            "titulo_eleitor",
+            "carteira_trabalho",
+            "cartao_sus",
+            "cadunico",
+        ] {
+            assert!(codes(Country::BR).contains(&code), "BR lacks {code}");
+        }
+        assert_eq!(for_country(Country::CO).regions.len(), 33);
+        assert_eq!(for_country(Country::MX).regions.len(), 32);
+        assert_eq!(for_country(Country::BR).regions.len(), 27);
+        assert_eq!(
+            for_country(Country::CO).document("cedula").unwrap().name,
+            "Cédula de ciudadanía"
+        );
+    }
+
+    #[test]
+    fn a_bad_catalog_file_is_refused() {
+        let good = source(Country::CO);
+        assert!(parse(Country::MX, good).is_err());
+        assert!(parse(Country::CO, "{").is_err());
+        let duplicated = good.replace("\"code\": \"sisben\"", "\"code\": \"cedula\"");
+        assert!(parse(Country::CO, &duplicated).is_err());
+        let unknown_field = good.replace("\"required\": true", "\"mandatory\": true");
+        assert!(parse(Country::CO, &unknown_field).is_err());
+    }
+}

@@ -1,0 +1,609 @@
+//! The records of a woman's file and their one write path. Each record is a typed value
+//! ([`RecordData`]) stored as a JSON object; saving it records one operation per field that
+//! changed, deleting it records a tombstone, and add-only records (contacts, notes) are one
+//! `append` operation each, so two laptops never conflict over them. The file's history is
+//! read back from the change log.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::audit::AuditAction;
+use crate::catalog::{self, CountryCatalog};
+use crate::changelog::{self, Change, OpKind, Operation, Writer};
+use crate::error::{Error, Result};
+use crate::records::consent::Consent;
+use crate::records::contacts::{BatchVisit, Contact, ContactType, Note};
+use crate::records::documents::Document;
+use crate::records::household::{Dependant, Household};
+use crate::records::housing::Housing;
+use crate::records::needs::NeedsAssessment;
+use crate::records::participants::Participant;
+use crate::staff;
+use crate::vault::Vault;
+
+/// The field of a record's first operation that names the file it belongs to.
+pub const PARTICIPANT_FIELD: &str = "participant_id";
+
+/// One record of a file, tagged by its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RecordData {
+    Consent(Consent),
+    Household(Household),
+    Dependant(Dependant),
+    Housing(Housing),
+    Document(Document),
+    Needs(NeedsAssessment),
+    Contact(Contact),
+    Note(Note),
+}
+
+impl RecordData {
+    /// The record type in the change log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RecordData::Consent(_) => "consent",
+            RecordData::Household(_) => "household",
+            RecordData::Dependant(_) => "dependant",
+            RecordData::Housing(_) => "housing",
+            RecordData::Document(_) => "document",
+            RecordData::Needs(_) => "needs",
+            RecordData::Contact(_) => "contact",
+            RecordData::Note(_) => "note",
+        }
+    }
+
+    /// Contacts and notes are never edited: each is one `append` operation.
+    pub fn add_only(&self) -> bool {
+        matches!(self, RecordData::Contact(_) | RecordData::Note(_))
+    }
+
+    /// Records of which a file has at most one (per document and person, per phase) get an id
+    /// derived from what they are, so two laptops creating "the same" record write to the
+    /// same record and their edits merge field by field.
+    fn natural_id(&self, participant_id: &str) -> Option<String> {
+        match self {
+            RecordData::Household(_) => Some(format!("{participant_id}/household")),
+            RecordData::Document(d) => Some(format!(
+                "{participant_id}/document/{}/{}",
+                d.dependant_id.as_deref().unwrap_or("self"),
+                d.document_type
+            )),
+            RecordData::Needs(n) => Some(format!("{participant_id}/needs/{}", n.phase.as_str())),
+            _ => None,
+        }
+    }
+
+    /// The fields as a JSON object, without the kind.
+    fn fields(&self) -> Result<Map<String, Value>> {
+        match serde_json::to_value(self)? {
+            Value::Object(mut map) => {
+                map.remove("kind");
+                Ok(map)
+            }
+            _ => Err(Error::Internal("a record is not an object".into())),
+        }
+    }
+
+    fn from_stored(kind: &str, data: &str) -> Result<RecordData> {
+        let mut map: Map<String, Value> = serde_json::from_str(data)
+            .map_err(|_| Error::VaultCorrupt("bad record in the database"))?;
+        map.insert("kind".into(), json!(kind));
+        serde_json::from_value(Value::Object(map))
+            .map_err(|_| Error::VaultCorrupt("bad record in the database"))
+    }
+}
+
+/// A record of a file, as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct CaseRecord {
+    pub id: String,
+    pub participant_id: String,
+    pub data: RecordData,
+    pub created_at: String,
+    /// Username of the author.
+    pub created_by: Option<String>,
+    /// A sensitive note whose text is hidden until asked for.
+    pub masked: bool,
+}
+
+/// A woman's whole file: her details and every record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantFile {
+    pub participant: Participant,
+    pub records: Vec<CaseRecord>,
+}
+
+/// One line of a file's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    pub op_id: String,
+    /// When, from the operation's clock (RFC 3339, UTC).
+    pub at: String,
+    /// Display name of the author.
+    pub author: Option<String>,
+    pub record_type: String,
+    pub record_id: String,
+    pub field: String,
+    pub kind: String,
+    /// The new value as JSON text; none for sensitive notes.
+    pub value: Option<String>,
+}
+
+/// What the write path needs besides the connection.
+#[derive(Clone, Copy)]
+pub(crate) struct RecordContext<'a> {
+    pub writer: Writer<'a>,
+    pub catalog: &'static CountryCatalog,
+    pub created_at: &'a str,
+}
+
+/// Checks a record against the file it goes into.
+fn validate(
+    conn: &Connection,
+    participant_id: &str,
+    data: &mut RecordData,
+    catalog: &CountryCatalog,
+) -> Result<()> {
+    match data {
+        RecordData::Consent(c) => {
+            c.validate()?;
+            staff_exists(conn, &c.collected_by, "collectedBy")?;
+        }
+        RecordData::Household(h) => h.validate()?,
+        RecordData::Dependant(d) => d.validate()?,
+        RecordData::Housing(h) => h.validate()?,
+        RecordData::Document(d) => {
+            d.validate(catalog)?;
+            if let Some(dependant) = &d.dependant_id {
+                if !record_exists(conn, participant_id, "dependant", dependant)? {
+                    return Err(Error::invalid("dependantId", "not one of her dependants"));
+                }
+            }
+        }
+        RecordData::Needs(n) => n.validate()?,
+        RecordData::Contact(c) => {
+            c.validate()?;
+            for member in &c.team {
+                staff_exists(conn, member, "team")?;
+            }
+        }
+        RecordData::Note(n) => {
+            n.validate()?;
+            if let Some(contact) = &n.contact_id {
+                if !record_exists(conn, participant_id, "contact", contact)? {
+                    return Err(Error::invalid("contactId", "not a contact of this file"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn staff_exists(conn: &Connection, username: &str, field: &'static str) -> Result<()> {
+    match staff::by_username(conn, username) {
+        Ok(_) => Ok(()),
+        Err(Error::StaffNotFound) => Err(Error::invalid(field, "not a member of staff")),
+        Err(other) => Err(other),
+    }
+}
+
+fn record_exists(conn: &Connection, participant_id: &str, kind: &str, id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM case_records
+                        WHERE id = ?1 AND participant_id = ?2 AND kind = ?3 AND deleted = 0)",
+        params![id, participant_id, kind],
+        |row| row.get(0),
+    )?)
+}
+
+fn stored(conn: &Connection, id: &str) -> Result<Option<(String, String, String, bool)>> {
+    Ok(conn
+        .query_row(
+            "SELECT participant_id, kind, data, deleted FROM case_records WHERE id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .optional()?)
+}
+
+fn record(
+    conn: &Connection,
+    ctx: RecordContext<'_>,
+    kind: &str,
+    id: &str,
+    field: &str,
+    op: OpKind,
+    value: Option<Value>,
+) -> Result<Operation> {
+    changelog::record(
+        conn,
+        ctx.writer,
+        Change {
+            record_type: kind,
+            record_id: id,
+            field,
+            kind: op,
+            value,
+        },
+    )
+}
+
+/// Saves a record in the caller's transaction: creates it (or revives a deleted one with a
+/// natural id), or records one operation per changed field. Returns the record id.
+pub(crate) fn save(
+    conn: &Connection,
+    ctx: RecordContext<'_>,
+    participant_id: &str,
+    record_id: Option<&str>,
+    mut data: RecordData,
+) -> Result<String> {
+    validate(conn, participant_id, &mut data, ctx.catalog)?;
+    let kind = data.kind();
+    let fields = data.fields()?;
+    let natural = data.natural_id(participant_id);
+    let id = match (&natural, record_id) {
+        (Some(natural), _) => natural.clone(),
+        (None, Some(given)) => given.to_string(),
+        (None, None) => uuid::Uuid::now_v7().to_string(),
+    };
+    let existing = stored(conn, &id)?;
+    match existing {
+        Some((owner, stored_kind, _, _)) if owner != participant_id || stored_kind != kind => {
+            return Err(Error::NotFound)
+        }
+        Some((_, _, old_data, false)) => {
+            if data.add_only() {
+                return Err(Error::invalid(
+                    "kind",
+                    "contacts and notes cannot be edited",
+                ));
+            }
+            let old: Map<String, Value> = serde_json::from_str(&old_data)
+                .map_err(|_| Error::VaultCorrupt("bad record in the database"))?;
+            let mut changed = false;
+            for (field, value) in &fields {
+                if old.get(field).unwrap_or(&Value::Null) != value {
+                    record(
+                        conn,
+                        ctx,
+                        kind,
+                        &id,
+                        field,
+                        OpKind::Set,
+                        Some(value.clone()),
+                    )?;
+                    changed = true;
+                }
+            }
+            if changed {
+                conn.execute(
+                    "UPDATE case_records SET data = ?1 WHERE id = ?2",
+                    params![Value::Object(fields).to_string(), id],
+                )?;
+            }
+        }
+        Some((_, _, _, true)) if natural.is_none() => return Err(Error::NotFound),
+        revived_or_new => {
+            if revived_or_new.is_none() && record_id.is_some() && natural.is_none() {
+                return Err(Error::NotFound);
+            }
+            // One operation carries the whole new record (its empty fields left out: absent
+            // means empty) and the file it belongs to.
+            let mut value: Map<String, Value> = fields
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            value.insert(PARTICIPANT_FIELD.into(), json!(participant_id));
+            let op = if data.add_only() {
+                OpKind::Append
+            } else {
+                OpKind::Create
+            };
+            record(conn, ctx, kind, &id, "", op, Some(Value::Object(value)))?;
+            conn.execute(
+                "INSERT INTO case_records (id, participant_id, kind, data, created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(id) DO UPDATE SET data = excluded.data, deleted = 0",
+                params![
+                    id,
+                    participant_id,
+                    kind,
+                    Value::Object(fields).to_string(),
+                    ctx.created_at,
+                    ctx.writer.author_id
+                ],
+            )?;
+        }
+    }
+    if matches!(kind, "document" | "needs") {
+        refresh_counts(conn, participant_id, ctx.catalog)?;
+    }
+    Ok(id)
+}
+
+/// Recomputes the counts the list filters on: required documents she does not have yet, and
+/// open needs in her latest assessment.
+pub(crate) fn refresh_counts(
+    conn: &Connection,
+    participant_id: &str,
+    catalog: &CountryCatalog,
+) -> Result<()> {
+    let mut statement = conn.prepare_cached(
+        "SELECT kind, data FROM case_records
+         WHERE participant_id = ?1 AND kind IN ('document', 'needs') AND deleted = 0",
+    )?;
+    let rows: Vec<(String, String)> = statement
+        .query_map([participant_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut settled = std::collections::BTreeSet::new();
+    let mut latest: Option<NeedsAssessment> = None;
+    for (kind, data) in rows {
+        match RecordData::from_stored(&kind, &data)? {
+            RecordData::Document(d) if d.dependant_id.is_none() && d.status.is_settled() => {
+                settled.insert(d.document_type);
+            }
+            RecordData::Needs(n) if latest.as_ref().is_none_or(|l| n.phase > l.phase) => {
+                latest = Some(n);
+            }
+            _ => {}
+        }
+    }
+    let pending = catalog
+        .required_for_herself()
+        .filter(|d| !settled.contains(&d.code))
+        .count();
+    let open = latest.map(|n| n.open_count()).unwrap_or(0);
+    conn.execute(
+        "UPDATE participants SET documents_pending = ?1, needs_open = ?2 WHERE id = ?3",
+        params![pending as i64, open as i64, participant_id],
+    )?;
+    Ok(())
+}
+
+fn load_records(conn: &Connection, participant_id: &str) -> Result<Vec<CaseRecord>> {
+    let mut statement = conn.prepare(
+        "SELECT r.id, r.kind, r.data, r.created_at, s.username FROM case_records r
+         LEFT JOIN staff s ON s.id = r.created_by
+         WHERE r.participant_id = ?1 AND r.deleted = 0 ORDER BY r.created_at, r.id",
+    )?;
+    let rows: Vec<(String, String, String, String, Option<String>)> = statement
+        .query_map([participant_id], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(id, kind, data, created_at, created_by)| {
+            let mut data = RecordData::from_stored(&kind, &data)?;
+            let mut masked = false;
+            if let RecordData::Note(note) = &mut data {
+                if note.sensitive {
+                    note.text = String::new();
+                    masked = true;
+                }
+            }
+            Ok(CaseRecord {
+                id,
+                participant_id: participant_id.to_string(),
+                data,
+                created_at,
+                created_by,
+                masked,
+            })
+        })
+        .collect()
+}
+
+impl Vault {
+    fn record_context<'a>(&'a self, created_at: &'a str) -> Result<RecordContext<'a>> {
+        Ok(RecordContext {
+            writer: self.writer(),
+            catalog: catalog::for_country(self.country()?),
+            created_at,
+        })
+    }
+
+    /// Saves a record of an open file the signed-in person may see. `record_id` names the
+    /// record to change; without it a new record is created (or, for household, documents and
+    /// needs assessments, the file's one record of that kind is updated).
+    pub fn record_save(
+        &mut self,
+        participant_id: &str,
+        record_id: Option<&str>,
+        data: RecordData,
+    ) -> Result<CaseRecord> {
+        self.load_open_participant(participant_id)?;
+        let now = crate::now_rfc3339();
+        let tx = self.conn.unchecked_transaction()?;
+        let id = save(
+            &tx,
+            self.record_context(&now)?,
+            participant_id,
+            record_id,
+            data,
+        )?;
+        tx.commit()?;
+        load_records(&self.conn, participant_id)?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or(Error::NotFound)
+    }
+
+    /// Deletes a record: the row is hidden and a tombstone goes on the change log.
+    pub fn record_delete(&mut self, participant_id: &str, record_id: &str) -> Result<()> {
+        self.load_open_participant(participant_id)?;
+        let (owner, kind, _, deleted) = stored(&self.conn, record_id)?.ok_or(Error::NotFound)?;
+        if owner != participant_id || deleted {
+            return Err(Error::NotFound);
+        }
+        let now = crate::now_rfc3339();
+        let tx = self.conn.unchecked_transaction()?;
+        let ctx = self.record_context(&now)?;
+        tx.execute(
+            "UPDATE case_records SET deleted = 1 WHERE id = ?1",
+            [record_id],
+        )?;
+        record(&tx, ctx, &kind, record_id, "", OpKind::Delete, None)?;
+        if matches!(kind.as_str(), "document" | "needs") {
+            refresh_counts(&tx, participant_id, ctx.catalog)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Opens a whole file: her details and every record. The view is audited; sensitive
+    /// notes come masked.
+    pub fn participant_file(&mut self, participant_id: &str) -> Result<ParticipantFile> {
+        let participant = self.participant_show(participant_id)?;
+        Ok(ParticipantFile {
+            records: load_records(&self.conn, participant_id)?,
+            participant,
+        })
+    }
+
+    /// The text of a sensitive note; the reading is audited.
+    pub fn note_reveal(&mut self, participant_id: &str, note_id: &str) -> Result<Note> {
+        self.load_participant(participant_id)?;
+        let (owner, kind, data, deleted) = stored(&self.conn, note_id)?.ok_or(Error::NotFound)?;
+        if owner != participant_id || kind != "note" || deleted {
+            return Err(Error::NotFound);
+        }
+        let RecordData::Note(note) = RecordData::from_stored(&kind, &data)? else {
+            return Err(Error::NotFound);
+        };
+        self.audit(AuditAction::SensitiveNoteViewed, None, Some(participant_id))?;
+        Ok(note)
+    }
+
+    /// Records one prison visit for several women at once, as one contact each sharing a
+    /// visit id. Every woman must be visible to the signed-in person and her case open;
+    /// otherwise nothing is written.
+    pub fn visit_record_batch(&mut self, visit: BatchVisit) -> Result<Vec<CaseRecord>> {
+        if visit.participant_ids.is_empty() {
+            return Err(Error::invalid("participantIds", "at least one woman"));
+        }
+        if visit.participant_ids.len() > 500 {
+            return Err(Error::invalid("participantIds", "at most 500 women"));
+        }
+        let mut ids = visit.participant_ids.clone();
+        ids.sort();
+        ids.dedup();
+        for id in &ids {
+            self.load_open_participant(id)?;
+        }
+        let place = visit.place.trim().to_string();
+        if place.is_empty() {
+            return Err(Error::invalid("place", "required"));
+        }
+        let visit_id = uuid::Uuid::now_v7().to_string();
+        let now = crate::now_rfc3339();
+        let tx = self.conn.unchecked_transaction()?;
+        let ctx = self.record_context(&now)?;
+        let mut saved = Vec::new();
+        for id in &ids {
+            let contact = Contact {
+                contact_type: ContactType::PrisonVisit,
+                date: visit.date.clone(),
+                place: Some(place.clone()),
+                team: visit.team.clone(),
+                visit_id: Some(visit_id.clone()),
+                summary: visit.summary.clone(),
+            };
+            let record_id = save(&tx, ctx, id, None, RecordData::Contact(contact))?;
+            saved.push((id.clone(), record_id));
+        }
+        tx.commit()?;
+        let mut records = Vec::new();
+        for (participant_id, record_id) in saved {
+            records.extend(
+                load_records(&self.conn, &participant_id)?
+                    .into_iter()
+                    .filter(|r| r.id == record_id),
+            );
+        }
+        Ok(records)
+    }
+
+    /// A file's operations from the change log (her details, her records and who it is
+    /// shared with), oldest first.
+    pub fn participant_operations(&self, participant_id: &str) -> Result<Vec<Operation>> {
+        self.load_participant(participant_id)?;
+        let mut operations = changelog::history(&self.conn, "participant", participant_id)?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT kind, id FROM case_records WHERE participant_id = ?1")?;
+        let records: Vec<(String, String)> = statement
+            .query_map([participant_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (kind, id) in records {
+            operations.extend(changelog::history(&self.conn, &kind, &id)?);
+        }
+        operations.extend(changelog::history_by_prefix(
+            &self.conn,
+            "participant_access",
+            &format!("{participant_id}/"),
+        )?);
+        operations.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        Ok(operations)
+    }
+
+    /// A file's history for people to read: who changed what, when. Sensitive notes'
+    /// text is left out.
+    pub fn participant_history(&self, participant_id: &str) -> Result<Vec<HistoryEntry>> {
+        let operations = self.participant_operations(participant_id)?;
+        let names: std::collections::HashMap<String, String> = staff::list(&self.conn)?
+            .into_iter()
+            .map(|m| (m.id, m.display_name))
+            .collect();
+        Ok(operations
+            .into_iter()
+            .map(|op| {
+                let sensitive = op.record_type == "note"
+                    && op
+                        .value
+                        .as_ref()
+                        .and_then(|v| v.get("sensitive"))
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false);
+                let at = chrono::DateTime::from_timestamp_millis(op.hlc.wall_ms as i64)
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .unwrap_or_default();
+                HistoryEntry {
+                    author: names.get(&op.author_id).cloned(),
+                    at,
+                    value: if sensitive {
+                        None
+                    } else {
+                        op.value.as_ref().map(Value::to_string)
+                    },
+                    kind: match op.kind {
+                        OpKind::Create => "create",
+                        OpKind::Set => "set",
+                        OpKind::Delete => "delete",
+                        OpKind::Append => "append",
+                    }
+                    .to_string(),
+                    op_id: op.op_id,
+                    record_type: op.record_type,
+                    record_id: op.record_id,
+                    field: op.field,
+                }
+            })
+            .collect())
+    }
+}
