@@ -114,6 +114,17 @@ pub fn open_or_create(paths: &VaultPaths, country: Country) -> Result<(Vault, bo
     Ok((vault, true))
 }
 
+/// Opens the demo vault in `paths`; a new one is filled with `participants` invented women
+/// (seed 1, dated from today). This is what the first-run screen's "explore" button does.
+pub fn open_filled(paths: &VaultPaths, country: Country, participants: u32) -> Result<Vault> {
+    let (mut vault, created) = open_or_create(paths, country)?;
+    if created {
+        let today = chrono::Local::now().date_naive();
+        generate(&mut vault, participants, 1, today, |_| {})?;
+    }
+    Ok(vault)
+}
+
 const FIRST_ES: [&str; 40] = [
     "María José",
     "Ana Lucía",

@@ -44,6 +44,21 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::settings::settings_set,
         commands::preferences::preferences_get,
         commands::preferences::preferences_set,
+        commands::participants::participant_list,
+        commands::participants::participant_add,
+        commands::participants::participant_file,
+        commands::participants::participant_update,
+        commands::participants::participant_assign,
+        commands::participants::participant_share,
+        commands::participants::participant_close,
+        commands::participants::participant_reopen,
+        commands::participants::participant_history,
+        commands::records::record_save,
+        commands::records::record_delete,
+        commands::records::note_reveal,
+        commands::records::visit_record_batch,
+        commands::records::catalog_get,
+        commands::demo::demo_open,
     ])
 }
 

@@ -114,6 +114,8 @@ pub struct SessionInfo {
     pub org_name: String,
     pub country: Country,
     pub idle_lock_minutes: u32,
+    /// A demo vault of invented women, to be labelled as such everywhere.
+    pub demo: bool,
 }
 
 /// The result of `acompana check`.
@@ -505,6 +507,7 @@ impl Vault {
             country: Country::parse(&meta(&self.conn, "country")?)
                 .ok_or(Error::VaultCorrupt("unknown country"))?,
             idle_lock_minutes: settings::load(&self.conn)?.idle_lock_minutes,
+            demo: crate::demo::is_demo(&self.conn)?,
         })
     }
 

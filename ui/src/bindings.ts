@@ -142,6 +142,142 @@ async preferencesSet(preferences: Preferences) : Promise<Result<Preferences, Com
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async participantList(query: ParticipantQuery) : Promise<Result<ParticipantPage, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("participant_list", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async participantAdd(input: NewParticipant) : Promise<Result<Participant, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("participant_add", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens a whole file; the view is audited.
+ */
+async participantFile(participantId: string) : Promise<Result<ParticipantFile, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("participant_file", { participantId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async participantUpdate(participantId: string, details: ParticipantDetails) : Promise<Result<Participant, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("participant_update", { participantId, details }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async participantAssign(participantId: string, username: string | null) : Promise<Result<Participant, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("participant_assign", { participantId, username }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async participantShare(participantId: string, username: string, shared: boolean) : Promise<Result<Participant, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("participant_share", { participantId, username, shared }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async participantClose(participantId: string, reason: ClosingReason) : Promise<Result<Participant, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("participant_close", { participantId, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async participantReopen(participantId: string) : Promise<Result<Participant, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("participant_reopen", { participantId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async participantHistory(participantId: string) : Promise<Result<HistoryEntry[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("participant_history", { participantId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves a record of a file: a new one without `record_id`, else the one named.
+ */
+async recordSave(participantId: string, recordId: string | null, data: RecordData) : Promise<Result<CaseRecord, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_save", { participantId, recordId, data }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async recordDelete(participantId: string, recordId: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_delete", { participantId, recordId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The text of a sensitive note; the reading is audited.
+ */
+async noteReveal(participantId: string, noteId: string) : Promise<Result<Note, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("note_reveal", { participantId, noteId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async visitRecordBatch(visit: BatchVisit) : Promise<Result<CaseRecord[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("visit_record_batch", { visit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The signed-in vault's country lists (regions, document checklist).
+ */
+async catalogGet() : Promise<Result<CountryCatalog, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("catalog_get") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the demo vault (in the `demo` folder inside the data folder, apart from the real
+ * vault), creating and filling it on first use, and signs in to it.
+ */
+async demoOpen() : Promise<Result<SessionInfo, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("demo_open") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -156,9 +292,13 @@ async preferencesSet(preferences: Preferences) : Promise<Result<Preferences, Com
 /** user-defined types **/
 
 /**
+ * When the assessment was made.
+ */
+export type AssessmentPhase = "pre_release" | "release" | "day_30" | "day_90" | "day_180" | "day_365"
+/**
  * What happened.
  */
-export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed"
+export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated"
 /**
  * One entry as an administrator reads it.
  */
@@ -184,21 +324,289 @@ export type AuditVerification = { ok: boolean; entries: number;
  */
 firstBadSeq: number | null }
 /**
+ * A prison visit entered afterwards for several women at once.
+ */
+export type BatchVisit = { date: string; place: string; team?: string[]; 
+/**
+ * The women seen, by participant id.
+ */
+participantIds: string[]; 
+/**
+ * A short note for everyone seen (optional).
+ */
+summary?: string | null }
+/**
+ * Who looks after a dependant now.
+ */
+export type Carer = "herself" | "grandmother" | "father" | "other_relative" | "foster_family" | "institution" | "neighbour" | "independent" | "unknown"
+/**
+ * A record of a file, as shown.
+ */
+export type CaseRecord = { id: string; participantId: string; data: RecordData; createdAt: string; 
+/**
+ * Username of the author.
+ */
+createdBy: string | null; 
+/**
+ * A sensitive note whose text is hidden until asked for.
+ */
+masked: boolean }
+/**
+ * One document of a country's checklist.
+ */
+export type CatalogDocument = { 
+/**
+ * Stable code stored in records.
+ */
+code: string; 
+/**
+ * The document's name as people in that country say it.
+ */
+name: string; 
+/**
+ * Who issues it.
+ */
+issuer: string; holders: DocumentHolder[]; 
+/**
+ * Counted as pending until she has it (or it does not apply).
+ */
+required: boolean }
+/**
+ * Why a case was closed.
+ */
+export type ClosingReason = 
+/**
+ * The accompaniment reached its goals.
+ */
+"completed" | 
+/**
+ * She no longer wants to take part.
+ */
+"withdrew" | "moved_away" | "lost_contact" | 
+/**
+ * Taken over by another organization.
+ */
+"transferred" | "returned_to_prison" | "deceased" | "other"
+/**
  * A failed command, as the UI receives it.
  */
 export type CommandError = { code: ErrorCode; message: string; field: string | null }
+/**
+ * One consent.
+ */
+export type Consent = { purpose: ConsentPurpose; 
+/**
+ * For a referral: the organization her data may be shared with.
+ */
+organization?: string | null; legalBasis: LegalBasis; 
+/**
+ * Version of the notice read to her, e.g. "2025-1".
+ */
+noticeVersion?: string | null; method: ConsentMethod; readAloud: boolean; 
+/**
+ * Language the notice was given in (e.g. "es", "pt-BR", a local language).
+ */
+language: string; givenOn: string; 
+/**
+ * Username of the person who collected it.
+ */
+collectedBy: string; revokedOn?: string | null }
+/**
+ * How consent was given.
+ */
+export type ConsentMethod = "written" | "verbal_with_witness" | "fingerprint"
+/**
+ * What she consents to.
+ */
+export type ConsentPurpose = "case_work" | "referral" | "statistics" | "photos_testimony" | "contact"
+/**
+ * One contact with her.
+ */
+export type Contact = { contactType: ContactType; date: string; 
+/**
+ * The prison or place.
+ */
+place?: string | null; 
+/**
+ * Usernames of the staff who took part.
+ */
+team?: string[]; 
+/**
+ * Shared by the contacts of one prison visit entered in batch.
+ */
+visitId?: string | null; summary?: string | null }
+/**
+ * The kind of contact.
+ */
+export type ContactType = "prison_visit" | "call" | "home_visit" | "accompaniment" | "message" | "office_visit"
 /**
  * The countries whose lists (documents, legal routes…) Acompaña ships.
  */
 export type Country = "CO" | "MX" | "AR" | "BR" | "CR"
 /**
+ * A country's lists.
+ */
+export type CountryCatalog = { country: Country; 
+/**
+ * What the first-level division is called: department, state or province.
+ */
+regionLabel: string; regions: string[]; documents: CatalogDocument[] }
+/**
  * A new vault: the recovery code to write down (shown once) and the administrator's session.
  */
 export type CreatedVault = { recoveryCode: string; session: SessionInfo }
 /**
+ * Custody of a dependant.
+ */
+export type Custody = "hers" | "shared" | "relative" | "state_protection" | "in_process" | "unknown"
+/**
+ * A person who depends on her.
+ */
+export type Dependant = { 
+/**
+ * A first name or nickname to tell them apart; never the full name.
+ */
+alias: string; relationship: Relationship; birthDate?: string | null; 
+/**
+ * Age in years, when the date of birth is not known.
+ */
+age?: number | null; disability?: boolean; disabilityCertificate?: boolean; livedWithHerBefore?: boolean; carer: Carer; 
+/**
+ * Municipality where the dependant lives.
+ */
+location?: string | null; custody: Custody; livesWithHerInPrison?: boolean }
+/**
+ * One document of one person.
+ */
+export type Document = { 
+/**
+ * The checklist code, e.g. `cedula`.
+ */
+documentType: string; 
+/**
+ * The dependant's record id, or none for the woman herself.
+ */
+dependantId?: string | null; status: DocumentStatus; issuingBody?: string | null; requestedOn?: string | null; obtainedOn?: string | null; 
+/**
+ * What it cost, in the local currency's whole units.
+ */
+cost?: number | null; expiresOn?: string | null; 
+/**
+ * Where the original is kept (with her, at the office…).
+ */
+originalKeptAt?: string | null }
+/**
+ * Who a document is for.
+ */
+export type DocumentHolder = 
+/**
+ * The woman herself.
+ */
+"self" | 
+/**
+ * One of her dependants.
+ */
+"dependant"
+/**
+ * Where a document stands.
+ */
+export type DocumentStatus = 
+/**
+ * She needs it and the process has not started.
+ */
+"needed" | "in_process" | "has" | "expired" | "lost" | "not_applicable"
+/**
  * The stable, machine-readable code of an [`Error`]; the UI translates it.
  */
-export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "io" | "internal"
+export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "case_closed" | "not_demo_vault" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "io" | "internal"
+/**
+ * One line of a file's history.
+ */
+export type HistoryEntry = { opId: string; 
+/**
+ * When, from the operation's clock (RFC 3339, UTC).
+ */
+at: string; 
+/**
+ * Display name of the author.
+ */
+author: string | null; recordType: string; recordId: string; field: string; kind: string; 
+/**
+ * The new value as JSON text; none for sensitive notes.
+ */
+value: string | null }
+/**
+ * Her household: one per file.
+ */
+export type Household = { 
+/**
+ * Self-declared head of household.
+ */
+headOfHousehold?: boolean | null; 
+/**
+ * Date of the notarial declaration, when she has one.
+ */
+notarialDeclarationOn?: string | null; householdSize?: number | null; incomeBand?: IncomeBand | null; tenure?: HousingTenure | null; 
+/**
+ * SISBÉN group (CO), CadÚnico (BR) or the country's equivalent, as written on the record.
+ */
+socioeconomicGroup?: string | null; 
+/**
+ * Registered victim of the armed conflict (Colombia).
+ */
+conflictVictim?: boolean | null }
+/**
+ * One period at one place.
+ */
+export type Housing = { situation: HousingSituation; from: string; 
+/**
+ * Empty while she still lives there.
+ */
+until?: string | null; municipality?: string | null; 
+/**
+ * Sensitive: shown only when asked for.
+ */
+address?: string | null }
+/**
+ * The kind of place.
+ */
+export type HousingSituation = "street" | "shelter" | "family" | "rented" | "own" | "house_arrest" | "other"
+/**
+ * Who owns the place she lives in.
+ */
+export type HousingTenure = "own" | "rented" | "family" | "borrowed" | "informal" | "institutional" | "none"
+/**
+ * Monthly household income, in bands relative to the minimum wage.
+ */
+export type IncomeBand = "none" | "below_minimum" | "minimum_to_twice" | "above_twice"
+/**
+ * The legal basis the organization relies on.
+ */
+export type LegalBasis = "consent" | "legal_obligation" | "vital_interest" | "legitimate_interest"
+/**
+ * The referral categories of `product.md`, shared by needs and referrals.
+ */
+export type NeedCategory = "documentation" | "legal" | "community_service" | "housing" | "employment" | "education" | "health" | "mental_health" | "substance_use" | "family" | "childcare" | "social_protection" | "finances" | "basic_needs" | "transport" | "violence_safety" | "peer_networks" | "other"
+/**
+ * One category's status.
+ */
+export type NeedStatus = "no_need" | "need" | "in_progress" | "resolved"
+/**
+ * One assessment: one per phase per file.
+ */
+export type NeedsAssessment = { phase: AssessmentPhase; assessedOn: string; 
+/**
+ * Categories not listed were not assessed.
+ */
+statuses: Partial<{ [key in NeedCategory]: NeedStatus }> }
+/**
+ * A new participant.
+ */
+export type NewParticipant = { legalName: string; chosenName: string | null; birthYear: number | null; department: string | null; 
+/**
+ * Username of the caseworker to assign.
+ */
+assignTo: string | null }
 /**
  * The "add a colleague" form.
  */
@@ -208,6 +616,82 @@ export type NewStaff = { username: string; displayName: string; role: Role; pass
  */
 export type NewVaultInput = { orgName: string; country: Country; adminUsername: string; adminDisplayName: string; adminPassword: string }
 /**
+ * A note in her file.
+ */
+export type Note = { date: string; text: string; 
+/**
+ * Sensitive notes are hidden until someone asks to see them, and that is audited.
+ */
+sensitive?: boolean; 
+/**
+ * The contact it belongs to, if any.
+ */
+contactId?: string | null }
+/**
+ * A woman's file, as shown when opened.
+ */
+export type Participant = { id: string; caseCode: string; legalName: string; chosenName: string | null; birthYear: number | null; department: string | null; municipality: string | null; 
+/**
+ * Self-declared; sensitive, shown on request.
+ */
+genderIdentity: string | null; 
+/**
+ * Sensitive, shown on request.
+ */
+ethnicity: string | null; nationality: string | null; disability: string | null; 
+/**
+ * How to reach her safely (a phone, a relative…); sensitive.
+ */
+safeContact: string | null; 
+/**
+ * Whether a message can be left at that contact.
+ */
+messageOk: boolean | null; status: string; closingReason: ClosingReason | null; 
+/**
+ * Username of the assigned caseworker.
+ */
+assignedTo: string | null; 
+/**
+ * Usernames of the caseworkers the file is shared with besides the assigned one.
+ */
+sharedWith: string[]; documentsPending: number; needsOpen: number; createdAt: string }
+/**
+ * The fields of a file that can be edited together (everything but assignment and status).
+ */
+export type ParticipantDetails = { legalName: string; chosenName: string | null; birthYear: number | null; department: string | null; municipality: string | null; genderIdentity: string | null; ethnicity: string | null; nationality: string | null; disability: string | null; safeContact: string | null; messageOk: boolean | null }
+/**
+ * A woman's whole file: her details and every record.
+ */
+export type ParticipantFile = { participant: Participant; records: CaseRecord[] }
+/**
+ * One page of a list, with the number of files that match.
+ */
+export type ParticipantPage = { items: ParticipantSummary[]; total: number }
+/**
+ * Filters and paging for lists and searches.
+ */
+export type ParticipantQuery = { 
+/**
+ * Words to find in the case code, legal or chosen name (partial, accent-insensitive).
+ */
+text: string | null; status: string | null; department: string | null; 
+/**
+ * Username of the assigned caseworker.
+ */
+assignedTo: string | null; 
+/**
+ * Only files with (true) or without (false) required documents still pending.
+ */
+documentsPending: boolean | null; 
+/**
+ * Only files with (true) or without (false) open needs in the latest assessment.
+ */
+needsOpen: boolean | null; offset: number; limit: number }
+/**
+ * One line of a list: no legal name.
+ */
+export type ParticipantSummary = { id: string; caseCode: string; chosenName: string | null; department: string | null; status: string; assignedTo: string | null; documentsPending: number; needsOpen: number }
+/**
  * What the interface remembers on this laptop.
  */
 export type Preferences = { 
@@ -215,6 +699,14 @@ export type Preferences = {
  * One of `es`, `pt-BR`, `en`; none means Spanish.
  */
 language: string | null }
+/**
+ * One record of a file, tagged by its kind.
+ */
+export type RecordData = ({ kind: "consent" } & Consent) | ({ kind: "household" } & Household) | ({ kind: "dependant" } & Dependant) | ({ kind: "housing" } & Housing) | ({ kind: "document" } & Document) | ({ kind: "needs" } & NeedsAssessment) | ({ kind: "contact" } & Contact) | ({ kind: "note" } & Note)
+/**
+ * How a dependant is related to her.
+ */
+export type Relationship = "daughter" | "son" | "grandchild" | "sibling" | "parent" | "partner" | "other_relative" | "other"
 /**
  * What a member of staff may do.
  */
@@ -234,7 +726,11 @@ export type Role =
 /**
  * What the interfaces show about the signed-in session.
  */
-export type SessionInfo = { staffId: string; username: string; displayName: string; role: Role; orgName: string; country: Country; idleLockMinutes: number }
+export type SessionInfo = { staffId: string; username: string; displayName: string; role: Role; orgName: string; country: Country; idleLockMinutes: number; 
+/**
+ * A demo vault of invented women, to be labelled as such everywhere.
+ */
+demo: boolean }
 /**
  * The settings an administrator can change.
  */

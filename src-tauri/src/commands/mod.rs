@@ -2,7 +2,10 @@
 //! arguments, call the core, map the result.
 
 pub mod audit;
+pub mod demo;
+pub mod participants;
 pub mod preferences;
+pub mod records;
 pub mod session;
 pub mod settings;
 pub mod staff;
