@@ -156,7 +156,7 @@ fn assert_rebuilt_state_matches(vault: &Vault, participant_id: &str) {
 #[derive(Debug, Clone)]
 enum Edit {
     AddDependant(u8),
-    EditDependant(usize, u8),
+    ChangeDependant(usize, u8),
     DeleteDependant(usize),
     Document(usize, usize),
     ChildDocument(usize, usize),
@@ -170,7 +170,7 @@ enum Edit {
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (0u8..18).prop_map(Edit::AddDependant),
-        (0usize..4, 0u8..18).prop_map(|(i, a)| Edit::EditDependant(i, a)),
+        (0usize..4, 0u8..18).prop_map(|(i, a)| Edit::ChangeDependant(i, a)),
         (0usize..4).prop_map(Edit::DeleteDependant),
         (0usize..10, 0usize..6).prop_map(|(d, s)| Edit::Document(d, s)),
         (0usize..4, 0usize..6).prop_map(|(d, s)| Edit::ChildDocument(d, s)),
@@ -209,7 +209,7 @@ proptest! {
                     let record = admin.record_save(&id, None, dependant("Sofi", age)).unwrap();
                     dependants.push(record.id);
                 }
-                Edit::EditDependant(i, age) if !dependants.is_empty() => {
+                Edit::ChangeDependant(i, age) if !dependants.is_empty() => {
                     let target = dependants[i % dependants.len()].clone();
                     admin.record_save(&id, Some(&target), dependant("Sofía", age)).unwrap();
                 }
@@ -247,11 +247,13 @@ proptest! {
                     })).unwrap();
                 }
                 Edit::ChosenName(n) => {
-                    let mut details = ParticipantDetails::default();
-                    details.legal_name = "Julia Andrade".into();
-                    details.birth_year = Some(1988);
-                    details.department = Some("Antioquia".into());
-                    details.chosen_name = (n > 0).then(|| format!("Juli {n}"));
+                    let details = ParticipantDetails {
+                        legal_name: "Julia Andrade".into(),
+                        birth_year: Some(1988),
+                        department: Some("Antioquia".into()),
+                        chosen_name: (n > 0).then(|| format!("Juli {n}")),
+                        ..Default::default()
+                    };
                     admin.participant_update(&id, details).unwrap();
                 }
                 Edit::SafeContact(set) => {
