@@ -2,6 +2,8 @@
 //! the core through typed commands, locks on idle and on quit, and keeps the webview on the
 //! app's own bundled pages.
 
+#[cfg(test)]
+mod command_tests;
 mod commands;
 mod error;
 
