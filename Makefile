@@ -33,7 +33,7 @@ help:
 	@echo "make test-rust   cargo test --workspace"
 	@echo "make app         build $(APP_BIN) (debug) with the embedded UI"
 	@echo "make e2e         drive the built app through tauri-driver under Xvfb"
-	@echo "make bench       cargo bench --bench vault"
+	@echo "make bench       vault and case-file benchmarks (1k, 10k, 100k demo women)"
 	@echo "make bindings    regenerate ui/src/bindings.ts from the Rust commands"
 
 # ---------------------------------------------------------------- system packages
@@ -87,6 +87,7 @@ run: deps-build ui-build
 
 bench:
 	$(CARGO) bench --bench vault
+	$(CARGO) bench --bench case_files
 
 # Regenerates ui/src/bindings.ts from the Rust commands (a test fails while it is stale).
 bindings:

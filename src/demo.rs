@@ -709,6 +709,40 @@ impl Generator<'_> {
     }
 }
 
+impl Vault {
+    /// Benchmarks only: writes an unencrypted copy of a **demo** vault's database to `path`,
+    /// so the same workload can be measured keyed and unkeyed. Any other vault is refused:
+    /// real data is never written out in plaintext.
+    #[doc(hidden)]
+    pub fn demo_plaintext_copy(&self, path: &std::path::Path) -> Result<()> {
+        if !is_demo(&self.conn)? {
+            return Err(Error::NotDemoVault);
+        }
+        let target = path
+            .to_str()
+            .ok_or(Error::invalid("path", "not valid text"))?;
+        // The session's connection may not create files; a second one, allowed to, writes the
+        // copy and its journal.
+        let conn = crate::store::open(&self.paths().db, &self.master, true)?;
+        conn.execute("ATTACH DATABASE ?1 AS plaintext KEY ''", [target])?;
+        let exported = conn.query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(()));
+        conn.execute_batch("DETACH DATABASE plaintext")?;
+        exported?;
+        Ok(())
+    }
+
+    /// Benchmarks only: runs this session over another connection to a demo database (see
+    /// [`Vault::demo_plaintext_copy`]).
+    #[doc(hidden)]
+    pub fn use_demo_connection_for_benchmarks(&mut self, conn: rusqlite::Connection) -> Result<()> {
+        if !is_demo(&self.conn)? || !is_demo(&conn)? {
+            return Err(Error::NotDemoVault);
+        }
+        self.conn = conn;
+        Ok(())
+    }
+}
+
 /// Adds `count` invented women to a demo vault, in batches of one transaction each;
 /// `progress` hears how many are done. Refuses a vault that is not a demo vault.
 pub fn generate(

@@ -800,3 +800,24 @@ fn nothing_is_readable_at_rest_after_a_demo_workload() {
         }
     }
 }
+
+#[test]
+fn only_a_demo_vault_can_be_copied_out_unencrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = demo_vault(&dir.path().join("demo"), 3, 1);
+    let copy = dir.path().join("plain.db");
+    vault.demo_plaintext_copy(&copy).unwrap();
+    let plain = rusqlite::Connection::open(&copy).unwrap();
+    let count: i64 = plain
+        .query_row("SELECT count(*) FROM participants", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, 3);
+    vault.lock(LockReason::Manual).unwrap();
+    let test = new_vault();
+    let admin = test.admin();
+    assert!(matches!(
+        admin.demo_plaintext_copy(&dir.path().join("real.db")),
+        Err(Error::NotDemoVault)
+    ));
+    admin.lock(LockReason::Manual).unwrap();
+}

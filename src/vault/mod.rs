@@ -153,7 +153,7 @@ impl LockReason {
 pub struct Vault {
     paths: VaultPaths,
     pub(crate) conn: Connection,
-    master: SecretKey,
+    pub(crate) master: SecretKey,
     slots: KeySlotFile,
     pub(crate) device_id: String,
     pub(crate) me: StaffMember,

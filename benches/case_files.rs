@@ -1,0 +1,202 @@
+//! Benchmarks of case files on demo data (run with `cargo bench --bench case_files`, or
+//! `make bench`). For 1,000, 10,000 and 100,000 invented women (override with
+//! `ACOMPANA_BENCH_SIZES=1000,10000`):
+//!
+//! - generating the demo data (women per second, size on disk);
+//! - search latency (median and 95th percentile) for partial, accent-free names, a case code
+//!   and a search that finds nothing;
+//! - the first page of the list, unfiltered and filtered;
+//! - opening a file (her details and every record; the view is audited, so this includes a
+//!   write);
+//! - the same read workload on the encrypted database and on an unencrypted copy of it, as a
+//!   ratio.
+//!
+//! Numbers are printed, never asserted: they depend on the machine.
+
+use std::time::{Duration, Instant};
+
+use acompana::demo;
+use acompana::records::participants::ParticipantQuery;
+use acompana::vault::{self, LockReason, Vault, VaultPaths};
+use acompana::Country;
+use secrecy::SecretString;
+
+struct Stats {
+    median: Duration,
+    p95: Duration,
+}
+
+fn stats(mut samples: Vec<Duration>) -> Stats {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    Stats {
+        median: at(0.5),
+        p95: at(0.95),
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
+    let started = Instant::now();
+    let value = f();
+    (started.elapsed(), value)
+}
+
+struct Reads {
+    search: Stats,
+    first_page: Stats,
+    filtered_page: Stats,
+    open_file: Stats,
+    total: Duration,
+}
+
+/// The read workload: searches, list pages and file openings.
+fn reads(vault: &mut Vault, case_codes: &[String], ids: &[String]) -> Reads {
+    let started = Instant::now();
+    let mut searches = Vec::new();
+    let mut texts: Vec<String> = ["maria jose", "gonzalez", "conceicao", "luz mar", "zzqx"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    texts.extend(case_codes.iter().take(5).cloned());
+    for _ in 0..4 {
+        for text in &texts {
+            let (elapsed, page) = time(|| {
+                vault
+                    .participant_page(&ParticipantQuery {
+                        text: Some(text.clone()),
+                        limit: 50,
+                        ..Default::default()
+                    })
+                    .unwrap()
+            });
+            assert!(text == "zzqx" || page.total > 0, "{text} finds someone");
+            searches.push(elapsed);
+        }
+    }
+    let page = |vault: &mut Vault, query: &ParticipantQuery| {
+        (0..20)
+            .map(|_| time(|| vault.participant_page(query).unwrap()).0)
+            .collect::<Vec<_>>()
+    };
+    let first_page = page(
+        vault,
+        &ParticipantQuery {
+            limit: 50,
+            ..Default::default()
+        },
+    );
+    let filtered_page = page(
+        vault,
+        &ParticipantQuery {
+            status: Some("open".into()),
+            documents_pending: Some(true),
+            needs_open: Some(true),
+            limit: 50,
+            ..Default::default()
+        },
+    );
+    let open_file = ids
+        .iter()
+        .map(|id| time(|| vault.participant_file(id).unwrap()).0)
+        .collect();
+    Reads {
+        search: stats(searches),
+        first_page: stats(first_page),
+        filtered_page: stats(filtered_page),
+        open_file: stats(open_file),
+        total: started.elapsed(),
+    }
+}
+
+fn print_reads(label: &str, r: &Reads) {
+    println!("  {label}:");
+    for (name, s) in [
+        ("search (10 kinds × 4)", &r.search),
+        ("first page of the list", &r.first_page),
+        ("filtered first page", &r.filtered_page),
+        ("open a file", &r.open_file),
+    ] {
+        println!(
+            "    {name:<26} median {:>8.2} ms   p95 {:>8.2} ms",
+            ms(s.median),
+            ms(s.p95)
+        );
+    }
+}
+
+fn bench(size: u32) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = VaultPaths::new(dir.path().join("demo"));
+    let (mut vault, _) = demo::open_or_create(&paths, Country::CO).unwrap();
+    let anchor = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let (generation, summary) =
+        time(|| demo::generate(&mut vault, size, 42, anchor, |_| {}).unwrap());
+    vault.lock(LockReason::Manual).unwrap();
+    let bytes = std::fs::metadata(&paths.db).unwrap().len();
+    println!(
+        "{size} women: demo data {:.1} s ({:.0} women/s, {} records), database {:.0} MiB",
+        generation.as_secs_f64(),
+        f64::from(size) / generation.as_secs_f64(),
+        summary.records,
+        bytes as f64 / 1048576.0
+    );
+    let password = SecretString::from(demo::DEMO_PASSWORD.to_string());
+    let mut keyed = vault::unlock(&paths, demo::DEMO_USERNAME, &password).unwrap();
+    // Women spread over the whole list, not only the newest.
+    let all = keyed
+        .participant_page(&ParticipantQuery {
+            limit: 500,
+            ..Default::default()
+        })
+        .unwrap();
+    let step = (all.items.len() / 50).max(1);
+    let sample: Vec<_> = all.items.iter().step_by(step).take(50).collect();
+    let codes: Vec<String> = sample.iter().map(|p| p.case_code.to_lowercase()).collect();
+    let ids: Vec<String> = sample.iter().map(|p| p.id.clone()).collect();
+    let plain_path = dir.path().join("plain.db");
+    keyed.demo_plaintext_copy(&plain_path).unwrap();
+    // One pass to warm each database's cache, then the measured pass.
+    reads(&mut keyed, &codes, &ids);
+    let keyed_reads = reads(&mut keyed, &codes, &ids);
+    print_reads("encrypted (SQLCipher)", &keyed_reads);
+
+    let mut plain = vault::unlock(&paths, demo::DEMO_USERNAME, &password).unwrap();
+    let conn = rusqlite::Connection::open(&plain_path).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+    )
+    .unwrap();
+    plain.use_demo_connection_for_benchmarks(conn).unwrap();
+    reads(&mut plain, &codes, &ids);
+    let plain_reads = reads(&mut plain, &codes, &ids);
+    print_reads("unencrypted copy", &plain_reads);
+    let ratio = |a: &Stats, b: &Stats| ms(a.median) / ms(b.median).max(1e-6);
+    println!(
+        "    keyed/unkeyed ratio: search {:.2}x, first page {:.2}x, filtered {:.2}x, open {:.2}x, whole workload {:.2}x",
+        ratio(&keyed_reads.search, &plain_reads.search),
+        ratio(&keyed_reads.first_page, &plain_reads.first_page),
+        ratio(&keyed_reads.filtered_page, &plain_reads.filtered_page),
+        ratio(&keyed_reads.open_file, &plain_reads.open_file),
+        keyed_reads.total.as_secs_f64() / plain_reads.total.as_secs_f64().max(1e-9)
+    );
+    plain.lock(LockReason::Manual).unwrap();
+    keyed.lock(LockReason::Manual).unwrap();
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let sizes: Vec<u32> = std::env::var("ACOMPANA_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,10000,100000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    for size in sizes {
+        bench(size);
+    }
+}
