@@ -68,7 +68,43 @@ function dynamicRules(root) {
   const groups = [...new Set([...areas.matchAll(/group:\s*"([^"]+)"/g)].map((m) => m[1]))];
   const lockReasons = need(session, "LockReason", "src/session.ts").filter((reason) => reason !== "expired");
   const roles = need(bindings, "Role", "src/bindings.ts");
+  const caseFile = readFileSync(join(root, "src/caseFile.ts"), "utf8");
+  const fileView = readFileSync(join(root, "src/components/casefile/ParticipantFileView.vue"), "utf8");
+  const constArray = (source, name, file) => {
+    const match = source.match(new RegExp(`const ${name}\\s*=\\s*\\[([^\\]]*)\\]`));
+    if (!match) throw new Error(`check-i18n: cannot read ${name} in ${file}`);
+    return [...match[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+  };
+  // Translated lists of the case file, one per generated type: `enum.<Type>.<value>`.
+  const enumTypes = [
+    "ConsentPurpose",
+    "LegalBasis",
+    "ConsentMethod",
+    "Relationship",
+    "Carer",
+    "Custody",
+    "HousingSituation",
+    "HousingTenure",
+    "IncomeBand",
+    "DocumentStatus",
+    "AssessmentPhase",
+    "NeedCategory",
+    "NeedStatus",
+    "ContactType",
+    "ClosingReason",
+  ];
+  const enums = Object.fromEntries(enumTypes.map((type) => [`enum.${type}`, need(bindings, type, "src/bindings.ts")]));
   return {
+    ...enums,
+    // `enum.${list}.${value}` picks the list at run time: each list must exist.
+    enum: enumTypes,
+    "participants.status": ["open", "closed"],
+    "participants.region": ["department", "state", "province"],
+    "file.tab": constArray(fileView, "TABS", "src/components/casefile/ParticipantFileView.vue"),
+    "history.field": constArray(caseFile, "HISTORY_FIELDS", "src/caseFile.ts"),
+    // Record types and operation kinds of the change log; others show as they are.
+    "history.record": ["participant", "participant_access", "consent", "household", "dependant", "housing", "document", "needs", "contact", "note"],
+    "history.kind": ["create", "set", "delete", "append"],
     errors: need(bindings, "ErrorCode", "src/bindings.ts"),
     countries: need(bindings, "Country", "src/bindings.ts"),
     roles,
@@ -148,7 +184,9 @@ export function checkI18n(root) {
   }
   for (const [prefix, values] of Object.entries(rules)) {
     for (const value of values) {
-      if (!isLeaf(`${prefix}.${value}`)) problems.push(`${BASE_LOCALE}: missing key ${prefix}.${value} (run-time key)`);
+      const key = `${prefix}.${value}`;
+      // A value may name a whole list (e.g. `enum.${type}`), itself checked by its own rule.
+      if (!isLeaf(key) && !(rules[key] && isBranch(key))) problems.push(`${BASE_LOCALE}: missing key ${key} (run-time key)`);
     }
   }
   return problems;

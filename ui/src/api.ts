@@ -8,7 +8,43 @@ import { commands } from "./bindings";
 import type { CommandError, ErrorCode, Result } from "./bindings";
 
 export type {
+  AssessmentPhase,
   AuditAction,
+  BatchVisit,
+  Carer,
+  CaseRecord,
+  CatalogDocument,
+  ClosingReason,
+  Consent,
+  ConsentMethod,
+  ConsentPurpose,
+  Contact,
+  ContactType,
+  CountryCatalog,
+  Custody,
+  Dependant,
+  Document,
+  DocumentStatus,
+  HistoryEntry,
+  Household,
+  Housing,
+  HousingSituation,
+  HousingTenure,
+  IncomeBand,
+  LegalBasis,
+  NeedCategory,
+  NeedStatus,
+  NeedsAssessment,
+  NewParticipant,
+  Note,
+  Participant,
+  ParticipantDetails,
+  ParticipantFile,
+  ParticipantPage,
+  ParticipantQuery,
+  ParticipantSummary,
+  RecordData,
+  Relationship,
   AuditEntry,
   AuditVerification,
   Country,
@@ -37,6 +73,8 @@ const KNOWN_ERROR_CODES: Record<ErrorCode, true> = {
   username_taken: true,
   staff_not_found: true,
   not_found: true,
+  case_closed: true,
+  not_demo_vault: true,
   last_admin: true,
   cannot_disable_self: true,
   wrong_recovery_code: true,
@@ -137,4 +175,28 @@ export const api = {
   settingsGet: () => unwrap(commands.settingsGet()),
   settingsSet: (settings: Parameters<typeof commands.settingsSet>[0]) =>
     unwrap(commands.settingsSet(settings)),
+  participantList: (query: Parameters<typeof commands.participantList>[0]) =>
+    unwrap(commands.participantList(query)),
+  participantAdd: (input: Parameters<typeof commands.participantAdd>[0]) =>
+    unwrap(commands.participantAdd(input)),
+  participantFile: (participantId: string) => unwrap(commands.participantFile(participantId)),
+  participantUpdate: (participantId: string, details: Parameters<typeof commands.participantUpdate>[1]) =>
+    unwrap(commands.participantUpdate(participantId, details)),
+  participantAssign: (participantId: string, username: string | null) =>
+    unwrap(commands.participantAssign(participantId, username)),
+  participantShare: (participantId: string, username: string, shared: boolean) =>
+    unwrap(commands.participantShare(participantId, username, shared)),
+  participantClose: (participantId: string, reason: Parameters<typeof commands.participantClose>[1]) =>
+    unwrap(commands.participantClose(participantId, reason)),
+  participantReopen: (participantId: string) => unwrap(commands.participantReopen(participantId)),
+  participantHistory: (participantId: string) => unwrap(commands.participantHistory(participantId)),
+  recordSave: (participantId: string, recordId: string | null, data: Parameters<typeof commands.recordSave>[2]) =>
+    unwrap(commands.recordSave(participantId, recordId, data)),
+  recordDelete: (participantId: string, recordId: string) =>
+    unwrap(commands.recordDelete(participantId, recordId)),
+  noteReveal: (participantId: string, noteId: string) => unwrap(commands.noteReveal(participantId, noteId)),
+  visitRecordBatch: (visit: Parameters<typeof commands.visitRecordBatch>[0]) =>
+    unwrap(commands.visitRecordBatch(visit)),
+  catalogGet: () => unwrap(commands.catalogGet()),
+  demoOpen: () => unwrap(commands.demoOpen()),
 };

@@ -1,4 +1,4 @@
-// The areas of the main window. The first five arrive in later versions; they already have
+// The areas of the main window. Those marked comingSoon arrive in later versions; they already have
 // their place so people learn where things will be.
 
 export type AreaId =
@@ -22,7 +22,7 @@ export interface Area {
 
 export const AREAS: readonly Area[] = [
   { id: "today", icon: "pi pi-calendar", group: "work", comingSoon: true, adminOnly: false },
-  { id: "participants", icon: "pi pi-id-card", group: "work", comingSoon: true, adminOnly: false },
+  { id: "participants", icon: "pi pi-id-card", group: "work", comingSoon: false, adminOnly: false },
   { id: "referrals", icon: "pi pi-directions", group: "work", comingSoon: true, adminOnly: false },
   { id: "reports", icon: "pi pi-chart-bar", group: "work", comingSoon: true, adminOnly: false },
   { id: "sync", icon: "pi pi-sync", group: "work", comingSoon: true, adminOnly: false },

@@ -84,9 +84,13 @@ export function sessionLocked(reason: LockReason): void {
     return;
   }
   if (sessionState.phase !== "shell") return;
+  const wasDemo = sessionState.session?.demo === true;
   sessionState.session = null;
   sessionState.lockReason = reason;
   sessionState.phase = "sign-in";
+  // Signing in always opens the real vault; leaving the demo goes back to wherever the real
+  // vault's state says (first run when there is none yet).
+  if (wasDemo) void loadStatus();
 }
 
 export async function lockNow(): Promise<void> {

@@ -5,7 +5,19 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 
 import { invoke } from "@tauri-apps/api/core";
 import FirstRunView from "../src/views/FirstRunView.vue";
+import { sessionState } from "../src/session";
 import { commandError, flushPromises, mountApp } from "./helpers";
+
+const DEMO_SESSION = {
+  staffId: "d1",
+  username: "demo",
+  displayName: "Demo",
+  role: "admin",
+  orgName: "Demo — datos inventados",
+  country: "CO",
+  idleLockMinutes: 5,
+  demo: true,
+};
 
 const mockedInvoke = vi.mocked(invoke);
 const byTestId = (id: string) => `[data-testid="${id}"]`;
@@ -20,7 +32,10 @@ async function fill(wrapper: ReturnType<typeof mountApp>, password: string, conf
 }
 
 describe("first run", () => {
-  beforeEach(() => mockedInvoke.mockReset());
+  // Braces: a function returned from beforeEach is run as its cleanup, and the mock is one.
+  beforeEach(() => {
+    mockedInvoke.mockReset();
+  });
 
   it("blocks mismatched passwords without calling the core", async () => {
     const wrapper = mountApp(FirstRunView);
@@ -77,12 +92,35 @@ describe("first run", () => {
     wrapper.unmount();
   });
 
-  it("shows the demo button, disabled, with its hint", () => {
+  it("opens the demo vault from the demo button and enters the shell", async () => {
+    let answer: (value: unknown) => void = () => {};
+    mockedInvoke.mockImplementation((command: string) => {
+      if (command === "demo_open") return new Promise((resolve) => (answer = resolve));
+      throw { code: "internal", message: `unexpected ${command}`, field: null };
+    });
     const wrapper = mountApp(FirstRunView);
     const demo = wrapper.find(byTestId("demo-button"));
-    expect(demo.exists()).toBe(true);
-    expect(demo.attributes("disabled")).toBeDefined();
-    expect(wrapper.text()).toContain("Llega pronto");
+    expect(demo.attributes("disabled")).toBeUndefined();
+    expect(wrapper.text()).toContain("No toca tus datos reales");
+    await demo.trigger("click");
+    await flushPromises();
+    expect(mockedInvoke).toHaveBeenCalledWith("demo_open");
+    expect(wrapper.find(byTestId("demo-busy")).exists()).toBe(true);
+    expect(wrapper.find(byTestId("demo-button")).attributes("disabled")).toBeDefined();
+    answer({ ...DEMO_SESSION });
+    await flushPromises();
+    expect(sessionState.phase).toBe("shell");
+    expect(sessionState.session?.demo).toBe(true);
+    wrapper.unmount();
+  });
+
+  it("says so when the demo cannot be opened", async () => {
+    mockedInvoke.mockRejectedValue(commandError("disk_full"));
+    const wrapper = mountApp(FirstRunView);
+    await wrapper.find(byTestId("demo-button")).trigger("click");
+    await flushPromises();
+    expect(wrapper.find(byTestId("demo-error")).text()).toContain("disco");
+    expect(wrapper.find(byTestId("demo-busy")).exists()).toBe(false);
     wrapper.unmount();
   });
 });
