@@ -517,23 +517,10 @@ impl Vault {
         let pending = crate::catalog::for_country(country)
             .required_for_herself()
             .count() as u32;
-        let tx = self.conn.transaction()?;
-        let writer = Writer {
-            device_id: &self.device_id,
-            author_id: &self.me.id,
-        };
+        let tx = self.conn.unchecked_transaction()?;
+        let writer = self.writer();
         insert(&tx, writer, &row, pending)?;
-        crate::audit::append(
-            &tx,
-            crate::audit::NewEntry {
-                device_id: &self.device_id,
-                actor_id: Some(&self.me.id),
-                action: AuditAction::ParticipantCreated,
-                target_id: None,
-                detail: Some(&row.id),
-                at: None,
-            },
-        )?;
+        self.audit_in(&tx, AuditAction::ParticipantCreated, None, Some(&row.id))?;
         tx.commit()?;
         self.load_participant(&row.id)
     }
@@ -557,11 +544,8 @@ impl Vault {
         if changed.is_empty() {
             return Ok(current);
         }
-        let tx = self.conn.transaction()?;
-        let writer = Writer {
-            device_id: &self.device_id,
-            author_id: &self.me.id,
-        };
+        let tx = self.conn.unchecked_transaction()?;
+        let writer = self.writer();
         for (column, value) in changed {
             set_column(&tx, writer, id, column, value)?;
         }
@@ -661,11 +645,8 @@ impl Vault {
             return self.load_participant(id);
         }
         let record_id = format!("{id}/{staff_id}");
-        let tx = self.conn.transaction()?;
-        let writer = Writer {
-            device_id: &self.device_id,
-            author_id: &self.me.id,
-        };
+        let tx = self.conn.unchecked_transaction()?;
+        let writer = self.writer();
         if shared {
             tx.execute(
                 "INSERT INTO participant_access (participant_id, staff_id) VALUES (?1, ?2)",
@@ -692,20 +673,15 @@ impl Vault {
                 value: Some(json!({ "participant_id": id, "staff_id": staff_id })),
             },
         )?;
-        crate::audit::append(
+        self.audit_in(
             &tx,
-            crate::audit::NewEntry {
-                device_id: &self.device_id,
-                actor_id: Some(&self.me.id),
-                action: if shared {
-                    AuditAction::ParticipantShared
-                } else {
-                    AuditAction::ParticipantUnshared
-                },
-                target_id: Some(&staff_id),
-                detail: Some(id),
-                at: None,
+            if shared {
+                AuditAction::ParticipantShared
+            } else {
+                AuditAction::ParticipantUnshared
             },
+            Some(&staff_id),
+            Some(id),
         )?;
         tx.commit()?;
         self.load_participant(id)
@@ -733,11 +709,8 @@ impl Vault {
         reason: Option<ClosingReason>,
         action: AuditAction,
     ) -> Result<Participant> {
-        let tx = self.conn.transaction()?;
-        let writer = Writer {
-            device_id: &self.device_id,
-            author_id: &self.me.id,
-        };
+        let tx = self.conn.unchecked_transaction()?;
+        let writer = self.writer();
         set_column(&tx, writer, id, "status", json!(status))?;
         set_column(
             &tx,
@@ -746,17 +719,7 @@ impl Vault {
             "closing_reason",
             json!(reason.map(ClosingReason::as_str)),
         )?;
-        crate::audit::append(
-            &tx,
-            crate::audit::NewEntry {
-                device_id: &self.device_id,
-                actor_id: Some(&self.me.id),
-                action,
-                target_id: None,
-                detail: Some(id),
-                at: None,
-            },
-        )?;
+        self.audit_in(&tx, action, None, Some(id))?;
         tx.commit()?;
         self.load_participant(id)
     }

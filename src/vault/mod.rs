@@ -525,8 +525,20 @@ impl Vault {
         target_id: Option<&str>,
         detail: Option<&str>,
     ) -> Result<()> {
+        self.audit_in(&self.conn, action, target_id, detail)
+    }
+
+    /// Appends an audit entry by the signed-in person inside `conn`'s transaction, so that it
+    /// commits (or not) with the change it records.
+    pub(crate) fn audit_in(
+        &self,
+        conn: &Connection,
+        action: AuditAction,
+        target_id: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<()> {
         audit::append(
-            &self.conn,
+            conn,
             NewEntry {
                 device_id: &self.device_id,
                 actor_id: Some(&self.me.id),
@@ -726,18 +738,13 @@ impl Vault {
     pub fn set_settings(&mut self, new: &Settings) -> Result<Settings> {
         self.require(&[Role::Admin])?;
         new.check()?;
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.unchecked_transaction()?;
         settings::store(&tx, new)?;
-        audit::append(
+        self.audit_in(
             &tx,
-            NewEntry {
-                device_id: &self.device_id,
-                actor_id: Some(&self.me.id),
-                action: AuditAction::SettingsChanged,
-                target_id: None,
-                detail: Some(&format!("idle_lock_minutes={}", new.idle_lock_minutes)),
-                at: None,
-            },
+            AuditAction::SettingsChanged,
+            None,
+            Some(&format!("idle_lock_minutes={}", new.idle_lock_minutes)),
         )?;
         tx.commit()?;
         settings::load(&self.conn)
