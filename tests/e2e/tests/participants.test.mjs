@@ -1,0 +1,397 @@
+// A caseworker's morning with a woman's file, driven through the real desktop app in Spanish at
+// 1366×768: open two files, add a dependant to one, record her consent, mark her cédula
+// obtained, note a prison visit, find her again by part of her name typed without accents, and
+// read all of that back in her file's history. Screenshots of the list and of every tab go to
+// the screenshots folder.
+//
+// Runs after first-run.test.mjs (files run one at a time, in name order) in its own app
+// session, against the vault that test created: it signs in with the same administrator.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, "../../..");
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the suite through tests/e2e/run.sh`);
+  return value;
+}
+
+const app = required("E2E_APP");
+const driverPort = Number(required("E2E_DRIVER_PORT"));
+const screenshots = required("E2E_SCREENSHOTS");
+
+const spanish = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/es.json"), "utf8"));
+const colombia = JSON.parse(readFileSync(path.join(repoRoot, "catalog/CO.json"), "utf8"));
+
+function es(key) {
+  const value = key.split(".").reduce((node, part) => node?.[part], spanish);
+  assert.equal(typeof value, "string", `es.json has no message ${key}`);
+  return value;
+}
+
+/** The Spanish message with its {placeholders} filled in. */
+function esWith(key, values) {
+  return es(key).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+}
+
+// The administrator first-run.test.mjs created.
+const ADMIN = { username: "coordinadora", password: "Caminar-juntas-2025!" };
+const HER = { legalName: "María José Gómez", chosenName: "Majo", birthYear: "1988", department: "Antioquia" };
+const OTHER = { legalName: "Ana Lucía Pérez", chosenName: "Lucía", birthYear: "1979" };
+const DEPENDANT = { alias: "Sofi", age: "7" };
+const PRISON = "Reclusión de Mujeres El Buen Pastor";
+const NOTE = "Visita en El Buen Pastor: quiere empezar el trámite del registro civil de Sofi.";
+const CEDULA = colombia.documents.find((document) => document.code === "cedula").name;
+const TIMEOUT = 20_000;
+
+let browser;
+let failed = false;
+let caseCode = null;
+
+before(async () => {
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: driverPort,
+    logLevel: "warn",
+    connectionRetryCount: 0,
+    waitforTimeout: TIMEOUT,
+    capabilities: { "tauri:options": { application: app } },
+  });
+});
+
+after(async () => {
+  await browser?.deleteSession().catch(() => {});
+});
+
+function step(name, body) {
+  test(name, async (t) => {
+    if (failed) {
+      t.skip("an earlier step failed");
+      return;
+    }
+    try {
+      await body(t);
+    } catch (error) {
+      failed = true;
+      await shot(`failure-participants-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+async function byTestId(testId) {
+  const element = await browser.$(`[data-testid="${testId}"]`);
+  await element.waitForDisplayed({ timeout: TIMEOUT, timeoutMsg: `[data-testid="${testId}"] not shown` });
+  return element;
+}
+
+async function gone(testId) {
+  await (await browser.$(`[data-testid="${testId}"]`)).waitForExist({ reverse: true, timeout: TIMEOUT });
+}
+
+async function typeInto(testId, text) {
+  const element = await byTestId(testId);
+  await element.click();
+  await element.clearValue();
+  await element.setValue(text);
+  assert.equal(await element.getValue(), text, `${testId} did not take the typed text`);
+}
+
+/** Empties a text field the way a person does (select all, delete), so the app hears it. */
+async function clearField(testId) {
+  const element = await byTestId(testId);
+  await element.click();
+  await browser.keys(["Control", "a"]);
+  await browser.keys(["Backspace"]);
+  assert.equal(await element.getValue(), "", `${testId} was not emptied`);
+}
+
+async function chooseOption(testId, visibleText) {
+  const element = await byTestId(testId);
+  assert.equal(await element.getTagName(), "select", `${testId} is expected to be a <select>`);
+  await element.selectByVisibleText(visibleText);
+}
+
+async function clickTestId(testId) {
+  const element = await byTestId(testId);
+  await element.waitForEnabled({ timeout: TIMEOUT });
+  await element.click();
+}
+
+async function visibleText(element) {
+  return String(await element.getProperty("innerText")).trim();
+}
+
+async function textOf(testId) {
+  return visibleText(await byTestId(testId));
+}
+
+async function waitForTextIn(testId, expected) {
+  const element = await byTestId(testId);
+  let text = "";
+  await browser
+    .waitUntil(async () => (text = await visibleText(element)).includes(expected), { timeout: TIMEOUT })
+    .catch(() => {});
+  assert.ok(text.includes(expected), `[data-testid="${testId}"] shows "${expected}"; it shows: ${text}`);
+  return text;
+}
+
+async function shot(name) {
+  await browser.saveScreenshot(path.join(screenshots, `${name}.png`));
+}
+
+/** Nothing in the main area is wider than the window (no sideways scrolling at 1366×768). */
+async function assertFits(where) {
+  const [scrollWidth, clientWidth] = await browser.execute(() => {
+    const content = document.querySelector('[data-testid="content"]');
+    return [content.scrollWidth, content.clientWidth];
+  });
+  assert.ok(scrollWidth <= clientWidth + 1, `${where} is wider than the window: ${scrollWidth} > ${clientWidth}`);
+}
+
+async function openTab(id) {
+  await clickTestId(`tab-${id}`);
+  await byTestId(`${id}-tab`);
+}
+
+async function addParticipant(person) {
+  await clickTestId("participant-add");
+  await byTestId("participant-dialog");
+  await typeInto("new-legal-name", person.legalName);
+  await typeInto("new-chosen-name", person.chosenName);
+  await typeInto("new-birth-year", person.birthYear);
+  if (person.department) await chooseOption("new-department", person.department);
+  await clickTestId("participant-save");
+  await gone("participant-dialog");
+  await byTestId("participant-file");
+  await waitForTextIn("file-name", person.chosenName);
+  return textOf("file-case-code");
+}
+
+step("she signs in to the vault the first day created", async () => {
+  await byTestId("sign-in");
+  await typeInto("signin-username", ADMIN.username);
+  await typeInto("signin-password", ADMIN.password);
+  await clickTestId("signin-submit");
+  await byTestId("shell");
+  const size = await browser.execute(() => [window.innerWidth, window.innerHeight]);
+  assert.equal(size[0], 1366);
+});
+
+step("Participantes opens on an empty list with its search and filters", async () => {
+  await clickTestId("nav-participants");
+  await byTestId("participants-area");
+  await waitForTextIn("participants-empty", es("participants.empty"));
+  for (const id of ["participant-search", "filter-status", "filter-assigned", "filter-department", "filter-documents", "filter-needs"]) {
+    await byTestId(id);
+  }
+  assert.equal(await (await byTestId("visit-open")).isEnabled(), false, "no visit without women selected");
+});
+
+step("the new participant dialog asks for her legal name before saving", async () => {
+  await clickTestId("participant-add");
+  await byTestId("participant-dialog");
+  await typeInto("new-birth-year", "88");
+  await clickTestId("participant-save");
+  assert.equal(await textOf("new-legal-name-error"), es("validation.required"));
+  assert.equal(await textOf("new-birth-year-error"), es("validation.year"));
+  await shot("10-new-participant-dialog");
+  await clickTestId("participant-cancel");
+  await gone("participant-dialog");
+});
+
+step("two files are opened; the new one opens at once on Resumen", async () => {
+  await addParticipant(OTHER);
+  await clickTestId("file-back");
+  await byTestId("participants-table");
+  caseCode = await addParticipant(HER);
+  assert.match(caseCode, /^[A-Z0-9-]{4,}$/, `a case code: ${caseCode}`);
+  await byTestId("summary-tab");
+  // Her legal name stays hidden until asked for.
+  await byTestId("detail-legalName-masked");
+  await clickTestId("summary-reveal");
+  assert.equal(await (await byTestId("detail-legalName")).getValue(), HER.legalName);
+  await clickTestId("summary-reveal");
+  await byTestId("detail-legalName-masked");
+  await assertFits("Resumen");
+  await shot("11-file-summary");
+});
+
+step("Hogar: a dependant is added with only a short name", async () => {
+  await openTab("household");
+  await clickTestId("dependant-add");
+  await byTestId("dependant-dialog");
+  await typeInto("dependant-alias", DEPENDANT.alias);
+  await chooseOption("dependant-relationship", es("enum.Relationship.daughter"));
+  await typeInto("dependant-age", DEPENDANT.age);
+  await chooseOption("dependant-carer", es("enum.Carer.grandmother"));
+  await chooseOption("dependant-custody", es("enum.Custody.relative"));
+  await clickTestId("dependant-lived-before");
+  await shot("12-dependant-dialog");
+  await clickTestId("dependant-save");
+  await gone("dependant-dialog");
+  const row = await waitForTextIn(`dependant-row-${DEPENDANT.alias}`, DEPENDANT.alias);
+  assert.ok(row.includes(esWith("household.ageYears", { age: DEPENDANT.age })), row);
+  assert.ok(row.includes(es("enum.Carer.grandmother")), row);
+  await assertFits("Hogar");
+  await shot("13-file-household");
+});
+
+step("Consentimiento: her consent for case work is recorded, collected by me, today", async () => {
+  await openTab("consent");
+  await clickTestId("consent-add");
+  await byTestId("consent-dialog");
+  const purpose = await byTestId("consent-purpose");
+  assert.equal(await purpose.getValue(), "case_work");
+  assert.equal(await (await byTestId("consent-collected-by")).getValue(), ADMIN.username);
+  await chooseOption("consent-method", es("enum.ConsentMethod.verbal_with_witness"));
+  await clickTestId("consent-read-aloud");
+  await typeInto("consent-notice", "2025-1");
+  await shot("14-consent-dialog");
+  await clickTestId("consent-save");
+  await gone("consent-dialog");
+  const row = await waitForTextIn("consent-row-case_work", es("enum.ConsentPurpose.case_work"));
+  assert.ok(row.includes(es("consent.active")), row);
+  await assertFits("Consentimiento");
+  await shot("15-file-consent");
+});
+
+step("Vivienda and Necesidades show their forms", async () => {
+  await openTab("housing");
+  await waitForTextIn("housing-table", es("housing.empty"));
+  await assertFits("Vivienda");
+  await shot("16-file-housing");
+  await openTab("needs");
+  await chooseOption("need-documentation", es("enum.NeedStatus.in_progress"));
+  await chooseOption("need-housing", es("enum.NeedStatus.need"));
+  await waitForTextIn("needs-open", esWith("needs.openCount", { count: 2 }));
+  await clickTestId("needs-save");
+  await waitForTextIn("toast", es("file.saved"));
+  await assertFits("Necesidades");
+  await shot("17-file-needs");
+});
+
+step("Documentos: her cédula is marked obtained and stops counting as pending", async () => {
+  await openTab("documents");
+  await byTestId(`documents-dependant-1`);
+  const before = await textOf("documents-pending");
+  const pendingBefore = Number(before.match(/\d+/)[0]);
+  assert.ok(pendingBefore > 0, before);
+  await clickTestId("doc-obtained-self-cedula");
+  const status = await byTestId("doc-status-self-cedula");
+  await browser.waitUntil(async () => (await status.getValue()) === "has", {
+    timeout: TIMEOUT,
+    timeoutMsg: "the cédula's status did not become 'has'",
+  });
+  await waitForTextIn("documents-pending", esWith("documents.pendingTotal", { count: pendingBefore - 1 }));
+  await waitForTextIn("doc-row-self-cedula", CEDULA);
+  await gone("doc-obtained-self-cedula");
+  await assertFits("Documentos");
+  await shot("18-file-documents");
+});
+
+step("Contactos y notas: the prison visit and a note about it", async () => {
+  await openTab("contacts");
+  await clickTestId("contact-add");
+  await byTestId("contact-dialog");
+  assert.equal(await (await byTestId("contact-type")).getValue(), "prison_visit");
+  await typeInto("contact-place", PRISON);
+  await typeInto("contact-summary", "Primera visita; está tranquila.");
+  await clickTestId("contact-save");
+  await gone("contact-dialog");
+  await waitForTextIn("contact-row-0", PRISON);
+
+  await clickTestId("note-add");
+  await byTestId("note-dialog");
+  await typeInto("note-text", NOTE);
+  await clickTestId("note-save");
+  await gone("note-dialog");
+  await waitForTextIn("note-text-0", NOTE);
+  await assertFits("Contactos y notas");
+  await shot("19-file-contacts");
+});
+
+step("the list finds her by part of her name typed without accents", async () => {
+  await clickTestId("file-back");
+  await byTestId("participants-table");
+  await byTestId(`participant-row-${caseCode}`);
+  assert.equal(await (await browser.$$('[data-testid^="participant-row-"]')).length, 2);
+  await typeInto("participant-search", "maria jos");
+  await browser.waitUntil(async () => (await browser.$$('[data-testid^="participant-row-"]')).length === 1, {
+    timeout: TIMEOUT,
+    timeoutMsg: "the search did not narrow the list to one woman",
+  });
+  const row = await waitForTextIn(`participant-row-${caseCode}`, HER.chosenName);
+  assert.ok(row.includes(HER.department), row);
+  assert.ok(!row.includes(HER.legalName), "the list never shows the legal name");
+  const listText = await textOf("participants-table");
+  assert.ok(!listText.includes(OTHER.chosenName), "the other woman is filtered out");
+  await assertFits("the list");
+  await shot("20-participants-search");
+});
+
+step("her history lists the day's changes in Spanish", async () => {
+  await clickTestId(`participant-open-${caseCode}`);
+  await byTestId("participant-file");
+  await openTab("history");
+  const table = await byTestId("history-table");
+  await browser.waitUntil(async () => (await browser.$$('[data-testid^="history-row-"]')).length >= 6, {
+    timeout: TIMEOUT,
+    timeoutMsg: "the history shows fewer than 6 changes",
+  });
+  const text = await visibleText(table);
+  for (const kind of ["participant", "dependant", "consent", "document", "needs", "contact", "note"]) {
+    assert.ok(text.includes(es(`history.record.${kind}`)), `the history names ${kind}: ${es(`history.record.${kind}`)}`);
+  }
+  for (const expected of [DEPENDANT.alias, CEDULA, es("enum.DocumentStatus.has"), PRISON, NOTE, es("enum.ConsentPurpose.case_work")]) {
+    assert.ok(text.includes(expected), `the history shows "${expected}"`);
+  }
+  assert.ok(!text.includes(HER.legalName), "the legal name stays hidden in the history until asked for");
+  assert.doesNotMatch(text, /\bdocumentType\b|\bobtainedOn\b|\bcase_work\b/, "field names and codes are translated");
+  await assertFits("Historial");
+  await shot("21-file-history");
+});
+
+step("a prison visit is recorded for both women at once", async () => {
+  await clickTestId("file-back");
+  await clearField("participant-search");
+  await browser.waitUntil(async () => (await browser.$$('[data-testid^="participant-row-"]')).length === 2, {
+    timeout: TIMEOUT,
+  });
+  await clickTestId("participant-select-page");
+  await clickTestId("visit-open");
+  await byTestId("visit-dialog");
+  await typeInto("visit-place", PRISON);
+  await typeInto("visit-summary", "Taller de documentos.");
+  await shot("22-visit-dialog");
+  await clickTestId("visit-save");
+  await gone("visit-dialog");
+  await waitForTextIn("toast", esWith("participants.visitSaved", { count: 2 }));
+  await shot("23-participants-list");
+});
+
+step("closing her case leaves the file read-only until it is reopened", async () => {
+  await clickTestId(`participant-open-${caseCode}`);
+  await byTestId("participant-file");
+  await clickTestId("file-close");
+  await byTestId("close-dialog");
+  await clickTestId("close-accept");
+  assert.equal(await textOf("close-reason-error"), es("validation.choose"));
+  await chooseOption("close-reason", es("enum.ClosingReason.transferred"));
+  await clickTestId("close-accept");
+  await gone("close-dialog");
+  await waitForTextIn("file-closed-note", es("enum.ClosingReason.transferred"));
+  await openTab("contacts");
+  assert.equal(await (await browser.$('[data-testid="note-add"]')).isExisting(), false, "no new notes on a closed case");
+  await shot("24-file-closed");
+  await clickTestId("file-reopen");
+  await byTestId("file-close");
+  await byTestId("note-add");
+});
