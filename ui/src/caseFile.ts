@@ -381,6 +381,8 @@ export function describeHistoryEntry(entry: HistoryEntry, words: HistoryWords, r
   return pairs
     .map(([raw, value]) => [camelField(raw), value] as const)
     .filter(([field]) => field !== "" && !HIDDEN_FIELDS.has(field))
+    // "Not sensitive" on every ordinary note is noise; a note marked sensitive says so.
+    .filter(([field, value]) => !(field === "sensitive" && value === false))
     .map(([field, value]) => ({
       field,
       label: fieldLabel(field, words),

@@ -144,6 +144,8 @@ async function waitForTextIn(testId, expected) {
 }
 
 async function shot(name) {
+  // WebKitWebDriver can hand back the previous frame right after a change: let it paint.
+  await browser.pause(400);
   await browser.saveScreenshot(path.join(screenshots, `${name}.png`));
 }
 
