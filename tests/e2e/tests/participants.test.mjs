@@ -46,6 +46,8 @@ const ADMIN = { username: "coordinadora", password: "Caminar-juntas-2025!" };
 const HER = { legalName: "María José Gómez", chosenName: "Majo", birthYear: "1988", department: "Antioquia" };
 const OTHER = { legalName: "Ana Lucía Pérez", chosenName: "Lucía", birthYear: "1979" };
 const DEPENDANT = { alias: "Sofi", age: "7" };
+const ADDRESS = "Calle 45 # 12-30, barrio Manrique";
+const SECRET = "Teme a su expareja; no dar su número a nadie.";
 const PRISON = "Reclusión de Mujeres El Buen Pastor";
 const NOTE = "Visita en El Buen Pastor: quiere empezar el trámite del registro civil de Sofi.";
 const CEDULA = colombia.documents.find((document) => document.code === "cedula").name;
@@ -265,11 +267,33 @@ step("Consentimiento: her consent for case work is recorded, collected by me, to
   await shot("15-file-consent");
 });
 
-step("Vivienda and Necesidades show their forms", async () => {
+step("Vivienda: a period typed on the calendar field, its address hidden until asked for", async () => {
   await openTab("housing");
   await waitForTextIn("housing-table", es("housing.empty"));
+  await clickTestId("housing-add");
+  await byTestId("housing-dialog");
+  await chooseOption("housing-situation", es("enum.HousingSituation.family"));
+  await typeInto("housing-municipality", "Medellín");
+  // Typed as a person would, day/month/year, in the DatePicker's own input.
+  const from = await byTestId("housing-from");
+  await from.click();
+  await from.setValue("01/03/2025");
+  await browser.keys(["Tab"]);
+  await typeInto("housing-address", ADDRESS);
+  await shot("16-housing-dialog");
+  await clickTestId("housing-save");
+  await gone("housing-dialog");
+  const row = await waitForTextIn("housing-row-0", "Medellín");
+  assert.ok(row.includes(es("enum.HousingSituation.family")), row);
+  assert.ok(row.includes("2025"), `the period starts in 2025: ${row}`);
+  assert.ok(!row.includes(ADDRESS), "the address is hidden");
+  await clickTestId("housing-reveal-0");
+  await waitForTextIn("housing-address-0", ADDRESS);
   await assertFits("Vivienda");
   await shot("16-file-housing");
+});
+
+step("Necesidades: two needs assessed before release", async () => {
   await openTab("needs");
   await chooseOption("need-documentation", es("enum.NeedStatus.in_progress"));
   await chooseOption("need-housing", es("enum.NeedStatus.need"));
@@ -316,6 +340,18 @@ step("Contactos y notas: the prison visit and a note about it", async () => {
   await clickTestId("note-save");
   await gone("note-dialog");
   await waitForTextIn("note-text-0", NOTE);
+
+  await clickTestId("note-add");
+  await byTestId("note-dialog");
+  await typeInto("note-text", SECRET);
+  await clickTestId("note-sensitive");
+  await clickTestId("note-save");
+  await gone("note-dialog");
+  // The sensitive note comes back hidden; reading it is asked for (and audited).
+  await clickTestId("note-reveal-0");
+  await waitForTextIn("note-text-0", SECRET);
+  await clickTestId("note-hide-0");
+  await byTestId("note-reveal-0");
   await assertFits("Contactos y notas");
   await shot("19-file-contacts");
 });
@@ -356,6 +392,9 @@ step("her history lists the day's changes in Spanish", async () => {
     assert.ok(text.includes(expected), `the history shows "${expected}"`);
   }
   assert.ok(!text.includes(HER.legalName), "the legal name stays hidden in the history until asked for");
+  assert.ok(!text.includes(SECRET), "a sensitive note's text never shows in the history");
+  assert.ok(text.includes(es("history.sensitiveNote")), "the sensitive note is listed as such");
+  assert.ok(!text.includes(ADDRESS), "the address stays hidden in the history until asked for");
   assert.doesNotMatch(text, /\bdocumentType\b|\bobtainedOn\b|\bcase_work\b/, "field names and codes are translated");
   await assertFits("Historial");
   await shot("21-file-history");
