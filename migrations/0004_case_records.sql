@@ -14,6 +14,10 @@ ALTER TABLE participants ADD COLUMN documents_pending INTEGER NOT NULL DEFAULT 0
 ALTER TABLE participants ADD COLUMN needs_open INTEGER NOT NULL DEFAULT 0;
 
 CREATE INDEX participants_department ON participants (department);
+-- Lists count and filter over these without reading whole rows.
+CREATE INDEX participants_list ON participants (deleted, status, documents_pending, needs_open,
+                                                assigned_to, department);
+CREATE INDEX participants_search ON participants (deleted, search_text);
 
 CREATE TABLE case_records (
     id             TEXT PRIMARY KEY NOT NULL,

@@ -795,6 +795,7 @@ pub fn generate(
                 writer,
                 catalog,
                 created_at: &created_at,
+                refresh_counts: false,
             };
             participants::insert(
                 &tx,
@@ -835,6 +836,7 @@ pub fn generate(
                     summary.records += 1;
                 }
             }
+            file::refresh_counts(&tx, id, catalog)?;
             if let Some(reason) = invented.closed {
                 participants::set_column(&tx, writer, id, "status", serde_json::json!("closed"))?;
                 participants::set_column(

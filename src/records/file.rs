@@ -144,6 +144,9 @@ pub(crate) struct RecordContext<'a> {
     pub writer: Writer<'a>,
     pub catalog: &'static CountryCatalog,
     pub created_at: &'a str,
+    /// Recompute the list's counts after each document or needs record; a bulk writer turns
+    /// this off and calls [`refresh_counts`] once per file.
+    pub refresh_counts: bool,
 }
 
 /// Checks a record against the file it goes into.
@@ -197,21 +200,22 @@ fn staff_exists(conn: &Connection, username: &str, field: &'static str) -> Resul
 }
 
 fn record_exists(conn: &Connection, participant_id: &str, kind: &str, id: &str) -> Result<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM case_records
-                        WHERE id = ?1 AND participant_id = ?2 AND kind = ?3 AND deleted = 0)",
-        params![id, participant_id, kind],
-        |row| row.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM case_records
+                            WHERE id = ?1 AND participant_id = ?2 AND kind = ?3 AND deleted = 0)",
+        )?
+        .query_row(params![id, participant_id, kind], |row| row.get(0))?)
 }
 
 fn stored(conn: &Connection, id: &str) -> Result<Option<(String, String, String, bool)>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT participant_id, kind, data, deleted FROM case_records WHERE id = ?1",
-            [id],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-        )
+        )?
+        .query_row([id], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })
         .optional()?)
 }
 
@@ -310,22 +314,22 @@ pub(crate) fn save(
                 OpKind::Create
             };
             record(conn, ctx, kind, &id, "", op, Some(Value::Object(value)))?;
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO case_records (id, participant_id, kind, data, created_at, created_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(id) DO UPDATE SET data = excluded.data, deleted = 0",
-                params![
-                    id,
-                    participant_id,
-                    kind,
-                    Value::Object(fields).to_string(),
-                    ctx.created_at,
-                    ctx.writer.author_id
-                ],
-            )?;
+            )?
+            .execute(params![
+                id,
+                participant_id,
+                kind,
+                Value::Object(fields).to_string(),
+                ctx.created_at,
+                ctx.writer.author_id
+            ])?;
         }
     }
-    if matches!(kind, "document" | "needs") {
+    if ctx.refresh_counts && matches!(kind, "document" | "needs") {
         refresh_counts(conn, participant_id, ctx.catalog)?;
     }
     Ok(id)
@@ -363,10 +367,10 @@ pub(crate) fn refresh_counts(
         .filter(|d| !settled.contains(&d.code))
         .count();
     let open = latest.map(|n| n.open_count()).unwrap_or(0);
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE participants SET documents_pending = ?1, needs_open = ?2 WHERE id = ?3",
-        params![pending as i64, open as i64, participant_id],
-    )?;
+    )?
+    .execute(params![pending as i64, open as i64, participant_id])?;
     Ok(())
 }
 
@@ -415,6 +419,7 @@ impl Vault {
             writer: self.writer(),
             catalog: catalog::for_country(self.country()?),
             created_at,
+            refresh_counts: true,
         })
     }
 

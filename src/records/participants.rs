@@ -739,8 +739,7 @@ impl Vault {
     /// [`Vault::participant_list`] with the total number of matches, for paged lists.
     pub fn participant_page(&self, query: &ParticipantQuery) -> Result<ParticipantPage> {
         let mut filter = format!(
-            "FROM participants p LEFT JOIN staff s ON s.id = p.assigned_to
-             WHERE p.deleted = 0 AND {}",
+            "FROM participants p WHERE p.deleted = 0 AND {}",
             self.visible_clause()
         );
         let mut values: Vec<rusqlite::types::Value> = vec![self.me.id.clone().into()];
@@ -761,7 +760,10 @@ impl Vault {
         }
         if let Some(username) = &query.assigned_to {
             values.push(username.trim().to_lowercase().into());
-            filter.push_str(&format!(" AND s.username = ?{}", values.len()));
+            filter.push_str(&format!(
+                " AND p.assigned_to = (SELECT id FROM staff WHERE username = ?{})",
+                values.len()
+            ));
         }
         match query.documents_pending {
             Some(true) => filter.push_str(" AND p.documents_pending > 0"),
@@ -786,7 +788,8 @@ impl Vault {
         values.push(i64::from(limit).into());
         values.push(i64::from(query.offset).into());
         let sql = format!(
-            "SELECT p.id, p.case_code, p.chosen_name, p.department, p.status, s.username,
+            "SELECT p.id, p.case_code, p.chosen_name, p.department, p.status,
+                    (SELECT username FROM staff WHERE id = p.assigned_to),
                     p.documents_pending, p.needs_open
              {filter} ORDER BY p.id DESC LIMIT ?{} OFFSET ?{}",
             values.len() - 1,

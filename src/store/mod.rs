@@ -35,6 +35,7 @@ pub fn open(path: &Path, key: &SecretKey, create: bool) -> Result<Connection> {
         "PRAGMA secure_delete = ON;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -16384;
          PRAGMA synchronous = FULL;",
     )?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
