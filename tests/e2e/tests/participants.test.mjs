@@ -436,3 +436,17 @@ step("closing her case leaves the file read-only until it is reopened", async ()
   await byTestId("file-close");
   await byTestId("note-add");
 });
+
+step("in Portuguese the file still fits the screen", async () => {
+  const portuguese = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/pt-BR.json"), "utf8"));
+  await chooseOption("lang-select", "Português");
+  await waitForTextIn("tab-documents", portuguese.file.tab.documents);
+  for (const id of ["summary", "household", "documents", "needs", "history"]) {
+    await openTab(id);
+    await assertFits(`${id} in Portuguese`);
+  }
+  await openTab("documents");
+  await shot("25-file-documents-pt-BR");
+  await chooseOption("lang-select", "Español");
+  await waitForTextIn("tab-documents", es("file.tab.documents"));
+});
