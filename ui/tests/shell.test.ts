@@ -133,6 +133,39 @@ describe("main shell", () => {
     wrapper.unmount();
   });
 
+  it("labels a demo vault with a banner that stays, and locking it leaves the demo", async () => {
+    const demo = { ...ADMIN, orgName: "Demo — datos inventados", demo: true };
+    let vaultExists = true;
+    mockedInvoke.mockImplementation(async (command: string) => {
+      if (command === "vault_status") return vaultExists ? { exists: true, session: demo } : { exists: false, session: null };
+      if (command === "session_lock") {
+        vaultExists = false;
+        return null;
+      }
+      if (command === "staff_list") return STAFF;
+      throw { code: "internal", message: `unexpected ${command}`, field: null };
+    });
+    const wrapper = mountApp(App);
+    await flushPromises();
+    expect(wrapper.find(byTestId("demo-banner")).text()).toContain("todo es inventado");
+    await wrapper.find(byTestId("nav-staff")).trigger("click");
+    await flushPromises();
+    expect(wrapper.find(byTestId("demo-banner")).exists()).toBe(true);
+    await wrapper.find(byTestId("lock-button")).trigger("click");
+    await flushPromises();
+    expect(wrapper.find(byTestId("first-run")).exists()).toBe(true);
+    wrapper.unmount();
+  });
+
+  it("shows no demo banner on a real vault", async () => {
+    fakeCore({ ...ADMIN, demo: false } as typeof ADMIN);
+    const wrapper = mountApp(App);
+    await flushPromises();
+    expect(wrapper.find(byTestId("shell")).exists()).toBe(true);
+    expect(wrapper.find(byTestId("demo-banner")).exists()).toBe(false);
+    wrapper.unmount();
+  });
+
   it("asks the core to remember only the language code, and stores nothing itself", async () => {
     fakeCore(ADMIN);
     localStorage.clear();
