@@ -7,6 +7,10 @@
 # there), and ACOMPANA_KDF=minimum so that key derivation uses the smallest allowed Argon2id
 # parameters instead of tuning for a second.
 #
+# The test files run one at a time, in name order, each in its own app session over the same
+# data folder: demo.test.mjs (the demo button needs a folder without a vault), then
+# first-run.test.mjs (creates the vault), then participants.test.mjs (signs in to it).
+#
 # Environment: ACOMPANA_APP (default target/debug/acompana-desktop), E2E_KEEP_DATA=1 to keep the
 # data folder for inspection. Screenshots go to tests/e2e/screenshots/.
 set -euo pipefail
