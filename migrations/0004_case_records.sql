@@ -18,6 +18,9 @@ CREATE INDEX participants_department ON participants (department);
 CREATE INDEX participants_list ON participants (deleted, status, documents_pending, needs_open,
                                                 assigned_to, department);
 CREATE INDEX participants_search ON participants (deleted, search_text);
+-- Nearly every file is open: an index on the status alone makes the planner sort thousands of
+-- rows for a page of fifty instead of walking the list in order.
+DROP INDEX participants_status;
 
 CREATE TABLE case_records (
     id             TEXT PRIMARY KEY NOT NULL,
