@@ -4,6 +4,7 @@
 // Call from a component's setup (it uses the i18n and toast services).
 
 import { ref, shallowRef } from "vue";
+import type { Ref } from "vue";
 import { useI18n } from "vue-i18n";
 import { useToast } from "primevue/usetoast";
 import { api, toAppError } from "../../api";
@@ -94,7 +95,16 @@ export function useRecordEditor<F extends Record<string, unknown>>(options: Reco
   return { visible, saving, formError, open, clearErrors, submit };
 }
 
-/** Deleting one of the file's records, after a confirmation dialog. */
+/** What RecordDeleteDialog needs of a useRecordDelete. */
+export interface RecordDeletion {
+  visible: Ref<boolean>;
+  busy: Ref<boolean>;
+  error: Ref<string | null>;
+  setVisible: (open: boolean) => void;
+  confirm: () => Promise<void>;
+}
+
+/** Deleting one of the file's records, after a confirmation dialog (see RecordDeleteDialog). */
 export function useRecordDelete<R extends { id: string }>(participantId: () => string, saved: () => void) {
   const deleting = shallowRef<R | null>(null);
   const visible = ref(false);
@@ -121,5 +131,9 @@ export function useRecordDelete<R extends { id: string }>(participantId: () => s
     }
   }
 
-  return { deleting, visible, busy, error, ask, confirm };
+  function setVisible(open: boolean) {
+    visible.value = open;
+  }
+
+  return { deleting, visible, busy, error, ask, confirm, setVisible };
 }
