@@ -63,6 +63,18 @@ fn search_is_partial_and_accent_insensitive() {
         .participant_set(&maria.id, ParticipantField::ChosenName, Some("Mariajo"))
         .unwrap();
     assert_eq!(search(&admin, "mariajo"), vec![maria.case_code.clone()]);
+    assert!(
+        search(&admin, "majo").is_empty(),
+        "the old name is forgotten"
+    );
+    // Words shorter than three letters are still found, alone or with longer ones.
+    assert_eq!(search(&admin, "jo"), vec![maria.case_code.clone()]);
+    assert_eq!(search(&admin, "an conce"), vec![ana.case_code.clone()]);
+    assert_eq!(search(&admin, "pérez go"), vec![maria.case_code.clone()]);
+    assert!(search(&admin, "jo conce").is_empty());
+    // FTS query syntax in the search box is just text.
+    assert!(search(&admin, "maria OR ana").is_empty());
+    assert!(search(&admin, "\"maria\" NEAR ana*").is_empty());
     admin.lock(LockReason::Manual).unwrap();
 }
 

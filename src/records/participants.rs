@@ -274,6 +274,20 @@ fn search_text(case_code: &str, legal_name: &str, chosen_name: Option<&str>) -> 
     ))
 }
 
+/// Stores a file's folded search text in its row and in the trigram index.
+fn set_search_text(conn: &rusqlite::Connection, id: &str, text: &str) -> Result<()> {
+    let search_id: i64 = conn
+        .prepare_cached(
+            "UPDATE participants SET search_text = ?1 WHERE id = ?2 RETURNING search_id",
+        )?
+        .query_row(params![text, id], |row| row.get(0))?;
+    conn.prepare_cached("DELETE FROM participant_search WHERE rowid = ?1")?
+        .execute([search_id])?;
+    conn.prepare_cached("INSERT INTO participant_search (rowid, text) VALUES (?1, ?2)")?
+        .execute(params![search_id, text])?;
+    Ok(())
+}
+
 /// Records one operation on a participant in the change log.
 fn record_change(
     conn: &rusqlite::Connection,
@@ -360,8 +374,9 @@ pub(crate) fn insert(
         "INSERT INTO participants (id, case_code, legal_name, chosen_name, birth_year, department,
                                    municipality, gender_identity, ethnicity, nationality,
                                    disability, safe_contact, message_ok, assigned_to, search_text,
-                                   created_at, documents_pending)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                                   created_at, documents_pending, search_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 (SELECT coalesce(max(search_id), 0) + 1 FROM participants))",
         params![
             row.id,
             row.case_code,
@@ -381,6 +396,11 @@ pub(crate) fn insert(
             row.created_at,
             documents_pending,
         ],
+    )?;
+    set_search_text(
+        conn,
+        &row.id,
+        &search_text(&row.case_code, &d.legal_name, d.chosen_name.as_deref()),
     )?;
     // One operation carries the new file's first fields; empty ones are left out.
     let mut first = serde_json::Map::new();
@@ -550,16 +570,14 @@ impl Vault {
             set_column(&tx, writer, id, column, value)?;
         }
         // The search text follows the names, whichever of them changed.
-        tx.execute(
-            "UPDATE participants SET search_text = ?1 WHERE id = ?2",
-            params![
-                search_text(
-                    &current.case_code,
-                    &details.legal_name,
-                    details.chosen_name.as_deref()
-                ),
-                id
-            ],
+        set_search_text(
+            &tx,
+            id,
+            &search_text(
+                &current.case_code,
+                &details.legal_name,
+                details.chosen_name.as_deref(),
+            ),
         )?;
         tx.commit()?;
         self.load_participant(id)
@@ -739,6 +757,9 @@ impl Vault {
     /// [`Vault::participant_list`] with the total number of matches, for paged lists.
     pub fn participant_page(&self, query: &ParticipantQuery) -> Result<ParticipantPage> {
         let terms = search::terms(query.text.as_deref().unwrap_or_default());
+        if terms.len() > 20 {
+            return Err(Error::invalid("text", "at most 20 words"));
+        }
         // Counting uses the covering indexes on `deleted`. A page without search words walks
         // the list in id order and stops after a page (`+` keeps the planner off those
         // indexes); with search words, the search index finds the few matches first.
@@ -752,7 +773,25 @@ impl Vault {
             self.visible_clause()
         );
         let mut values: Vec<rusqlite::types::Value> = vec![self.me.id.clone().into()];
-        for term in terms {
+        // Words of three letters or more go through the trigram index, shorter ones (which
+        // it cannot find) through LIKE. Folded words are letters and digits only, so quoting
+        // them makes a literal substring query.
+        let (indexed, short): (Vec<String>, Vec<String>) =
+            terms.into_iter().partition(|t| t.chars().count() >= 3);
+        if !indexed.is_empty() {
+            let expression = indexed
+                .iter()
+                .map(|t| format!("\"{t}\""))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            values.push(expression.into());
+            filter.push_str(&format!(
+                " AND p.search_id IN (SELECT rowid FROM participant_search
+                                      WHERE participant_search MATCH ?{})",
+                values.len()
+            ));
+        }
+        for term in short {
             values.push(search::like_pattern(&term).into());
             filter.push_str(&format!(
                 " AND p.search_text LIKE ?{} ESCAPE '\\'",
