@@ -760,24 +760,28 @@ impl Vault {
         if terms.len() > 20 {
             return Err(Error::invalid("text", "at most 20 words"));
         }
-        // Counting uses the covering indexes on `deleted`. A page without search words walks
-        // the list in id order and stops after a page (`+` keeps the planner off those
-        // indexes); with search words, the search index finds the few matches first.
-        let deleted = if terms.is_empty() {
-            "+p.deleted"
+        // Words of three letters or more go through the trigram index, shorter ones (which
+        // it cannot find) through LIKE. Folded words are letters and digits only, so quoting
+        // them makes a literal substring query.
+        let (indexed, short): (Vec<String>, Vec<String>) =
+            terms.into_iter().partition(|t| t.chars().count() >= 3);
+        // Which index the planner should start from, steered by `+` (which hides the
+        // `deleted` column from the indexes that begin with it): with indexed words, the
+        // trigram matches; with short words only, the covering search-text index; with none,
+        // the list in id order for a page (it stops after fifty) and a covering index to
+        // count.
+        let (page_deleted, count_deleted) = if !indexed.is_empty() {
+            ("+p.deleted", "+p.deleted")
+        } else if !short.is_empty() {
+            ("p.deleted", "p.deleted")
         } else {
-            "p.deleted"
+            ("+p.deleted", "p.deleted")
         };
         let mut filter = format!(
             "FROM participants p WHERE {{deleted}} = 0 AND {}",
             self.visible_clause()
         );
         let mut values: Vec<rusqlite::types::Value> = vec![self.me.id.clone().into()];
-        // Words of three letters or more go through the trigram index, shorter ones (which
-        // it cannot find) through LIKE. Folded words are letters and digits only, so quoting
-        // them makes a literal substring query.
-        let (indexed, short): (Vec<String>, Vec<String>) =
-            terms.into_iter().partition(|t| t.chars().count() >= 3);
         if !indexed.is_empty() {
             let expression = indexed
                 .iter()
@@ -826,7 +830,7 @@ impl Vault {
         let total: u32 = self.conn.query_row(
             &format!(
                 "SELECT count(*) {}",
-                filter.replace("{deleted}", "p.deleted")
+                filter.replace("{deleted}", count_deleted)
             ),
             rusqlite::params_from_iter(values.iter()),
             |row| row.get(0),
@@ -843,7 +847,7 @@ impl Vault {
                     (SELECT username FROM staff WHERE id = p.assigned_to),
                     p.documents_pending, p.needs_open
              {} ORDER BY p.id DESC LIMIT ?{} OFFSET ?{}",
-            filter.replace("{deleted}", deleted),
+            filter.replace("{deleted}", page_deleted),
             values.len() - 1,
             values.len()
         );
