@@ -2,6 +2,7 @@
 //! in the same transaction as the visible row: participants through their own module, every
 //! other record of a file through [`file`]'s one write path.
 
+pub mod community_service;
 pub mod consent;
 pub mod contacts;
 pub mod documents;
