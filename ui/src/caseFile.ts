@@ -118,10 +118,17 @@ export function recordsOf<K extends RecordData["kind"]>(records: CaseRecord[], k
   return records.filter((record): record is RecordOf<K> => record.data.kind === kind);
 }
 
-/** Newest first by a date field, then by creation time. */
+/**
+ * Newest first by a date field, then by creation time, then by id: creation times have whole
+ * seconds, and ids (UUIDv7) grow with creation, so two records made in the same second keep
+ * the order they were made in.
+ */
 export function newestFirst<T extends CaseRecord>(records: T[], dateOf: (record: T) => string): T[] {
   return [...records].sort(
-    (a, b) => dateOf(b).localeCompare(dateOf(a)) || b.createdAt.localeCompare(a.createdAt),
+    (a, b) =>
+      dateOf(b).localeCompare(dateOf(a)) ||
+      b.createdAt.localeCompare(a.createdAt) ||
+      b.id.localeCompare(a.id),
   );
 }
 

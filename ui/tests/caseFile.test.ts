@@ -7,6 +7,7 @@ import {
   formatHistoryValue,
   fromIsoDate,
   markObtained,
+  newestFirst,
   openNeeds,
   toIsoDate,
 } from "../src/caseFile";
@@ -76,6 +77,21 @@ describe("document checklist", () => {
     });
     const kept = markObtained("cedula", null, { documentType: "cedula", status: "in_process", requestedOn: "2025-05-01", cost: 50000 }, "2025-06-01");
     expect(kept).toMatchObject({ status: "has", requestedOn: "2025-05-01", cost: 50000, obtainedOn: "2025-06-01" });
+  });
+});
+
+describe("record order", () => {
+  it("keeps records made in the same second in the order they were made, newest first", () => {
+    const note = (id: string, date: string): CaseRecord =>
+      record(id, { kind: "note", date, text: id, sensitive: false, contactId: null });
+    // Same date and same creation second: the later UUIDv7 comes first.
+    const older = note("0190a000-0000-7000-8000-000000000001", "2025-05-01");
+    const newer = note("0190a000-0000-7000-8000-000000000002", "2025-05-01");
+    const earlierDay = note("0190a000-0000-7000-8000-000000000003", "2025-04-30");
+    const ids = (list: CaseRecord[]) => list.map((r) => r.id);
+    const byDate = (r: CaseRecord) => (r.data.kind === "note" ? r.data.date : "");
+    expect(ids(newestFirst([older, newer, earlierDay], byDate))).toEqual([newer.id, older.id, earlierDay.id]);
+    expect(ids(newestFirst([earlierDay, newer, older], byDate))).toEqual([newer.id, older.id, earlierDay.id]);
   });
 });
 
