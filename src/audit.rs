@@ -32,6 +32,9 @@ pub enum AuditAction {
     ParticipantReopened,
     SensitiveNoteViewed,
     DemoDataGenerated,
+    ComplianceReportPrinted,
+    ParticipantFilePrinted,
+    IntakeFormPrinted,
 }
 
 impl AuditAction {
@@ -56,11 +59,14 @@ impl AuditAction {
             AuditAction::ParticipantReopened => "participant_reopened",
             AuditAction::SensitiveNoteViewed => "sensitive_note_viewed",
             AuditAction::DemoDataGenerated => "demo_data_generated",
+            AuditAction::ComplianceReportPrinted => "compliance_report_printed",
+            AuditAction::ParticipantFilePrinted => "participant_file_printed",
+            AuditAction::IntakeFormPrinted => "intake_form_printed",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        const ALL: [AuditAction; 18] = [
+        const ALL: [AuditAction; 21] = [
             AuditAction::VaultCreated,
             AuditAction::SignedIn,
             AuditAction::SignInFailed,
@@ -79,6 +85,9 @@ impl AuditAction {
             AuditAction::ParticipantReopened,
             AuditAction::SensitiveNoteViewed,
             AuditAction::DemoDataGenerated,
+            AuditAction::ComplianceReportPrinted,
+            AuditAction::ParticipantFilePrinted,
+            AuditAction::IntakeFormPrinted,
         ];
         ALL.into_iter().find(|action| action.as_str() == text)
     }

@@ -1,4 +1,5 @@
-//! Country data shipped with the app: regions and document checklists. The lists live in
+//! Country data shipped with the app: regions, document checklists and the legal
+//! applications each country's law offers. The lists live in
 //! `catalog/<country>.json`, embedded at compile time, so a new country or a new document is a
 //! data change, not a code change.
 
@@ -7,6 +8,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::records::legal::OffenceCategory;
 use crate::Country;
 
 /// Who a document is for.
@@ -37,6 +39,46 @@ pub struct CatalogDocument {
     pub required: bool,
 }
 
+/// A guide that lists the law's eligibility points for an application type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum GuideLaw {
+    /// Colombia, Law 2292 of 2023: community service instead of prison for heads of household.
+    #[serde(rename = "law_2292")]
+    Law2292,
+}
+
+/// The parts of an eligibility guide that are the law's own numbers and lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EligibilityGuide {
+    pub law: GuideLaw,
+    /// A sentence of at most this many months qualifies whatever the offence.
+    pub max_sentence_months: u32,
+    /// Offence categories the law lists.
+    pub offence_categories: Vec<OffenceCategory>,
+}
+
+/// One type of legal application a country's law offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LegalApplicationType {
+    pub code: String,
+    pub name: String,
+    /// Months the authority has to answer from the filing date, where the law sets it.
+    #[serde(default)]
+    pub deadline_months: Option<u32>,
+    /// No answer by the deadline counts as a denial (Mexico's amnesty).
+    pub silence_means_denial: bool,
+    /// Checklist document codes that usually prove the points of the application.
+    pub evidence: Vec<String>,
+    #[serde(default)]
+    pub guide: Option<EligibilityGuide>,
+}
+
 /// A country's lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -47,12 +89,18 @@ pub struct CountryCatalog {
     pub region_label: String,
     pub regions: Vec<String>,
     pub documents: Vec<CatalogDocument>,
+    pub legal_application_types: Vec<LegalApplicationType>,
 }
 
 impl CountryCatalog {
     /// The checklist entry with `code`, if the country has one.
     pub fn document(&self, code: &str) -> Option<&CatalogDocument> {
         self.documents.iter().find(|d| d.code == code)
+    }
+
+    /// The legal application type with `code`, if the country's law offers it.
+    pub fn legal_application_type(&self, code: &str) -> Option<&LegalApplicationType> {
+        self.legal_application_types.iter().find(|t| t.code == code)
     }
 
     /// The required documents for the woman herself.
@@ -87,6 +135,38 @@ pub fn parse(country: Country, text: &str) -> Result<CountryCatalog> {
     }
     if catalog.documents.iter().any(|d| d.holders.is_empty()) {
         return Err(Error::invalid("catalog", "a document has no holder"));
+    }
+    let mut types: Vec<&str> = catalog
+        .legal_application_types
+        .iter()
+        .map(|t| t.code.as_str())
+        .collect();
+    types.sort_unstable();
+    if types.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Err(Error::invalid(
+            "catalog",
+            "an application type appears twice",
+        ));
+    }
+    for kind in &catalog.legal_application_types {
+        if kind
+            .evidence
+            .iter()
+            .any(|code| catalog.document(code).is_none())
+        {
+            return Err(Error::invalid(
+                "catalog",
+                "evidence names an unknown document",
+            ));
+        }
+        if kind.deadline_months == Some(0)
+            || (kind.silence_means_denial && kind.deadline_months.is_none())
+        {
+            return Err(Error::invalid(
+                "catalog",
+                "a deadline must be a number of months",
+            ));
+        }
     }
     Ok(catalog)
 }
@@ -175,5 +255,35 @@ mod tests {
         assert!(parse(Country::CO, &duplicated).is_err());
         let unknown_field = good.replace("\"required\": true", "\"mandatory\": true");
         assert!(parse(Country::CO, &unknown_field).is_err());
+        let unknown_evidence = good.replace(
+            "\"evidence\": [\"declaracion_jefatura\"",
+            "\"evidence\": [\"pasaporte\"",
+        );
+        assert!(parse(Country::CO, &unknown_evidence).is_err());
+        let doubled_type = good.replace("co_domiciliaria_cabeza_familia", "co_ley_2292");
+        assert!(parse(Country::CO, &doubled_type).is_err());
+    }
+
+    #[test]
+    fn legal_application_types_are_data_with_their_deadlines() {
+        let mx = for_country(Country::MX);
+        let amnesty = mx.legal_application_type("mx_amnistia_federal").unwrap();
+        assert_eq!(amnesty.deadline_months, Some(4));
+        assert!(amnesty.silence_means_denial);
+        let co = for_country(Country::CO)
+            .legal_application_type("co_ley_2292")
+            .unwrap();
+        let guide = co.guide.as_ref().unwrap();
+        assert_eq!(guide.max_sentence_months, 96);
+        assert!(co.deadline_months.is_none());
+        for country in Country::ALL {
+            assert!(
+                for_country(country).legal_application_types.len() >= 2,
+                "{country:?}"
+            );
+        }
+        assert!(for_country(Country::BR)
+            .legal_application_type("co_ley_2292")
+            .is_none());
     }
 }

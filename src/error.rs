@@ -23,6 +23,7 @@ pub enum ErrorCode {
     StaffNotFound,
     NotFound,
     CaseClosed,
+    ConsentRequired,
     NotDemoVault,
     LastAdmin,
     CannotDisableSelf,
@@ -49,6 +50,7 @@ impl ErrorCode {
             ErrorCode::StaffNotFound => "staff_not_found",
             ErrorCode::NotFound => "not_found",
             ErrorCode::CaseClosed => "case_closed",
+            ErrorCode::ConsentRequired => "consent_required",
             ErrorCode::NotDemoVault => "not_demo_vault",
             ErrorCode::LastAdmin => "last_admin",
             ErrorCode::CannotDisableSelf => "cannot_disable_self",
@@ -108,6 +110,10 @@ pub enum Error {
     /// The case is closed: reopen it before changing it.
     #[error("the case is closed")]
     CaseClosed,
+
+    /// Sharing her data with an organization needs her consent for that referral.
+    #[error("no consent in force covers sharing her data with that organization")]
+    ConsentRequired,
     /// Demo data goes only into a demo vault, never into a real one.
     #[error("that folder holds a vault that is not a demo vault")]
     NotDemoVault,
@@ -149,6 +155,7 @@ impl Error {
             Error::StaffNotFound => ErrorCode::StaffNotFound,
             Error::NotFound => ErrorCode::NotFound,
             Error::CaseClosed => ErrorCode::CaseClosed,
+            Error::ConsentRequired => ErrorCode::ConsentRequired,
             Error::NotDemoVault => ErrorCode::NotDemoVault,
             Error::LastAdmin => ErrorCode::LastAdmin,
             Error::CannotDisableSelf => ErrorCode::CannotDisableSelf,

@@ -60,6 +60,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::records::note_reveal,
         commands::records::visit_record_batch,
         commands::records::catalog_get,
+        commands::legal::legal_overview,
+        commands::legal::compliance_report,
+        commands::legal::printout_record,
+        commands::legal::print_page,
+        commands::directory::directory_search,
+        commands::directory::directory_save_organization,
+        commands::directory::directory_save_service,
+        commands::directory::directory_delete,
+        commands::tasks::tasks_today,
+        commands::tasks::task_complete,
         commands::demo::demo_open,
     ])
 }

@@ -12,13 +12,19 @@ use crate::audit::AuditAction;
 use crate::catalog::{self, CountryCatalog};
 use crate::changelog::{self, Change, OpKind, Operation, Writer};
 use crate::error::{Error, Result};
-use crate::records::consent::Consent;
+use crate::records::community_service::{ComplianceReport, ServiceHours, ServicePlan};
+use crate::records::consent::{Consent, ConsentPurpose};
 use crate::records::contacts::{BatchVisit, Contact, ContactType, Note};
+use crate::records::directory::{self, OrganizationKind};
 use crate::records::documents::Document;
 use crate::records::household::{Dependant, Household};
 use crate::records::housing::Housing;
+use crate::records::legal::{LegalApplication, LegalStatusChange, PrisonStay, Proceeding};
 use crate::records::needs::NeedsAssessment;
 use crate::records::participants::Participant;
+use crate::records::referrals::Referral;
+use crate::records::search;
+use crate::records::tasks::{self, Task};
 use crate::staff;
 use crate::vault::Vault;
 
@@ -38,6 +44,15 @@ pub enum RecordData {
     Needs(NeedsAssessment),
     Contact(Contact),
     Note(Note),
+    Proceeding(Proceeding),
+    LegalStatus(LegalStatusChange),
+    PrisonStay(PrisonStay),
+    LegalApplication(LegalApplication),
+    ServicePlan(ServicePlan),
+    ServiceHours(ServiceHours),
+    ComplianceReport(ComplianceReport),
+    Referral(Referral),
+    Task(Task),
 }
 
 impl RecordData {
@@ -52,6 +67,15 @@ impl RecordData {
             RecordData::Needs(_) => "needs",
             RecordData::Contact(_) => "contact",
             RecordData::Note(_) => "note",
+            RecordData::Proceeding(_) => "proceeding",
+            RecordData::LegalStatus(_) => "legal_status",
+            RecordData::PrisonStay(_) => "prison_stay",
+            RecordData::LegalApplication(_) => "legal_application",
+            RecordData::ServicePlan(_) => "service_plan",
+            RecordData::ServiceHours(_) => "service_hours",
+            RecordData::ComplianceReport(_) => "compliance_report",
+            RecordData::Referral(_) => "referral",
+            RecordData::Task(_) => "task",
         }
     }
 
@@ -72,6 +96,10 @@ impl RecordData {
                 d.document_type
             )),
             RecordData::Needs(n) => Some(format!("{participant_id}/needs/{}", n.phase.as_str())),
+            RecordData::Task(Task {
+                generated_key: Some(key),
+                ..
+            }) => Some(format!("{participant_id}/task/{key}")),
             _ => None,
         }
     }
@@ -87,7 +115,7 @@ impl RecordData {
         }
     }
 
-    fn from_stored(kind: &str, data: &str) -> Result<RecordData> {
+    pub(crate) fn from_stored(kind: &str, data: &str) -> Result<RecordData> {
         let mut map: Map<String, Value> = serde_json::from_str(data)
             .map_err(|_| Error::VaultCorrupt("bad record in the database"))?;
         map.insert("kind".into(), json!(kind));
@@ -153,9 +181,18 @@ pub(crate) struct RecordContext<'a> {
 fn validate(
     conn: &Connection,
     participant_id: &str,
+    record_id: Option<&str>,
     data: &mut RecordData,
     catalog: &CountryCatalog,
 ) -> Result<()> {
+    let link = |kind: &str, id: &Option<String>, field: &'static str| -> Result<()> {
+        match id {
+            Some(id) if !record_exists(conn, participant_id, kind, id)? => {
+                Err(Error::invalid(field, "not a record of this file"))
+            }
+            _ => Ok(()),
+        }
+    };
     match data {
         RecordData::Consent(c) => {
             c.validate()?;
@@ -187,8 +224,147 @@ fn validate(
                 }
             }
         }
+        RecordData::Proceeding(p) => p.validate()?,
+        RecordData::LegalStatus(s) => {
+            s.validate()?;
+            link("proceeding", &Some(s.proceeding_id.clone()), "proceedingId")?;
+        }
+        RecordData::PrisonStay(s) => {
+            s.validate()?;
+            link("proceeding", &s.proceeding_id, "proceedingId")?;
+        }
+        RecordData::LegalApplication(a) => {
+            a.validate(catalog)?;
+            link("proceeding", &a.proceeding_id, "proceedingId")?;
+            for document in &a.evidence {
+                link("document", &Some(document.clone()), "evidence")?;
+            }
+        }
+        RecordData::ServicePlan(plan) => {
+            plan.validate()?;
+            link("legal_application", &plan.application_id, "applicationId")?;
+            if let Some(entity) = &plan.receiving_entity {
+                let organization = directory::organization(conn, entity)?
+                    .ok_or(Error::invalid("receivingEntity", "not in the directory"))?;
+                if organization.kind == OrganizationKind::PrivateCompany {
+                    return Err(Error::invalid(
+                        "receivingEntity",
+                        "a public body or non-profit, not a private company",
+                    ));
+                }
+            }
+        }
+        RecordData::ServiceHours(h) => {
+            h.validate()?;
+            let plan = match stored(conn, &h.plan_id)? {
+                Some((owner, kind, data, false))
+                    if owner == participant_id && kind == "service_plan" =>
+                {
+                    match RecordData::from_stored(&kind, &data)? {
+                        RecordData::ServicePlan(plan) => plan,
+                        _ => return Err(Error::invalid("planId", "not a plan of this file")),
+                    }
+                }
+                _ => return Err(Error::invalid("planId", "not a plan of this file")),
+            };
+            if h.date < plan.start_on {
+                return Err(Error::invalid("date", "not before the plan starts"));
+            }
+            let same_day: i64 = conn
+                .prepare_cached(
+                    "SELECT COALESCE(SUM(json_extract(data, '$.hours')), 0) FROM case_records
+                     WHERE participant_id = ?1 AND kind = 'service_hours' AND deleted = 0
+                     AND json_extract(data, '$.planId') = ?2
+                     AND json_extract(data, '$.date') = ?3 AND id IS NOT ?4",
+                )?
+                .query_row(
+                    params![participant_id, h.plan_id, h.date, record_id],
+                    |row| row.get(0),
+                )?;
+            if same_day + i64::from(h.hours)
+                > i64::from(crate::records::community_service::MAX_HOURS_PER_DAY)
+            {
+                return Err(Error::invalid("hours", "at most 8 hours in a day"));
+            }
+        }
+        RecordData::ComplianceReport(r) => {
+            r.validate()?;
+            link("service_plan", &Some(r.plan_id.clone()), "planId")?;
+        }
+        RecordData::Referral(referral) => {
+            referral.validate()?;
+            let organization = directory::organization(conn, &referral.organization_id)?
+                .ok_or(Error::invalid("organizationId", "not in the directory"))?;
+            if let Some(service) = &referral.service_id {
+                let belongs: bool = conn
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM directory WHERE id = ?1 AND kind = 'service'
+                         AND organization_id = ?2 AND deleted = 0)",
+                    )?
+                    .query_row(params![service, referral.organization_id], |row| row.get(0))?;
+                if !belongs {
+                    return Err(Error::invalid(
+                        "serviceId",
+                        "not a service of that organization",
+                    ));
+                }
+            }
+            if referral.needs_consent() {
+                referral.consent_id = Some(consent_for(
+                    conn,
+                    participant_id,
+                    &referral.organization_id,
+                    &organization.name,
+                    referral.consent_id.as_deref(),
+                )?);
+            }
+        }
+        RecordData::Task(t) => {
+            t.validate()?;
+            if let Some(user) = &t.assigned_to {
+                staff_exists(conn, user, "assignedTo")?;
+            }
+        }
     }
     Ok(())
+}
+
+/// The consent in force that lets her data go to an organization: the one named, or else
+/// the newest referral consent naming the organization. Without one, `consent_required`.
+fn consent_for(
+    conn: &Connection,
+    participant_id: &str,
+    organization_id: &str,
+    organization_name: &str,
+    named: Option<&str>,
+) -> Result<String> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, data FROM case_records
+         WHERE participant_id = ?1 AND kind = 'consent' AND deleted = 0
+         ORDER BY created_at DESC, id DESC",
+    )?;
+    let consents: Vec<(String, String)> = statement
+        .query_map([participant_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let wanted = search::fold(organization_name);
+    for (id, data) in consents {
+        if named.is_some_and(|n| n != id) {
+            continue;
+        }
+        let RecordData::Consent(consent) = RecordData::from_stored("consent", &data)? else {
+            continue;
+        };
+        let covers = consent.purpose == ConsentPurpose::Referral
+            && consent.in_force()
+            && consent
+                .organization
+                .as_deref()
+                .is_some_and(|o| o == organization_id || search::fold(o) == wanted);
+        if covers {
+            return Ok(id);
+        }
+    }
+    Err(Error::ConsentRequired)
 }
 
 fn staff_exists(conn: &Connection, username: &str, field: &'static str) -> Result<()> {
@@ -250,7 +426,7 @@ pub(crate) fn save(
     record_id: Option<&str>,
     mut data: RecordData,
 ) -> Result<String> {
-    validate(conn, participant_id, &mut data, ctx.catalog)?;
+    validate(conn, participant_id, record_id, &mut data, ctx.catalog)?;
     let kind = data.kind();
     let fields = data.fields()?;
     let natural = data.natural_id(participant_id);
@@ -329,10 +505,44 @@ pub(crate) fn save(
             ])?;
         }
     }
-    if ctx.refresh_counts && matches!(kind, "document" | "needs") {
-        refresh_counts(conn, participant_id, ctx.catalog)?;
+    if ctx.refresh_counts {
+        refresh_derived(conn, participant_id, kind, ctx.catalog)?;
     }
     Ok(id)
+}
+
+/// Record kinds whose changes can change a file's tasks.
+const TASK_SOURCES: [&str; 9] = [
+    "prison_stay",
+    "needs",
+    "legal_application",
+    "document",
+    "referral",
+    "service_plan",
+    "service_hours",
+    "compliance_report",
+    "task",
+];
+
+/// Recomputes what the write path keeps for lists and "Hoy" after a change of `kind`.
+pub(crate) fn refresh_derived(
+    conn: &Connection,
+    participant_id: &str,
+    kind: &str,
+    catalog: &CountryCatalog,
+) -> Result<()> {
+    if matches!(kind, "document" | "needs") {
+        refresh_counts(conn, participant_id, catalog)?;
+    }
+    if TASK_SOURCES.contains(&kind) {
+        tasks::refresh(
+            conn,
+            participant_id,
+            &load_records(conn, participant_id)?,
+            catalog,
+        )?;
+    }
+    Ok(())
 }
 
 /// Recomputes the counts the list filters on: required documents she does not have yet, and
@@ -374,7 +584,7 @@ pub(crate) fn refresh_counts(
     Ok(())
 }
 
-fn load_records(conn: &Connection, participant_id: &str) -> Result<Vec<CaseRecord>> {
+pub(crate) fn load_records(conn: &Connection, participant_id: &str) -> Result<Vec<CaseRecord>> {
     let mut statement = conn.prepare(
         "SELECT r.id, r.kind, r.data, r.created_at, s.username FROM case_records r
          LEFT JOIN staff s ON s.id = r.created_by
@@ -464,9 +674,7 @@ impl Vault {
             [record_id],
         )?;
         record(&tx, ctx, &kind, record_id, "", OpKind::Delete, None)?;
-        if matches!(kind.as_str(), "document" | "needs") {
-            refresh_counts(&tx, participant_id, ctx.catalog)?;
-        }
+        refresh_derived(&tx, participant_id, &kind, ctx.catalog)?;
         tx.commit()?;
         Ok(())
     }

@@ -5,11 +5,17 @@
 pub mod community_service;
 pub mod consent;
 pub mod contacts;
+pub mod directory;
 pub mod documents;
+pub mod eligibility;
 pub mod file;
 pub mod household;
 pub mod housing;
+pub mod legal;
 pub mod needs;
+pub mod overview;
 pub mod participants;
+pub mod referrals;
 pub mod search;
+pub mod tasks;
 pub mod validate;

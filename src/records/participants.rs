@@ -443,7 +443,7 @@ pub(crate) fn set_column(
 
 impl Vault {
     /// SQL that limits `p` to the files the signed-in person may see; binds `?1` to her id.
-    fn visible_clause(&self) -> &'static str {
+    pub(crate) fn visible_clause(&self) -> &'static str {
         match self.me.role {
             Role::Admin | Role::Coordinator => "(?1 IS NOT NULL)",
             Role::Caseworker => {

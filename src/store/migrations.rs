@@ -23,6 +23,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_case_records",
         include_str!("../../migrations/0004_case_records.sql"),
     ),
+    (
+        "0005_legal_referrals_tasks",
+        include_str!("../../migrations/0005_legal_referrals_tasks.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -278,6 +278,8 @@ pub fn create(paths: &VaultPaths, new: NewVault, kdf: KdfChoice) -> Result<(Vaul
         let mut conn = store::open(&paths.db, &master, true)?;
         restrict_permissions(&paths.db)?;
         store::migrations::apply(&mut conn)?;
+        // A new vault has no files whose tasks could be stale.
+        conn.execute("DELETE FROM vault_meta WHERE key = 'tasks_stale'", [])?;
         let tx = conn.transaction()?;
         for (key, value) in [
             ("vault_id", vault_id.to_string()),
@@ -379,6 +381,7 @@ pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Re
         Err(other) => return Err(other),
     };
     store::migrations::apply(&mut conn)?;
+    crate::records::tasks::rebuild_if_stale(&conn)?;
     let device_id = meta(&conn, "device_id")?;
     let failures = throttle.take_and_reset();
     let tx = conn.transaction()?;
@@ -445,6 +448,7 @@ pub fn recover(
     };
     let mut conn = open_checked(paths, &slots, &master)?;
     store::migrations::apply(&mut conn)?;
+    crate::records::tasks::rebuild_if_stale(&conn)?;
     let username = username.trim().to_lowercase();
     let me = staff::by_username(&conn, &username)?;
     if !me.active {

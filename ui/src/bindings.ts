@@ -268,6 +268,111 @@ async catalogGet() : Promise<Result<CountryCatalog, CommandError>> {
 }
 },
 /**
+ * Legal deadlines, community-service progress, eligibility guides and open tasks of a file,
+ * as of the person's local `today`.
+ */
+async legalOverview(participantId: string, today: string) : Promise<Result<LegalOverview, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("legal_overview", { participantId, today }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A compliance report ready to print; audited as a printout.
+ */
+async complianceReport(participantId: string, reportId: string) : Promise<Result<ComplianceReportView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("compliance_report", { participantId, reportId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Writes a printout (her file, the blank intake form) to the audit log.
+ */
+async printoutRecord(printout: Printout, participantId: string | null) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("printout_record", { printout, participantId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the system's print dialog for the page on screen.
+ */
+async printPage() : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("print_page") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async directorySearch(query: DirectoryQuery) : Promise<Result<DirectoryPage, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("directory_search", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds an organization (without `id`) or changes one.
+ */
+async directorySaveOrganization(id: string | null, organization: Organization) : Promise<Result<DirectoryOrganization, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("directory_save_organization", { id, organization }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a service (without `id`) or changes one; returns its organization.
+ */
+async directorySaveService(id: string | null, service: Service) : Promise<Result<DirectoryOrganization, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("directory_save_service", { id, service }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async directoryDelete(id: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("directory_delete", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Hoy": overdue, today and this week, for the files the signed-in person may see.
+ */
+async tasksToday(query: TodayQuery) : Promise<Result<Today, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("tasks_today", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Completes a task of a file (generated or added by hand) on the person's local `today`.
+ */
+async taskComplete(participantId: string, key: string, today: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("task_complete", { participantId, key, today }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Opens the demo vault (in the `demo` folder inside the data folder, apart from the real
  * vault), creating and filling it on first use, and signs in to it.
  */
@@ -292,13 +397,33 @@ async demoOpen() : Promise<Result<SessionInfo, CommandError>> {
 /** user-defined types **/
 
 /**
+ * An application's deadline as of a day.
+ */
+export type ApplicationDeadline = { recordId: string; 
+/**
+ * The last day for an answer, where the law sets one.
+ */
+deadline: string | null; 
+/**
+ * Days from `today` to the deadline (negative once past).
+ */
+daysLeft: number | null; 
+/**
+ * Undecided past a deadline whose silence counts as a denial.
+ */
+deniedBySilence: boolean }
+/**
+ * Where an application stands.
+ */
+export type ApplicationStatus = "preparing" | "filed" | "granted" | "denied" | "withdrawn"
+/**
  * When the assessment was made.
  */
 export type AssessmentPhase = "pre_release" | "release" | "day_30" | "day_90" | "day_180" | "day_365"
 /**
  * What happened.
  */
-export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated"
+export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed"
 /**
  * One entry as an administrator reads it.
  */
@@ -392,6 +517,34 @@ export type ClosingReason =
  */
 export type CommandError = { code: ErrorCode; message: string; field: string | null }
 /**
+ * A compliance report with its figures, ready to print.
+ */
+export type ComplianceFigures = { 
+/**
+ * The hours served within the period, each day.
+ */
+entries: ServiceHours[]; hoursInPeriod: number; 
+/**
+ * Everything served up to the end of the period.
+ */
+hoursAccumulated: number; hoursDue: number; hoursRemaining: number; 
+/**
+ * Hours the agreed rate asks for in the period's weeks.
+ */
+hoursExpectedInPeriod: number }
+/**
+ * A compliance report for the court, for a period.
+ */
+export type ComplianceReport = { planId: string; periodStart: string; periodEnd: string; incidents?: string | null; sentOn?: string | null }
+/**
+ * A compliance report with everything the court's copy shows.
+ */
+export type ComplianceReportView = { reportId: string; caseCode: string; legalName: string; plan: ServicePlan; report: ComplianceReport; 
+/**
+ * The receiving entity's name, from the directory.
+ */
+entityName: string | null; figures: ComplianceFigures; projectedEnd: string }
+/**
  * One consent.
  */
 export type Consent = { purpose: ConsentPurpose; 
@@ -450,7 +603,7 @@ export type CountryCatalog = { country: Country;
 /**
  * What the first-level division is called: department, state or province.
  */
-regionLabel: string; regions: string[]; documents: CatalogDocument[] }
+regionLabel: string; regions: string[]; documents: CatalogDocument[]; legalApplicationTypes: LegalApplicationType[] }
 /**
  * A new vault: the recovery code to write down (shown once) and the administrator's session.
  */
@@ -475,6 +628,30 @@ age?: number | null; disability?: boolean; disabilityCertificate?: boolean; live
  * Municipality where the dependant lives.
  */
 location?: string | null; custody: Custody; livesWithHerInPrison?: boolean }
+/**
+ * An organization with its services, as listed.
+ */
+export type DirectoryOrganization = { id: string; organization: Organization; services: DirectoryService[] }
+/**
+ * A page of the directory.
+ */
+export type DirectoryPage = { items: DirectoryOrganization[]; total: number }
+/**
+ * What to look for in the directory.
+ */
+export type DirectoryQuery = { 
+/**
+ * Words found in the name, requirements, place or a service's name (accents ignored).
+ */
+text: string | null; category: NeedCategory | null; department: string | null; 
+/**
+ * Only organizations that accept people with records.
+ */
+acceptsRecords: boolean; limit: number | null; offset: number | null }
+/**
+ * A service with its id.
+ */
+export type DirectoryService = { id: string; service: Service }
 /**
  * One document of one person.
  */
@@ -516,9 +693,131 @@ export type DocumentStatus =
  */
 "needed" | "in_process" | "has" | "expired" | "lost" | "not_applicable"
 /**
+ * One line of "Hoy".
+ */
+export type DueTask = ({ 
+/**
+ * Stable key: completing a generated task records it.
+ */
+key: string; kind: TaskKind; dueOn: string; 
+/**
+ * The record the task is about.
+ */
+recordId: string | null; 
+/**
+ * What the interface needs to word it: the phase (`day90`), the document or application
+ * type code, the report month; the title of a task added by hand.
+ */
+detail: string | null; 
+/**
+ * Username it is assigned to, when not her caseworker.
+ */
+assignedTo: string | null }) & { participantId: string; caseCode: string; chosenName: string | null; 
+/**
+ * Username of whoever it falls to: the task's own assignee or her caseworker.
+ */
+responsible: string | null }
+/**
+ * The parts of an eligibility guide that are the law's own numbers and lists.
+ */
+export type EligibilityGuide = { law: GuideLaw; 
+/**
+ * A sentence of at most this many months qualifies whatever the offence.
+ */
+maxSentenceMonths: number; 
+/**
+ * Offence categories the law lists.
+ */
+offenceCategories: OffenceCategory[] }
+/**
+ * A point of the law.
+ */
+export type EligibilityPoint = 
+/**
+ * She heads her household.
+ */
+"head_of_household" | 
+/**
+ * Her dependants are under 18 or have a permanent disability.
+ */
+"dependants" | 
+/**
+ * The offence is among the listed ones, or the sentence is at most 8 years.
+ */
+"offence_or_sentence" | 
+/**
+ * The offence was linked to marginality.
+ */
+"marginality" | 
+/**
+ * No intentional conviction in the five years before.
+ */
+"no_prior_conviction" | 
+/**
+ * The offence is not one the law excludes.
+ */
+"not_excluded"
+/**
+ * The guide for one application (or for a file with no application yet).
+ */
+export type EligibilityReport = { applicationType: string; applicationId: string | null; points: PointCheck[]; 
+/**
+ * Evidence documents she does not have yet, over every point.
+ */
+missingEvidence: EvidenceDocument[] }
+/**
  * The stable, machine-readable code of an [`Error`]; the UI translates it.
  */
-export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "case_closed" | "not_demo_vault" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "io" | "internal"
+export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "case_closed" | "consent_required" | "not_demo_vault" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "io" | "internal"
+/**
+ * A document that would prove a point.
+ */
+export type EvidenceDocument = { 
+/**
+ * Checklist code.
+ */
+documentType: string; 
+/**
+ * The dependant's record id, for a dependant's document.
+ */
+dependantId: string | null; 
+/**
+ * Her record of it, when there is one.
+ */
+recordId: string | null; status: DocumentStatus | null; 
+/**
+ * Linked to the application as evidence.
+ */
+linked: boolean }
+/**
+ * A task of one file, generated or added by hand.
+ */
+export type FileTask = { 
+/**
+ * Stable key: completing a generated task records it.
+ */
+key: string; kind: TaskKind; dueOn: string; 
+/**
+ * The record the task is about.
+ */
+recordId: string | null; 
+/**
+ * What the interface needs to word it: the phase (`day90`), the document or application
+ * type code, the report month; the title of a task added by hand.
+ */
+detail: string | null; 
+/**
+ * Username it is assigned to, when not her caseworker.
+ */
+assignedTo: string | null }
+/**
+ * A guide that lists the law's eligibility points for an application type.
+ */
+export type GuideLaw = 
+/**
+ * Colombia, Law 2292 of 2023: community service instead of prison for heads of household.
+ */
+"law_2292"
 /**
  * One line of a file's history.
  */
@@ -580,9 +879,86 @@ export type HousingTenure = "own" | "rented" | "family" | "borrowed" | "informal
  */
 export type IncomeBand = "none" | "below_minimum" | "minimum_to_twice" | "above_twice"
 /**
+ * Which justice system handles the case (federal or state in Mexico and Brazil).
+ */
+export type Jurisdiction = "federal" | "state" | "ordinary"
+/**
+ * An application to a court or authority.
+ */
+export type LegalApplication = { 
+/**
+ * The type's code from the country's list.
+ */
+applicationType: string; proceedingId?: string | null; 
+/**
+ * Who files it: the organization's lawyer, a public defender, herself.
+ */
+filedBy?: string | null; filedOn?: string | null; authority?: string | null; fileNumber?: string | null; 
+/**
+ * Record ids of her documents that prove its points.
+ */
+evidence?: string[]; status: ApplicationStatus; decidedOn?: string | null; refusalReason?: RefusalReason | null; 
+/**
+ * Law 2292: how the link between the offence and marginality is shown.
+ */
+marginalityEvidence?: string | null; 
+/**
+ * Law 2292: an intentional conviction in the five years before the offence.
+ */
+priorConviction?: boolean | null; 
+/**
+ * Law 2292: the offence is one the law excludes.
+ */
+excludedOffence?: boolean | null; notes?: string | null }
+/**
+ * One type of legal application a country's law offers.
+ */
+export type LegalApplicationType = { code: string; name: string; 
+/**
+ * Months the authority has to answer from the filing date, where the law sets it.
+ */
+deadlineMonths?: number | null; 
+/**
+ * No answer by the deadline counts as a denial (Mexico's amnesty).
+ */
+silenceMeansDenial: boolean; 
+/**
+ * Checklist document codes that usually prove the points of the application.
+ */
+evidence: string[]; guide?: EligibilityGuide | null }
+/**
  * The legal basis the organization relies on.
  */
 export type LegalBasis = "consent" | "legal_obligation" | "vital_interest" | "legitimate_interest"
+/**
+ * The legal side of a file on a given day.
+ */
+export type LegalOverview = { 
+/**
+ * One per application.
+ */
+deadlines: ApplicationDeadline[]; 
+/**
+ * One per community-service plan.
+ */
+plans: PlanProgress[]; 
+/**
+ * The guide for each application whose type has one; when she has none yet, the guide of
+ * each such type of the country, to prepare one.
+ */
+eligibility: EligibilityReport[]; 
+/**
+ * Her open tasks.
+ */
+tasks: FileTask[] }
+/**
+ * Where the case stands.
+ */
+export type LegalStatus = "investigation" | "pretrial_detention" | "sentenced" | "house_arrest" | "electronic_monitoring" | "alternative_measure" | "conditional_release" | "sentence_served"
+/**
+ * One step of a proceeding's legal status over time.
+ */
+export type LegalStatusChange = { proceedingId: string; status: LegalStatus; since: string }
 /**
  * The referral categories of `product.md`, shared by needs and referrals.
  */
@@ -627,6 +1003,39 @@ sensitive?: boolean;
  * The contact it belongs to, if any.
  */
 contactId?: string | null }
+/**
+ * The offence, normalized across countries' codes.
+ */
+export type OffenceCategory = "drugs" | "theft_non_violent" | "other_non_violent" | "violent" | "unknown"
+/**
+ * A partner organization.
+ */
+export type Organization = { name: string; kind: OrganizationKind; categories: NeedCategory[]; 
+/**
+ * E.g. "accepts people with records", "women only", "bring your cédula".
+ */
+requirements?: string | null; 
+/**
+ * Accepts people with a criminal record.
+ */
+acceptsRecords?: boolean; municipality?: string | null; department?: string | null; address?: string | null; 
+/**
+ * Opening hours.
+ */
+hours?: string | null; 
+/**
+ * Phone, e-mail, a named contact.
+ */
+contact?: string | null; 
+/**
+ * When someone last checked that this is still true.
+ */
+verifiedOn?: string | null }
+/**
+ * What kind of body an organization is. Law 2292 service goes to public bodies and
+ * non-profits, never to a private company's profit.
+ */
+export type OrganizationKind = "public_body" | "non_profit" | "community" | "private_company"
 /**
  * A woman's file, as shown when opened.
  */
@@ -692,6 +1101,34 @@ needsOpen: boolean | null; offset: number; limit: number }
  */
 export type ParticipantSummary = { id: string; caseCode: string; chosenName: string | null; department: string | null; status: string; assignedTo: string | null; documentsPending: number; needsOpen: number }
 /**
+ * How far a plan has come.
+ */
+export type PlanProgress = { recordId: string; 
+/**
+ * 5 hours per week of sentence.
+ */
+hoursDueComputed: number; 
+/**
+ * The computed hours or the override.
+ */
+hoursDue: number; projectedEnd: string; hoursLogged: number; hoursRemaining: number; 
+/**
+ * Whole percent of the hours due already served.
+ */
+percent: number; 
+/**
+ * Hours the agreed rate would have reached by the day asked about.
+ */
+hoursExpected: number; completed: boolean }
+/**
+ * One point and what backs it.
+ */
+export type PointCheck = { point: EligibilityPoint; status: PointStatus; evidence: EvidenceDocument[] }
+/**
+ * What the file says about a point.
+ */
+export type PointStatus = "met" | "not_met" | "missing"
+/**
  * What the interface remembers on this laptop.
  */
 export type Preferences = { 
@@ -700,9 +1137,62 @@ export type Preferences = {
  */
 language: string | null }
 /**
+ * A printout the audit log records.
+ */
+export type Printout = 
+/**
+ * A woman's own complete file.
+ */
+"participant_file" | 
+/**
+ * The blank intake form for visits where laptops are not allowed.
+ */
+"intake_form"
+/**
+ * A stay in prison.
+ */
+export type PrisonStay = { proceedingId?: string | null; facility: string; enteredOn: string; leftOn?: string | null }
+/**
+ * A criminal proceeding.
+ */
+export type Proceeding = { jurisdiction?: Jurisdiction | null; caseNumber?: string | null; court?: string | null; 
+/**
+ * The offence as the local code names it, e.g. "Art. 376 CP".
+ */
+offenceCode?: string | null; offenceCategory: OffenceCategory; sentenceMonths?: number | null; expectedReleaseOn?: string | null }
+/**
  * One record of a file, tagged by its kind.
  */
-export type RecordData = ({ kind: "consent" } & Consent) | ({ kind: "household" } & Household) | ({ kind: "dependant" } & Dependant) | ({ kind: "housing" } & Housing) | ({ kind: "document" } & Document) | ({ kind: "needs" } & NeedsAssessment) | ({ kind: "contact" } & Contact) | ({ kind: "note" } & Note)
+export type RecordData = ({ kind: "consent" } & Consent) | ({ kind: "household" } & Household) | ({ kind: "dependant" } & Dependant) | ({ kind: "housing" } & Housing) | ({ kind: "document" } & Document) | ({ kind: "needs" } & NeedsAssessment) | ({ kind: "contact" } & Contact) | ({ kind: "note" } & Note) | ({ kind: "proceeding" } & Proceeding) | ({ kind: "legal_status" } & LegalStatusChange) | ({ kind: "prison_stay" } & PrisonStay) | ({ kind: "legal_application" } & LegalApplication) | ({ kind: "service_plan" } & ServicePlan) | ({ kind: "service_hours" } & ServiceHours) | ({ kind: "compliance_report" } & ComplianceReport) | ({ kind: "referral" } & Referral) | ({ kind: "task" } & Task)
+/**
+ * A referral of her to a service.
+ */
+export type Referral = { category: NeedCategory; 
+/**
+ * The organization's directory id.
+ */
+organizationId: string; 
+/**
+ * The service's directory id, when it is one of the organization's listed services.
+ */
+serviceId?: string | null; referredOn: string; 
+/**
+ * Her data is passed to the organization (a form, a call about her). A referral where
+ * she goes on her own with the address shares nothing.
+ */
+sharesData: boolean; 
+/**
+ * The consent record that covers it; found by the write path when not given.
+ */
+consentId?: string | null; status: ReferralStatus; followUpOn?: string | null; outcome?: string | null }
+/**
+ * Where a referral stands.
+ */
+export type ReferralStatus = "proposed" | "sent" | "accepted" | "attended" | "completed" | "declined" | "no_show"
+/**
+ * Why an application was refused, coded so refusals can be counted.
+ */
+export type RefusalReason = "marginality_not_proven" | "head_of_household_not_proven" | "plan_not_formalised" | "excluded_offence" | "prior_record" | "incomplete_file" | "no_answer_in_time" | "other"
 /**
  * How a dependant is related to her.
  */
@@ -724,6 +1214,46 @@ export type Role =
  */
 "caseworker"
 /**
+ * One service an organization offers.
+ */
+export type Service = { organizationId: string; name: string; category: NeedCategory; requirements?: string | null; hours?: string | null; contact?: string | null; verifiedOn?: string | null }
+/**
+ * One day's service, as the supervisor verified it.
+ */
+export type ServiceHours = { planId: string; date: string; hours: number; activity: string; verifiedBy?: string | null }
+/**
+ * A community-service plan.
+ */
+export type ServicePlan = { 
+/**
+ * The application that granted it.
+ */
+applicationId?: string | null; 
+/**
+ * The receiving entity: a public body or non-profit from the directory.
+ */
+receivingEntity?: string | null; supervisor?: string | null; activities?: string | null; 
+/**
+ * The prison sentence imposed, in months.
+ */
+sentenceMonths: number; 
+/**
+ * Hours due when they are not the computed ones (the judge's order says otherwise).
+ */
+hoursDueOverride?: number | null; 
+/**
+ * Why the hours due were changed; required with an override.
+ */
+overrideReason?: string | null; hoursPerWeek: number; 
+/**
+ * The longest day of the agreed schedule.
+ */
+hoursPerDay: number; 
+/**
+ * Days and times, agreed so as not to clash with her work or study.
+ */
+schedule?: string | null; startOn: string; executionJudge?: string | null }
+/**
  * What the interfaces show about the signed-in session.
  */
 export type SessionInfo = { staffId: string; username: string; displayName: string; role: Role; orgName: string; country: Country; idleLockMinutes: number; 
@@ -743,6 +1273,46 @@ idleLockMinutes: number }
  * A member of staff as the interfaces show her.
  */
 export type StaffMember = { id: string; username: string; displayName: string; role: Role; active: boolean; createdAt: string }
+/**
+ * A task added by hand, or the completion of a generated one (`generated_key` set).
+ */
+export type Task = { title: string; dueOn: string; 
+/**
+ * Username of the person it is for; none means her caseworker.
+ */
+assignedTo?: string | null; 
+/**
+ * The key of the generated task this record completes.
+ */
+generatedKey?: string | null; done?: boolean; doneOn?: string | null; notes?: string | null }
+/**
+ * A group of "Hoy": the first tasks and how many there are.
+ */
+export type TaskGroup = { items: DueTask[]; total: number }
+/**
+ * Where a task comes from.
+ */
+export type TaskKind = "follow_up" | "legal_deadline" | "document_expiry" | "hours_report" | "referral_follow_up" | "manual"
+/**
+ * "Hoy": overdue, today and the next six days, for the files the person may see.
+ */
+export type Today = { today: string; overdue: TaskGroup; dueToday: TaskGroup; thisWeek: TaskGroup }
+/**
+ * What "Hoy" shows.
+ */
+export type TodayQuery = { 
+/**
+ * The person's own day (`YYYY-MM-DD`, her local date).
+ */
+today: string; 
+/**
+ * Only tasks that fall to the signed-in person.
+ */
+mine: boolean; 
+/**
+ * Tasks listed per group (the totals count them all); 100 when not given.
+ */
+limit: number | null }
 /**
  * Whether a vault exists in the data folder and who, if anyone, is signed in.
  */

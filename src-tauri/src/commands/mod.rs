@@ -3,10 +3,13 @@
 
 pub mod audit;
 pub mod demo;
+pub mod directory;
+pub mod legal;
 pub mod participants;
 pub mod preferences;
 pub mod records;
 pub mod session;
 pub mod settings;
 pub mod staff;
+pub mod tasks;
 pub mod vault;

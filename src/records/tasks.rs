@@ -1,0 +1,519 @@
+//! Tasks: what is due, generated from the file (follow-ups 30, 90, 180 and 365 days after
+//! release, legal deadlines, documents expiring, hours reports, referral follow-ups) and added
+//! by hand. The write path recomputes a file's tasks into `tasks_due` after every change, so
+//! "Hoy" is one indexed query however many files there are. A generated task is completed by
+//! a `task` record carrying its key, which goes through the change log like any record.
+
+use chrono::{Datelike, Days, NaiveDate};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::CountryCatalog;
+use crate::error::{Error, Result};
+use crate::records::community_service;
+use crate::records::documents::DocumentStatus;
+use crate::records::file::{CaseRecord, RecordData};
+use crate::records::legal::ApplicationStatus;
+use crate::records::needs::AssessmentPhase;
+use crate::records::validate;
+use crate::vault::Vault;
+
+/// Days before a document expires that its renewal is due.
+pub const RENEW_BEFORE_DAYS: u64 = 30;
+
+/// A task added by hand, or the completion of a generated one (`generated_key` set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Task {
+    pub title: String,
+    pub due_on: String,
+    /// Username of the person it is for; none means her caseworker.
+    #[serde(default)]
+    pub assigned_to: Option<String>,
+    /// The key of the generated task this record completes.
+    #[serde(default)]
+    pub generated_key: Option<String>,
+    #[serde(default)]
+    pub done: bool,
+    #[serde(default)]
+    pub done_on: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+impl Task {
+    pub(crate) fn validate(&mut self) -> Result<()> {
+        self.title = self.title.trim().to_string();
+        if self.title.is_empty() {
+            return Err(Error::invalid("title", "required"));
+        }
+        validate::name("title", &self.title)?;
+        validate::date("dueOn", &self.due_on)?;
+        validate::optional_text("notes", &mut self.notes, 2000)?;
+        validate::optional_text("generatedKey", &mut self.generated_key, 300)?;
+        if let Some(done_on) = validate::optional_date("doneOn", &mut self.done_on)? {
+            validate::past_date("doneOn", &done_on.to_string())?;
+        }
+        if self.done_on.is_some() && !self.done {
+            return Err(Error::invalid("doneOn", "only for a task that is done"));
+        }
+        if let Some(user) = &mut self.assigned_to {
+            *user = user.trim().to_lowercase();
+        }
+        self.assigned_to = validate::clean(self.assigned_to.take());
+        Ok(())
+    }
+}
+
+/// Where a task comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    FollowUp,
+    LegalDeadline,
+    DocumentExpiry,
+    HoursReport,
+    ReferralFollowUp,
+    Manual,
+}
+
+impl TaskKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            TaskKind::FollowUp => "follow_up",
+            TaskKind::LegalDeadline => "legal_deadline",
+            TaskKind::DocumentExpiry => "document_expiry",
+            TaskKind::HoursReport => "hours_report",
+            TaskKind::ReferralFollowUp => "referral_follow_up",
+            TaskKind::Manual => "manual",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Self> {
+        serde_json::from_value(serde_json::Value::String(text.to_string()))
+            .map_err(|_| Error::VaultCorrupt("bad task kind"))
+    }
+}
+
+/// A task of one file, generated or added by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct FileTask {
+    /// Stable key: completing a generated task records it.
+    pub key: String,
+    pub kind: TaskKind,
+    pub due_on: String,
+    /// The record the task is about.
+    pub record_id: Option<String>,
+    /// What the interface needs to word it: the phase (`day90`), the document or application
+    /// type code, the report month; the title of a task added by hand.
+    pub detail: Option<String>,
+    /// Username it is assigned to, when not her caseworker.
+    pub assigned_to: Option<String>,
+}
+
+/// The day she last left prison, when she is out: the latest exit of a stay, unless a stay is
+/// still open.
+pub fn release_date(records: &[CaseRecord]) -> Option<NaiveDate> {
+    let mut latest = None;
+    for record in records {
+        if let RecordData::PrisonStay(stay) = &record.data {
+            let left = stay.left_on.as_deref().and_then(parse)?;
+            if latest.is_none_or(|l| left > l) {
+                latest = Some(left);
+            }
+        }
+    }
+    latest
+}
+
+fn parse(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+fn last_day_of_month(day: NaiveDate) -> NaiveDate {
+    let first = day.with_day(1).unwrap_or(day);
+    first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(day)
+}
+
+/// Every open task of a file, from its records.
+pub fn generate(records: &[CaseRecord], catalog: &CountryCatalog) -> Vec<FileTask> {
+    let mut done = std::collections::BTreeSet::new();
+    let mut tasks = Vec::new();
+    for record in records {
+        if let RecordData::Task(task) = &record.data {
+            match (&task.generated_key, task.done) {
+                (Some(key), true) => {
+                    done.insert(key.clone());
+                }
+                (None, false) => tasks.push(FileTask {
+                    key: format!("task/{}", record.id),
+                    kind: TaskKind::Manual,
+                    due_on: task.due_on.clone(),
+                    record_id: Some(record.id.clone()),
+                    detail: Some(task.title.clone()),
+                    assigned_to: task.assigned_to.clone(),
+                }),
+                _ => {}
+            }
+        }
+    }
+    let mut generated = Vec::new();
+    let mut add = |key: String, kind, due: NaiveDate, record_id: Option<&str>, detail: String| {
+        generated.push(FileTask {
+            key,
+            kind,
+            due_on: due.to_string(),
+            record_id: record_id.map(str::to_string),
+            detail: Some(detail),
+            assigned_to: None,
+        })
+    };
+
+    // Follow-ups after release, until that phase's needs assessment is recorded.
+    if let Some(release) = release_date(records) {
+        let assessed: Vec<AssessmentPhase> = records
+            .iter()
+            .filter_map(|r| match &r.data {
+                RecordData::Needs(n) => Some(n.phase),
+                _ => None,
+            })
+            .collect();
+        for (phase, days) in [
+            (AssessmentPhase::Day30, 30),
+            (AssessmentPhase::Day90, 90),
+            (AssessmentPhase::Day180, 180),
+            (AssessmentPhase::Day365, 365),
+        ] {
+            if !assessed.contains(&phase) {
+                add(
+                    format!("follow_up/{release}/{}", phase.as_str()),
+                    TaskKind::FollowUp,
+                    release + Days::new(days),
+                    None,
+                    phase.as_str().to_string(),
+                );
+            }
+        }
+    }
+
+    for record in records {
+        match &record.data {
+            RecordData::LegalApplication(application)
+                if application.status == ApplicationStatus::Filed =>
+            {
+                let deadline = catalog
+                    .legal_application_type(&application.application_type)
+                    .and_then(|kind| application.deadline(kind));
+                if let Some(deadline) = deadline {
+                    add(
+                        format!("legal_deadline/{}", record.id),
+                        TaskKind::LegalDeadline,
+                        deadline,
+                        Some(&record.id),
+                        application.application_type.clone(),
+                    );
+                }
+            }
+            RecordData::Document(document) if document.status == DocumentStatus::Has => {
+                if let Some(expiry) = document.expires_on.as_deref().and_then(parse) {
+                    add(
+                        format!("document_expiry/{}/{expiry}", record.id),
+                        TaskKind::DocumentExpiry,
+                        expiry - Days::new(RENEW_BEFORE_DAYS),
+                        Some(&record.id),
+                        document.document_type.clone(),
+                    );
+                }
+            }
+            RecordData::Referral(referral) if !referral.status.is_closed() => {
+                if let Some(follow_up) = referral.follow_up_on.as_deref().and_then(parse) {
+                    add(
+                        format!("referral_follow_up/{}/{follow_up}", record.id),
+                        TaskKind::ReferralFollowUp,
+                        follow_up,
+                        Some(&record.id),
+                        referral.organization_id.clone(),
+                    );
+                }
+            }
+            RecordData::ServicePlan(plan) => {
+                let progress = community_service::progress(
+                    &record.id,
+                    plan,
+                    records,
+                    parse(&plan.start_on).unwrap_or_default(),
+                );
+                if progress.completed {
+                    continue;
+                }
+                // The next month without a report, from the plan's first month.
+                let reported = records
+                    .iter()
+                    .filter_map(|r| match &r.data {
+                        RecordData::ComplianceReport(c) if c.plan_id == record.id => {
+                            parse(&c.period_end)
+                        }
+                        _ => None,
+                    })
+                    .max();
+                let month = match reported {
+                    Some(end) => last_day_of_month(end) + Days::new(1),
+                    None => parse(&plan.start_on).unwrap_or_default(),
+                };
+                let due = last_day_of_month(month);
+                add(
+                    format!("hours_report/{}/{}", record.id, due.format("%Y-%m")),
+                    TaskKind::HoursReport,
+                    due,
+                    Some(&record.id),
+                    due.format("%Y-%m").to_string(),
+                );
+            }
+            _ => {}
+        }
+    }
+    tasks.extend(generated.into_iter().filter(|t| !done.contains(&t.key)));
+    tasks.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.key.cmp(&b.key)));
+    tasks
+}
+
+/// Recomputes one file's tasks into `tasks_due`, in the caller's transaction.
+pub(crate) fn refresh(
+    conn: &Connection,
+    participant_id: &str,
+    records: &[CaseRecord],
+    catalog: &CountryCatalog,
+) -> Result<()> {
+    conn.prepare_cached("DELETE FROM tasks_due WHERE participant_id = ?1")?
+        .execute([participant_id])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO tasks_due (participant_id, key, kind, due_on, record_id, detail, assigned_to)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM staff WHERE username = ?7))",
+    )?;
+    for task in generate(records, catalog) {
+        insert.execute(params![
+            participant_id,
+            task.key,
+            task.kind.as_str(),
+            task.due_on,
+            task.record_id,
+            task.detail,
+            task.assigned_to,
+        ])?;
+    }
+    Ok(())
+}
+
+/// Rebuilds every file's tasks when a migration (or a bulk writer) marked them stale.
+pub(crate) fn rebuild_if_stale(conn: &Connection) -> Result<()> {
+    let stale: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM vault_meta WHERE key = 'tasks_stale')",
+        [],
+        |row| row.get(0),
+    )?;
+    if !stale {
+        return Ok(());
+    }
+    let country: String = conn.query_row(
+        "SELECT value FROM vault_meta WHERE key = 'country'",
+        [],
+        |row| row.get(0),
+    )?;
+    let country = crate::Country::parse(&country).ok_or(Error::VaultCorrupt("unknown country"))?;
+    let catalog = crate::catalog::for_country(country);
+    let tx = conn.unchecked_transaction()?;
+    let ids: Vec<String> = tx
+        .prepare("SELECT id FROM participants WHERE deleted = 0")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ids {
+        let records = crate::records::file::load_records(&tx, &id)?;
+        refresh(&tx, &id, &records, catalog)?;
+    }
+    tx.execute("DELETE FROM vault_meta WHERE key = 'tasks_stale'", [])?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// One line of "Hoy".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DueTask {
+    pub participant_id: String,
+    pub case_code: String,
+    pub chosen_name: Option<String>,
+    #[serde(flatten)]
+    pub task: FileTask,
+    /// Username of whoever it falls to: the task's own assignee or her caseworker.
+    pub responsible: Option<String>,
+}
+
+/// A group of "Hoy": the first tasks and how many there are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct TaskGroup {
+    pub items: Vec<DueTask>,
+    pub total: u32,
+}
+
+/// "Hoy": overdue, today and the next six days, for the files the person may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Today {
+    pub today: String,
+    pub overdue: TaskGroup,
+    pub due_today: TaskGroup,
+    pub this_week: TaskGroup,
+}
+
+/// What "Hoy" shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
+pub struct TodayQuery {
+    /// The person's own day (`YYYY-MM-DD`, her local date).
+    pub today: String,
+    /// Only tasks that fall to the signed-in person.
+    pub mine: bool,
+    /// Tasks listed per group (the totals count them all); 100 when not given.
+    pub limit: Option<u32>,
+}
+
+impl Vault {
+    /// "Hoy": the tasks due up to a week ahead, grouped, scoped to the files the signed-in
+    /// person may see and to open cases.
+    pub fn tasks_today(&self, query: &TodayQuery) -> Result<Today> {
+        let today = validate::date("today", &query.today)?;
+        let week_end = today + Days::new(6);
+        let limit = query.limit.unwrap_or(100).min(500);
+        let mine = if query.mine {
+            "AND COALESCE(t.assigned_to, p.assigned_to) = ?1"
+        } else {
+            ""
+        };
+        let visible = self.visible_clause();
+        let group = |from: Option<NaiveDate>,
+                     to: NaiveDate,
+                     exclusive: bool|
+         -> Result<TaskGroup> {
+            let from = from.map(|d| d.to_string()).unwrap_or_default();
+            let to = to.to_string();
+            let upper = if exclusive { "<" } else { "<=" };
+            let filter = format!(
+                "FROM tasks_due t JOIN participants p ON p.id = t.participant_id
+                 WHERE t.due_on >= ?2 AND t.due_on {upper} ?3 AND p.deleted = 0
+                 AND p.status = 'open' AND {visible} {mine}"
+            );
+            let total: u32 = self.conn.query_row(
+                &format!("SELECT COUNT(*) {filter}"),
+                params![self.me.id, from, to],
+                |row| row.get(0),
+            )?;
+            let mut statement = self.conn.prepare_cached(&format!(
+                "SELECT t.participant_id, p.case_code, p.chosen_name, t.key, t.kind, t.due_on,
+                        t.record_id, t.detail, ta.username,
+                        COALESCE(ta.username, pa.username)
+                 {filter_joined}
+                 ORDER BY t.due_on, p.case_code, t.key LIMIT {limit}",
+                filter_joined = filter.replacen(
+                    "JOIN participants p ON p.id = t.participant_id",
+                    "JOIN participants p ON p.id = t.participant_id
+                     LEFT JOIN staff ta ON ta.id = t.assigned_to
+                     LEFT JOIN staff pa ON pa.id = p.assigned_to",
+                    1
+                )
+            ))?;
+            let rows = statement.query_map(params![self.me.id, from, to], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, Option<String>>(6)?,
+                    row.get::<_, Option<String>>(7)?,
+                    row.get::<_, Option<String>>(8)?,
+                    row.get::<_, Option<String>>(9)?,
+                ))
+            })?;
+            let mut items = Vec::new();
+            for row in rows {
+                let (pid, case_code, chosen_name, key, kind, due_on, record_id, detail, own, who) =
+                    row?;
+                items.push(DueTask {
+                    participant_id: pid,
+                    case_code,
+                    chosen_name,
+                    task: FileTask {
+                        key,
+                        kind: TaskKind::parse(&kind)?,
+                        due_on,
+                        record_id,
+                        detail,
+                        assigned_to: own,
+                    },
+                    responsible: who,
+                });
+            }
+            Ok(TaskGroup { items, total })
+        };
+        Ok(Today {
+            today: today.to_string(),
+            overdue: group(None, today, true)?,
+            due_today: group(Some(today), today, false)?,
+            this_week: group(Some(today + Days::new(1)), week_end, false)?,
+        })
+    }
+
+    /// A file's open tasks, whenever they are due.
+    pub fn participant_tasks(&self, participant_id: &str) -> Result<Vec<FileTask>> {
+        self.load_participant(participant_id)?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT t.key, t.kind, t.due_on, t.record_id, t.detail, s.username
+             FROM tasks_due t LEFT JOIN staff s ON s.id = t.assigned_to
+             WHERE t.participant_id = ?1 ORDER BY t.due_on, t.key",
+        )?;
+        let rows: Vec<(
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )> = statement
+            .query_map([participant_id], |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(key, kind, due_on, record_id, detail, assigned_to)| {
+                Ok(FileTask {
+                    kind: TaskKind::parse(&kind)?,
+                    key,
+                    due_on,
+                    record_id,
+                    detail,
+                    assigned_to,
+                })
+            })
+            .collect()
+    }
+}
