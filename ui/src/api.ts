@@ -74,6 +74,7 @@ const KNOWN_ERROR_CODES: Record<ErrorCode, true> = {
   staff_not_found: true,
   not_found: true,
   case_closed: true,
+  consent_required: true,
   not_demo_vault: true,
   last_admin: true,
   cannot_disable_self: true,

@@ -23,6 +23,7 @@ const CATALOG: CountryCatalog = {
   country: "CO",
   regionLabel: "department",
   regions: ["Antioquia", "Bogotá D.C."],
+  legalApplicationTypes: [],
   documents: [
     { code: "cedula", name: "Cédula de ciudadanía", issuer: "Registraduría", holders: ["self"], required: true },
     { code: "registro_civil", name: "Registro civil de nacimiento", issuer: "Registraduría", holders: ["self", "dependant"], required: true },
