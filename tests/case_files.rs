@@ -4,14 +4,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use acompana::audit::AuditAction;
-use acompana::changelog::{self, RecordState};
 use acompana::records::consent::{Consent, ConsentMethod, ConsentPurpose, LegalBasis};
 use acompana::records::contacts::{BatchVisit, Note};
 use acompana::records::documents::{Document, DocumentStatus};
-use acompana::records::file::{RecordData, PARTICIPANT_FIELD};
+use acompana::records::file::RecordData;
 use acompana::records::household::{Carer, Custody, Dependant, Household, Relationship};
 use acompana::records::needs::{AssessmentPhase, NeedCategory, NeedStatus, NeedsAssessment};
 use acompana::records::participants::{
@@ -22,7 +19,6 @@ use acompana::vault::{LockReason, Vault, VaultPaths};
 use acompana::{demo, Country, Error};
 use common::*;
 use proptest::prelude::*;
-use serde_json::{json, Value};
 
 fn woman(vault: &mut Vault, name: &str, assign: Option<&str>) -> String {
     vault
@@ -89,68 +85,6 @@ fn consent(purpose: ConsentPurpose) -> RecordData {
         collected_by: ADMIN.into(),
         revoked_on: None,
     })
-}
-
-/// A JSON object without its null fields (absent and empty are the same on the log).
-fn without_nulls(value: Value) -> BTreeMap<String, Value> {
-    match value {
-        Value::Object(map) => map.into_iter().filter(|(_, v)| !v.is_null()).collect(),
-        _ => panic!("not an object"),
-    }
-}
-
-/// Rebuilds the file from its operations and compares it with every visible row.
-fn assert_rebuilt_state_matches(vault: &Vault, participant_id: &str) {
-    let operations = vault.participant_operations(participant_id).unwrap();
-    let mut shuffled = operations.clone();
-    shuffled.reverse();
-    let states = changelog::fold(&shuffled);
-    assert_eq!(
-        states,
-        changelog::fold(&operations),
-        "order must not matter"
-    );
-    let conn = vault.connection_for_tests();
-    let mut statement = conn
-        .prepare("SELECT id, kind, data, deleted FROM case_records WHERE participant_id = ?1")
-        .unwrap();
-    let rows: Vec<(String, String, String, bool)> = statement
-        .query_map([participant_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    for (id, kind, data, deleted) in rows {
-        let state: &RecordState = &states[&(kind.clone(), id.clone())];
-        assert_eq!(state.deleted, deleted, "{kind} {id}");
-        let mut rebuilt: BTreeMap<String, Value> = if kind == "note" || kind == "contact" {
-            assert_eq!(state.appended.len(), 1);
-            without_nulls(state.appended[0].clone())
-        } else {
-            state
-                .fields
-                .iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        };
-        assert_eq!(
-            rebuilt.remove(PARTICIPANT_FIELD),
-            Some(json!(participant_id))
-        );
-        let visible = without_nulls(serde_json::from_str(&data).unwrap());
-        assert_eq!(rebuilt, visible, "{kind} {id}");
-    }
-    let participant = vault.load_for_tests(participant_id);
-    let fields = &states[&("participant".to_string(), participant_id.to_string())].fields;
-    let get = |f: &str| fields.get(f).cloned().unwrap_or(Value::Null);
-    assert_eq!(get("legal_name"), json!(participant.legal_name));
-    assert_eq!(get("chosen_name"), json!(participant.chosen_name));
-    assert_eq!(get("birth_year"), json!(participant.birth_year));
-    assert_eq!(get("status"), json!(participant.status));
-    assert_eq!(get("safe_contact"), json!(participant.safe_contact));
-    assert!(changelog::sequences_are_gap_free(conn).unwrap());
 }
 
 #[derive(Debug, Clone)]

@@ -248,11 +248,7 @@ pub fn progress(
             .unwrap_or_default(),
         hours_logged: logged,
         hours_remaining: due.saturating_sub(logged),
-        percent: if due == 0 {
-            0
-        } else {
-            (logged.min(due) * 100) / due
-        },
+        percent: (logged.min(due) * 100).checked_div(due).unwrap_or(0),
         hours_expected: (weeks_elapsed * plan.hours_per_week).min(due),
         completed: logged >= due,
     }

@@ -203,18 +203,27 @@ pub(crate) fn organization(conn: &Connection, id: &str) -> Result<Option<Organiz
         .transpose()
 }
 
+/// A directory row about to be written.
+struct Entry<'a> {
+    kind: &'static str,
+    id: &'a str,
+    organization_id: &'a str,
+    fields: Map<String, Value>,
+    search_text: String,
+    categories: String,
+}
+
 /// Writes an entry and its operations in the caller's transaction: one `create` carrying the
 /// fields, or one `set` per changed field.
-pub(crate) fn write(
-    conn: &Connection,
-    writer: changelog::Writer<'_>,
-    kind: &'static str,
-    id: &str,
-    organization_id: &str,
-    new: Map<String, Value>,
-    search_text: &str,
-    categories: &str,
-) -> Result<()> {
+fn write(conn: &Connection, writer: changelog::Writer<'_>, entry: Entry<'_>) -> Result<()> {
+    let Entry {
+        kind,
+        id,
+        organization_id,
+        fields: new,
+        search_text,
+        categories,
+    } = entry;
     let old: Option<(String, bool)> = conn
         .prepare_cached("SELECT data, deleted FROM directory WHERE id = ?1 AND kind = ?2")?
         .query_row(params![id, kind], |row| Ok((row.get(0)?, row.get(1)?)))
@@ -294,12 +303,14 @@ pub(crate) fn save_organization(
     write(
         conn,
         writer,
-        "organization",
-        &id,
-        &id,
-        fields(&organization)?,
-        &organization.search_text(),
-        &categories,
+        Entry {
+            kind: "organization",
+            id: &id,
+            organization_id: &id,
+            fields: fields(&organization)?,
+            search_text: organization.search_text(),
+            categories,
+        },
     )?;
     Ok(id)
 }
@@ -320,16 +331,18 @@ pub(crate) fn save_service(
     write(
         conn,
         writer,
-        "service",
-        &id,
-        &service.organization_id.clone(),
-        fields(&service)?,
-        &search::fold(&format!(
-            "{} {}",
-            service.name,
-            service.requirements.as_deref().unwrap_or_default()
-        )),
-        &category_tag(service.category),
+        Entry {
+            kind: "service",
+            id: &id,
+            organization_id: &service.organization_id,
+            fields: fields(&service)?,
+            search_text: search::fold(&format!(
+                "{} {}",
+                service.name,
+                service.requirements.as_deref().unwrap_or_default()
+            )),
+            categories: category_tag(service.category),
+        },
     )?;
     Ok(id)
 }

@@ -196,7 +196,7 @@ pub fn evaluate(
         });
         match wanted {
             Some(id) => all.find(|(rid, _)| *rid == id).map(|(_, p)| p),
-            None => all.last().map(|(_, p)| p),
+            None => all.next_back().map(|(_, p)| p),
         }
     };
     let offence = match proceeding {

@@ -342,6 +342,16 @@ pub(crate) fn rebuild_if_stale(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// A row of `tasks_due`: key, kind, due date, record, detail, assignee.
+type TaskRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// One line of "Hoy".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -484,14 +494,7 @@ impl Vault {
              FROM tasks_due t LEFT JOIN staff s ON s.id = t.assigned_to
              WHERE t.participant_id = ?1 ORDER BY t.due_on, t.key",
         )?;
-        let rows: Vec<(
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        )> = statement
+        let rows: Vec<TaskRow> = statement
             .query_map([participant_id], |row| {
                 Ok((
                     row.get(0)?,

@@ -4,10 +4,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use acompana::changelog::{self, RecordState};
+use acompana::records::file::PARTICIPANT_FIELD;
 use acompana::staff::Role;
 use acompana::vault::{self, KdfChoice, NewVault, Vault, VaultPaths};
 use acompana::Country;
 use secrecy::SecretString;
+use serde_json::{json, Value};
 
 pub const ADMIN: &str = "coordinadora";
 pub const ADMIN_PASSWORD: &str = "clave-de-prueba-1";
@@ -113,4 +116,66 @@ pub fn flip_byte(path: &Path, offset: i64) {
     };
     bytes[index] ^= 0x01;
     std::fs::write(path, bytes).unwrap();
+}
+
+/// A JSON object without its null fields (absent and empty are the same on the log).
+pub fn without_nulls(value: Value) -> BTreeMap<String, Value> {
+    match value {
+        Value::Object(map) => map.into_iter().filter(|(_, v)| !v.is_null()).collect(),
+        _ => panic!("not an object"),
+    }
+}
+
+/// Rebuilds the file from its operations and compares it with every visible row.
+pub fn assert_rebuilt_state_matches(vault: &Vault, participant_id: &str) {
+    let operations = vault.participant_operations(participant_id).unwrap();
+    let mut shuffled = operations.clone();
+    shuffled.reverse();
+    let states = changelog::fold(&shuffled);
+    assert_eq!(
+        states,
+        changelog::fold(&operations),
+        "order must not matter"
+    );
+    let conn = vault.connection_for_tests();
+    let mut statement = conn
+        .prepare("SELECT id, kind, data, deleted FROM case_records WHERE participant_id = ?1")
+        .unwrap();
+    let rows: Vec<(String, String, String, bool)> = statement
+        .query_map([participant_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (id, kind, data, deleted) in rows {
+        let state: &RecordState = &states[&(kind.clone(), id.clone())];
+        assert_eq!(state.deleted, deleted, "{kind} {id}");
+        let mut rebuilt: BTreeMap<String, Value> = if kind == "note" || kind == "contact" {
+            assert_eq!(state.appended.len(), 1);
+            without_nulls(state.appended[0].clone())
+        } else {
+            state
+                .fields
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        assert_eq!(
+            rebuilt.remove(PARTICIPANT_FIELD),
+            Some(json!(participant_id))
+        );
+        let visible = without_nulls(serde_json::from_str(&data).unwrap());
+        assert_eq!(rebuilt, visible, "{kind} {id}");
+    }
+    let participant = vault.load_for_tests(participant_id);
+    let fields = &states[&("participant".to_string(), participant_id.to_string())].fields;
+    let get = |f: &str| fields.get(f).cloned().unwrap_or(Value::Null);
+    assert_eq!(get("legal_name"), json!(participant.legal_name));
+    assert_eq!(get("chosen_name"), json!(participant.chosen_name));
+    assert_eq!(get("birth_year"), json!(participant.birth_year));
+    assert_eq!(get("status"), json!(participant.status));
+    assert_eq!(get("safe_contact"), json!(participant.safe_contact));
+    assert!(changelog::sequences_are_gap_free(conn).unwrap());
 }
