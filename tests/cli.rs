@@ -578,3 +578,310 @@ fn demo_data_goes_only_into_a_demo_vault() {
         .stderr(predicate::str::contains("not a demo vault"));
     assert_eq!(std::fs::read(real.join("vault.db")).unwrap(), before);
 }
+
+#[test]
+fn legal_routes_service_plans_referrals_and_tasks_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let call = |args: &[&str]| -> (i32, String, String) {
+        let output = acompana(dir.path())
+            .args(["--user", "coordinadora"])
+            .args(args)
+            .env("ACOMPANA_PASSWORD", PASSWORD)
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let run = |args: &[&str]| {
+        let (code, out, err) = call(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out.trim().to_string()
+    };
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&run(&all)).unwrap()
+    };
+    let woman = run(&["participant", "add", "--name", "Luz Dary Moreno"]);
+
+    // The plan prints the hours due and the projected end.
+    let plan = run(&[
+        "service",
+        "plan",
+        &woman,
+        "--sentence-months",
+        "48",
+        "--hours-per-week",
+        "20",
+        "--start",
+        "2026-01-05",
+    ]);
+    assert!(
+        plan.contains("hours due: 1040 (5 per week of sentence)"),
+        "{plan}"
+    );
+    assert!(plan.contains("projected end: 2027-01-03"), "{plan}");
+    let plan_id = plan
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches("plan ")
+        .to_string();
+    let plan_json = json(&[
+        "service",
+        "plan",
+        &woman,
+        "--sentence-months",
+        "13",
+        "--hours-per-week",
+        "10",
+        "--hours-per-day",
+        "5",
+        "--start",
+        "2026-03-02",
+    ]);
+    assert_eq!(plan_json["hoursDue"], 282);
+    assert_eq!(plan_json["projectedEnd"], "2026-09-20");
+    // Limits are refused as usage errors naming the field.
+    let (code, _, err) = call(&[
+        "service",
+        "plan",
+        &woman,
+        "--sentence-months",
+        "48",
+        "--hours-per-week",
+        "25",
+        "--start",
+        "2026-01-05",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("hoursPerWeek"), "{err}");
+    let (code, _, err) = call(&[
+        "service",
+        "plan",
+        &woman,
+        "--sentence-months",
+        "48",
+        "--hours-per-week",
+        "20",
+        "--hours-per-day",
+        "10",
+        "--start",
+        "2026-01-05",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("hoursPerDay"), "{err}");
+    // Edited hours need a reason (clap refuses --hours-due alone).
+    let (code, _, _) = call(&[
+        "service",
+        "plan",
+        &woman,
+        "--sentence-months",
+        "48",
+        "--hours-per-week",
+        "20",
+        "--start",
+        "2026-01-05",
+        "--hours-due",
+        "900",
+    ]);
+    assert_eq!(code, 2);
+
+    // Hours logged, then the compliance report's figures.
+    for (date, hours) in [
+        ("2026-01-06", "4"),
+        ("2026-01-07", "4"),
+        ("2026-02-02", "6"),
+    ] {
+        run(&[
+            "service",
+            "log",
+            &woman,
+            &plan_id,
+            "--date",
+            date,
+            "--hours",
+            hours,
+            "--activity",
+            "Biblioteca",
+            "--verified-by",
+            "Supervisora",
+        ]);
+    }
+    let (code, _, err) = call(&[
+        "service",
+        "log",
+        &woman,
+        &plan_id,
+        "--date",
+        "2026-01-06",
+        "--hours",
+        "5",
+        "--activity",
+        "Biblioteca",
+    ]);
+    assert_eq!(code, 2, "more than 8 hours in a day");
+    assert!(err.contains("hours"), "{err}");
+    let report = json(&[
+        "service",
+        "report",
+        &woman,
+        &plan_id,
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-01-31",
+    ]);
+    assert_eq!(report["figures"]["hoursInPeriod"], 8);
+    assert_eq!(report["figures"]["hoursRemaining"], 1032);
+    assert_eq!(report["legalName"], "Luz Dary Moreno");
+    let shown = run(&["service", "show", &woman]);
+    assert!(shown.contains("served: 14 of 1040"), "{shown}");
+
+    // A legal application with its evidence; then its decision.
+    run(&["document", "set", &woman, "declaracion_jefatura", "has"]);
+    let types = run(&["legal", "types"]);
+    assert!(types.contains("co_ley_2292"), "{types}");
+    let application = run(&[
+        "legal",
+        "add",
+        &woman,
+        "--type",
+        "co_ley_2292",
+        "--filed-on",
+        "2025-11-10",
+        "--evidence",
+        "declaracion_jefatura",
+    ]);
+    let (code, _, err) = call(&[
+        "legal",
+        "add",
+        &woman,
+        "--type",
+        "co_ley_2292",
+        "--evidence",
+        "cedula",
+    ]);
+    assert_eq!(code, 2, "evidence she does not have");
+    assert!(err.contains("cedula"), "{err}");
+    let (code, _, err) = call(&["legal", "add", &woman, "--type", "mx_amnistia_federal"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("applicationType"), "{err}");
+    let (code, _, err) = call(&[
+        "legal",
+        "decide",
+        &woman,
+        &application,
+        "--status",
+        "denied",
+        "--on",
+        "2026-01-20",
+    ]);
+    assert_eq!(code, 2, "a denial needs its reason");
+    assert!(err.contains("refusalReason"), "{err}");
+    run(&[
+        "legal",
+        "decide",
+        &woman,
+        &application,
+        "--status",
+        "granted",
+        "--on",
+        "2026-01-20",
+    ]);
+    let listed = run(&["legal", "list", &woman]);
+    assert!(listed.contains("co_ley_2292  granted"), "{listed}");
+
+    // A referral that shares her data stops until her consent is recorded.
+    let shelter = run(&[
+        "directory",
+        "add",
+        "--name",
+        "Fundación Techo Digno",
+        "--kind",
+        "non_profit",
+        "--category",
+        "housing",
+        "--accepts-records",
+    ]);
+    let found = run(&["directory", "search", "techo", "--category", "housing"]);
+    assert!(found.contains(&shelter), "{found}");
+    let (code, _, err) = call(&[
+        "referral",
+        "add",
+        &woman,
+        "--organization",
+        &shelter,
+        "--category",
+        "housing",
+        "--date",
+        "2026-11-01",
+        "--follow-up",
+        "2026-11-20",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("consent"), "{err}");
+    assert!(err.contains("acompana consent add"), "{err}");
+    run(&[
+        "consent",
+        "add",
+        &woman,
+        "--purpose",
+        "referral",
+        "--organization",
+        "Fundacion Techo Digno",
+    ]);
+    run(&[
+        "referral",
+        "add",
+        &woman,
+        "--organization",
+        &shelter,
+        "--category",
+        "housing",
+        "--date",
+        "2026-11-01",
+        "--follow-up",
+        "2026-11-20",
+    ]);
+
+    // Tasks due: the referral follow-up is overdue on the 29th; done, it goes.
+    let due = json(&["tasks", "due", "--today", "2026-11-29"]);
+    let overdue = due["overdue"]["items"].as_array().unwrap();
+    let follow_up = overdue
+        .iter()
+        .find(|t| t["kind"] == "referral_follow_up")
+        .expect("referral follow-up overdue");
+    assert_eq!(follow_up["dueOn"], "2026-11-20");
+    let key = follow_up["key"].as_str().unwrap().to_string();
+    let plain = run(&["tasks", "due", "--today", "2026-11-29"]);
+    assert!(plain.contains(&key), "{plain}");
+    run(&["tasks", "done", &woman, &key]);
+    let after = json(&["tasks", "due", "--today", "2026-11-29"]);
+    assert!(!after["overdue"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["key"] == key.as_str()));
+    let (code, _, _) = call(&["tasks", "due", "--today", "mañana"]);
+    assert_eq!(code, 2);
+    // Everything went on the file's history.
+    let history = run(&["--json", "history", &woman]);
+    for kind in [
+        "service_plan",
+        "service_hours",
+        "compliance_report",
+        "legal_application",
+        "referral",
+        "task",
+    ] {
+        assert!(
+            history.contains(&format!("\"recordType\": \"{kind}\"")),
+            "{kind}"
+        );
+    }
+}

@@ -6,6 +6,8 @@
 //! `ACOMPANA_PASSWORD` / `--password-file` (signing in) and `ACOMPANA_NEW_PASSWORD` (a password
 //! being set).
 
+mod routes;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -110,6 +112,21 @@ enum Command {
     /// Prison visits: record one visit for several women at once.
     #[command(subcommand)]
     Visit(VisitCommand),
+    /// Criminal-justice applications: add, decide, list with their legal deadlines.
+    #[command(subcommand)]
+    Legal(routes::LegalCommand),
+    /// Law 2292 community service: plan, log hours, compliance reports.
+    #[command(subcommand)]
+    Service(routes::ServiceCommand),
+    /// The directory of partner organizations and services.
+    #[command(subcommand)]
+    Directory(routes::DirectoryCommand),
+    /// Referrals to partner organizations.
+    #[command(subcommand)]
+    Referral(routes::ReferralCommand),
+    /// Tasks: what is due, and marking one done.
+    #[command(subcommand)]
+    Tasks(routes::TasksCommand),
     /// Fill a new, separate vault with invented women for trying the app out or measuring it.
     Demo {
         /// How many women to invent.
@@ -124,7 +141,9 @@ enum Command {
     },
 }
 
-fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> std::result::Result<T, String> {
+pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> std::result::Result<T, String> {
     serde_json::from_value(serde_json::json!(text
         .trim()
         .to_lowercase()
@@ -423,13 +442,19 @@ pub fn main() -> ExitCode {
                 );
             } else {
                 eprintln!("error: {error}");
+                if matches!(error, Error::ConsentRequired) {
+                    eprintln!(
+                        "hint: record her consent first: acompana consent add PARTICIPANT \
+                         --purpose referral --organization \"NAME\", or refer with --no-share"
+                    );
+                }
             }
             ExitCode::from(exit_code(&error))
         }
     }
 }
 
-enum CliError {
+pub(crate) enum CliError {
     Usage(String),
     Core(Error),
 }
@@ -440,14 +465,14 @@ impl From<Error> for CliError {
     }
 }
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     chrono::Local::now()
         .date_naive()
         .format("%Y-%m-%d")
         .to_string()
 }
 
-fn print<T: Serialize>(json: bool, value: &T, plain: impl FnOnce(&T) -> String) {
+pub(crate) fn print<T: Serialize>(json: bool, value: &T, plain: impl FnOnce(&T) -> String) {
     if json {
         println!(
             "{}",
@@ -951,18 +976,20 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
             expires_on,
         }) => {
             // Keep what the file already says about the document; change only what was given.
-            let existing = vault
-                .participant_file(participant)?
-                .records
-                .into_iter()
-                .find_map(|r| match r.data {
-                    RecordData::Document(d)
-                        if d.document_type == *document_type && d.dependant_id == *dependant =>
-                    {
-                        Some(d)
-                    }
+            // A document's record id is derived from whose it is and its type.
+            let natural_id = format!(
+                "{participant}/document/{}/{document_type}",
+                dependant.as_deref().unwrap_or("self")
+            );
+            let existing = match vault.record_get(participant, &natural_id) {
+                Ok(record) => match record.data {
+                    RecordData::Document(d) => Some(d),
                     _ => None,
-                });
+                },
+                // Not on file yet (saving checks that the file is one she may see).
+                Err(Error::NotFound) => None,
+                Err(other) => return Err(other.into()),
+            };
             let mut document = existing.unwrap_or(Document {
                 document_type: document_type.clone(),
                 dependant_id: dependant.clone(),
@@ -1054,6 +1081,11 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
                 format!("Recorded the visit for {} women.", r.len())
             });
         }
+        Command::Legal(command) => routes::legal(vault, command, json)?,
+        Command::Service(command) => routes::service(vault, command, json)?,
+        Command::Directory(command) => routes::directory(vault, command, json)?,
+        Command::Referral(command) => routes::referral(vault, command, json)?,
+        Command::Tasks(command) => routes::tasks(vault, command, json)?,
         Command::Demo { .. } => unreachable!("handled before sign-in"),
         Command::Init { .. } | Command::Recover { .. } => unreachable!("handled before sign-in"),
     }
