@@ -641,7 +641,12 @@ fn demo_content(vault: &Vault) -> Vec<(String, String, Option<String>, Vec<Strin
     rows.into_iter()
         .map(|(id, code, legal, chosen)| {
             let mut records: Vec<String> = conn
-                .prepare("SELECT kind || data FROM case_records WHERE participant_id = ?1 AND kind != 'document'")
+                // Links between records are ids made at writing time: leave them out.
+                .prepare(
+                    "SELECT kind || json_remove(data, '$.proceedingId', '$.planId', '$.consentId',
+                        '$.organizationId', '$.applicationId', '$.receivingEntity')
+                     FROM case_records WHERE participant_id = ?1 AND kind != 'document'",
+                )
                 .unwrap()
                 .query_map([&id], |r| r.get(0))
                 .unwrap()
@@ -651,6 +656,21 @@ fn demo_content(vault: &Vault) -> Vec<(String, String, Option<String>, Vec<Strin
             (code, legal, chosen, records)
         })
         .collect()
+}
+
+/// The demo directory's organizations, by name.
+fn demo_directory(vault: &Vault) -> Vec<String> {
+    vault
+        .connection_for_tests()
+        .prepare(
+            "SELECT json_extract(data, '$.name') FROM directory
+             WHERE kind = 'organization' ORDER BY 1",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
 }
 
 #[test]
@@ -663,6 +683,16 @@ fn demo_data_is_realistic_deterministic_and_rebuildable() {
     assert_eq!(content.len(), 40);
     assert_eq!(content, demo_content(&second));
     assert_ne!(content, demo_content(&other_seed));
+    assert_eq!(demo_directory(&first).len(), 30);
+    assert_eq!(demo_directory(&first), demo_directory(&second));
+    // Legal routes and what follows them are part of the invented files.
+    for kind in ["proceeding", "prison_stay", "legal_status", "referral"] {
+        let files = content
+            .iter()
+            .filter(|(_, _, _, records)| records.iter().any(|r| r.starts_with(kind)))
+            .count();
+        assert!(files >= 8, "{kind}: {files} files");
+    }
     let accented = content
         .iter()
         .filter(|(_, legal, _, _)| legal.chars().any(|c| "áéíóúñãõçâêôÁÉÍÓÚ".contains(c)))
@@ -712,6 +742,7 @@ fn nothing_is_readable_at_rest_after_a_demo_workload() {
         .take(5)
         .map(|(_, legal, _, _)| legal)
         .collect();
+    let organizations: Vec<String> = demo_directory(&vault).into_iter().take(3).collect();
     let during = snapshot(&data);
     vault.lock(LockReason::Manual).unwrap();
     let after = snapshot(&data);
@@ -724,6 +755,7 @@ fn nothing_is_readable_at_rest_after_a_demo_workload() {
         "Reclusión de Mujeres".into(),
     ];
     canaries.extend(demo_names);
+    canaries.extend(organizations);
     for (path, bytes) in during.iter().chain(after.iter()) {
         for canary in &canaries {
             assert!(

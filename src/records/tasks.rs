@@ -113,6 +113,8 @@ pub struct FileTask {
     pub detail: Option<String>,
     /// Username it is assigned to, when not her caseworker.
     pub assigned_to: Option<String>,
+    /// For a referral's follow-up: the organization's name, from the directory.
+    pub organization_name: Option<String>,
 }
 
 /// The day she last left prison, when she is out: the latest exit of a stay, unless a stay is
@@ -159,6 +161,7 @@ pub fn generate(records: &[CaseRecord], catalog: &CountryCatalog) -> Vec<FileTas
                     record_id: Some(record.id.clone()),
                     detail: Some(task.title.clone()),
                     assigned_to: task.assigned_to.clone(),
+                    organization_name: None,
                 }),
                 _ => {}
             }
@@ -173,6 +176,7 @@ pub fn generate(records: &[CaseRecord], catalog: &CountryCatalog) -> Vec<FileTas
             record_id: record_id.map(str::to_string),
             detail: Some(detail),
             assigned_to: None,
+            organization_name: None,
         })
     };
 
@@ -342,7 +346,7 @@ pub(crate) fn rebuild_if_stale(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// A row of `tasks_due`: key, kind, due date, record, detail, assignee.
+/// A row of `tasks_due`: key, kind, due date, record, detail, assignee, organization.
 type TaskRow = (
     String,
     String,
@@ -350,7 +354,12 @@ type TaskRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
+
+/// Joins the organization a referral follow-up is about (`t.detail` holds its id).
+const ORGANIZATION_JOIN: &str = "LEFT JOIN directory d ON t.kind = 'referral_follow_up'
+     AND d.id = t.detail AND d.kind = 'organization'";
 
 /// One line of "Hoy".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -412,72 +421,86 @@ impl Vault {
             ""
         };
         let visible = self.visible_clause();
-        let group = |from: Option<NaiveDate>,
-                     to: NaiveDate,
-                     exclusive: bool|
-         -> Result<TaskGroup> {
-            let from = from.map(|d| d.to_string()).unwrap_or_default();
-            let to = to.to_string();
-            let upper = if exclusive { "<" } else { "<=" };
-            let filter = format!(
-                "FROM tasks_due t JOIN participants p ON p.id = t.participant_id
+        let group =
+            |from: Option<NaiveDate>, to: NaiveDate, exclusive: bool| -> Result<TaskGroup> {
+                let from = from.map(|d| d.to_string()).unwrap_or_default();
+                let to = to.to_string();
+                let upper = if exclusive { "<" } else { "<=" };
+                let filter = format!(
+                    "FROM tasks_due t JOIN participants p ON p.id = t.participant_id
                  WHERE t.due_on >= ?2 AND t.due_on {upper} ?3 AND p.deleted = 0
                  AND p.status = 'open' AND {visible} {mine}"
-            );
-            let total: u32 = self.conn.query_row(
-                &format!("SELECT COUNT(*) {filter}"),
-                params![self.me.id, from, to],
-                |row| row.get(0),
-            )?;
-            let mut statement = self.conn.prepare_cached(&format!(
-                "SELECT t.participant_id, p.case_code, p.chosen_name, t.key, t.kind, t.due_on,
+                );
+                let total: u32 = self.conn.query_row(
+                    &format!("SELECT COUNT(*) {filter}"),
+                    params![self.me.id, from, to],
+                    |row| row.get(0),
+                )?;
+                let mut statement = self.conn.prepare_cached(&format!(
+                    "SELECT t.participant_id, p.case_code, p.chosen_name, t.key, t.kind, t.due_on,
                         t.record_id, t.detail, ta.username,
-                        COALESCE(ta.username, pa.username)
+                        COALESCE(ta.username, pa.username), json_extract(d.data, '$.name')
                  {filter_joined}
                  ORDER BY t.due_on, p.case_code, t.key LIMIT {limit}",
-                filter_joined = filter.replacen(
-                    "JOIN participants p ON p.id = t.participant_id",
-                    "JOIN participants p ON p.id = t.participant_id
-                     LEFT JOIN staff ta ON ta.id = t.assigned_to
-                     LEFT JOIN staff pa ON pa.id = p.assigned_to",
-                    1
-                )
-            ))?;
-            let rows = statement.query_map(params![self.me.id, from, to], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Option<String>>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, Option<String>>(6)?,
-                    row.get::<_, Option<String>>(7)?,
-                    row.get::<_, Option<String>>(8)?,
-                    row.get::<_, Option<String>>(9)?,
-                ))
-            })?;
-            let mut items = Vec::new();
-            for row in rows {
-                let (pid, case_code, chosen_name, key, kind, due_on, record_id, detail, own, who) =
-                    row?;
-                items.push(DueTask {
-                    participant_id: pid,
-                    case_code,
-                    chosen_name,
-                    task: FileTask {
+                    filter_joined = filter.replacen(
+                        "JOIN participants p ON p.id = t.participant_id",
+                        &format!(
+                            "JOIN participants p ON p.id = t.participant_id
+                         LEFT JOIN staff ta ON ta.id = t.assigned_to
+                         LEFT JOIN staff pa ON pa.id = p.assigned_to
+                         {ORGANIZATION_JOIN}"
+                        ),
+                        1
+                    )
+                ))?;
+                let rows = statement.query_map(params![self.me.id, from, to], |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, Option<String>>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, String>(4)?,
+                        row.get::<_, String>(5)?,
+                        row.get::<_, Option<String>>(6)?,
+                        row.get::<_, Option<String>>(7)?,
+                        row.get::<_, Option<String>>(8)?,
+                        row.get::<_, Option<String>>(9)?,
+                        row.get::<_, Option<String>>(10)?,
+                    ))
+                })?;
+                let mut items = Vec::new();
+                for row in rows {
+                    let (
+                        pid,
+                        case_code,
+                        chosen_name,
                         key,
-                        kind: TaskKind::parse(&kind)?,
+                        kind,
                         due_on,
                         record_id,
                         detail,
-                        assigned_to: own,
-                    },
-                    responsible: who,
-                });
-            }
-            Ok(TaskGroup { items, total })
-        };
+                        own,
+                        who,
+                        org,
+                    ) = row?;
+                    items.push(DueTask {
+                        participant_id: pid,
+                        case_code,
+                        chosen_name,
+                        task: FileTask {
+                            key,
+                            kind: TaskKind::parse(&kind)?,
+                            due_on,
+                            record_id,
+                            detail,
+                            assigned_to: own,
+                            organization_name: org,
+                        },
+                        responsible: who,
+                    });
+                }
+                Ok(TaskGroup { items, total })
+            };
         Ok(Today {
             today: today.to_string(),
             overdue: group(None, today, true)?,
@@ -489,11 +512,12 @@ impl Vault {
     /// A file's open tasks, whenever they are due.
     pub fn participant_tasks(&self, participant_id: &str) -> Result<Vec<FileTask>> {
         self.load_participant(participant_id)?;
-        let mut statement = self.conn.prepare_cached(
-            "SELECT t.key, t.kind, t.due_on, t.record_id, t.detail, s.username
-             FROM tasks_due t LEFT JOIN staff s ON s.id = t.assigned_to
-             WHERE t.participant_id = ?1 ORDER BY t.due_on, t.key",
-        )?;
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT t.key, t.kind, t.due_on, t.record_id, t.detail, s.username,
+                        json_extract(d.data, '$.name')
+                 FROM tasks_due t LEFT JOIN staff s ON s.id = t.assigned_to {ORGANIZATION_JOIN}
+                 WHERE t.participant_id = ?1 ORDER BY t.due_on, t.key"
+        ))?;
         let rows: Vec<TaskRow> = statement
             .query_map([participant_id], |row| {
                 Ok((
@@ -503,20 +527,24 @@ impl Vault {
                     row.get(3)?,
                     row.get(4)?,
                     row.get(5)?,
+                    row.get(6)?,
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         rows.into_iter()
-            .map(|(key, kind, due_on, record_id, detail, assigned_to)| {
-                Ok(FileTask {
-                    kind: TaskKind::parse(&kind)?,
-                    key,
-                    due_on,
-                    record_id,
-                    detail,
-                    assigned_to,
-                })
-            })
+            .map(
+                |(key, kind, due_on, record_id, detail, assigned_to, organization_name)| {
+                    Ok(FileTask {
+                        kind: TaskKind::parse(&kind)?,
+                        key,
+                        due_on,
+                        record_id,
+                        detail,
+                        assigned_to,
+                        organization_name,
+                    })
+                },
+            )
             .collect()
     }
 }

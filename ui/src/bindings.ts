@@ -712,7 +712,11 @@ detail: string | null;
 /**
  * Username it is assigned to, when not her caseworker.
  */
-assignedTo: string | null }) & { participantId: string; caseCode: string; chosenName: string | null; 
+assignedTo: string | null; 
+/**
+ * For a referral's follow-up: the organization's name, from the directory.
+ */
+organizationName: string | null }) & { participantId: string; caseCode: string; chosenName: string | null; 
 /**
  * Username of whoever it falls to: the task's own assignee or her caseworker.
  */
@@ -809,7 +813,11 @@ detail: string | null;
 /**
  * Username it is assigned to, when not her caseworker.
  */
-assignedTo: string | null }
+assignedTo: string | null; 
+/**
+ * For a referral's follow-up: the organization's name, from the directory.
+ */
+organizationName: string | null }
 /**
  * A guide that lists the law's eligibility points for an application type.
  */

@@ -7,6 +7,8 @@
 //! women, case codes, children, documents and notes (record ids and clocks still come from
 //! the moment of writing).
 
+mod legal;
+
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -330,6 +332,7 @@ struct Invented {
     records: Vec<RecordData>,
     dependants: Vec<(Dependant, Vec<DocumentStatus>)>,
     closed: Option<participants::ClosingReason>,
+    legal: legal::LegalStory,
 }
 
 struct Generator<'a> {
@@ -372,7 +375,7 @@ impl Generator<'_> {
         self.anchor - Days::new(self.rng.random_range(0..=max))
     }
 
-    fn invent(&mut self, index: u32) -> Invented {
+    fn invent(&mut self, index: u32, organizations: &[legal::DemoOrganization]) -> Invented {
         let (legal_name, chosen_name) = self.name();
         let (youngest, oldest) = weighted(
             &mut self.rng,
@@ -682,6 +685,41 @@ impl Generator<'_> {
                 contact_id: None,
             }));
         }
+        // Follow-up assessments after release, most of them done when they fell due.
+        let still_inside = self.rng.random_bool(0.08);
+        if !still_inside {
+            for (phase, days) in [
+                (AssessmentPhase::Day30, 30),
+                (AssessmentPhase::Day90, 90),
+                (AssessmentPhase::Day180, 180),
+                (AssessmentPhase::Day365, 365),
+            ] {
+                let assessed = released + Days::new(days + self.rng.random_range(0..10));
+                if assessed < self.anchor && self.rng.random_bool(0.8) {
+                    let mut statuses = BTreeMap::new();
+                    for category in NeedCategory::ALL.choose_multiple(&mut self.rng, 4) {
+                        statuses.insert(
+                            *category,
+                            weighted(
+                                &mut self.rng,
+                                &[
+                                    (NeedStatus::Need, 25),
+                                    (NeedStatus::InProgress, 25),
+                                    (NeedStatus::Resolved, 30),
+                                    (NeedStatus::NoNeed, 20),
+                                ],
+                            ),
+                        );
+                    }
+                    records.push(RecordData::Needs(NeedsAssessment {
+                        phase,
+                        assessed_on: date_string(assessed),
+                        statuses,
+                    }));
+                }
+            }
+        }
+        let legal = self.invent_legal(released, still_inside, &collected_by, organizations);
         let closed = self.rng.random_bool(0.12).then(|| {
             weighted(
                 &mut self.rng,
@@ -705,6 +743,7 @@ impl Generator<'_> {
             records,
             dependants,
             closed,
+            legal,
         }
     }
 }
@@ -779,6 +818,16 @@ pub fn generate(
     let mut summary = DemoSummary::default();
     let device_id = vault.device_id.clone();
     let author = vault.me.id.clone();
+    let organizations = {
+        let tx = vault.conn.unchecked_transaction()?;
+        let writer = Writer {
+            device_id: &device_id,
+            author_id: &author,
+        };
+        let organizations = legal::ensure_directory(&tx, writer, &mut generator, count + existing)?;
+        tx.commit()?;
+        organizations
+    };
     const BATCH: u32 = 500;
     let mut done = 0;
     while done < count {
@@ -789,7 +838,7 @@ pub fn generate(
             author_id: &author,
         };
         for offset in 0..batch {
-            let invented = generator.invent(existing + done + offset + 1);
+            let invented = generator.invent(existing + done + offset + 1, &organizations);
             let created_at = invented.row.created_at.clone();
             let ctx = RecordContext {
                 writer,
@@ -836,7 +885,9 @@ pub fn generate(
                     summary.records += 1;
                 }
             }
+            summary.records += invented.legal.save(&tx, ctx, id)?;
             file::refresh_counts(&tx, id, catalog)?;
+            crate::records::tasks::refresh(&tx, id, &file::load_records(&tx, id)?, catalog)?;
             if let Some(reason) = invented.closed {
                 participants::set_column(&tx, writer, id, "status", serde_json::json!("closed"))?;
                 participants::set_column(
