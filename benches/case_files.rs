@@ -8,6 +8,8 @@
 //! - the first page of the list, unfiltered and filtered;
 //! - opening a file (her details and every record; the view is audited, so this includes a
 //!   write);
+//! - "Hoy" (overdue, today and this week over every file a coordinator sees, and over one
+//!   caseworker's files), a Law 2292 compliance report, and directory searches;
 //! - the same read workload on the encrypted database and on an unencrypted copy of it, as a
 //!   ratio.
 //!
@@ -16,7 +18,10 @@
 use std::time::{Duration, Instant};
 
 use acompana::demo;
+use acompana::records::directory::DirectoryQuery;
+use acompana::records::needs::NeedCategory;
 use acompana::records::participants::ParticipantQuery;
+use acompana::records::tasks::TodayQuery;
 use acompana::vault::{self, LockReason, Vault, VaultPaths};
 use acompana::Country;
 use secrecy::SecretString;
@@ -50,11 +55,20 @@ struct Reads {
     first_page: Stats,
     filtered_page: Stats,
     open_file: Stats,
+    today: Stats,
+    compliance: Stats,
+    directory: Stats,
     total: Duration,
 }
 
+/// Where the legal-route reads point: reports to print, the day "Hoy" is asked about.
+struct Targets {
+    reports: Vec<(String, String)>,
+    day: String,
+}
+
 /// The read workload: searches, list pages and file openings.
-fn reads(vault: &mut Vault, case_codes: &[String], ids: &[String]) -> Reads {
+fn reads(vault: &mut Vault, case_codes: &[String], ids: &[String], targets: &Targets) -> Reads {
     let started = Instant::now();
     let mut searches = Vec::new();
     let mut texts: Vec<String> = ["maria jose", "gonzalez", "conceicao", "luz mar", "zzqx"]
@@ -103,13 +117,67 @@ fn reads(vault: &mut Vault, case_codes: &[String], ids: &[String]) -> Reads {
         .iter()
         .map(|id| time(|| vault.participant_file(id).unwrap()).0)
         .collect();
+    let today = (0..10)
+        .map(|_| time(|| today(vault, &targets.day, false)).0)
+        .collect();
+    let compliance = targets
+        .reports
+        .iter()
+        .map(|(participant, report)| {
+            time(|| vault.compliance_report(participant, report).unwrap()).0
+        })
+        .collect();
+    let mut directory = Vec::new();
+    for _ in 0..4 {
+        for query in directory_queries() {
+            directory.push(time(|| vault.directory_search(&query).unwrap()).0);
+        }
+    }
     Reads {
         search: stats(searches),
         first_page: stats(first_page),
         filtered_page: stats(filtered_page),
         open_file: stats(open_file),
+        today: stats(today),
+        compliance: stats(compliance),
+        directory: stats(directory),
         total: started.elapsed(),
     }
+}
+
+fn today(vault: &Vault, day: &str, mine: bool) -> u32 {
+    let today = vault
+        .tasks_today(&TodayQuery {
+            today: day.to_string(),
+            mine,
+            limit: Some(100),
+        })
+        .unwrap();
+    today.overdue.total + today.due_today.total + today.this_week.total
+}
+
+fn directory_queries() -> Vec<DirectoryQuery> {
+    let text = |t: &str| DirectoryQuery {
+        text: Some(t.into()),
+        ..Default::default()
+    };
+    vec![
+        text("fundacion"),
+        text("albergue"),
+        text("empleo antecedentes"),
+        text("secretaria mujer antioquia"),
+        DirectoryQuery {
+            category: Some(NeedCategory::Housing),
+            accepts_records: true,
+            ..Default::default()
+        },
+        DirectoryQuery {
+            text: Some("taller".into()),
+            category: Some(NeedCategory::Employment),
+            department: Some("Antioquia".into()),
+            ..Default::default()
+        },
+    ]
 }
 
 fn print_reads(label: &str, r: &Reads) {
@@ -119,6 +187,9 @@ fn print_reads(label: &str, r: &Reads) {
         ("first page of the list", &r.first_page),
         ("filtered first page", &r.filtered_page),
         ("open a file", &r.open_file),
+        ("Hoy, every file", &r.today),
+        ("compliance report", &r.compliance),
+        ("directory search (6 × 4)", &r.directory),
     ] {
         println!(
             "    {name:<26} median {:>8.2} ms   p95 {:>8.2} ms",
@@ -157,11 +228,40 @@ fn bench(size: u32) {
     let sample: Vec<_> = all.items.iter().step_by(step).take(50).collect();
     let codes: Vec<String> = sample.iter().map(|p| p.case_code.to_lowercase()).collect();
     let ids: Vec<String> = sample.iter().map(|p| p.id.clone()).collect();
+    let conn = keyed.connection_for_tests();
+    let reports: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT participant_id, id FROM case_records WHERE kind = 'compliance_report'
+             AND deleted = 0 ORDER BY id LIMIT 20",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let organizations: u32 = conn
+        .query_row(
+            "SELECT count(*) FROM directory WHERE kind = 'organization'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let targets = Targets {
+        reports,
+        day: anchor.to_string(),
+    };
+    println!(
+        "  Hoy on {}: {} tasks due up to a week ahead over every file; {} compliance reports sampled; {} organizations in the directory",
+        targets.day,
+        today(&keyed, &targets.day, false),
+        targets.reports.len(),
+        organizations
+    );
     let plain_path = dir.path().join("plain.db");
     keyed.demo_plaintext_copy(&plain_path).unwrap();
     // One pass to warm each database's cache, then the measured pass.
-    reads(&mut keyed, &codes, &ids);
-    let keyed_reads = reads(&mut keyed, &codes, &ids);
+    reads(&mut keyed, &codes, &ids, &targets);
+    let keyed_reads = reads(&mut keyed, &codes, &ids, &targets);
     print_reads("encrypted (SQLCipher)", &keyed_reads);
 
     let mut plain = vault::unlock(&paths, demo::DEMO_USERNAME, &password).unwrap();
@@ -171,8 +271,8 @@ fn bench(size: u32) {
     )
     .unwrap();
     plain.use_demo_connection_for_benchmarks(conn).unwrap();
-    reads(&mut plain, &codes, &ids);
-    let plain_reads = reads(&mut plain, &codes, &ids);
+    reads(&mut plain, &codes, &ids, &targets);
+    let plain_reads = reads(&mut plain, &codes, &ids, &targets);
     print_reads("unencrypted copy", &plain_reads);
     let ratio = |a: &Stats, b: &Stats| ms(a.median) / ms(b.median).max(1e-6);
     println!(
@@ -185,6 +285,24 @@ fn bench(size: u32) {
     );
     plain.lock(LockReason::Manual).unwrap();
     keyed.lock(LockReason::Manual).unwrap();
+
+    // "Hoy" for one caseworker: the same query, scoped to a quarter of the files.
+    let caseworker = vault::unlock(&paths, "lucia", &password).unwrap();
+    let samples: Vec<Duration> = (0..10)
+        .map(|_| time(|| today(&caseworker, &targets.day, false)).0)
+        .collect();
+    let mine: Vec<Duration> = (0..10)
+        .map(|_| time(|| today(&caseworker, &targets.day, true)).0)
+        .collect();
+    let (all, only_mine) = (stats(samples), stats(mine));
+    println!(
+        "  Hoy for one caseworker ({} tasks): median {:.2} ms, p95 {:.2} ms; only hers: median {:.2} ms",
+        today(&caseworker, &targets.day, false),
+        ms(all.median),
+        ms(all.p95),
+        ms(only_mine.median)
+    );
+    caseworker.lock(LockReason::Manual).unwrap();
 }
 
 fn main() {
