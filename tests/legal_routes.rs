@@ -1194,3 +1194,35 @@ fn tasks_of_files_written_before_are_rebuilt_on_opening() {
     let admin = test.admin();
     assert_eq!(keys(&admin, &id), expected);
 }
+
+#[test]
+fn hoy_counts_up_to_a_thousand_and_lists_the_oldest_first() {
+    let test = new_vault();
+    let mut admin = test.admin();
+    let id = woman(&mut admin, "Muchas Tareas", None);
+    let conn = admin.connection_for_tests();
+    for n in 0..1005u32 {
+        conn.execute(
+            "INSERT INTO tasks_due (participant_id, key, kind, due_on, detail)
+             VALUES (?1, ?2, 'manual', ?3, 'Tarea')",
+            rusqlite::params![
+                id,
+                format!("task/{n:05}"),
+                format!("2026-{:02}-{:02}", 1 + n % 10, 1 + n % 28)
+            ],
+        )
+        .unwrap();
+    }
+    let due = today(&admin, "2026-11-29", false);
+    assert_eq!(due.overdue.total, 1000);
+    assert!(due.overdue.capped);
+    assert_eq!(due.overdue.items.len(), 100);
+    assert_eq!(due.overdue.items[0].task.due_on, "2026-01-01");
+    assert!(due
+        .overdue
+        .items
+        .windows(2)
+        .all(|pair| pair[0].task.due_on <= pair[1].task.due_on));
+    assert_eq!(due.due_today.total, 0);
+    assert!(!due.due_today.capped);
+}

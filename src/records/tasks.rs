@@ -381,8 +381,15 @@ pub struct DueTask {
 #[serde(rename_all = "camelCase")]
 pub struct TaskGroup {
     pub items: Vec<DueTask>,
+    /// How many there are, counted up to [`COUNT_CAP`].
     pub total: u32,
+    /// There are at least [`COUNT_CAP`]: show "1000 or more", not a number nobody reads.
+    pub capped: bool,
 }
+
+/// "Hoy" counts each group up to this many; past it, the exact number helps nobody and
+/// counting it costs a walk over every overdue task of a large organization.
+pub const COUNT_CAP: u32 = 1000;
 
 /// "Hoy": overdue, today and the next six days, for the files the person may see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -432,7 +439,7 @@ impl Vault {
                  AND p.status = 'open' AND {visible} {mine}"
                 );
                 let total: u32 = self.conn.query_row(
-                    &format!("SELECT COUNT(*) {filter}"),
+                    &format!("SELECT COUNT(*) FROM (SELECT 1 {filter} LIMIT {COUNT_CAP})"),
                     params![self.me.id, from, to],
                     |row| row.get(0),
                 )?;
@@ -441,7 +448,7 @@ impl Vault {
                         t.record_id, t.detail, ta.username,
                         COALESCE(ta.username, pa.username), json_extract(d.data, '$.name')
                  {filter_joined}
-                 ORDER BY t.due_on, p.case_code, t.key LIMIT {limit}",
+                 ORDER BY t.due_on, t.participant_id, t.key LIMIT {limit}",
                     filter_joined = filter.replacen(
                         "JOIN participants p ON p.id = t.participant_id",
                         &format!(
@@ -499,7 +506,11 @@ impl Vault {
                         responsible: who,
                     });
                 }
-                Ok(TaskGroup { items, total })
+                Ok(TaskGroup {
+                    items,
+                    capped: total >= COUNT_CAP,
+                    total,
+                })
             };
         Ok(Today {
             today: today.to_string(),

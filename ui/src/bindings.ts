@@ -1296,7 +1296,15 @@ generatedKey?: string | null; done?: boolean; doneOn?: string | null; notes?: st
 /**
  * A group of "Hoy": the first tasks and how many there are.
  */
-export type TaskGroup = { items: DueTask[]; total: number }
+export type TaskGroup = { items: DueTask[]; 
+/**
+ * How many there are, counted up to [`COUNT_CAP`].
+ */
+total: number; 
+/**
+ * There are at least [`COUNT_CAP`]: show "1000 or more", not a number nobody reads.
+ */
+capped: boolean }
 /**
  * Where a task comes from.
  */
