@@ -434,7 +434,9 @@ impl Vault {
                 let to = to.to_string();
                 let upper = if exclusive { "<" } else { "<=" };
                 let filter = format!(
-                    "FROM tasks_due t JOIN participants p ON p.id = t.participant_id
+                    // CROSS JOIN keeps tasks_due outermost: the date index is walked in order and
+                    // the walk stops at the limit, instead of visiting every file first.
+                    "FROM tasks_due t CROSS JOIN participants p ON p.id = t.participant_id
                  WHERE t.due_on >= ?2 AND t.due_on {upper} ?3 AND p.deleted = 0
                  AND p.status = 'open' AND {visible} {mine}"
                 );
@@ -450,9 +452,9 @@ impl Vault {
                  {filter_joined}
                  ORDER BY t.due_on, t.participant_id, t.key LIMIT {limit}",
                     filter_joined = filter.replacen(
-                        "JOIN participants p ON p.id = t.participant_id",
+                        "CROSS JOIN participants p ON p.id = t.participant_id",
                         &format!(
-                            "JOIN participants p ON p.id = t.participant_id
+                            "CROSS JOIN participants p ON p.id = t.participant_id
                          LEFT JOIN staff ta ON ta.id = t.assigned_to
                          LEFT JOIN staff pa ON pa.id = p.assigned_to
                          {ORGANIZATION_JOIN}"
