@@ -33,6 +33,14 @@ fn app(
             commands::participants::participant_share,
             commands::records::record_save,
             commands::records::note_reveal,
+            commands::legal::legal_overview,
+            commands::legal::compliance_report,
+            commands::legal::printout_record,
+            commands::directory::directory_search,
+            commands::directory::directory_save_organization,
+            commands::directory::directory_delete,
+            commands::tasks::tasks_today,
+            commands::tasks::task_complete,
             commands::demo::demo_open,
             commands::vault::vault_status,
         ])
@@ -200,4 +208,152 @@ fn the_demo_button_opens_a_separate_demo_vault() {
     )
     .expect("list");
     assert!(page["total"].as_u64().expect("total") >= 100);
+}
+
+#[test]
+fn hoy_referrals_and_legal_routes_over_ipc_follow_the_same_rules() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paths = VaultPaths::new(dir.path().join("data"));
+    let (mut admin, _) = vault::create(
+        &paths,
+        NewVault {
+            org_name: "Prueba".into(),
+            country: Country::CO,
+            admin_username: "coordinadora".into(),
+            admin_display_name: "Coordinadora".into(),
+            admin_password: secret("clave-de-prueba-1"),
+        },
+        KdfChoice::Minimum,
+    )
+    .expect("vault");
+    admin
+        .staff_add(
+            "lucia",
+            "Lucía",
+            Role::Caseworker,
+            &secret("clave-de-lucia-1"),
+        )
+        .expect("lucia");
+    let add = |vault: &mut vault::Vault, name: &str, who: Option<&str>| {
+        vault
+            .participant_add(NewParticipant {
+                legal_name: name.into(),
+                assign_to: who.map(str::to_string),
+                ..Default::default()
+            })
+            .expect("participant")
+            .id
+    };
+    let hers = add(&mut admin, "Rosa Elena Díaz", Some("lucia"));
+    let other = add(&mut admin, "Carmen Rojas", None);
+    admin.lock(LockReason::Manual).expect("lock");
+
+    let (_app, webview) = app(paths);
+    call(
+        &webview,
+        "session_unlock",
+        json!({ "username": "lucia", "password": "clave-de-lucia-1" }),
+    )
+    .expect("sign in");
+    let task = |pid: &str| {
+        json!({ "participantId": pid, "recordId": null, "data": {
+            "kind": "task", "title": "Cita en la Registraduría", "dueOn": "2026-11-29" } })
+    };
+    call(&webview, "record_save", task(&hers)).expect("her task");
+    let today = json!({ "query": { "today": "2026-11-29", "mine": false } });
+    let due = call(&webview, "tasks_today", today.clone()).expect("hoy");
+    assert_eq!(due["dueToday"]["total"], 1);
+    assert_eq!(
+        due["dueToday"]["items"][0]["detail"],
+        "Cita en la Registraduría"
+    );
+    assert_eq!(due["dueToday"]["capped"], false);
+    let key = due["dueToday"]["items"][0]["key"]
+        .as_str()
+        .expect("key")
+        .to_string();
+    // Another woman's file is out of reach: tasks, overview, completion.
+    for (cmd, args) in [
+        ("record_save", task(&other)),
+        (
+            "legal_overview",
+            json!({ "participantId": other, "today": "2026-11-29" }),
+        ),
+        (
+            "task_complete",
+            json!({ "participantId": other, "key": key, "today": "2026-11-29" }),
+        ),
+        (
+            "printout_record",
+            json!({ "printout": "participant_file", "participantId": other }),
+        ),
+    ] {
+        let error = call(&webview, cmd, args).expect_err(cmd);
+        assert_eq!(error["code"], "not_found", "{cmd}");
+    }
+    // A bad date is a field error.
+    let error = call(
+        &webview,
+        "tasks_today",
+        json!({ "query": { "today": "29/11/2026", "mine": false } }),
+    )
+    .expect_err("bad date");
+    assert_eq!(error["code"], "invalid_input");
+    assert_eq!(error["field"], "today");
+    call(
+        &webview,
+        "task_complete",
+        json!({ "participantId": hers, "key": key, "today": "2026-11-29" }),
+    )
+    .expect("done");
+    let due = call(&webview, "tasks_today", today).expect("hoy");
+    assert_eq!(due["dueToday"]["total"], 0);
+
+    // The consent gate answers with its own code.
+    let organization = call(
+        &webview,
+        "directory_save_organization",
+        json!({ "id": null, "organization": { "name": "Fundación Techo", "kind": "non_profit",
+            "categories": ["housing"], "acceptsRecords": true } }),
+    )
+    .expect("organization");
+    let organization_id = organization["id"].as_str().expect("id").to_string();
+    let referral = json!({ "participantId": hers, "recordId": null, "data": {
+        "kind": "referral", "category": "housing", "organizationId": organization_id,
+        "referredOn": "2026-11-20", "sharesData": true, "status": "sent" } });
+    let error = call(&webview, "record_save", referral.clone()).expect_err("no consent");
+    assert_eq!(error["code"], "consent_required");
+    call(
+        &webview,
+        "record_save",
+        json!({ "participantId": hers, "recordId": null, "data": {
+            "kind": "consent", "purpose": "referral", "organization": "Fundación Techo",
+            "legalBasis": "consent", "method": "written", "readAloud": true, "language": "es",
+            "givenOn": "2026-11-20", "collectedBy": "lucia" } }),
+    )
+    .expect("consent");
+    let saved = call(&webview, "record_save", referral).expect("referral");
+    assert!(saved["data"]["consentId"].is_string());
+    let found = call(
+        &webview,
+        "directory_search",
+        json!({ "query": { "text": "techo" } }),
+    )
+    .expect("search");
+    assert_eq!(found["total"], 1);
+    // Caseworkers may add to the directory but not delete from it.
+    let error = call(
+        &webview,
+        "directory_delete",
+        json!({ "id": organization_id }),
+    )
+    .expect_err("delete");
+    assert_eq!(error["code"], "forbidden");
+    let overview = call(
+        &webview,
+        "legal_overview",
+        json!({ "participantId": hers, "today": "2026-11-29" }),
+    )
+    .expect("overview");
+    assert_eq!(overview["eligibility"][0]["applicationType"], "co_ley_2292");
 }
