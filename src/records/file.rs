@@ -585,13 +585,33 @@ pub(crate) fn refresh_counts(
 }
 
 pub(crate) fn load_records(conn: &Connection, participant_id: &str) -> Result<Vec<CaseRecord>> {
-    let mut statement = conn.prepare(
+    load_where(conn, participant_id, None)
+}
+
+/// One record of a file, or `NotFound`.
+pub(crate) fn load_record(
+    conn: &Connection,
+    participant_id: &str,
+    record_id: &str,
+) -> Result<CaseRecord> {
+    load_where(conn, participant_id, Some(record_id))?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+fn load_where(
+    conn: &Connection,
+    participant_id: &str,
+    record_id: Option<&str>,
+) -> Result<Vec<CaseRecord>> {
+    let mut statement = conn.prepare_cached(
         "SELECT r.id, r.kind, r.data, r.created_at, s.username FROM case_records r
          LEFT JOIN staff s ON s.id = r.created_by
-         WHERE r.participant_id = ?1 AND r.deleted = 0 ORDER BY r.created_at, r.id",
+         WHERE r.participant_id = ?1 AND r.deleted = 0 AND (?2 IS NULL OR r.id = ?2)
+         ORDER BY r.created_at, r.id",
     )?;
     let rows: Vec<(String, String, String, String, Option<String>)> = statement
-        .query_map([participant_id], |row| {
+        .query_map(params![participant_id, record_id], |row| {
             Ok((
                 row.get(0)?,
                 row.get(1)?,
@@ -653,10 +673,7 @@ impl Vault {
             data,
         )?;
         tx.commit()?;
-        load_records(&self.conn, participant_id)?
-            .into_iter()
-            .find(|r| r.id == id)
-            .ok_or(Error::NotFound)
+        load_record(&self.conn, participant_id, &id)
     }
 
     /// Deletes a record: the row is hidden and a tombstone goes on the change log.
@@ -743,11 +760,7 @@ impl Vault {
         tx.commit()?;
         let mut records = Vec::new();
         for (participant_id, record_id) in saved {
-            records.extend(
-                load_records(&self.conn, &participant_id)?
-                    .into_iter()
-                    .filter(|r| r.id == record_id),
-            );
+            records.push(load_record(&self.conn, &participant_id, &record_id)?);
         }
         Ok(records)
     }

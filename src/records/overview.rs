@@ -12,7 +12,7 @@ use crate::records::community_service::{
 };
 use crate::records::directory;
 use crate::records::eligibility::{self, EligibilityReport};
-use crate::records::file::{load_records, CaseRecord, RecordData};
+use crate::records::file::{load_record, load_records, CaseRecord, RecordData};
 use crate::records::legal::ApplicationDeadline;
 use crate::records::tasks::{FileTask, Task};
 use crate::records::validate;
@@ -192,10 +192,7 @@ impl Vault {
     /// One record of a file, without auditing (the file's view is audited where it is opened).
     pub fn record_get(&self, participant_id: &str, record_id: &str) -> Result<CaseRecord> {
         self.load_participant(participant_id)?;
-        load_records(&self.conn, participant_id)?
-            .into_iter()
-            .find(|r| r.id == record_id)
-            .ok_or(Error::NotFound)
+        load_record(&self.conn, participant_id, record_id)
     }
 
     /// Completes a task of a file on `today`: a task added by hand is marked done; a generated
