@@ -8,6 +8,7 @@ import type { Ref } from "vue";
 import { useI18n } from "vue-i18n";
 import { useToast } from "primevue/usetoast";
 import { api, toAppError } from "../../api";
+import type { AppError } from "../../api";
 import { attachFieldError, focusFirstError } from "../../forms";
 import { clearErrorsOnEdit, hasErrors } from "../../validation";
 import type { FieldErrors } from "../../validation";
@@ -40,6 +41,11 @@ export interface SubmitOptions<T> {
   onFieldError?: () => void;
   /** Whether a save attempt may start at all (besides not saving already). */
   guard?: () => boolean;
+  /**
+   * Sees the core's refusal first; answering true means it was dealt with (e.g. the consent
+   * gate opened a dialog) and the form shows nothing. The draft and the dialog stay as they are.
+   */
+  onError?: (error: AppError) => boolean;
 }
 
 export function useRecordEditor<F extends Record<string, unknown>>(options: RecordEditorOptions<F>) {
@@ -83,6 +89,7 @@ export function useRecordEditor<F extends Record<string, unknown>>(options: Reco
       submitOptions.onSaved?.(result);
     } catch (caught) {
       const error = toAppError(caught);
+      if (submitOptions.onError?.(error)) return;
       if (attachFieldError(error, errors, aliases)) {
         submitOptions.onFieldError?.();
         focusFirstError(errors, ids);
