@@ -114,6 +114,9 @@ function dynamicRules(root) {
     nav: areaIds,
     "nav.group": groups,
     soon: comingSoon,
+    // The directory and a file's referrals.
+    "directory.kind": need(bindings, "OrganizationKind", "src/bindings.ts"),
+    "referrals.statusValue": need(bindings, "ReferralStatus", "src/bindings.ts"),
   };
 }
 

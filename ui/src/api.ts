@@ -21,6 +21,15 @@ export type {
   Contact,
   ContactType,
   CountryCatalog,
+  DirectoryOrganization,
+  DirectoryPage,
+  DirectoryQuery,
+  DirectoryService,
+  Organization,
+  OrganizationKind,
+  Referral,
+  ReferralStatus,
+  Service,
   Custody,
   Dependant,
   Document,
@@ -199,5 +208,12 @@ export const api = {
   visitRecordBatch: (visit: Parameters<typeof commands.visitRecordBatch>[0]) =>
     unwrap(commands.visitRecordBatch(visit)),
   catalogGet: () => unwrap(commands.catalogGet()),
+  directorySearch: (query: Parameters<typeof commands.directorySearch>[0]) =>
+    unwrap(commands.directorySearch(query)),
+  directorySaveOrganization: (id: string | null, organization: Parameters<typeof commands.directorySaveOrganization>[1]) =>
+    unwrap(commands.directorySaveOrganization(id, organization)),
+  directorySaveService: (id: string | null, service: Parameters<typeof commands.directorySaveService>[1]) =>
+    unwrap(commands.directorySaveService(id, service)),
+  directoryDelete: (id: string) => unwrap(commands.directoryDelete(id)),
   demoOpen: () => unwrap(commands.demoOpen()),
 };

@@ -23,7 +23,7 @@ export interface Area {
 export const AREAS: readonly Area[] = [
   { id: "today", icon: "pi pi-calendar", group: "work", comingSoon: true, adminOnly: false },
   { id: "participants", icon: "pi pi-id-card", group: "work", comingSoon: false, adminOnly: false },
-  { id: "referrals", icon: "pi pi-directions", group: "work", comingSoon: true, adminOnly: false },
+  { id: "referrals", icon: "pi pi-directions", group: "work", comingSoon: false, adminOnly: false },
   { id: "reports", icon: "pi pi-chart-bar", group: "work", comingSoon: true, adminOnly: false },
   { id: "sync", icon: "pi pi-sync", group: "work", comingSoon: true, adminOnly: false },
   { id: "staff", icon: "pi pi-users", group: "organization", comingSoon: false, adminOnly: false },

@@ -3,6 +3,7 @@ import PrimeVue from "primevue/config";
 import ToastService from "primevue/toastservice";
 import "primeicons/primeicons.css";
 import "./styles/app.css";
+import "./styles/today-referrals.css";
 import App from "./App.vue";
 import { applyDocumentLanguage, i18n } from "./i18n";
 import { AcompanaPreset } from "./theme";
