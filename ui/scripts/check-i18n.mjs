@@ -117,6 +117,10 @@ function dynamicRules(root) {
     // The directory and a file's referrals.
     "directory.kind": need(bindings, "OrganizationKind", "src/bindings.ts"),
     "referrals.statusValue": need(bindings, "ReferralStatus", "src/bindings.ts"),
+    // Hoy and a file's tasks.
+    "today.group": ["overdue", "today", "week"],
+    "today.none": ["overdue", "today", "week"],
+    "tasks.followUp": ["day30", "day90", "day180", "day365"],
   };
 }
 

@@ -25,11 +25,18 @@ export type {
   DirectoryPage,
   DirectoryQuery,
   DirectoryService,
+  DueTask,
+  FileTask,
+  LegalOverview,
   Organization,
   OrganizationKind,
   Referral,
   ReferralStatus,
   Service,
+  Task,
+  TaskGroup,
+  TaskKind,
+  Today,
   Custody,
   Dependant,
   Document,
@@ -215,5 +222,9 @@ export const api = {
   directorySaveService: (id: string | null, service: Parameters<typeof commands.directorySaveService>[1]) =>
     unwrap(commands.directorySaveService(id, service)),
   directoryDelete: (id: string) => unwrap(commands.directoryDelete(id)),
+  legalOverview: (participantId: string, today: string) => unwrap(commands.legalOverview(participantId, today)),
+  tasksToday: (query: Parameters<typeof commands.tasksToday>[0]) => unwrap(commands.tasksToday(query)),
+  taskComplete: (participantId: string, key: string, today: string) =>
+    unwrap(commands.taskComplete(participantId, key, today)),
   demoOpen: () => unwrap(commands.demoOpen()),
 };

@@ -1,5 +1,6 @@
-// The areas of the main window. Those marked comingSoon arrive in later versions; they already have
-// their place so people learn where things will be.
+// The areas of the main window, Hoy first (the one shown after signing in). Those marked
+// comingSoon arrive in later versions; they already have their place so people learn where
+// things will be.
 
 export type AreaId =
   | "today"
@@ -21,7 +22,7 @@ export interface Area {
 }
 
 export const AREAS: readonly Area[] = [
-  { id: "today", icon: "pi pi-calendar", group: "work", comingSoon: true, adminOnly: false },
+  { id: "today", icon: "pi pi-calendar", group: "work", comingSoon: false, adminOnly: false },
   { id: "participants", icon: "pi pi-id-card", group: "work", comingSoon: false, adminOnly: false },
   { id: "referrals", icon: "pi pi-directions", group: "work", comingSoon: false, adminOnly: false },
   { id: "reports", icon: "pi pi-chart-bar", group: "work", comingSoon: true, adminOnly: false },

@@ -65,6 +65,20 @@ describe("main shell", () => {
     wrapper.unmount();
   });
 
+  it("opens on Hoy, asking for the tasks of the person's local day", async () => {
+    const none = { items: [], total: 0, capped: false };
+    const day = { today: "2026-11-29", overdue: none, dueToday: none, thisWeek: none };
+    fakeCore(ADMIN, { tasks_today: day, catalog_get: { country: "CO", regionLabel: "department", regions: [], documents: [], legalApplicationTypes: [] } });
+    const wrapper = mountApp(App);
+    await flushPromises();
+    expect(wrapper.find(byTestId("today-area")).exists()).toBe(true);
+    expect(wrapper.find(byTestId("nav-today")).attributes("aria-current")).toBe("page");
+    expect(wrapper.find(byTestId("today-empty")).text()).toContain("Todo al día");
+    expect(mockedInvoke).toHaveBeenCalledWith("tasks_today", { query: expect.objectContaining({ mine: false }) });
+    expect(wrapper.find(byTestId("coming-soon")).exists()).toBe(false);
+    wrapper.unmount();
+  });
+
   it("hides the admin areas and staff actions from a caseworker", async () => {
     fakeCore({ ...ADMIN, staffId: "s2", username: "marta_g", displayName: "Marta Gómez", role: "caseworker" } as typeof ADMIN);
     const wrapper = mountApp(App);

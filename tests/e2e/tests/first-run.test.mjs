@@ -199,6 +199,8 @@ step("after noting the code, the main shell shows", async () => {
   await continueButton.click();
   await byTestId("shell");
   await waitForText("org-name", ORG_NAME);
+  // The first area is Hoy, empty on a new vault.
+  await byTestId("today-empty");
   await shot("03-shell");
 });
 

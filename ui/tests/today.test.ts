@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) }));
+
+import { invoke } from "@tauri-apps/api/core";
+import TodayArea from "../src/areas/TodayArea.vue";
+import { fromIsoDate, toIsoDate, todayIso } from "../src/caseFile";
+import { flushPromises, mountApp } from "./helpers";
+
+const mockedInvoke = vi.mocked(invoke);
+const byTestId = (id: string) => `[data-testid="${id}"]`;
+
+const STAFF = [{ id: "s1", username: "ana", displayName: "Ana Rojas", role: "caseworker", active: true, createdAt: "2025-01-01T00:00:00Z" }];
+const CATALOG = {
+  country: "CO",
+  regionLabel: "department",
+  regions: ["Antioquia"],
+  documents: [{ code: "cedula", name: "Cédula de ciudadanía", issuer: "Registraduría", holders: ["self"], required: true }],
+  legalApplicationTypes: [],
+};
+
+const today = todayIso();
+function daysFromToday(days: number): string {
+  const date = fromIsoDate(today) as Date;
+  date.setDate(date.getDate() + days);
+  return toIsoDate(date);
+}
+function task(over: Record<string, unknown>) {
+  return {
+    participantId: "p1",
+    caseCode: "CO-ABC123",
+    chosenName: "Majo",
+    key: "follow_up/2026-08-01/day90",
+    kind: "follow_up",
+    dueOn: today,
+    recordId: null,
+    detail: "day90",
+    assignedTo: null,
+    responsible: "ana",
+    organizationName: null,
+    ...over,
+  };
+}
+const group = (items: unknown[], total = items.length, capped = false) => ({ items, total, capped });
+const BUSY_DAY = {
+  today,
+  overdue: group([task({ key: "document_expiry/d1/x", kind: "document_expiry", detail: "cedula", dueOn: daysFromToday(-3) })], 341),
+  dueToday: group([task({ key: "task/t1", kind: "manual", detail: "Llamar a la EPS" })]),
+  thisWeek: group([]),
+};
+const EMPTY_DAY = { today, overdue: group([]), dueToday: group([]), thisWeek: group([]) };
+
+function fakeCore(days: unknown[]) {
+  mockedInvoke.mockImplementation(async (command: string) => {
+    if (command === "tasks_today") return days.length > 1 ? days.shift() : days[0];
+    if (command === "catalog_get") return CATALOG;
+    if (command === "staff_list") return STAFF;
+    if (command === "task_complete") return null;
+    throw new Error(`unexpected ${command}`);
+  });
+}
+
+describe("Hoy", () => {
+  beforeEach(() => {
+    mockedInvoke.mockReset();
+  });
+  afterEach(() => {
+    document.body.innerHTML = "";
+  });
+
+  it("asks for the person's own local day and shows overdue, today and this week", async () => {
+    fakeCore([BUSY_DAY]);
+    const wrapper = mountApp(TodayArea);
+    await flushPromises();
+    expect(mockedInvoke).toHaveBeenCalledWith("tasks_today", { query: { today, mine: false, limit: 30 } });
+    const overdue = wrapper.find(byTestId("today-row-overdue-0")).text();
+    expect(overdue).toContain("Renovar Cédula de ciudadanía (vence pronto)");
+    expect(overdue).toContain("3 días de atraso");
+    expect(overdue).toContain("CO-ABC123");
+    expect(overdue).toContain("Majo");
+    expect(wrapper.find(byTestId("today-total-overdue")).text()).toBe("341");
+    expect(wrapper.find(byTestId("today-more-overdue")).text()).toBe("y 340 más");
+    expect(wrapper.find(byTestId("today-row-today-0")).text()).toContain("Llamar a la EPS");
+    expect(wrapper.find(byTestId("today-group-week")).text()).toContain("Nada para los próximos días.");
+    expect(wrapper.find(byTestId("today-empty")).exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it("says 'o más' when the core stopped counting", async () => {
+    fakeCore([{ ...BUSY_DAY, overdue: group(BUSY_DAY.overdue.items, 1000, true) }]);
+    const wrapper = mountApp(TodayArea);
+    await flushPromises();
+    expect(wrapper.find(byTestId("today-total-overdue")).text()).toBe("1000 o más");
+    expect(wrapper.find(byTestId("today-more-overdue")).text()).toBe("y 999 o más");
+    wrapper.unmount();
+  });
+
+  it("marks a task done on her local day and asks again", async () => {
+    fakeCore([BUSY_DAY, { ...BUSY_DAY, dueToday: group([]) }]);
+    const wrapper = mountApp(TodayArea);
+    await flushPromises();
+    await wrapper.find(byTestId("today-done-today-0")).trigger("click");
+    await flushPromises();
+    expect(mockedInvoke).toHaveBeenCalledWith("task_complete", { participantId: "p1", key: "task/t1", today });
+    expect(mockedInvoke.mock.calls.filter(([command]) => command === "tasks_today")).toHaveLength(2);
+    expect(wrapper.find(byTestId("today-row-today-0")).exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it("narrows to the person's own tasks, and says so kindly when there is nothing", async () => {
+    fakeCore([BUSY_DAY, EMPTY_DAY]);
+    const wrapper = mountApp(TodayArea);
+    await flushPromises();
+    await wrapper.find(byTestId("today-mine")).setValue(true);
+    await flushPromises();
+    expect(mockedInvoke).toHaveBeenLastCalledWith("tasks_today", { query: { today, mine: true, limit: 30 } });
+    expect(wrapper.find(byTestId("today-empty")).text()).toContain("Todo al día");
+    expect(wrapper.find(byTestId("today-group-overdue")).exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it("opens her file from a task", async () => {
+    fakeCore([BUSY_DAY]);
+    const wrapper = mountApp(TodayArea);
+    await flushPromises();
+    await wrapper.find(byTestId("today-open-overdue-0")).trigger("click");
+    expect(wrapper.emitted("openFile")).toEqual([["p1"]]);
+    wrapper.unmount();
+  });
+});
