@@ -1,0 +1,399 @@
+// Referrals, consent and the day's tasks, driven through the real desktop app in Spanish at
+// 1366×768: the directory gets a shelter with a housing service; Majo (the woman
+// participants.test.mjs opened) is referred to it sharing her data, so the app stops for her
+// consent, records it from that dialog and saves the referral by itself; a task added by hand
+// in her file shows in Hoy, the first screen, and "Hecho" takes it off.
+//
+// Runs after participants.test.mjs (files run one at a time, in name order) in its own app
+// session, against the vault first-run.test.mjs created (a Colombian organization).
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, "../../..");
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the suite through tests/e2e/run.sh`);
+  return value;
+}
+
+const app = required("E2E_APP");
+const driverPort = Number(required("E2E_DRIVER_PORT"));
+const screenshots = required("E2E_SCREENSHOTS");
+
+const spanish = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/es.json"), "utf8"));
+const portuguese = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/pt-BR.json"), "utf8"));
+
+function message(catalog, key) {
+  const value = key.split(".").reduce((node, part) => node?.[part], catalog);
+  assert.equal(typeof value, "string", `the catalog has no message ${key}`);
+  return value;
+}
+const es = (key) => message(spanish, key);
+
+/** The Spanish message with its {placeholders} filled in. */
+function esWith(key, values) {
+  return es(key).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+}
+
+// The administrator first-run.test.mjs created, and the woman participants.test.mjs opened.
+const ADMIN = { username: "coordinadora", password: "Caminar-juntas-2025!" };
+const HER = { chosenName: "Majo", legalName: "María José Gómez" };
+const SHELTER = {
+  name: "Fundación Casa Refugio Mujeres",
+  municipality: "Medellín",
+  department: "Antioquia",
+  hours: "Lunes a viernes de 8 a 5",
+  contact: "604 444 1234 · Doris (trabajadora social)",
+  requirements: "Solo mujeres y sus hijas e hijos. Llevar la cédula.",
+};
+const SERVICE = { name: "Albergue temporal", requirements: "Hasta tres meses; con cita previa." };
+const TASK = "Llevarle la carta de la fundación para el arriendo";
+const TIMEOUT = 20_000;
+
+let browser;
+let failed = false;
+
+before(async () => {
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: driverPort,
+    logLevel: "warn",
+    connectionRetryCount: 0,
+    waitforTimeout: TIMEOUT,
+    capabilities: { "tauri:options": { application: app } },
+  });
+});
+
+after(async () => {
+  await browser?.deleteSession().catch(() => {});
+});
+
+function step(name, body) {
+  test(name, async (t) => {
+    if (failed) {
+      t.skip("an earlier step failed");
+      return;
+    }
+    try {
+      await body(t);
+    } catch (error) {
+      failed = true;
+      await shot(`failure-referrals-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+async function byTestId(testId) {
+  const element = await browser.$(`[data-testid="${testId}"]`);
+  await element.waitForDisplayed({ timeout: TIMEOUT, timeoutMsg: `[data-testid="${testId}"] not shown` });
+  return element;
+}
+
+async function gone(testId) {
+  await (await browser.$(`[data-testid="${testId}"]`)).waitForExist({ reverse: true, timeout: TIMEOUT });
+}
+
+async function typeInto(testId, text) {
+  const element = await byTestId(testId);
+  await element.click();
+  await element.clearValue();
+  await element.setValue(text);
+  assert.equal(await element.getValue(), text, `${testId} did not take the typed text`);
+}
+
+async function chooseOption(testId, visibleText) {
+  const element = await byTestId(testId);
+  assert.equal(await element.getTagName(), "select", `${testId} is expected to be a <select>`);
+  await element.selectByVisibleText(visibleText);
+}
+
+async function clickTestId(testId) {
+  const element = await byTestId(testId);
+  await element.waitForEnabled({ timeout: TIMEOUT });
+  await element.click();
+}
+
+async function visibleText(element) {
+  return String(await element.getProperty("innerText")).trim();
+}
+
+async function textOf(testId) {
+  return visibleText(await byTestId(testId));
+}
+
+async function waitForTextIn(testId, expected) {
+  const element = await byTestId(testId);
+  let text = "";
+  await browser
+    .waitUntil(async () => (text = await visibleText(element)).includes(expected), { timeout: TIMEOUT })
+    .catch(() => {});
+  assert.ok(text.includes(expected), `[data-testid="${testId}"] shows "${expected}"; it shows: ${text}`);
+  return text;
+}
+
+async function shot(name) {
+  // WebKitWebDriver can hand back the previous frame right after a change: let it paint.
+  await browser.pause(400);
+  await browser.saveScreenshot(path.join(screenshots, `${name}.png`));
+}
+
+/** Nothing in the main area is wider than the window (no sideways scrolling at 1366×768). */
+async function assertFits(where) {
+  const [scrollWidth, clientWidth] = await browser.execute(() => {
+    const content = document.querySelector('[data-testid="content"]');
+    return [content.scrollWidth, content.clientWidth];
+  });
+  assert.ok(scrollWidth <= clientWidth + 1, `${where} is wider than the window: ${scrollWidth} > ${clientWidth}`);
+}
+
+/** A dialog is inside the window and nothing in it scrolls sideways (names what sticks out). */
+async function assertDialogFits(testId) {
+  const box = await browser.execute((id) => {
+    const dialog = document.querySelector(`[data-testid="${id}"]`);
+    const rect = dialog.getBoundingClientRect();
+    const content = dialog.querySelector(".p-dialog-content");
+    const bounds = content.getBoundingClientRect();
+    const name = (element) => `${element.tagName.toLowerCase()}#${element.id}.${element.className}`;
+    const wide = [...content.querySelectorAll("*")]
+      .filter((element) => {
+        const inner = element.getBoundingClientRect();
+        if (inner.width === 0 && inner.height === 0) return false;
+        return inner.right > bounds.right + 1 || inner.left < bounds.left - 1 || element.scrollWidth > element.clientWidth + 1;
+      })
+      .slice(0, 8)
+      .map((element) => `${name(element)} ${Math.round(element.getBoundingClientRect().left)}..${Math.round(element.getBoundingClientRect().right)} sw=${element.scrollWidth} cw=${element.clientWidth}`);
+    return {
+      left: rect.left,
+      right: rect.right,
+      top: rect.top,
+      bottom: rect.bottom,
+      width: window.innerWidth,
+      height: window.innerHeight,
+      sideways: content.scrollWidth - content.clientWidth,
+      wide,
+    };
+  }, testId);
+  assert.ok(box.left >= 0 && box.right <= box.width, `${testId} is wider than the window: ${JSON.stringify(box)}`);
+  assert.ok(box.top >= 0 && box.bottom <= box.height, `${testId} is taller than the window: ${JSON.stringify(box)}`);
+  assert.ok(box.sideways <= 1, `${testId} scrolls sideways: ${JSON.stringify(box)}`);
+}
+
+async function openTab(id) {
+  await clickTestId(`tab-${id}`);
+  await byTestId(`${id}-tab`);
+}
+
+/** Today as the Spanish date fields take it (day/month/year), on this computer's calendar. */
+function todayTyped() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${pad(now.getDate())}/${pad(now.getMonth() + 1)}/${now.getFullYear()}`;
+}
+
+/** The test id of the row, among those starting with `prefix`, that shows `text`; null if none. */
+async function rowShowing(prefix, text) {
+  for (const row of await browser.$$(`[data-testid^="${prefix}"]`)) {
+    if ((await visibleText(row)).includes(text)) return row.getAttribute("data-testid");
+  }
+  return null;
+}
+
+step("she signs in and lands on Hoy", async () => {
+  await byTestId("sign-in");
+  // The language is remembered on the laptop; this walk reads Spanish whatever came before.
+  await chooseOption("lang-select", "Español");
+  await typeInto("signin-username", ADMIN.username);
+  await typeInto("signin-password", ADMIN.password);
+  await clickTestId("signin-submit");
+  await byTestId("shell");
+  await byTestId("today-area");
+  assert.equal(await (await byTestId("nav-today")).getAttribute("aria-current"), "page");
+  await byTestId("today-mine");
+});
+
+step("Derivaciones: a shelter is added to the directory with its housing service", async () => {
+  await clickTestId("nav-referrals");
+  await byTestId("directory-area");
+  await waitForTextIn("directory-empty", es("directory.empty"));
+  await clickTestId("directory-add");
+  await byTestId("organization-dialog");
+  await typeInto("dir-name", SHELTER.name);
+  await chooseOption("dir-kind", es("directory.kind.non_profit"));
+  await clickTestId("dir-category-housing");
+  await clickTestId("dir-category-violence_safety");
+  await clickTestId("dir-accepts-records");
+  await typeInto("dir-requirements", SHELTER.requirements);
+  await typeInto("dir-municipality", SHELTER.municipality);
+  await chooseOption("dir-department", SHELTER.department);
+  await typeInto("dir-hours", SHELTER.hours);
+  await typeInto("dir-contact", SHELTER.contact);
+  const verified = await byTestId("dir-verified");
+  await verified.click();
+  await verified.setValue(todayTyped());
+  await browser.keys(["Tab"]);
+  await assertDialogFits("organization-dialog");
+  await shot("40-directory-organization-dialog");
+  await clickTestId("organization-save");
+  await gone("organization-dialog");
+  await waitForTextIn("toast", esWith("directory.savedToast", { name: SHELTER.name }));
+  const card = await waitForTextIn("directory-org-0", SHELTER.name);
+  assert.ok(card.includes(es("enum.NeedCategory.housing")), card);
+  assert.ok(card.includes(es("directory.acceptsRecordsTag")), card);
+  assert.ok((await textOf("directory-verified-0")).startsWith(es("directory.verifiedShort").split(" {")[0]), "verified today");
+
+  await clickTestId("directory-add-service-0");
+  await byTestId("service-dialog");
+  await typeInto("service-name", SERVICE.name);
+  await chooseOption("service-category", es("enum.NeedCategory.housing"));
+  await typeInto("service-requirements", SERVICE.requirements);
+  await clickTestId("service-save");
+  await gone("service-dialog");
+  await waitForTextIn("directory-service-0-0", SERVICE.name);
+});
+
+step("the directory finds the shelter by words typed without accents, and by need", async () => {
+  await typeInto("directory-search", "refugio medellin");
+  await waitForTextIn("directory-total", esWith("directory.total", { count: 1 }));
+  await waitForTextIn("directory-org-0", SHELTER.name);
+  await chooseOption("directory-category", es("enum.NeedCategory.employment"));
+  await waitForTextIn("directory-empty", es("directory.noMatch"));
+  await chooseOption("directory-category", es("enum.NeedCategory.housing"));
+  await clickTestId("directory-records");
+  await waitForTextIn("directory-org-0", SERVICE.name);
+  await assertFits("the directory");
+  await shot("41-directory");
+});
+
+step("her file: a referral that shares her data stops for her consent", async () => {
+  await clickTestId("nav-participants");
+  await byTestId("participants-table");
+  await typeInto("participant-search", HER.chosenName);
+  await browser.waitUntil(async () => (await browser.$$('[data-testid^="participant-row-"]')).length === 1, {
+    timeout: TIMEOUT,
+    timeoutMsg: "the search did not find her alone",
+  });
+  await (await browser.$('[data-testid^="participant-open-"]')).click();
+  await byTestId("participant-file");
+  await waitForTextIn("file-name", HER.chosenName);
+  await openTab("referrals");
+  await waitForTextIn("referrals-table", es("referrals.empty"));
+  await clickTestId("referral-add");
+  await byTestId("referral-dialog");
+  await typeInto("referral-org-search", "casa refugio");
+  const organization = await byTestId("referral-organization");
+  await browser.waitUntil(async () => (await organization.$$("option")).length === 2, {
+    timeout: TIMEOUT,
+    timeoutMsg: "the picker did not offer the shelter",
+  });
+  await organization.selectByIndex(1);
+  const picked = await browser.execute(() => document.querySelector('[data-testid="referral-organization"]').selectedOptions[0].text);
+  assert.ok(picked.includes(SHELTER.name), picked);
+  const service = await byTestId("referral-service");
+  await service.waitForEnabled({ timeout: TIMEOUT });
+  await service.selectByVisibleText(`${SERVICE.name} (${es("enum.NeedCategory.housing")})`);
+  assert.equal(await (await byTestId("referral-category")).getValue(), "housing", "the service's need is chosen");
+  assert.equal(await (await byTestId("referral-shares-data")).isSelected(), true, "sharing her data is the default");
+  const followUp = await byTestId("referral-follow-up");
+  await followUp.click();
+  await followUp.setValue(todayTyped());
+  await browser.keys(["Tab"]);
+  await assertDialogFits("referral-dialog");
+  await shot("42-referral-dialog");
+  await clickTestId("referral-save");
+
+  await byTestId("consent-gate-dialog");
+  const gate = await textOf("consent-gate-message");
+  assert.equal(gate, esWith("referrals.gateMessage", { name: HER.chosenName, organization: SHELTER.name }));
+  assert.ok(!gate.includes(HER.legalName), "the dialog names her by her chosen name");
+  await byTestId("consent-gate-no-share");
+  await byTestId("consent-gate-cancel");
+  await assertDialogFits("consent-gate-dialog");
+  await shot("43-consent-gate");
+});
+
+step("her consent is recorded from the dialog, and the referral saves by itself", async () => {
+  await clickTestId("consent-gate-record");
+  await gone("consent-gate-dialog");
+  await byTestId("consent-dialog");
+  assert.equal(await (await byTestId("consent-purpose")).getValue(), "referral");
+  assert.equal(await (await byTestId("consent-organization")).getValue(), SHELTER.name);
+  await chooseOption("consent-method", es("enum.ConsentMethod.written"));
+  await clickTestId("consent-read-aloud");
+  await shot("44-consent-for-referral");
+  await clickTestId("consent-save");
+  await gone("consent-dialog");
+  await gone("referral-dialog");
+  await waitForTextIn("toast", esWith("referrals.savedToast", { name: SHELTER.name }));
+  const row = await waitForTextIn("referral-row-0", SHELTER.name);
+  for (const expected of [SERVICE.name, es("enum.NeedCategory.housing"), es("referrals.statusValue.proposed"), es("referrals.sharesShort")]) {
+    assert.ok(row.includes(expected), `the referral shows "${expected}": ${row}`);
+  }
+  await assertFits("Derivaciones");
+  await shot("45-file-referrals");
+  await openTab("consent");
+  await waitForTextIn("consent-row-referral", SHELTER.name);
+});
+
+step("Tareas: a task added by hand for today, beside the referral's follow-up", async () => {
+  await openTab("tasks");
+  await waitForTextIn("tasks-table", esWith("tasks.referralFollowUpTo", { name: SHELTER.name }));
+  await clickTestId("task-add");
+  await byTestId("task-dialog");
+  await typeInto("task-title", TASK);
+  await clickTestId("task-save");
+  await gone("task-dialog");
+  await waitForTextIn("toast", es("tasks.addedToast"));
+  await waitForTextIn("tasks-table", TASK);
+  await assertFits("Tareas");
+  await shot("46-file-tasks");
+});
+
+step("Hoy lists the task for today; Hecho takes it off", async () => {
+  await clickTestId("nav-today");
+  await byTestId("today-area");
+  const group = await waitForTextIn("today-group-today", TASK);
+  assert.ok(group.includes(esWith("tasks.referralFollowUpTo", { name: SHELTER.name })), group);
+  assert.ok(group.includes(HER.chosenName), group);
+  assert.ok(!group.includes(HER.legalName), "Hoy never shows the legal name");
+  const row = await rowShowing("today-row-today-", TASK);
+  assert.ok(row, "the task has a row of its own");
+  await assertFits("Hoy");
+  await shot("47-today");
+  const index = row.split("-").pop();
+  await clickTestId(`today-done-today-${index}`);
+  await waitForTextIn("toast", esWith("today.doneToast", { task: TASK }));
+  await browser.waitUntil(async () => !(await textOf("today-group-today")).includes(TASK), {
+    timeout: TIMEOUT,
+    timeoutMsg: "the task is still listed after Hecho",
+  });
+  await waitForTextIn("today-group-today", esWith("tasks.referralFollowUpTo", { name: SHELTER.name }));
+});
+
+step("Hoy opens her file from a task", async () => {
+  const row = await rowShowing("today-row-today-", SHELTER.name);
+  await clickTestId(`today-open-today-${row.split("-").pop()}`);
+  await byTestId("participant-file");
+  await waitForTextIn("file-name", HER.chosenName);
+  await clickTestId("nav-today");
+  await byTestId("today-area");
+});
+
+step("in Portuguese Hoy and the directory still fit the screen", async () => {
+  await chooseOption("lang-select", "Português");
+  await waitForTextIn("nav-today", message(portuguese, "nav.today"));
+  await byTestId("today-group-today");
+  await assertFits("Hoy in Portuguese");
+  await clickTestId("nav-referrals");
+  await waitForTextIn("directory-org-0", SHELTER.name);
+  await assertFits("the directory in Portuguese");
+  await chooseOption("lang-select", "Español");
+  await waitForTextIn("nav-today", es("nav.today"));
+});
