@@ -114,6 +114,15 @@ function dynamicRules(root) {
     nav: areaIds,
     "nav.group": groups,
     soon: comingSoon,
+    // Proceso penal, Solicitudes and the Law 2292 guide, each list from its generated type.
+    "legal.offence": need(bindings, "OffenceCategory", "src/bindings.ts"),
+    "legal.jurisdictions": need(bindings, "Jurisdiction", "src/bindings.ts"),
+    "legal.status": need(bindings, "LegalStatus", "src/bindings.ts"),
+    "legal.applicationStatus": need(bindings, "ApplicationStatus", "src/bindings.ts"),
+    "legal.refusal": need(bindings, "RefusalReason", "src/bindings.ts"),
+    "legal.point": need(bindings, "EligibilityPoint", "src/bindings.ts"),
+    "legal.pointHint": need(bindings, "EligibilityPoint", "src/bindings.ts"),
+    "legal.pointStatus": need(bindings, "PointStatus", "src/bindings.ts"),
     // The directory and a file's referrals.
     "directory.kind": need(bindings, "OrganizationKind", "src/bindings.ts"),
     "referrals.statusValue": need(bindings, "ReferralStatus", "src/bindings.ts"),

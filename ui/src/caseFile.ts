@@ -289,6 +289,45 @@ export const HISTORY_FIELDS = [
   "sensitive",
   "contactId",
   "staffId",
+  // Proceso penal, Solicitudes and Servicio (Ley 2292).
+  "jurisdiction",
+  "caseNumber",
+  "court",
+  "offenceCode",
+  "offenceCategory",
+  "sentenceMonths",
+  "expectedReleaseOn",
+  "since",
+  "facility",
+  "enteredOn",
+  "leftOn",
+  "applicationType",
+  "filedBy",
+  "filedOn",
+  "authority",
+  "fileNumber",
+  "decidedOn",
+  "refusalReason",
+  "marginalityEvidence",
+  "priorConviction",
+  "excludedOffence",
+  "notes",
+  "supervisor",
+  "activities",
+  "hoursDueOverride",
+  "overrideReason",
+  "hoursPerWeek",
+  "hoursPerDay",
+  "schedule",
+  "startOn",
+  "executionJudge",
+  "hours",
+  "activity",
+  "verifiedBy",
+  "periodStart",
+  "periodEnd",
+  "incidents",
+  "sentOn",
 ] as const;
 
 /** Fields whose values stay hidden in the history until asked for. */
@@ -311,8 +350,30 @@ const ENUM_FIELDS: Record<string, string> = {
   closingReason: "ClosingReason",
 };
 
+/** Lists of the legal records, which live under their own sections (`legal.…`). */
+const LEGAL_FIELDS: Record<string, string> = {
+  offenceCategory: "legal.offence",
+  jurisdiction: "legal.jurisdictions",
+  refusalReason: "legal.refusal",
+};
+/** A status field's list, by the kind of record it belongs to. */
+const LEGAL_STATUS_FIELDS: Record<string, string> = {
+  legal_status: "legal.status",
+  legal_application: "legal.applicationStatus",
+};
+
 /** Fields never worth showing: links between records. */
-const HIDDEN_FIELDS = new Set(["participantId", "visitId", "contactId", "dependantId"]);
+const HIDDEN_FIELDS = new Set([
+  "participantId",
+  "visitId",
+  "contactId",
+  "dependantId",
+  "proceedingId",
+  "applicationId",
+  "planId",
+  "receivingEntity",
+  "evidence",
+]);
 
 export function camelField(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
@@ -367,6 +428,8 @@ export function formatHistoryValue(field: string, value: unknown, words: History
   if (field === "status" && recordType === "participant") {
     return words.translate(`participants.status.${text}`) ?? text;
   }
+  const legalList = field === "status" ? LEGAL_STATUS_FIELDS[recordType] : LEGAL_FIELDS[field];
+  if (legalList) return words.translate(`${legalList}.${text}`) ?? text;
   const list = ENUM_FIELDS[field];
   if (list) return words.translate(`enum.${list}.${text}`) ?? text;
   return text;

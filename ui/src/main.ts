@@ -4,6 +4,8 @@ import ToastService from "primevue/toastservice";
 import "primeicons/primeicons.css";
 import "./styles/app.css";
 import "./styles/today-referrals.css";
+import "./styles/legal.css";
+import "./styles/print.css";
 import App from "./App.vue";
 import { applyDocumentLanguage, i18n } from "./i18n";
 import { AcompanaPreset } from "./theme";

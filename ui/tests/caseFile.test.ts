@@ -192,6 +192,27 @@ describe("history", () => {
     expect(describeHistoryEntry(entry({ recordType: "note", kind: "append", value: null }), words)).toEqual([]);
   });
 
+  it("words the legal records: their statuses and codes in plain Spanish, their links left out", () => {
+    const status = entry({ recordType: "legal_status", value: JSON.stringify({ proceedingId: "p9", status: "sentenced", since: "2024-05-10" }) });
+    expect(describeHistoryEntry(status, words)).toEqual([
+      { field: "status", label: "Estado", value: "Condenada" },
+      { field: "since", label: "Desde", value: "«2024-05-10»" },
+    ]);
+    const application = entry({
+      recordType: "legal_application",
+      kind: "set",
+      value: JSON.stringify({ status: "denied", refusalReason: "no_answer_in_time", evidence: ["d1"], priorConviction: false }),
+    });
+    expect(describeHistoryEntry(application, words).map((change) => `${change.label}: ${change.value}`)).toEqual([
+      "Estado: Negada",
+      "Motivo de la negativa: Sin respuesta en el plazo",
+      "Condena anterior: No",
+    ]);
+    expect(formatHistoryValue("offenceCategory", "drugs", words)).toBe("Drogas");
+    // A document's status is still a document's.
+    expect(formatHistoryValue("status", "has", words, "document")).toBe("Lo tiene");
+  });
+
   it("lists a needs assessment's statuses in words", () => {
     expect(formatHistoryValue("statuses", { housing: "need", legal: "resolved" }, words)).toBe("Vivienda: Lo necesita; Asuntos legales: Resuelto");
   });
