@@ -10,7 +10,8 @@
 # The test files run one at a time, in name order, each in its own app session over the same
 # data folder: demo.test.mjs (the demo button needs a folder without a vault), then
 # first-run.test.mjs (creates the vault), then participants.test.mjs (signs in to it), then
-# referrals.test.mjs (the directory, a referral to it under consent, and Hoy, for the same woman).
+# referrals.test.mjs (the directory, a referral to it under consent, and Hoy, for the same woman),
+# then service.test.mjs (her criminal case, a Law 2292 application and plan, and the printouts).
 #
 # Environment: ACOMPANA_APP (default target/debug/acompana-desktop), E2E_KEEP_DATA=1 to keep the
 # data folder for inspection. Screenshots go to tests/e2e/screenshots/.
