@@ -120,6 +120,19 @@ describe("Hoy", () => {
     wrapper.unmount();
   });
 
+  it("moves to a group from the day at a glance", async () => {
+    fakeCore([BUSY_DAY]);
+    const scrolled = vi.fn();
+    Element.prototype.scrollIntoView = scrolled;
+    const wrapper = mountApp(TodayArea);
+    await flushPromises();
+    expect(wrapper.find(byTestId("today-jump-overdue")).text()).toContain("341");
+    await wrapper.find(byTestId("today-jump-today")).trigger("click");
+    expect(scrolled).toHaveBeenCalledTimes(1);
+    expect(document.activeElement?.id).toBe("today-heading-today");
+    wrapper.unmount();
+  });
+
   it("opens her file from a task", async () => {
     fakeCore([BUSY_DAY]);
     const wrapper = mountApp(TodayArea);

@@ -93,6 +93,23 @@ step("the demo button opens a vault of invented women, busy meanwhile", async ()
   assert.ok(banner.includes(es("demo.banner")), banner);
 });
 
+step("Hoy opens first, with the demo's tasks grouped and counted", async () => {
+  await byTestId("today-area");
+  const overdue = await byTestId("today-group-overdue");
+  await browser.waitUntil(async () => (await browser.$$('[data-testid^="today-row-"]')).length > 0, {
+    timeout: TIMEOUT,
+    timeoutMsg: "Hoy lists no task in the demo vault",
+  });
+  assert.ok((await visibleText(overdue)).includes(es("today.group.overdue")));
+  const [scrollWidth, clientWidth] = await browser.execute(() => {
+    const content = document.querySelector('[data-testid="content"]');
+    return [content.scrollWidth, content.clientWidth];
+  });
+  assert.ok(scrollWidth <= clientWidth + 1, `Hoy is wider than the window: ${scrollWidth} > ${clientWidth}`);
+  await browser.pause(400);
+  await browser.saveScreenshot(path.join(screenshots, "00-demo-today.png"));
+});
+
 step("the demo's participants are listed, with the banner still in view", async () => {
   await (await byTestId("nav-participants")).click();
   await byTestId("participants-table");
