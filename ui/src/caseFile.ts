@@ -289,6 +289,16 @@ export const HISTORY_FIELDS = [
   "sensitive",
   "contactId",
   "staffId",
+  // Derivaciones and Tareas.
+  "category",
+  "referredOn",
+  "sharesData",
+  "followUpOn",
+  "outcome",
+  "title",
+  "dueOn",
+  "done",
+  "doneOn",
   // Proceso penal, Solicitudes and Servicio (Ley 2292).
   "jurisdiction",
   "caseNumber",
@@ -348,6 +358,7 @@ const ENUM_FIELDS: Record<string, string> = {
   phase: "AssessmentPhase",
   contactType: "ContactType",
   closingReason: "ClosingReason",
+  category: "NeedCategory",
 };
 
 /** Lists of the legal records, which live under their own sections (`legal.…`). */
@@ -373,6 +384,10 @@ const HIDDEN_FIELDS = new Set([
   "planId",
   "receivingEntity",
   "evidence",
+  "organizationId",
+  "serviceId",
+  "consentId",
+  "generatedKey",
 ]);
 
 export function camelField(name: string): string {
@@ -427,6 +442,9 @@ export function formatHistoryValue(field: string, value: unknown, words: History
   if (field === "documentType") return words.documentName(text) ?? text;
   if (field === "status" && recordType === "participant") {
     return words.translate(`participants.status.${text}`) ?? text;
+  }
+  if (field === "status" && recordType === "referral") {
+    return words.translate(`referrals.statusValue.${text}`) ?? text;
   }
   const legalList = field === "status" ? LEGAL_STATUS_FIELDS[recordType] : LEGAL_FIELDS[field];
   if (legalList) return words.translate(`${legalList}.${text}`) ?? text;
