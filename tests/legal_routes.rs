@@ -1226,3 +1226,80 @@ fn hoy_counts_up_to_a_thousand_and_lists_the_oldest_first() {
     assert_eq!(due.due_today.total, 0);
     assert!(!due.due_today.capped);
 }
+
+#[test]
+fn deleting_a_proceeding_or_a_plan_takes_what_hangs_from_it() {
+    let test = new_vault();
+    let mut admin = test.admin();
+    let id = woman(&mut admin, "Ruth Delgado", None);
+    let proceeding = admin
+        .record_save(
+            &id,
+            None,
+            RecordData::Proceeding(Proceeding {
+                jurisdiction: None,
+                case_number: None,
+                court: None,
+                offence_code: None,
+                offence_category: OffenceCategory::Drugs,
+                sentence_months: Some(48),
+                expected_release_on: None,
+            }),
+        )
+        .unwrap()
+        .id;
+    for (status, since) in [
+        (LegalStatus::PretrialDetention, "2023-01-01"),
+        (LegalStatus::Sentenced, "2023-06-01"),
+    ] {
+        admin
+            .record_save(
+                &id,
+                None,
+                RecordData::LegalStatus(LegalStatusChange {
+                    proceeding_id: proceeding.clone(),
+                    status,
+                    since: since.into(),
+                }),
+            )
+            .unwrap();
+    }
+    let plan_id = admin
+        .record_save(&id, None, plan(12, 10, 4, None))
+        .unwrap()
+        .id;
+    admin
+        .record_save(&id, None, hours(&plan_id, "2026-01-06", 4))
+        .unwrap();
+    let other_plan = admin
+        .record_save(&id, None, plan(24, 10, 4, None))
+        .unwrap()
+        .id;
+    admin
+        .record_save(&id, None, hours(&other_plan, "2026-01-06", 4))
+        .unwrap();
+    let kinds = |vault: &mut Vault| -> Vec<String> {
+        let mut kinds: Vec<String> = vault
+            .participant_file(&id)
+            .unwrap()
+            .records
+            .into_iter()
+            .map(|r| r.data.kind().to_string())
+            .collect();
+        kinds.sort();
+        kinds
+    };
+    admin.record_delete(&id, &proceeding).unwrap();
+    admin.record_delete(&id, &plan_id).unwrap();
+    assert_eq!(kinds(&mut admin), ["service_hours", "service_plan"]);
+    assert!(!has_key(&admin, &id, &format!("hours_report/{plan_id}")));
+    assert!(has_key(&admin, &id, &format!("hours_report/{other_plan}")));
+    // Each went with its own tombstone.
+    let tombstones = changelog::all(admin.connection_for_tests())
+        .unwrap()
+        .into_iter()
+        .filter(|op| op.kind == changelog::OpKind::Delete)
+        .count();
+    assert_eq!(tombstones, 5);
+    assert_rebuilt_state_matches(&admin, &id);
+}

@@ -65,6 +65,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::legal::printout_record,
         commands::legal::print_page,
         commands::directory::directory_search,
+        commands::directory::directory_get,
         commands::directory::directory_save_organization,
         commands::directory::directory_save_service,
         commands::directory::directory_delete,

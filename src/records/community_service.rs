@@ -56,7 +56,7 @@ pub fn projected_end(start: NaiveDate, hours_due: u32, hours_per_week: u32) -> R
     start
         .checked_add_days(Days::new(u64::from(weeks) * 7))
         .and_then(|d| d.pred_opt())
-        .ok_or(Error::invalid("start", "a date"))
+        .ok_or(Error::invalid("startOn", "a date"))
 }
 
 /// A community-service plan.

@@ -511,6 +511,30 @@ pub(crate) fn save(
     Ok(id)
 }
 
+/// The live records of `kinds` in a file whose `field` names `parent`.
+fn owned_by(
+    conn: &Connection,
+    participant_id: &str,
+    kinds: &[&str],
+    field: &str,
+    parent: &str,
+) -> Result<Vec<(String, String)>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT kind, id FROM case_records
+         WHERE participant_id = ?1 AND deleted = 0 AND json_extract(data, ?2) = ?3",
+    )?;
+    let rows: Vec<(String, String)> = statement
+        .query_map(
+            params![participant_id, format!("$.{field}"), parent],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .filter(|(kind, _)| kinds.contains(&kind.as_str()))
+        .collect())
+}
+
 /// Record kinds whose changes can change a file's tasks.
 const TASK_SOURCES: [&str; 9] = [
     "prison_stay",
@@ -676,7 +700,9 @@ impl Vault {
         load_record(&self.conn, participant_id, &id)
     }
 
-    /// Deletes a record: the row is hidden and a tombstone goes on the change log.
+    /// Deletes a record: the row is hidden and a tombstone goes on the change log. Records
+    /// that only exist under it go with it, each with its own tombstone: a proceeding's
+    /// status changes, a plan's hours and compliance reports.
     pub fn record_delete(&mut self, participant_id: &str, record_id: &str) -> Result<()> {
         self.load_open_participant(participant_id)?;
         let (owner, kind, _, deleted) = stored(&self.conn, record_id)?.ok_or(Error::NotFound)?;
@@ -686,11 +712,30 @@ impl Vault {
         let now = crate::now_rfc3339();
         let tx = self.conn.unchecked_transaction()?;
         let ctx = self.record_context(&now)?;
-        tx.execute(
-            "UPDATE case_records SET deleted = 1 WHERE id = ?1",
-            [record_id],
-        )?;
-        record(&tx, ctx, &kind, record_id, "", OpKind::Delete, None)?;
+        let owned: Vec<(String, String)> = match kind.as_str() {
+            "proceeding" => owned_by(
+                &tx,
+                participant_id,
+                &["legal_status"],
+                "proceedingId",
+                record_id,
+            )?,
+            "service_plan" => owned_by(
+                &tx,
+                participant_id,
+                &["service_hours", "compliance_report"],
+                "planId",
+                record_id,
+            )?,
+            _ => Vec::new(),
+        };
+        for (kind, id) in owned
+            .iter()
+            .chain(std::iter::once(&(kind.clone(), record_id.to_string())))
+        {
+            tx.execute("UPDATE case_records SET deleted = 1 WHERE id = ?1", [id])?;
+            record(&tx, ctx, kind, id, "", OpKind::Delete, None)?;
+        }
         refresh_derived(&tx, participant_id, &kind, ctx.catalog)?;
         tx.commit()?;
         Ok(())

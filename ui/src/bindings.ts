@@ -321,6 +321,17 @@ async directorySearch(query: DirectoryQuery) : Promise<Result<DirectoryPage, Com
 }
 },
 /**
+ * One organization with its services (to name a plan's entity or a referral's organization).
+ */
+async directoryGet(id: string) : Promise<Result<DirectoryOrganization, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("directory_get", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Adds an organization (without `id`) or changes one.
  */
 async directorySaveOrganization(id: string | null, organization: Organization) : Promise<Result<DirectoryOrganization, CommandError>> {

@@ -46,3 +46,13 @@ pub fn directory_save_service(
 pub fn directory_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
     Ok(state.session.with(|vault| vault.directory_delete(&id))?)
 }
+
+/// One organization with its services (to name a plan's entity or a referral's organization).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn directory_get(
+    state: State<'_, AppState>,
+    id: String,
+) -> CommandResult<DirectoryOrganization> {
+    Ok(state.session.with(|vault| vault.directory_get(&id))?)
+}
