@@ -246,6 +246,7 @@ export const api = {
   directorySaveService: (id: string | null, service: Parameters<typeof commands.directorySaveService>[1]) =>
     unwrap(commands.directorySaveService(id, service)),
   directoryDelete: (id: string) => unwrap(commands.directoryDelete(id)),
+  directoryGet: (id: string) => unwrap(commands.directoryGet(id)),
   legalOverview: (participantId: string, today: string) => unwrap(commands.legalOverview(participantId, today)),
   complianceReport: (participantId: string, reportId: string) =>
     unwrap(commands.complianceReport(participantId, reportId)),

@@ -1,7 +1,7 @@
 // The directory of partner organizations and the referrals made to them: the lists the forms
 // offer, whether an entry needs checking again, and the names a referral or task points at.
 
-import { api } from "./api";
+import { api, toAppError } from "./api";
 import type { DirectoryOrganization, OrganizationKind, ReferralStatus } from "./api";
 import { fromIsoDate } from "./caseFile";
 
@@ -25,10 +25,7 @@ export function verification(verifiedOn: string | null | undefined, today: strin
 /** Most organizations one page of the directory can hold (the core's own cap). */
 const PAGE = 200;
 
-/**
- * The whole directory, organization id → entry, for naming the organizations and services that
- * referrals and tasks point at (the core looks organizations up by words, not by id).
- */
+/** The whole directory, organization id → entry, read page by page. */
 export async function loadDirectoryIndex(): Promise<Map<string, DirectoryOrganization>> {
   const index = new Map<string, DirectoryOrganization>();
   for (let offset = 0; ; offset += PAGE) {
@@ -37,6 +34,24 @@ export async function loadDirectoryIndex(): Promise<Map<string, DirectoryOrganiz
     if (page.items.length < PAGE || offset + PAGE >= page.total) break;
   }
   return index;
+}
+
+/**
+ * The organizations with these ids, for naming what a woman's referrals point at; one deleted
+ * from the directory since is left out.
+ */
+export async function loadOrganizations(ids: Iterable<string>): Promise<Map<string, DirectoryOrganization>> {
+  const found = await Promise.all(
+    [...new Set(ids)].map(async (id) => {
+      try {
+        return await api.directoryGet(id);
+      } catch (caught) {
+        if (toAppError(caught).code === "not_found") return null;
+        throw caught;
+      }
+    }),
+  );
+  return new Map(found.filter((entry) => entry !== null).map((entry) => [entry.id, entry]));
 }
 
 /** An organization's name and, when given, the service's: "Casa Refugio · Albergue temporal". */

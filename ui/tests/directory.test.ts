@@ -5,7 +5,7 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 
 import { invoke } from "@tauri-apps/api/core";
 import DirectoryArea from "../src/areas/DirectoryArea.vue";
-import { loadDirectoryIndex, referralTarget, verification } from "../src/directory";
+import { loadDirectoryIndex, loadOrganizations, referralTarget, verification } from "../src/directory";
 import { commandError, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
@@ -151,7 +151,23 @@ describe("directory helpers", () => {
     expect(verification("2026-06-01", "2026-11-29")).toBe("recent");
   });
 
-  it("reads the whole directory page by page to name what referrals point at", async () => {
+  it("asks for each organization once, leaving out one deleted from the directory", async () => {
+    mockedInvoke.mockImplementation(async (command: string, args?: unknown) => {
+      const id = (args as { id: string }).id;
+      if (command === "directory_get" && id === "org-1") return SHELTER;
+      throw commandError("not_found");
+    });
+    const found = await loadOrganizations(["org-1", "gone", "org-1"]);
+    expect([...found.keys()]).toEqual(["org-1"]);
+    expect(mockedInvoke).toHaveBeenCalledTimes(2);
+  });
+
+  it("stops at any other refusal", async () => {
+    mockedInvoke.mockRejectedValue(commandError("locked"));
+    await expect(loadOrganizations(["org-1"])).rejects.toMatchObject({ code: "locked" });
+  });
+
+  it("reads the whole directory page by page", async () => {
     const entry = (n: number) => ({
       id: `org-${n}`,
       organization: { name: `Organización ${n}`, kind: "non_profit", categories: [] },

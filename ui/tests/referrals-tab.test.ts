@@ -42,6 +42,10 @@ function fakeCore(saves: unknown[]) {
   mockedInvoke.mockImplementation(async (command: string, args?: unknown) => {
     calls.push({ command, args: (args ?? {}) as Record<string, unknown> });
     if (command === "directory_search") return { items: [SHELTER], total: 1 };
+    if (command === "directory_get") {
+      if ((args as { id: string }).id === SHELTER.id) return SHELTER;
+      throw commandError("not_found");
+    }
     if (command === "record_save") {
       const answer = saves.shift();
       if (answer && typeof answer === "object" && "code" in answer) throw answer;
@@ -162,6 +166,9 @@ describe("referrals tab and the consent gate", () => {
     };
     const wrapper = mountApp(ReferralsTab, { props: { file, session: SESSION, staff: STAFF, readOnly: false } });
     await flushPromises();
+    // Only her referrals' organizations are asked for, not the whole directory.
+    expect(calls.filter((call) => call.command === "directory_get").map((call) => call.args)).toEqual([{ id: "org-1" }]);
+    expect(calls.some((call) => call.command === "directory_search")).toBe(false);
     const row = wrapper.find(byTestId("referral-row-0")).text();
     expect(row).toContain("Casa Refugio Mujeres");
     expect(row).toContain("Albergue temporal");
