@@ -4,6 +4,20 @@ import PrimeVue from "primevue/config";
 import ToastService from "primevue/toastservice";
 import { i18n, showLanguage } from "../src/i18n";
 
+// PrimeVue's DatePicker listens to media queries, which jsdom lacks.
+if (!window.matchMedia) {
+  window.matchMedia = ((query: string) => ({
+    matches: false,
+    media: query,
+    onchange: null,
+    addEventListener: () => {},
+    removeEventListener: () => {},
+    addListener: () => {},
+    removeListener: () => {},
+    dispatchEvent: () => false,
+  })) as typeof window.matchMedia;
+}
+
 /** Mounts a component with the app's plugins (Spanish, PrimeVue without theme CSS). */
 export function mountApp(component: Component, options: { props?: Record<string, unknown> } = {}) {
   showLanguage("es");

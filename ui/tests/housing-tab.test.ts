@@ -11,20 +11,6 @@ const mockedInvoke = vi.mocked(invoke);
 const byTestId = (id: string) => `[data-testid="${id}"]`;
 const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 
-// PrimeVue's DatePicker listens to media queries, which jsdom lacks.
-if (!window.matchMedia) {
-  window.matchMedia = ((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener: () => {},
-    removeEventListener: () => {},
-    addListener: () => {},
-    removeListener: () => {},
-    dispatchEvent: () => false,
-  })) as typeof window.matchMedia;
-}
-
 const FILE = {
   participant: { id: "p1" },
   records: [
