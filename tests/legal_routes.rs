@@ -732,6 +732,28 @@ fn generated_tasks_appear_and_disappear_as_the_file_changes() {
         .unwrap();
     assert!(!has_key(&admin, &id, "task/"));
 
+    // A later assessment settles the earlier follow-ups still open: the 365-day one leaves
+    // none.
+    assert!(has_key(&admin, &id, "follow_up/2026-08-01/day180"));
+    admin
+        .record_save(
+            &id,
+            None,
+            RecordData::Needs(NeedsAssessment {
+                phase: AssessmentPhase::Day365,
+                assessed_on: "2026-11-20".into(),
+                statuses: vec![(NeedCategory::Housing, NeedStatus::Resolved)]
+                    .into_iter()
+                    .collect(),
+            }),
+        )
+        .unwrap();
+    assert!(!has_key(&admin, &id, "follow_up/"));
+    admin
+        .record_delete(&id, &format!("{id}/needs/day365"))
+        .unwrap();
+    assert!(has_key(&admin, &id, "follow_up/2026-08-01/day180"));
+
     // Deleting the stay removes the follow-ups still open.
     admin.record_delete(&id, &stay_id).unwrap();
     assert!(!has_key(&admin, &id, "follow_up/"));

@@ -180,7 +180,8 @@ pub fn generate(records: &[CaseRecord], catalog: &CountryCatalog) -> Vec<FileTas
         })
     };
 
-    // Follow-ups after release, until that phase's needs assessment is recorded.
+    // Follow-ups after release, until that phase's needs assessment (or a later one) is
+    // recorded.
     if let Some(release) = release_date(records) {
         let assessed: Vec<AssessmentPhase> = records
             .iter()
@@ -195,7 +196,8 @@ pub fn generate(records: &[CaseRecord], catalog: &CountryCatalog) -> Vec<FileTas
             (AssessmentPhase::Day180, 180),
             (AssessmentPhase::Day365, 365),
         ] {
-            if !assessed.contains(&phase) {
+            // A later assessment makes an earlier follow-up moot: she has been seen since.
+            if !assessed.iter().any(|done| *done >= phase) {
                 add(
                     format!("follow_up/{release}/{}", phase.as_str()),
                     TaskKind::FollowUp,
