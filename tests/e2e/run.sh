@@ -12,6 +12,8 @@
 # first-run.test.mjs (creates the vault), then participants.test.mjs (signs in to it), then
 # referrals.test.mjs (the directory, a referral to it under consent, and Hoy, for the same woman),
 # then service.test.mjs (her criminal case, a Law 2292 application and plan, and the printouts).
+# What they share (the session and its steps, the UI's catalogs, the element helpers) is in
+# support.mjs.
 #
 # Environment: ACOMPANA_APP (default target/debug/acompana-desktop), E2E_KEEP_DATA=1 to keep the
 # data folder for inspection. Screenshots go to tests/e2e/screenshots/.

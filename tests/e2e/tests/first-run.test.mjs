@@ -6,37 +6,27 @@
 // Steps share one app session and run in order; after a failed step the rest are skipped, so
 // the first failure is the one that explains.
 
-import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { remote } from "webdriverio";
+import {
+  TIMEOUT,
+  browser,
+  byTestId,
+  chooseOption,
+  clickTestId,
+  es,
+  required,
+  session,
+  shot,
+  step,
+  textOf,
+  typeInto,
+  visibleText,
+} from "../support.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, "../../..");
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the suite through tests/e2e/run.sh`);
-  return value;
-}
-
-const app = required("E2E_APP");
-const driverPort = Number(required("E2E_DRIVER_PORT"));
-const screenshots = required("E2E_SCREENSHOTS");
 const dataDir = required("ACOMPANA_DATA_DIR");
 const runDir = required("E2E_RUN_DIR");
-
-// The Spanish catalog the UI ships: expected texts come from it rather than being copied here.
-const spanish = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/es.json"), "utf8"));
-
-/** The Spanish message for a dotted key, with {placeholders} left as they are. */
-function es(key) {
-  const value = key.split(".").reduce((node, part) => node?.[part], spanish);
-  assert.equal(typeof value, "string", `es.json has no message ${key}`);
-  return value;
-}
 
 /** A pattern matching the Spanish message for a key, whatever its {placeholders} became. */
 function esPattern(key) {
@@ -50,98 +40,10 @@ const ORG_NAME = "Corporación Mujeres Libres";
 const ADMIN = { username: "coordinadora", name: "Marta Gómez", password: "Caminar-juntas-2025!" };
 const COLLEAGUE = { username: "lucia", name: "Lucía Pérez", password: "Otra-clave-segura-77" };
 const WRONG_PASSWORD = "no-es-esta-clave-1";
-const TIMEOUT = 20_000;
 
-let browser;
-let failed = false;
 let recoveryCode = null;
 
-before(async () => {
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: driverPort,
-    logLevel: "warn",
-    connectionRetryCount: 0,
-    waitforTimeout: TIMEOUT,
-    // tauri-driver turns tauri:options into WebKitWebDriver's webkitgtk:browserOptions. No
-    // browserName: WebKitWebDriver 2.50 refuses to match one it does not know before launching;
-    // wry then announces itself as "wry", checked below.
-    capabilities: { "tauri:options": { application: app } },
-  });
-  assert.equal(browser.capabilities.browserName, "wry", "the session drives the Tauri app's webview");
-});
-
-after(async () => {
-  await browser?.deleteSession().catch(() => {});
-});
-
-/**
- * A scenario step: skipped once an earlier step failed. `options.todo` names a known problem:
- * the step still runs and reports, but its failure neither fails the run nor stops the steps after.
- */
-function step(name, body, options = {}) {
-  test(name, options, async (t) => {
-    if (failed) {
-      t.skip("an earlier step failed");
-      return;
-    }
-    try {
-      await body(t);
-    } catch (error) {
-      if (!options.todo) failed = true;
-      await shot(`failure-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`).catch(() => {});
-      throw error;
-    }
-  });
-}
-
-async function byTestId(testId) {
-  const element = await browser.$(`[data-testid="${testId}"]`);
-  await element.waitForDisplayed({ timeout: TIMEOUT, timeoutMsg: `[data-testid="${testId}"] not shown` });
-  return element;
-}
-
-async function typeInto(testId, text) {
-  const element = await byTestId(testId);
-  await element.click();
-  await element.clearValue();
-  await element.setValue(text);
-  assert.equal(await element.getValue(), text, `${testId} did not take the typed text`);
-}
-
-async function chooseOption(testId, visibleText) {
-  const element = await byTestId(testId);
-  assert.equal(await element.getTagName(), "select", `${testId} is expected to be a <select>`);
-  await element.selectByVisibleText(visibleText);
-}
-
-async function clickTestId(testId) {
-  const element = await byTestId(testId);
-  await element.waitForEnabled({ timeout: TIMEOUT });
-  await element.click();
-}
-
-/**
- * The element's rendered text. WebKitWebDriver's Get Element Text answers "" for some visible
- * elements (an ellipsised span in the top bar, for one), so this reads innerText instead.
- */
-async function visibleText(element) {
-  return String(await element.getProperty("innerText")).trim();
-}
-
-async function shot(name) {
-  await browser.saveScreenshot(path.join(screenshots, `${name}.png`));
-}
-
-/** Waits until the element's text is not empty, and answers it. */
-async function textOf(testId) {
-  const element = await byTestId(testId);
-  await browser.waitUntil(async () => (await visibleText(element)) !== "", {
-    timeout: TIMEOUT,
-    timeoutMsg: `[data-testid="${testId}"] stayed empty`,
-  });
-  return visibleText(element);
-}
+session("first-run");
 
 /** Waits until the element's text is exactly `expected` (screens fill in after IPC answers). */
 async function waitForText(testId, expected) {

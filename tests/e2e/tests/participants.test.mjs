@@ -7,39 +7,32 @@
 // Runs after first-run.test.mjs (files run one at a time, in name order) in its own app
 // session, against the vault that test created: it signs in with the same administrator.
 
-import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { remote } from "webdriverio";
+import {
+  TIMEOUT,
+  assertFits,
+  browser,
+  byTestId,
+  chooseOption,
+  clearField,
+  clickTestId,
+  es,
+  esWith,
+  gone,
+  message,
+  openTab,
+  portuguese,
+  readRepoJson,
+  session,
+  shot,
+  step,
+  textOf,
+  typeInto,
+  visibleText,
+  waitForTextIn,
+} from "../support.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, "../../..");
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the suite through tests/e2e/run.sh`);
-  return value;
-}
-
-const app = required("E2E_APP");
-const driverPort = Number(required("E2E_DRIVER_PORT"));
-const screenshots = required("E2E_SCREENSHOTS");
-
-const spanish = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/es.json"), "utf8"));
-const colombia = JSON.parse(readFileSync(path.join(repoRoot, "catalog/CO.json"), "utf8"));
-
-function es(key) {
-  const value = key.split(".").reduce((node, part) => node?.[part], spanish);
-  assert.equal(typeof value, "string", `es.json has no message ${key}`);
-  return value;
-}
-
-/** The Spanish message with its {placeholders} filled in. */
-function esWith(key, values) {
-  return es(key).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
-}
+const colombia = readRepoJson("catalog/CO.json");
 
 // The administrator first-run.test.mjs created.
 const ADMIN = { username: "coordinadora", password: "Caminar-juntas-2025!" };
@@ -51,119 +44,10 @@ const SECRET = "Teme a su expareja; no dar su número a nadie.";
 const PRISON = "Reclusión de Mujeres El Buen Pastor";
 const NOTE = "Visita en El Buen Pastor: quiere empezar el trámite del registro civil de Sofi.";
 const CEDULA = colombia.documents.find((document) => document.code === "cedula").name;
-const TIMEOUT = 20_000;
 
-let browser;
-let failed = false;
 let caseCode = null;
 
-before(async () => {
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: driverPort,
-    logLevel: "warn",
-    connectionRetryCount: 0,
-    waitforTimeout: TIMEOUT,
-    capabilities: { "tauri:options": { application: app } },
-  });
-});
-
-after(async () => {
-  await browser?.deleteSession().catch(() => {});
-});
-
-function step(name, body) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip("an earlier step failed");
-      return;
-    }
-    try {
-      await body(t);
-    } catch (error) {
-      failed = true;
-      await shot(`failure-participants-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`).catch(() => {});
-      throw error;
-    }
-  });
-}
-
-async function byTestId(testId) {
-  const element = await browser.$(`[data-testid="${testId}"]`);
-  await element.waitForDisplayed({ timeout: TIMEOUT, timeoutMsg: `[data-testid="${testId}"] not shown` });
-  return element;
-}
-
-async function gone(testId) {
-  await (await browser.$(`[data-testid="${testId}"]`)).waitForExist({ reverse: true, timeout: TIMEOUT });
-}
-
-async function typeInto(testId, text) {
-  const element = await byTestId(testId);
-  await element.click();
-  await element.clearValue();
-  await element.setValue(text);
-  assert.equal(await element.getValue(), text, `${testId} did not take the typed text`);
-}
-
-/** Empties a text field the way a person does (select all, delete), so the app hears it. */
-async function clearField(testId) {
-  const element = await byTestId(testId);
-  await element.click();
-  await browser.keys(["Control", "a"]);
-  await browser.keys(["Backspace"]);
-  assert.equal(await element.getValue(), "", `${testId} was not emptied`);
-}
-
-async function chooseOption(testId, visibleText) {
-  const element = await byTestId(testId);
-  assert.equal(await element.getTagName(), "select", `${testId} is expected to be a <select>`);
-  await element.selectByVisibleText(visibleText);
-}
-
-async function clickTestId(testId) {
-  const element = await byTestId(testId);
-  await element.waitForEnabled({ timeout: TIMEOUT });
-  await element.click();
-}
-
-async function visibleText(element) {
-  return String(await element.getProperty("innerText")).trim();
-}
-
-async function textOf(testId) {
-  return visibleText(await byTestId(testId));
-}
-
-async function waitForTextIn(testId, expected) {
-  const element = await byTestId(testId);
-  let text = "";
-  await browser
-    .waitUntil(async () => (text = await visibleText(element)).includes(expected), { timeout: TIMEOUT })
-    .catch(() => {});
-  assert.ok(text.includes(expected), `[data-testid="${testId}"] shows "${expected}"; it shows: ${text}`);
-  return text;
-}
-
-async function shot(name) {
-  // WebKitWebDriver can hand back the previous frame right after a change: let it paint.
-  await browser.pause(400);
-  await browser.saveScreenshot(path.join(screenshots, `${name}.png`));
-}
-
-/** Nothing in the main area is wider than the window (no sideways scrolling at 1366×768). */
-async function assertFits(where) {
-  const [scrollWidth, clientWidth] = await browser.execute(() => {
-    const content = document.querySelector('[data-testid="content"]');
-    return [content.scrollWidth, content.clientWidth];
-  });
-  assert.ok(scrollWidth <= clientWidth + 1, `${where} is wider than the window: ${scrollWidth} > ${clientWidth}`);
-}
-
-async function openTab(id) {
-  await clickTestId(`tab-${id}`);
-  await byTestId(`${id}-tab`);
-}
+session("participants");
 
 async function addParticipant(person) {
   await clickTestId("participant-add");
@@ -438,9 +322,8 @@ step("closing her case leaves the file read-only until it is reopened", async ()
 });
 
 step("in Portuguese the file still fits the screen", async () => {
-  const portuguese = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/pt-BR.json"), "utf8"));
   await chooseOption("lang-select", "Português");
-  await waitForTextIn("tab-documents", portuguese.file.tab.documents);
+  await waitForTextIn("tab-documents", message(portuguese, "file.tab.documents"));
   for (const id of ["summary", "household", "documents", "needs", "history"]) {
     await openTab(id);
     await assertFits(`${id} in Portuguese`);

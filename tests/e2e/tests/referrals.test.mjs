@@ -7,40 +7,29 @@
 // Runs after participants.test.mjs (files run one at a time, in name order) in its own app
 // session, against the vault first-run.test.mjs created (a Colombian organization).
 
-import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { remote } from "webdriverio";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, "../../..");
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the suite through tests/e2e/run.sh`);
-  return value;
-}
-
-const app = required("E2E_APP");
-const driverPort = Number(required("E2E_DRIVER_PORT"));
-const screenshots = required("E2E_SCREENSHOTS");
-
-const spanish = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/es.json"), "utf8"));
-const portuguese = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/pt-BR.json"), "utf8"));
-
-function message(catalog, key) {
-  const value = key.split(".").reduce((node, part) => node?.[part], catalog);
-  assert.equal(typeof value, "string", `the catalog has no message ${key}`);
-  return value;
-}
-const es = (key) => message(spanish, key);
-
-/** The Spanish message with its {placeholders} filled in. */
-function esWith(key, values) {
-  return es(key).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
-}
+import {
+  TIMEOUT,
+  assertDialogFits,
+  assertFits,
+  browser,
+  byTestId,
+  chooseOption,
+  clickTestId,
+  es,
+  esWith,
+  gone,
+  message,
+  openTab,
+  portuguese,
+  session,
+  shot,
+  step,
+  textOf,
+  typeInto,
+  visibleText,
+  waitForTextIn,
+} from "../support.mjs";
 
 // The administrator first-run.test.mjs created, and the woman participants.test.mjs opened.
 const ADMIN = { username: "coordinadora", password: "Caminar-juntas-2025!" };
@@ -55,141 +44,8 @@ const SHELTER = {
 };
 const SERVICE = { name: "Albergue temporal", requirements: "Hasta tres meses; con cita previa." };
 const TASK = "Llevarle la carta de la fundación para el arriendo";
-const TIMEOUT = 20_000;
 
-let browser;
-let failed = false;
-
-before(async () => {
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: driverPort,
-    logLevel: "warn",
-    connectionRetryCount: 0,
-    waitforTimeout: TIMEOUT,
-    capabilities: { "tauri:options": { application: app } },
-  });
-});
-
-after(async () => {
-  await browser?.deleteSession().catch(() => {});
-});
-
-function step(name, body) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip("an earlier step failed");
-      return;
-    }
-    try {
-      await body(t);
-    } catch (error) {
-      failed = true;
-      await shot(`failure-referrals-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`).catch(() => {});
-      throw error;
-    }
-  });
-}
-
-async function byTestId(testId) {
-  const element = await browser.$(`[data-testid="${testId}"]`);
-  await element.waitForDisplayed({ timeout: TIMEOUT, timeoutMsg: `[data-testid="${testId}"] not shown` });
-  return element;
-}
-
-async function gone(testId) {
-  await (await browser.$(`[data-testid="${testId}"]`)).waitForExist({ reverse: true, timeout: TIMEOUT });
-}
-
-async function typeInto(testId, text) {
-  const element = await byTestId(testId);
-  await element.click();
-  await element.clearValue();
-  await element.setValue(text);
-  assert.equal(await element.getValue(), text, `${testId} did not take the typed text`);
-}
-
-async function chooseOption(testId, visibleText) {
-  const element = await byTestId(testId);
-  assert.equal(await element.getTagName(), "select", `${testId} is expected to be a <select>`);
-  await element.selectByVisibleText(visibleText);
-}
-
-async function clickTestId(testId) {
-  const element = await byTestId(testId);
-  await element.waitForEnabled({ timeout: TIMEOUT });
-  await element.click();
-}
-
-async function visibleText(element) {
-  return String(await element.getProperty("innerText")).trim();
-}
-
-async function textOf(testId) {
-  return visibleText(await byTestId(testId));
-}
-
-async function waitForTextIn(testId, expected) {
-  const element = await byTestId(testId);
-  let text = "";
-  await browser
-    .waitUntil(async () => (text = await visibleText(element)).includes(expected), { timeout: TIMEOUT })
-    .catch(() => {});
-  assert.ok(text.includes(expected), `[data-testid="${testId}"] shows "${expected}"; it shows: ${text}`);
-  return text;
-}
-
-async function shot(name) {
-  // WebKitWebDriver can hand back the previous frame right after a change: let it paint.
-  await browser.pause(400);
-  await browser.saveScreenshot(path.join(screenshots, `${name}.png`));
-}
-
-/** Nothing in the main area is wider than the window (no sideways scrolling at 1366×768). */
-async function assertFits(where) {
-  const [scrollWidth, clientWidth] = await browser.execute(() => {
-    const content = document.querySelector('[data-testid="content"]');
-    return [content.scrollWidth, content.clientWidth];
-  });
-  assert.ok(scrollWidth <= clientWidth + 1, `${where} is wider than the window: ${scrollWidth} > ${clientWidth}`);
-}
-
-/** A dialog is inside the window and nothing in it scrolls sideways (names what sticks out). */
-async function assertDialogFits(testId) {
-  const box = await browser.execute((id) => {
-    const dialog = document.querySelector(`[data-testid="${id}"]`);
-    const rect = dialog.getBoundingClientRect();
-    const content = dialog.querySelector(".p-dialog-content");
-    const bounds = content.getBoundingClientRect();
-    const name = (element) => `${element.tagName.toLowerCase()}#${element.id}.${element.className}`;
-    const wide = [...content.querySelectorAll("*")]
-      .filter((element) => {
-        const inner = element.getBoundingClientRect();
-        if (inner.width === 0 && inner.height === 0) return false;
-        return inner.right > bounds.right + 1 || inner.left < bounds.left - 1 || element.scrollWidth > element.clientWidth + 1;
-      })
-      .slice(0, 8)
-      .map((element) => `${name(element)} ${Math.round(element.getBoundingClientRect().left)}..${Math.round(element.getBoundingClientRect().right)} sw=${element.scrollWidth} cw=${element.clientWidth}`);
-    return {
-      left: rect.left,
-      right: rect.right,
-      top: rect.top,
-      bottom: rect.bottom,
-      width: window.innerWidth,
-      height: window.innerHeight,
-      sideways: content.scrollWidth - content.clientWidth,
-      wide,
-    };
-  }, testId);
-  assert.ok(box.left >= 0 && box.right <= box.width, `${testId} is wider than the window: ${JSON.stringify(box)}`);
-  assert.ok(box.top >= 0 && box.bottom <= box.height, `${testId} is taller than the window: ${JSON.stringify(box)}`);
-  assert.ok(box.sideways <= 1, `${testId} scrolls sideways: ${JSON.stringify(box)}`);
-}
-
-async function openTab(id) {
-  await clickTestId(`tab-${id}`);
-  await byTestId(`${id}-tab`);
-}
+session("referrals");
 
 /** Today as the Spanish date fields take it (day/month/year), on this computer's calendar. */
 function todayTyped() {

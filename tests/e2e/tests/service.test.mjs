@@ -10,41 +10,33 @@
 // Runs after participants.test.mjs and referrals.test.mjs (files run one at a time, in name
 // order) in its own app session, against the vault first-run.test.mjs created (Colombia).
 
-import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { remote } from "webdriverio";
+import {
+  TIMEOUT,
+  assertDialogFits,
+  assertFits,
+  browser,
+  byTestId,
+  chooseOption,
+  clearField,
+  clickTestId,
+  es,
+  esWith,
+  gone,
+  message,
+  openTab,
+  portuguese,
+  readRepoJson,
+  session,
+  shot,
+  step,
+  textOf,
+  typeInto,
+  visibleText,
+  waitForTextIn,
+} from "../support.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, "../../..");
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the suite through tests/e2e/run.sh`);
-  return value;
-}
-
-const app = required("E2E_APP");
-const driverPort = Number(required("E2E_DRIVER_PORT"));
-const screenshots = required("E2E_SCREENSHOTS");
-
-const spanish = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/es.json"), "utf8"));
-const colombia = JSON.parse(readFileSync(path.join(repoRoot, "catalog/CO.json"), "utf8"));
-
-function es(key) {
-  const value = key.split(".").reduce((node, part) => node?.[part], spanish);
-  assert.equal(typeof value, "string", `es.json has no message ${key}`);
-  return value;
-}
-
-/** The Spanish message with its {placeholders} filled in (the first form of a plural). */
-function esWith(key, values) {
-  return es(key)
-    .split(" | ")[0]
-    .replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
-}
+const colombia = readRepoJson("catalog/CO.json");
 
 /** The plural form of a Spanish message ("{months} mes | {months} meses" → the second). */
 function esPlural(key, values) {
@@ -67,68 +59,8 @@ const SUPERVISOR = "Luz Marina Restrepo";
 const ACTIVITY = "Apoyo en la biblioteca: préstamo de libros y lectura con niños";
 const INCIDENTS = "Ninguna. Cumplió el horario acordado.";
 const SHELTER = "Fundación Casa Refugio Mujeres";
-const TIMEOUT = 20_000;
 
-let browser;
-let failed = false;
-
-before(async () => {
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: driverPort,
-    logLevel: "warn",
-    connectionRetryCount: 0,
-    waitforTimeout: TIMEOUT,
-    capabilities: { "tauri:options": { application: app } },
-  });
-});
-
-after(async () => {
-  await browser?.deleteSession().catch(() => {});
-});
-
-function step(name, body) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip("an earlier step failed");
-      return;
-    }
-    try {
-      await body(t);
-    } catch (error) {
-      failed = true;
-      await shot(`failure-service-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`).catch(() => {});
-      throw error;
-    }
-  });
-}
-
-async function byTestId(testId) {
-  const element = await browser.$(`[data-testid="${testId}"]`);
-  await element.waitForDisplayed({ timeout: TIMEOUT, timeoutMsg: `[data-testid="${testId}"] not shown` });
-  return element;
-}
-
-async function gone(testId) {
-  await (await browser.$(`[data-testid="${testId}"]`)).waitForExist({ reverse: true, timeout: TIMEOUT });
-}
-
-async function typeInto(testId, text) {
-  const element = await byTestId(testId);
-  await element.click();
-  await element.clearValue();
-  await element.setValue(text);
-  assert.equal(await element.getValue(), text, `${testId} did not take the typed text`);
-}
-
-/** Empties a text field the way a person does (select all, delete), so the app hears it. */
-async function clearField(testId) {
-  const element = await byTestId(testId);
-  await element.click();
-  await browser.keys(["Control", "a"]);
-  await browser.keys(["Backspace"]);
-  assert.equal(await element.getValue(), "", `${testId} was not emptied`);
-}
+session("service");
 
 /** Replaces what a text field holds, as a person does. */
 async function retype(testId, text) {
@@ -142,66 +74,6 @@ async function typeDate(testId, text) {
   await clearField(testId);
   await (await byTestId(testId)).setValue(text);
   await browser.keys(["Tab"]);
-}
-
-async function chooseOption(testId, visibleText) {
-  const element = await byTestId(testId);
-  assert.equal(await element.getTagName(), "select", `${testId} is expected to be a <select>`);
-  await element.selectByVisibleText(visibleText);
-}
-
-async function clickTestId(testId) {
-  const element = await byTestId(testId);
-  await element.waitForEnabled({ timeout: TIMEOUT });
-  await element.click();
-}
-
-async function visibleText(element) {
-  return String(await element.getProperty("innerText")).trim();
-}
-
-async function textOf(testId) {
-  return visibleText(await byTestId(testId));
-}
-
-async function waitForTextIn(testId, expected) {
-  const element = await byTestId(testId);
-  let text = "";
-  await browser
-    .waitUntil(async () => (text = await visibleText(element)).includes(expected), { timeout: TIMEOUT })
-    .catch(() => {});
-  assert.ok(text.includes(expected), `[data-testid="${testId}"] shows "${expected}"; it shows: ${text}`);
-  return text;
-}
-
-async function shot(name) {
-  // WebKitWebDriver can hand back the previous frame right after a change: let it paint.
-  await browser.pause(400);
-  await browser.saveScreenshot(path.join(screenshots, `${name}.png`));
-}
-
-/** Nothing in the main area is wider than the window (no sideways scrolling at 1366×768). */
-async function assertFits(where) {
-  const [scrollWidth, clientWidth] = await browser.execute(() => {
-    const content = document.querySelector('[data-testid="content"]');
-    return [content.scrollWidth, content.clientWidth];
-  });
-  assert.ok(scrollWidth <= clientWidth + 1, `${where} is wider than the window: ${scrollWidth} > ${clientWidth}`);
-}
-
-/** An open dialog is neither wider nor taller than the window. */
-async function assertDialogFits(testId) {
-  const box = await browser.execute((id) => {
-    const rect = document.querySelector(`[data-testid="${id}"]`).getBoundingClientRect();
-    return { left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom, width: window.innerWidth, height: window.innerHeight };
-  }, testId);
-  assert.ok(box.left >= 0 && box.right <= box.width, `${testId} is wider than the window: ${JSON.stringify(box)}`);
-  assert.ok(box.top >= 0 && box.bottom <= box.height, `${testId} is taller than the window: ${JSON.stringify(box)}`);
-}
-
-async function openTab(id) {
-  await clickTestId(`tab-${id}`);
-  await byTestId(`${id}-tab`);
 }
 
 /** Scrolls the main area so the element is at the top (for screenshots of long pages). */
@@ -517,9 +389,8 @@ step("Servicio: hours are logged, never more than 8 in a day", async () => {
 });
 
 step("in Portuguese the legal tabs still fit the screen", async () => {
-  const portuguese = JSON.parse(readFileSync(path.join(repoRoot, "ui/src/locales/pt-BR.json"), "utf8"));
   await chooseOption("lang-select", "Português");
-  await waitForTextIn("tab-service", portuguese.file.tab.service);
+  await waitForTextIn("tab-service", message(portuguese, "file.tab.service"));
   for (const id of ["legal", "applications", "service"]) {
     await openTab(id);
     await assertFits(`${id} in Portuguese`);
