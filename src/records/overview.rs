@@ -146,13 +146,12 @@ impl Vault {
         };
         let figures =
             community_service::compliance_figures(&report.plan_id, plan, report, &records);
-        let projected_end = community_service::progress(
-            &report.plan_id,
-            plan,
-            &records,
+        let projected_end = community_service::projected_end(
             day("startOn", &plan.start_on)?,
-        )
-        .projected_end;
+            plan.hours_due(),
+            plan.hours_per_week,
+        )?
+        .to_string();
         self.audit(
             AuditAction::ComplianceReportPrinted,
             None,

@@ -250,13 +250,11 @@ pub fn generate(records: &[CaseRecord], catalog: &CountryCatalog) -> Vec<FileTas
                 }
             }
             RecordData::ServicePlan(plan) => {
-                let progress = community_service::progress(
-                    &record.id,
-                    plan,
-                    records,
-                    parse(&plan.start_on).unwrap_or_default(),
-                );
-                if progress.completed {
+                let served: u32 = community_service::entries_of(records, &record.id)
+                    .iter()
+                    .map(|h| h.hours)
+                    .sum();
+                if served >= plan.hours_due() {
                     continue;
                 }
                 // The next month without a report, from the plan's first month.
@@ -435,15 +433,18 @@ impl Vault {
                 let from = from.map(|d| d.to_string()).unwrap_or_default();
                 let to = to.to_string();
                 let upper = if exclusive { "<" } else { "<=" };
-                let filter = format!(
-                    // CROSS JOIN keeps tasks_due outermost: the date index is walked in order and
-                    // the walk stops at the limit, instead of visiting every file first.
-                    "FROM tasks_due t CROSS JOIN participants p ON p.id = t.participant_id
-                 WHERE t.due_on >= ?2 AND t.due_on {upper} ?3 AND p.deleted = 0
-                 AND p.status = 'open' AND {visible} {mine}"
+                // CROSS JOIN keeps tasks_due outermost: the date index is walked in order and
+                // the walk stops at the limit, instead of visiting every file first.
+                let from_tasks =
+                    "FROM tasks_due t CROSS JOIN participants p ON p.id = t.participant_id";
+                let condition = format!(
+                    "WHERE t.due_on >= ?2 AND t.due_on {upper} ?3 AND p.deleted = 0
+                     AND p.status = 'open' AND {visible} {mine}"
                 );
                 let total: u32 = self.conn.query_row(
-                    &format!("SELECT COUNT(*) FROM (SELECT 1 {filter} LIMIT {COUNT_CAP})"),
+                    &format!(
+                        "SELECT COUNT(*) FROM (SELECT 1 {from_tasks} {condition} LIMIT {COUNT_CAP})"
+                    ),
                     params![self.me.id, from, to],
                     |row| row.get(0),
                 )?;
@@ -451,18 +452,12 @@ impl Vault {
                     "SELECT t.participant_id, p.case_code, p.chosen_name, t.key, t.kind, t.due_on,
                         t.record_id, t.detail, ta.username,
                         COALESCE(ta.username, pa.username), json_extract(d.data, '$.name')
-                 {filter_joined}
-                 ORDER BY t.due_on, t.participant_id, t.key LIMIT {limit}",
-                    filter_joined = filter.replacen(
-                        "CROSS JOIN participants p ON p.id = t.participant_id",
-                        &format!(
-                            "CROSS JOIN participants p ON p.id = t.participant_id
-                         LEFT JOIN staff ta ON ta.id = t.assigned_to
-                         LEFT JOIN staff pa ON pa.id = p.assigned_to
-                         {ORGANIZATION_JOIN}"
-                        ),
-                        1
-                    )
+                     {from_tasks}
+                     LEFT JOIN staff ta ON ta.id = t.assigned_to
+                     LEFT JOIN staff pa ON pa.id = p.assigned_to
+                     {ORGANIZATION_JOIN}
+                     {condition}
+                     ORDER BY t.due_on, t.participant_id, t.key LIMIT {limit}"
                 ))?;
                 let rows = statement.query_map(params![self.me.id, from, to], |row| {
                     Ok((
