@@ -2,6 +2,11 @@
 // catalogs, one app session per file with its steps, and helpers that find and work the app's
 // elements by their data-testid.
 //
+// Vue replaces elements whenever it re-renders, and a closing dialog's mask or a toast can lie
+// over the page for a moment: every helper below looks its element up again on each try (through
+// retrying()) and clicks only once nothing covers the element, so that neither a replaced
+// element nor an overlay on its way out fails a step.
+//
 // A test file calls session("its-name") once at its top level, then declares its steps with
 // step(). `browser` is a live binding: it holds the session once the before hook has run.
 
@@ -9,6 +14,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
 
@@ -117,91 +123,212 @@ export async function shot(name) {
   await browser.saveScreenshot(path.join(screenshots, `${name}.png`));
 }
 
+/**
+ * Thrown by an attempt that is simply to be made again: what it waits for is not there yet.
+ * `reason`, if any, ends up in the message when the wait runs out.
+ */
+class NotYet extends Error {}
+
+function notYet(reason = "") {
+  throw new NotYet(reason);
+}
+
+// What a re-render or a closing overlay explains, and goes away by itself: Vue replaced the
+// element (stale, detached, gone for a moment), or something still lay over it when it was
+// clicked. WebDriver's error names and the messages webdriverio gives them.
+const TRANSIENT =
+  /stale element|no longer attached|not attached to the page|element click intercepted|not (become )?interactable|no such element|wasn't found/i;
+
+/**
+ * Makes `attempt` until it answers without throwing, and answers what it answered. An attempt
+ * that throws NotYet or a transient error (above) is made again, from the start, every 100 ms,
+ * so it must find its elements afresh each time; any other error (an assertion, for one) is
+ * thrown at once. After `timeout` the wait fails with `what` and the last reason.
+ */
+export async function retrying(attempt, what, timeout = TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    let last;
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof NotYet) && !TRANSIENT.test(`${error?.name}: ${error?.message}`)) throw error;
+      last = error;
+    }
+    if (Date.now() >= deadline) {
+      const reason = last instanceof NotYet ? last.message : `${last.name}: ${last.message}`;
+      throw new Error(reason ? `${what} (${reason})` : what, { cause: last });
+    }
+    await sleep(100);
+  }
+}
+
+const selector = (testId) => `[data-testid="${testId}"]`;
+
+/** One look for the element with this data-testid: it, if it is shown now. */
+async function shown(testId) {
+  const element = await browser.$(selector(testId));
+  return (await element.isDisplayed()) ? element : notYet("not shown");
+}
+
+/** Runs `use` on the element with this data-testid once it is shown, found afresh each try. */
+function withElement(testId, use, what) {
+  return retrying(async () => use(await shown(testId)), what);
+}
+
+// What lies over the app for a moment: a dialog's mask (also while it fades out after its dialog
+// has gone), a toast in the bottom-right corner, anything in a leave transition.
+const OVERLAYS = ".p-dialog-mask, .p-overlay-mask, .p-toast, [class*='-leave-active']";
+
+/** NotYet while one of the OVERLAYS covers the middle of the element (when that is in view). */
+async function uncovered(element) {
+  const cover = await browser.execute(
+    (target, overlays) => {
+      const box = target.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      const overlay = hit && !target.contains(hit) ? hit.closest(overlays) : null;
+      return overlay && !overlay.contains(target) ? `${overlay.tagName.toLowerCase()}.${[...overlay.classList].join(".")}` : "";
+    },
+    element,
+    OVERLAYS,
+  );
+  if (!cover) return;
+  // A toast stays while the pointer rests on it (the last click may have left it there).
+  if (cover.includes("p-toast")) await browser.action("pointer").move({ x: 1, y: 1 }).perform().catch(() => {});
+  notYet(`covered by ${cover}`);
+}
+
+/** Clicks the element once it is enabled and nothing lies over it. */
+async function clickWhenFree(element) {
+  if (!(await element.isEnabled())) notYet("disabled");
+  await uncovered(element);
+  await element.click();
+}
+
 /** The element with this data-testid, once it is shown. */
-export async function byTestId(testId, timeout = TIMEOUT) {
-  const element = await browser.$(`[data-testid="${testId}"]`);
-  await element.waitForDisplayed({ timeout, timeoutMsg: `[data-testid="${testId}"] not shown` });
-  return element;
+export function byTestId(testId, timeout = TIMEOUT) {
+  return retrying(() => shown(testId), `${selector(testId)} not shown`, timeout);
 }
 
 /** Waits until no element has this data-testid (a dialog closed, a button went away). */
-export async function gone(testId) {
-  await (await browser.$(`[data-testid="${testId}"]`)).waitForExist({ reverse: true, timeout: TIMEOUT });
+export function gone(testId) {
+  return retrying(async () => {
+    if (await browser.$(selector(testId)).isExisting()) notYet();
+  }, `${selector(testId)} is still there`);
+}
+
+/** The value of the field with this data-testid. */
+export function valueOf(testId) {
+  return withElement(testId, (element) => element.getValue(), `the value of ${selector(testId)}`);
+}
+
+export async function clickTestId(testId) {
+  await withElement(testId, clickWhenFree, `could not click ${selector(testId)}`);
 }
 
 export async function typeInto(testId, text) {
-  const element = await byTestId(testId);
-  await element.click();
-  await element.clearValue();
-  await element.setValue(text);
-  assert.equal(await element.getValue(), text, `${testId} did not take the typed text`);
+  await withElement(
+    testId,
+    async (element) => {
+      await clickWhenFree(element);
+      await element.clearValue();
+      await element.setValue(text);
+    },
+    `could not type into ${selector(testId)}`,
+  );
+  assert.equal(await valueOf(testId), text, `${testId} did not take the typed text`);
 }
 
 /** Empties a text field the way a person does (select all, delete), so the app hears it. */
 export async function clearField(testId) {
-  const element = await byTestId(testId);
-  await element.click();
-  await browser.keys(["Control", "a"]);
-  await browser.keys(["Backspace"]);
-  assert.equal(await element.getValue(), "", `${testId} was not emptied`);
+  await withElement(
+    testId,
+    async (element) => {
+      await clickWhenFree(element);
+      await browser.keys(["Control", "a"]);
+      await browser.keys(["Backspace"]);
+    },
+    `could not empty ${selector(testId)}`,
+  );
+  assert.equal(await valueOf(testId), "", `${testId} was not emptied`);
 }
 
-export async function chooseOption(testId, visibleText) {
-  const element = await byTestId(testId);
-  assert.equal(await element.getTagName(), "select", `${testId} is expected to be a <select>`);
-  await element.selectByVisibleText(visibleText);
+/** Types a day/month/year date into a calendar field that it empties first, and leaves it. */
+export async function typeDate(testId, text) {
+  await clearField(testId);
+  await withElement(testId, (element) => element.setValue(text), `could not type into ${selector(testId)}`);
+  await browser.keys(["Tab"]);
 }
 
-export async function clickTestId(testId) {
-  const element = await byTestId(testId);
-  await element.waitForEnabled({ timeout: TIMEOUT });
-  await element.click();
+export async function chooseOption(testId, optionText) {
+  await withElement(
+    testId,
+    async (element) => {
+      assert.equal(await element.getTagName(), "select", `${testId} is expected to be a <select>`);
+      if (!(await element.isEnabled())) notYet("disabled");
+      await uncovered(element);
+      await element.selectByVisibleText(optionText);
+    },
+    `could not choose "${optionText}" in ${selector(testId)}`,
+  );
+}
+
+/** The element's text as it is rendered (see visibleText), read once. */
+async function innerText(element) {
+  return String(await element.getProperty("innerText")).trim();
 }
 
 /**
  * The element's rendered text. WebKitWebDriver's Get Element Text answers "" for some visible
- * elements (an ellipsised span in the top bar, for one), so this reads innerText instead.
+ * elements (an ellipsised span in the top bar, for one), so this reads innerText instead. An
+ * element Vue has replaced meanwhile is found again by the selector it was found by.
  */
-export async function visibleText(element) {
-  return String(await element.getProperty("innerText")).trim();
+export function visibleText(element) {
+  return retrying(() => innerText(element), `the text of ${element.selector}`);
 }
 
 /** Waits until the element's text is not empty, and answers it. */
-export async function textOf(testId) {
-  const element = await byTestId(testId);
-  await browser.waitUntil(async () => (await visibleText(element)) !== "", {
-    timeout: TIMEOUT,
-    timeoutMsg: `[data-testid="${testId}"] stayed empty`,
-  });
-  return visibleText(element);
+export function textOf(testId) {
+  return withElement(testId, async (element) => (await innerText(element)) || notYet(), `${selector(testId)} stayed empty`);
 }
 
 /** Waits until the element's text includes `expected` (screens fill in after IPC answers); answers the text. */
 export async function waitForTextIn(testId, expected) {
-  const element = await byTestId(testId);
-  let text = "";
-  await browser
-    .waitUntil(async () => (text = await visibleText(element)).includes(expected), { timeout: TIMEOUT })
-    .catch(() => {});
-  assert.ok(text.includes(expected), `[data-testid="${testId}"] shows "${expected}"; it shows: ${text}`);
+  let text;
+  await withElement(
+    testId,
+    async (element) => {
+      text = await innerText(element);
+      if (!text.includes(expected)) notYet();
+    },
+    `${selector(testId)} does not show "${expected}"`,
+  ).catch((error) => {
+    if (text === undefined) throw error;
+  });
+  assert.ok(text.includes(expected), `${selector(testId)} shows "${expected}"; it shows: ${text}`);
   return text;
 }
 
 /** Nothing in the main area is wider than the window (no sideways scrolling at 1366×768). */
 export async function assertFits(where) {
-  const [scrollWidth, clientWidth] = await browser.execute(() => {
-    const content = document.querySelector('[data-testid="content"]');
-    return [content.scrollWidth, content.clientWidth];
-  });
+  const [scrollWidth, clientWidth] = await retrying(
+    async () =>
+      (await browser.execute(() => {
+        const content = document.querySelector('[data-testid="content"]');
+        return content && [content.scrollWidth, content.clientWidth];
+      })) ?? notYet(),
+    `${where}: the main area is not shown`,
+  );
   assert.ok(scrollWidth <= clientWidth + 1, `${where} is wider than the window: ${scrollWidth} > ${clientWidth}`);
 }
 
 /** A dialog is inside the window and nothing in it scrolls sideways (names what sticks out). */
 export async function assertDialogFits(testId) {
-  const box = await browser.execute((id) => {
+  const measure = (id) => {
     const dialog = document.querySelector(`[data-testid="${id}"]`);
+    const content = dialog?.querySelector(".p-dialog-content");
+    if (!content) return null;
     const rect = dialog.getBoundingClientRect();
-    const content = dialog.querySelector(".p-dialog-content");
     const bounds = content.getBoundingClientRect();
     const name = (element) => `${element.tagName.toLowerCase()}#${element.id}.${element.className}`;
     const wide = [...content.querySelectorAll("*")]
@@ -222,7 +349,8 @@ export async function assertDialogFits(testId) {
       sideways: content.scrollWidth - content.clientWidth,
       wide,
     };
-  }, testId);
+  };
+  const box = await retrying(async () => (await browser.execute(measure, testId)) ?? notYet(), `${selector(testId)} is not shown`);
   assert.ok(box.left >= 0 && box.right <= box.width, `${testId} is wider than the window: ${JSON.stringify(box)}`);
   assert.ok(box.top >= 0 && box.bottom <= box.height, `${testId} is taller than the window: ${JSON.stringify(box)}`);
   assert.ok(box.sideways <= 1, `${testId} scrolls sideways: ${JSON.stringify(box)}`);

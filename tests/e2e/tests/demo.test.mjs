@@ -7,7 +7,7 @@
 // creates the real vault beside it.
 
 import assert from "node:assert/strict";
-import { TIMEOUT, assertFits, browser, byTestId, es, session, shot, step, visibleText } from "../support.mjs";
+import { TIMEOUT, assertFits, browser, byTestId, clickTestId, es, openTab, session, shot, step, textOf, waitForTextIn } from "../support.mjs";
 
 // The first opening generates hundreds of invented files (a debug build is slow at it).
 const DEMO_TIMEOUT = 100_000;
@@ -16,52 +16,47 @@ session("demo");
 
 step("the demo button opens a vault of invented women, busy meanwhile", async () => {
   await byTestId("first-run");
-  const button = await byTestId("demo-button");
-  await button.waitForEnabled({ timeout: TIMEOUT });
-  await button.click();
+  await clickTestId("demo-button");
   await byTestId("shell", DEMO_TIMEOUT);
-  const banner = await visibleText(await byTestId("demo-banner"));
-  assert.ok(banner.includes(es("demo.banner")), banner);
+  await waitForTextIn("demo-banner", es("demo.banner"));
 });
 
 step("Hoy opens first, with the demo's tasks grouped and counted", async () => {
   await byTestId("today-area");
-  const overdue = await byTestId("today-group-overdue");
+  await byTestId("today-group-overdue");
   await browser.waitUntil(async () => (await browser.$$('[data-testid^="today-row-"]')).length > 0, {
     timeout: TIMEOUT,
     timeoutMsg: "Hoy lists no task in the demo vault",
   });
-  assert.ok((await visibleText(overdue)).includes(es("today.group.overdue")));
+  await waitForTextIn("today-group-overdue", es("today.group.overdue"));
   await assertFits("Hoy");
   await shot("00-demo-today");
 });
 
 step("the demo's participants are listed, with the banner still in view", async () => {
-  await (await byTestId("nav-participants")).click();
+  await clickTestId("nav-participants");
   await byTestId("participants-table");
   await browser.waitUntil(async () => (await browser.$$('[data-testid^="participant-row-"]')).length > 0, {
     timeout: TIMEOUT,
     timeoutMsg: "the demo vault lists nobody",
   });
-  const total = await visibleText(await byTestId("participants-total"));
+  const total = await textOf("participants-total");
   assert.match(total, /\d/, total);
   await byTestId("demo-banner");
   await shot("00-demo-participants");
 });
 
 step("a demo file opens on its tabs", async () => {
-  const first = await browser.$('[data-testid^="participant-open-"]');
-  await first.click();
+  await clickTestId(await browser.$('[data-testid^="participant-open-"]').getAttribute("data-testid"));
   await byTestId("participant-file");
-  await (await byTestId("tab-documents")).click();
-  await byTestId("documents-tab");
+  await openTab("documents");
   await shot("00-demo-file-documents");
-  await (await byTestId("tab-history")).click();
+  await clickTestId("tab-history");
   await byTestId("history-table");
 });
 
 step("locking leaves the demo for the first-run screen", async () => {
-  await (await byTestId("lock-button")).click();
+  await clickTestId("lock-button");
   await byTestId("first-run");
   assert.equal(await (await browser.$('[data-testid="demo-banner"]')).isExisting(), false);
 });

@@ -16,6 +16,7 @@ import {
   chooseOption,
   clickTestId,
   es,
+  gone,
   required,
   session,
   shot,
@@ -47,11 +48,11 @@ session("first-run");
 
 /** Waits until the element's text is exactly `expected` (screens fill in after IPC answers). */
 async function waitForText(testId, expected) {
-  const element = await byTestId(testId);
+  let text;
   await browser
-    .waitUntil(async () => (await visibleText(element)) === expected, { timeout: TIMEOUT })
+    .waitUntil(async () => (text = await visibleText(await byTestId(testId))) === expected, { timeout: TIMEOUT })
     .catch(() => {});
-  assert.equal(await visibleText(element), expected, `text of [data-testid="${testId}"]`);
+  assert.equal(text ?? (await visibleText(await byTestId(testId))), expected, `text of [data-testid="${testId}"]`);
 }
 
 step("the app opens on the first-run screen, in Spanish, at 1366×768", async (t) => {
@@ -93,12 +94,10 @@ step("creating a vault shows the recovery code", async () => {
 });
 
 step("after noting the code, the main shell shows", async () => {
-  const continueButton = await byTestId("recovery-continue");
-  const checkbox = await byTestId("recovery-confirm");
-  await checkbox.click();
-  assert.equal(await checkbox.isSelected(), true);
-  await continueButton.waitForEnabled({ timeout: TIMEOUT });
-  await continueButton.click();
+  await byTestId("recovery-continue");
+  await clickTestId("recovery-confirm");
+  assert.equal(await (await byTestId("recovery-confirm")).isSelected(), true);
+  await clickTestId("recovery-continue");
   await byTestId("shell");
   await waitForText("org-name", ORG_NAME);
   // The first area is Hoy, empty on a new vault.
@@ -119,11 +118,10 @@ step("the coordinator adds a caseworker in Equipo", async () => {
   await shot("04-staff-dialog");
   await clickTestId("staff-save");
 
-  const row = await byTestId(`staff-row-${COLLEAGUE.username}`);
-  const rowText = await visibleText(row);
+  const rowText = await textOf(`staff-row-${COLLEAGUE.username}`);
   assert.match(rowText, new RegExp(COLLEAGUE.username));
   assert.match(rowText, new RegExp(es("roles.caseworker"), "i"));
-  await (await browser.$('[data-testid="staff-dialog"]')).waitForExist({ reverse: true, timeout: TIMEOUT });
+  await gone("staff-dialog");
   await shot("05-staff-list");
 });
 
@@ -138,7 +136,7 @@ step(
   async () => {
     // Messages are cleared on lock; give the leave transition a moment to finish.
     let text = "";
-    const gone = await browser
+    const cleared = await browser
       .waitUntil(
         async () => {
           const toasts = await browser.$('[data-testid="toast"]');
@@ -148,7 +146,7 @@ step(
         { timeout: 1000, interval: 100 },
       )
       .catch(() => false);
-    assert.ok(gone, `a message still names ${COLLEAGUE.name}: ${text}`);
+    assert.ok(cleared, `a message still names ${COLLEAGUE.name}: ${text}`);
   },
 );
 
@@ -170,12 +168,12 @@ step("the right password opens the shell again", async () => {
 
 step("the audit log lists the day's events and verifies intact", async () => {
   await clickTestId("nav-audit");
-  const table = await byTestId("audit-table");
+  await byTestId("audit-table");
   await browser.waitUntil(async () => (await browser.$$('[data-testid^="audit-row-"]')).length >= 4, {
     timeout: TIMEOUT,
     timeoutMsg: "the audit log shows fewer than 4 events",
   });
-  const tableText = await visibleText(table);
+  const tableText = await textOf("audit-table");
   assert.match(tableText, new RegExp(COLLEAGUE.username), "the audit log mentions the new colleague");
   for (const action of ["vault_created", "staff_added", "signed_in", "locked", "sign_in_failed"]) {
     assert.ok(tableText.includes(es(`audit.action.${action}`)), `the audit log shows ${action} in Spanish`);

@@ -27,8 +27,9 @@ import {
   shot,
   step,
   textOf,
+  typeDate,
   typeInto,
-  visibleText,
+  valueOf,
   waitForTextIn,
 } from "../support.mjs";
 
@@ -105,7 +106,7 @@ step("two files are opened; the new one opens at once on Resumen", async () => {
   // Her legal name stays hidden until asked for.
   await byTestId("detail-legalName-masked");
   await clickTestId("summary-reveal");
-  assert.equal(await (await byTestId("detail-legalName")).getValue(), HER.legalName);
+  assert.equal(await valueOf("detail-legalName"), HER.legalName);
   await clickTestId("summary-reveal");
   await byTestId("detail-legalName-masked");
   await assertFits("Resumen");
@@ -136,9 +137,8 @@ step("Consentimiento: her consent for case work is recorded, collected by me, to
   await openTab("consent");
   await clickTestId("consent-add");
   await byTestId("consent-dialog");
-  const purpose = await byTestId("consent-purpose");
-  assert.equal(await purpose.getValue(), "case_work");
-  assert.equal(await (await byTestId("consent-collected-by")).getValue(), ADMIN.username);
+  assert.equal(await valueOf("consent-purpose"), "case_work");
+  assert.equal(await valueOf("consent-collected-by"), ADMIN.username);
   await chooseOption("consent-method", es("enum.ConsentMethod.verbal_with_witness"));
   await clickTestId("consent-read-aloud");
   await typeInto("consent-notice", "2025-1");
@@ -159,10 +159,7 @@ step("Vivienda: a period typed on the calendar field, its address hidden until a
   await chooseOption("housing-situation", es("enum.HousingSituation.family"));
   await typeInto("housing-municipality", "Medellín");
   // Typed as a person would, day/month/year, in the DatePicker's own input.
-  const from = await byTestId("housing-from");
-  await from.click();
-  await from.setValue("01/03/2025");
-  await browser.keys(["Tab"]);
+  await typeDate("housing-from", "01/03/2025");
   await typeInto("housing-address", ADDRESS);
   await shot("16-housing-dialog");
   await clickTestId("housing-save");
@@ -195,8 +192,7 @@ step("Documentos: her cédula is marked obtained and stops counting as pending",
   const pendingBefore = Number(before.match(/\d+/)[0]);
   assert.ok(pendingBefore > 0, before);
   await clickTestId("doc-obtained-self-cedula");
-  const status = await byTestId("doc-status-self-cedula");
-  await browser.waitUntil(async () => (await status.getValue()) === "has", {
+  await browser.waitUntil(async () => (await valueOf("doc-status-self-cedula")) === "has", {
     timeout: TIMEOUT,
     timeoutMsg: "the cédula's status did not become 'has'",
   });
@@ -211,7 +207,7 @@ step("Contactos y notas: the prison visit and a note about it", async () => {
   await openTab("contacts");
   await clickTestId("contact-add");
   await byTestId("contact-dialog");
-  assert.equal(await (await byTestId("contact-type")).getValue(), "prison_visit");
+  assert.equal(await valueOf("contact-type"), "prison_visit");
   await typeInto("contact-place", PRISON);
   await typeInto("contact-summary", "Primera visita; está tranquila.");
   await clickTestId("contact-save");
@@ -263,12 +259,12 @@ step("her history lists the day's changes in Spanish", async () => {
   await clickTestId(`participant-open-${caseCode}`);
   await byTestId("participant-file");
   await openTab("history");
-  const table = await byTestId("history-table");
+  await byTestId("history-table");
   await browser.waitUntil(async () => (await browser.$$('[data-testid^="history-row-"]')).length >= 6, {
     timeout: TIMEOUT,
     timeoutMsg: "the history shows fewer than 6 changes",
   });
-  const text = await visibleText(table);
+  const text = await textOf("history-table");
   for (const kind of ["participant", "dependant", "consent", "document", "needs", "contact", "note"]) {
     assert.ok(text.includes(es(`history.record.${kind}`)), `the history names ${kind}: ${es(`history.record.${kind}`)}`);
   }

@@ -25,9 +25,11 @@ import {
   session,
   shot,
   step,
+  retrying,
   textOf,
+  typeDate,
   typeInto,
-  visibleText,
+  valueOf,
   waitForTextIn,
 } from "../support.mjs";
 
@@ -55,11 +57,16 @@ function todayTyped() {
 }
 
 /** The test id of the row, among those starting with `prefix`, that shows `text`; null if none. */
-async function rowShowing(prefix, text) {
-  for (const row of await browser.$$(`[data-testid^="${prefix}"]`)) {
-    if ((await visibleText(row)).includes(text)) return row.getAttribute("data-testid");
-  }
-  return null;
+function rowShowing(prefix, text) {
+  // Read in one go in the page, so that no row can be replaced halfway through.
+  return browser.execute(
+    (prefix, text) =>
+      [...document.querySelectorAll(`[data-testid^="${prefix}"]`)]
+        .find((row) => row.innerText.includes(text))
+        ?.getAttribute("data-testid") ?? null,
+    prefix,
+    text,
+  );
 }
 
 step("she signs in and lands on Hoy", async () => {
@@ -91,10 +98,7 @@ step("Derivaciones: a shelter is added to the directory with its housing service
   await chooseOption("dir-department", SHELTER.department);
   await typeInto("dir-hours", SHELTER.hours);
   await typeInto("dir-contact", SHELTER.contact);
-  const verified = await byTestId("dir-verified");
-  await verified.click();
-  await verified.setValue(todayTyped());
-  await browser.keys(["Tab"]);
+  await typeDate("dir-verified", todayTyped());
   await assertDialogFits("organization-dialog");
   await shot("40-directory-organization-dialog");
   await clickTestId("organization-save");
@@ -136,7 +140,7 @@ step("her file: a referral that shares her data stops for her consent", async ()
     timeout: TIMEOUT,
     timeoutMsg: "the search did not find her alone",
   });
-  await (await browser.$('[data-testid^="participant-open-"]')).click();
+  await clickTestId(await browser.$('[data-testid^="participant-open-"]').getAttribute("data-testid"));
   await byTestId("participant-file");
   await waitForTextIn("file-name", HER.chosenName);
   await openTab("referrals");
@@ -144,23 +148,17 @@ step("her file: a referral that shares her data stops for her consent", async ()
   await clickTestId("referral-add");
   await byTestId("referral-dialog");
   await typeInto("referral-org-search", "casa refugio");
-  const organization = await byTestId("referral-organization");
-  await browser.waitUntil(async () => (await organization.$$("option")).length === 2, {
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="referral-organization"] option')).length === 2, {
     timeout: TIMEOUT,
     timeoutMsg: "the picker did not offer the shelter",
   });
-  await organization.selectByIndex(1);
+  await retrying(async () => (await byTestId("referral-organization")).selectByIndex(1), "choosing the shelter");
   const picked = await browser.execute(() => document.querySelector('[data-testid="referral-organization"]').selectedOptions[0].text);
   assert.ok(picked.includes(SHELTER.name), picked);
-  const service = await byTestId("referral-service");
-  await service.waitForEnabled({ timeout: TIMEOUT });
-  await service.selectByVisibleText(`${SERVICE.name} (${es("enum.NeedCategory.housing")})`);
-  assert.equal(await (await byTestId("referral-category")).getValue(), "housing", "the service's need is chosen");
+  await chooseOption("referral-service", `${SERVICE.name} (${es("enum.NeedCategory.housing")})`);
+  assert.equal(await valueOf("referral-category"), "housing", "the service's need is chosen");
   assert.equal(await (await byTestId("referral-shares-data")).isSelected(), true, "sharing her data is the default");
-  const followUp = await byTestId("referral-follow-up");
-  await followUp.click();
-  await followUp.setValue(todayTyped());
-  await browser.keys(["Tab"]);
+  await typeDate("referral-follow-up", todayTyped());
   await assertDialogFits("referral-dialog");
   await shot("42-referral-dialog");
   await clickTestId("referral-save");
@@ -179,8 +177,8 @@ step("her consent is recorded from the dialog, and the referral saves by itself"
   await clickTestId("consent-gate-record");
   await gone("consent-gate-dialog");
   await byTestId("consent-dialog");
-  assert.equal(await (await byTestId("consent-purpose")).getValue(), "referral");
-  assert.equal(await (await byTestId("consent-organization")).getValue(), SHELTER.name);
+  assert.equal(await valueOf("consent-purpose"), "referral");
+  assert.equal(await valueOf("consent-organization"), SHELTER.name);
   await chooseOption("consent-method", es("enum.ConsentMethod.written"));
   await clickTestId("consent-read-aloud");
   await shot("44-consent-for-referral");

@@ -31,8 +31,9 @@ import {
   shot,
   step,
   textOf,
+  typeDate,
   typeInto,
-  visibleText,
+  valueOf,
   waitForTextIn,
 } from "../support.mjs";
 
@@ -62,18 +63,10 @@ const SHELTER = "Fundación Casa Refugio Mujeres";
 
 session("service");
 
-/** Replaces what a text field holds, as a person does. */
+/** Replaces what a text field holds, as a person does (emptied first, so the app hears it). */
 async function retype(testId, text) {
   await clearField(testId);
-  await (await byTestId(testId)).setValue(text);
-  assert.equal(await (await byTestId(testId)).getValue(), text, `${testId} did not take the typed text`);
-}
-
-/** Types a day/month/year date into a calendar field and leaves it. */
-async function typeDate(testId, text) {
-  await clearField(testId);
-  await (await byTestId(testId)).setValue(text);
-  await browser.keys(["Tab"]);
+  await typeInto(testId, text);
 }
 
 /** Scrolls the main area so the element is at the top (for screenshots of long pages). */
@@ -204,8 +197,7 @@ step("Proceso penal: her stay in prison, linked to the case", async () => {
   await typeInto("stay-facility", PRISON);
   await typeDate("stay-entered", "15/02/2023");
   await typeDate("stay-left", "20/12/2025");
-  const proceeding = await byTestId("stay-proceeding");
-  assert.notEqual(await proceeding.getValue(), "", "a new stay is linked to her case");
+  assert.notEqual(await valueOf("stay-proceeding"), "", "a new stay is linked to her case");
   await clickTestId("stay-save");
   await gone("stay-dialog");
   const row = await waitForTextIn("stay-row-0", PRISON);
@@ -238,19 +230,17 @@ step("Solicitudes: the Law 2292 guide shows what is met and what is missing", as
 step("Documentos: her criminal-record certificate is obtained", async () => {
   await openTab("documents");
   await clickTestId("doc-obtained-self-antecedentes");
-  const status = await byTestId("doc-status-self-antecedentes");
-  await browser.waitUntil(async () => (await status.getValue()) === "has", { timeout: TIMEOUT });
+  await browser.waitUntil(async () => (await valueOf("doc-status-self-antecedentes")) === "has", { timeout: TIMEOUT });
 });
 
 step("Solicitudes: a Law 2292 application with that certificate as evidence", async () => {
   await openTab("applications");
   await clickTestId("eligibility-new-prepare");
   await byTestId("application-dialog");
-  assert.equal(await (await byTestId("application-type")).getValue(), LAW_2292.code);
-  assert.notEqual(await (await byTestId("application-proceeding")).getValue(), "", "linked to her case");
-  const certificate = await byTestId("application-evidence-self-antecedentes");
-  await certificate.click();
-  assert.equal(await certificate.isSelected(), true);
+  assert.equal(await valueOf("application-type"), LAW_2292.code);
+  assert.notEqual(await valueOf("application-proceeding"), "", "linked to her case");
+  await clickTestId("application-evidence-self-antecedentes");
+  assert.equal(await (await byTestId("application-evidence-self-antecedentes")).isSelected(), true);
   await typeInto("application-filed-by", "Defensoría Pública");
   await typeInto("application-authority", JUDGE);
   await typeInto("application-marginality", "Madre sola, sin ingresos fijos, SISBÉN A2; vendía para sostener a Sofi.");
@@ -290,7 +280,7 @@ step("Solicitudes: it is filed, and the decision granted is recorded", async () 
 
   await clickTestId("application-decide-0");
   await byTestId("decision-dialog");
-  assert.equal(await (await byTestId("decision-status")).getValue(), "granted");
+  assert.equal(await valueOf("decision-status"), "granted");
   // A denial asks for its reason; this one is granted.
   await chooseOption("decision-status", es("legal.applicationStatus.denied"));
   await clickTestId("decision-save");
@@ -313,14 +303,14 @@ step("Servicio: the plan shows 1.040 hours and its end while it is typed", async
   await clickTestId("plan-add");
   await byTestId("plan-dialog");
   // The granted application and her sentence are already filled in.
-  assert.notEqual(await (await byTestId("plan-application")).getValue(), "");
-  assert.equal(await (await byTestId("plan-sentence-months")).getValue(), "48");
+  assert.notEqual(await valueOf("plan-application"), "");
+  assert.equal(await valueOf("plan-sentence-months"), "48");
 
   // The entity is not in the directory yet: it is added from the plan.
   await typeInto("plan-entity-search", "ladera");
   await waitForTextIn("plan-entity-results", es("service.entityNone"));
   await clickTestId("entity-new-open");
-  assert.equal(await (await byTestId("entity-new-name")).getValue(), "ladera");
+  assert.equal(await valueOf("entity-new-name"), "ladera");
   await retype("entity-new-name", ENTITY);
   await chooseOption("entity-new-kind", es("directory.kind.public_body"));
   await shot("56-plan-entity-add");
@@ -331,7 +321,7 @@ step("Servicio: the plan shows 1.040 hours and its end while it is typed", async
   await typeInto("plan-judge", JUDGE);
   await retype("plan-sentence-months", "48");
   await waitForTextIn("plan-preview-hours", esWith("service.previewHours", { months: 48, hours: "1.040", rate: 5 }));
-  assert.equal(await (await byTestId("plan-hours-due")).getValue(), "1040");
+  assert.equal(await valueOf("plan-hours-due"), "1040");
   await typeInto("plan-hours-week", "25");
   await typeInto("plan-hours-day", "4");
   await typeInto("plan-schedule", "Lunes a viernes, de 8 a 12");
@@ -365,7 +355,7 @@ step("Servicio: hours are logged, never more than 8 in a day", async () => {
     await typeDate("hours-date", date);
     await typeInto("hours-hours", "4");
     await retype("hours-activity", ACTIVITY);
-    assert.equal(await (await byTestId("hours-verified-by")).getValue(), SUPERVISOR);
+    assert.equal(await valueOf("hours-verified-by"), SUPERVISOR);
     await clickTestId("hours-save");
     await gone("hours-dialog");
   }
@@ -495,9 +485,9 @@ step("the blank intake form, from Participantes", async () => {
 
 step("the audit log records the three printouts", async () => {
   await clickTestId("nav-audit");
-  const table = await byTestId("audit-table");
+  await byTestId("audit-table");
   for (const action of ["compliance_report_printed", "participant_file_printed", "intake_form_printed"]) {
-    await browser.waitUntil(async () => (await visibleText(table)).includes(es(`audit.action.${action}`)), {
+    await browser.waitUntil(async () => (await textOf("audit-table")).includes(es(`audit.action.${action}`)), {
       timeout: TIMEOUT,
       timeoutMsg: `the audit log does not show ${action}`,
     });
