@@ -22,7 +22,7 @@ use acompana::records::directory::DirectoryQuery;
 use acompana::records::needs::NeedCategory;
 use acompana::records::participants::ParticipantQuery;
 use acompana::records::tasks::TodayQuery;
-use acompana::vault::{self, LockReason, Vault, VaultPaths};
+use acompana::vault::{LockReason, Vault, VaultPaths};
 use acompana::Country;
 use secrecy::SecretString;
 
@@ -216,7 +216,7 @@ fn bench(size: u32) {
         bytes as f64 / 1048576.0
     );
     let password = SecretString::from(demo::DEMO_PASSWORD.to_string());
-    let mut keyed = vault::unlock(&paths, demo::DEMO_USERNAME, &password).unwrap();
+    let mut keyed = acompana::opening::unlock(&paths, demo::DEMO_USERNAME, &password).unwrap();
     // Women spread over the whole list, not only the newest.
     let all = keyed
         .participant_page(&ParticipantQuery {
@@ -264,7 +264,7 @@ fn bench(size: u32) {
     let keyed_reads = reads(&mut keyed, &codes, &ids, &targets);
     print_reads("encrypted (SQLCipher)", &keyed_reads);
 
-    let mut plain = vault::unlock(&paths, demo::DEMO_USERNAME, &password).unwrap();
+    let mut plain = acompana::opening::unlock(&paths, demo::DEMO_USERNAME, &password).unwrap();
     let conn = rusqlite::Connection::open(&plain_path).unwrap();
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
@@ -287,7 +287,7 @@ fn bench(size: u32) {
     keyed.lock(LockReason::Manual).unwrap();
 
     // "Hoy" for one caseworker: the same query, scoped to a quarter of the files.
-    let caseworker = vault::unlock(&paths, "lucia", &password).unwrap();
+    let caseworker = acompana::opening::unlock(&paths, "lucia", &password).unwrap();
     let samples: Vec<Duration> = (0..10)
         .map(|_| time(|| today(&caseworker, &targets.day, false)).0)
         .collect();

@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use acompana::crypto::KdfParams;
-use acompana::vault::{self, KdfChoice, LockReason, NewVault, VaultPaths};
+use acompana::vault::{KdfChoice, LockReason, NewVault, VaultPaths};
 use rusqlite::{params, Connection};
 use secrecy::SecretString;
 
@@ -23,7 +23,7 @@ fn bench_unlock(choice: KdfChoice, label: &str) {
     let dir = tempfile::tempdir().unwrap();
     let paths = VaultPaths::new(dir.path());
     let password = SecretString::from("clave-de-medicion".to_string());
-    let (vault, _) = vault::create(
+    let (vault, _) = acompana::opening::create(
         &paths,
         NewVault {
             org_name: "Medición".into(),
@@ -35,12 +35,12 @@ fn bench_unlock(choice: KdfChoice, label: &str) {
         choice,
     )
     .unwrap();
-    let params = vault.check().unwrap().kdf;
+    let params = vault.check(false).unwrap().kdf;
     vault.lock(LockReason::Manual).unwrap();
     let mut samples = Vec::new();
     for _ in 0..5 {
         let started = Instant::now();
-        let vault = vault::unlock(&paths, "admin", &password).unwrap();
+        let vault = acompana::opening::unlock(&paths, "admin", &password).unwrap();
         samples.push(started.elapsed());
         vault.lock(LockReason::Manual).unwrap();
     }

@@ -35,6 +35,7 @@ pub enum AuditAction {
     ComplianceReportPrinted,
     ParticipantFilePrinted,
     IntakeFormPrinted,
+    IntegrityChecked,
 }
 
 impl AuditAction {
@@ -62,11 +63,12 @@ impl AuditAction {
             AuditAction::ComplianceReportPrinted => "compliance_report_printed",
             AuditAction::ParticipantFilePrinted => "participant_file_printed",
             AuditAction::IntakeFormPrinted => "intake_form_printed",
+            AuditAction::IntegrityChecked => "integrity_checked",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        const ALL: [AuditAction; 21] = [
+        const ALL: [AuditAction; 22] = [
             AuditAction::VaultCreated,
             AuditAction::SignedIn,
             AuditAction::SignInFailed,
@@ -88,6 +90,7 @@ impl AuditAction {
             AuditAction::ComplianceReportPrinted,
             AuditAction::ParticipantFilePrinted,
             AuditAction::IntakeFormPrinted,
+            AuditAction::IntegrityChecked,
         ];
         ALL.into_iter().find(|action| action.as_str() == text)
     }

@@ -8,8 +8,19 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::records::legal::OffenceCategory;
 use crate::Country;
+
+/// The offence, normalized across countries' codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum OffenceCategory {
+    Drugs,
+    TheftNonViolent,
+    OtherNonViolent,
+    Violent,
+    Unknown,
+}
 
 /// Who a document is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +112,17 @@ impl CountryCatalog {
     /// The legal application type with `code`, if the country's law offers it.
     pub fn legal_application_type(&self, code: &str) -> Option<&LegalApplicationType> {
         self.legal_application_types.iter().find(|t| t.code == code)
+    }
+
+    /// The region (department, state or province) called `name`, in the catalog's own
+    /// spelling; case is ignored. Anything not on the list is `None`: summaries by region
+    /// count only the country's real regions.
+    pub fn region(&self, name: &str) -> Option<&str> {
+        let wanted = name.trim().to_lowercase();
+        self.regions
+            .iter()
+            .find(|region| region.to_lowercase() == wanted)
+            .map(String::as_str)
     }
 
     /// The required documents for the woman herself.

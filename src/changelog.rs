@@ -151,6 +151,28 @@ pub fn record_at(
     change: Change<'_>,
     wall_ms: u64,
 ) -> Result<Operation> {
+    record_with_parents(conn, writer, change, wall_ms, &[])
+}
+
+/// [`record`] for a change that settles concurrent operations: besides the field's current
+/// head, the operation is based on each of `also_based_on` (the losers of a conflict it
+/// resolves), so every laptop sees that it saw them all.
+pub fn record_resolving(
+    conn: &Connection,
+    writer: Writer<'_>,
+    change: Change<'_>,
+    also_based_on: &[String],
+) -> Result<Operation> {
+    record_with_parents(conn, writer, change, now_ms(), also_based_on)
+}
+
+fn record_with_parents(
+    conn: &Connection,
+    writer: Writer<'_>,
+    change: Change<'_>,
+    wall_ms: u64,
+    also_based_on: &[String],
+) -> Result<Operation> {
     // Statements are cached: the write path and the demo generator record millions of these.
     let clock: Option<(i64, String)> = conn
         .prepare_cached("SELECT last_seq, last_hlc FROM device_clock WHERE device_id = ?1")?
@@ -192,6 +214,12 @@ pub fn record_at(
     if let Some((_, head_hlc)) = &head {
         hlc = hlc.max(Hlc::decode(head_hlc)?);
     }
+    let mut based_on: Vec<String> = head.map(|(op_id, _)| vec![op_id]).unwrap_or_default();
+    for parent in also_based_on {
+        if !based_on.contains(parent) {
+            based_on.push(parent.clone());
+        }
+    }
     let operation = Operation {
         op_id: uuid::Uuid::now_v7().to_string(),
         device_id: writer.device_id.to_string(),
@@ -203,7 +231,7 @@ pub fn record_at(
         field: change.field.to_string(),
         kind: change.kind,
         value: change.value,
-        based_on: head.map(|(op_id, _)| vec![op_id]).unwrap_or_default(),
+        based_on,
     };
     insert(conn, &operation)?;
     conn.prepare_cached(
@@ -213,20 +241,31 @@ pub fn record_at(
     .execute(params![operation.device_id, operation.seq as i64, operation.hlc.encode()],
     )?;
     if operation.kind != OpKind::Append {
-        conn.prepare_cached(
+        // A create sets every field it carries (and blanks the rest): it becomes the head of
+        // each, so the next edit of any of them is based on it.
+        let mut fields = vec![operation.field.as_str()];
+        if let (OpKind::Create, Some(serde_json::Value::Object(carried))) =
+            (operation.kind, &operation.value)
+        {
+            fields.extend(carried.keys().map(String::as_str));
+        }
+        let mut upsert = conn.prepare_cached(
             "INSERT INTO change_log_heads (record_type, record_id, field, op_id, hlc, device_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(record_type, record_id, field) DO UPDATE SET
                 op_id = excluded.op_id, hlc = excluded.hlc, device_id = excluded.device_id",
-        )?
-        .execute(params![
-            operation.record_type,
-            operation.record_id,
-            operation.field,
-            operation.op_id,
-            operation.hlc.encode(),
-            operation.device_id
-        ])?;
+        )?;
+        let hlc = operation.hlc.encode();
+        for field in fields {
+            upsert.execute(params![
+                operation.record_type,
+                operation.record_id,
+                field,
+                operation.op_id,
+                hlc,
+                operation.device_id
+            ])?;
+        }
     }
     Ok(operation)
 }
@@ -340,9 +379,11 @@ pub struct RecordState {
     pub appended: Vec<serde_json::Value>,
 }
 
-/// Rebuilds every record's state from a set of operations, in any order: per field the
-/// highest `(hlc, device_id, op_id)` wins, a delete wins over the record's fields, appended
-/// entries are kept in clock order.
+/// Rebuilds every record's state from a set of operations, in any order, replaying them in
+/// merge order (highest `(hlc, device_id, op_id)` last): a `create` states the whole record,
+/// so it sets the fields it carries, blanks every other and revives a deleted record; a `set`
+/// changes one field; a `delete` leaves a tombstone until a later `create`; appended entries
+/// are kept in clock order.
 pub fn fold(operations: &[Operation]) -> BTreeMap<(String, String), RecordState> {
     let mut sorted: Vec<&Operation> = operations.iter().collect();
     sorted.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
@@ -353,11 +394,14 @@ pub fn fold(operations: &[Operation]) -> BTreeMap<(String, String), RecordState>
             .or_default();
         match op.kind {
             OpKind::Create => {
-                if let Some(serde_json::Value::Object(fields)) = &op.value {
-                    for (field, value) in fields {
-                        state.fields.insert(field.clone(), value.clone());
-                    }
-                }
+                state.deleted = false;
+                state.fields = match &op.value {
+                    Some(serde_json::Value::Object(fields)) => fields
+                        .iter()
+                        .map(|(field, value)| (field.clone(), value.clone()))
+                        .collect(),
+                    _ => BTreeMap::new(),
+                };
             }
             OpKind::Delete => state.deleted = true,
             OpKind::Set => {
@@ -403,6 +447,21 @@ mod tests {
         device_id: "device-a",
         author_id: "staff-1",
     };
+
+    fn set_on(
+        record_type: &'static str,
+        record_id: &'static str,
+        field: &'static str,
+        value: serde_json::Value,
+    ) -> Change<'static> {
+        Change {
+            record_type,
+            record_id,
+            field,
+            kind: OpKind::Set,
+            value: Some(value),
+        }
+    }
 
     fn set(record_id: &str, field: &str, value: serde_json::Value) -> Change<'static> {
         Change {
@@ -519,13 +578,112 @@ mod tests {
         assert!(sequences_are_gap_free(&conn).unwrap());
     }
 
+    #[test]
+    fn a_create_heads_every_field_it_carries_and_a_resolution_names_every_parent() {
+        let conn = conn();
+        let create = record(
+            &conn,
+            WRITER,
+            Change {
+                record_type: "household",
+                record_id: "p1/household",
+                field: "",
+                kind: OpKind::Create,
+                value: Some(json!({"size": 3, "tenure": "rented"})),
+            },
+        )
+        .unwrap();
+        let size = record(
+            &conn,
+            WRITER,
+            set_on("household", "p1/household", "size", json!(4)),
+        )
+        .unwrap();
+        assert_eq!(size.based_on, vec![create.op_id.clone()]);
+        let heads: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM change_log_heads WHERE record_id = 'p1/household'
+                 AND op_id = ?1",
+                [&create.op_id],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(heads, 2, "the create heads the record and its tenure");
+        let other = "0190aaaa-0000-7000-8000-000000000001".to_string();
+        let resolution = record_resolving(
+            &conn,
+            WRITER,
+            set_on("household", "p1/household", "size", json!(5)),
+            std::slice::from_ref(&other),
+        )
+        .unwrap();
+        assert_eq!(resolution.based_on, vec![size.op_id, other]);
+        let stored = history(&conn, "household", "p1/household").unwrap();
+        assert_eq!(stored.last().unwrap().based_on.len(), 2);
+    }
+
+    /// Two laptops create the record with the same derived id without seeing each other:
+    /// whichever arrives first, the later create states the record, and sets made after it
+    /// on either laptop apply on top.
+    #[test]
+    fn concurrent_creates_of_one_derived_id_fold_the_same_in_any_order() {
+        let op = |device: &str, wall: u64, kind: OpKind, field: &str, value: serde_json::Value| {
+            Operation {
+                op_id: format!("{device}-{wall}"),
+                device_id: device.into(),
+                seq: wall,
+                hlc: Hlc {
+                    wall_ms: wall,
+                    counter: 0,
+                },
+                author_id: "staff".into(),
+                record_type: "document".into(),
+                record_id: "p1/document/self/cedula".into(),
+                field: field.into(),
+                kind,
+                value: Some(value),
+                based_on: vec![],
+            }
+        };
+        let operations = vec![
+            op(
+                "a",
+                10,
+                OpKind::Create,
+                "",
+                json!({"status": "needed", "cost": 5}),
+            ),
+            op("b", 11, OpKind::Create, "", json!({"status": "in_process"})),
+            op("a", 12, OpKind::Set, "issuing_body", json!("Registraduría")),
+            op("b", 9, OpKind::Delete, "", serde_json::Value::Null),
+        ];
+        let mut reversed = operations.clone();
+        reversed.reverse();
+        let expected: BTreeMap<String, serde_json::Value> = [
+            ("status".to_string(), json!("in_process")),
+            ("issuing_body".to_string(), json!("Registraduría")),
+        ]
+        .into_iter()
+        .collect();
+        for order in [operations, reversed] {
+            let state = &fold(&order)[&(
+                "document".to_string(),
+                "p1/document/self/cedula".to_string(),
+            )];
+            assert!(!state.deleted);
+            assert_eq!(state.fields, expected, "the older create's cost is blanked");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
-        /// The state rebuilt from the log equals the state the edits produced, in any order.
+        /// The state rebuilt from the log equals the state the edits produced, in any order:
+        /// deletes, revivals (a create after a delete), creates that blank what they leave
+        /// out, sets and appends, with the wall clock standing still or going back.
         #[test]
         fn state_rebuilt_from_the_log_equals_the_edits(
-            edits in proptest::collection::vec((0u8..4, 0u8..3, 0u8..4, any::<i32>()), 1..60),
+            edits in proptest::collection::vec((0u8..4, 0u8..3, 0u8..5, any::<i32>()), 1..60),
             clock_jumps in proptest::collection::vec(0u64..3, 60),
         ) {
             let conn = conn();
@@ -539,6 +697,14 @@ mod tests {
                 let change = match action {
                     0 => { state.deleted = true; Change { record_type: "participant", record_id: "", field: "", kind: OpKind::Delete, value: None } }
                     1 => { state.appended.push(json!(value)); Change { record_type: "participant", record_id: "", field: "notes", kind: OpKind::Append, value: Some(json!(value)) } }
+                    2 => {
+                        // A create carrying the fields up to `field`: the others are blanked.
+                        let carried: serde_json::Map<String, serde_json::Value> =
+                            (0..=*field).map(|f| (format!("f{f}"), json!(value))).collect();
+                        state.deleted = false;
+                        state.fields = carried.clone().into_iter().collect();
+                        Change { record_type: "participant", record_id: "", field: "", kind: OpKind::Create, value: Some(serde_json::Value::Object(carried)) }
+                    }
                     _ => {
                         state.fields.insert(format!("f{field}"), json!(value));
                         set(&record_id, &format!("f{field}"), json!(value))

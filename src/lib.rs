@@ -9,6 +9,7 @@ pub mod cli;
 pub mod crypto;
 pub mod demo;
 pub mod error;
+pub mod opening;
 pub mod preferences;
 pub mod records;
 pub mod session;

@@ -99,6 +99,9 @@ enum Edit {
     Needs(usize, usize, usize),
     ChosenName(u8),
     SafeContact(bool),
+    DeleteDocument(usize),
+    DeleteHousehold,
+    Share(bool),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -113,6 +116,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         (0usize..6, 0usize..18, 0usize..4).prop_map(|(p, c, s)| Edit::Needs(p, c, s)),
         (0u8..5).prop_map(Edit::ChosenName),
         any::<bool>().prop_map(Edit::SafeContact),
+        (0usize..10).prop_map(Edit::DeleteDocument),
+        Just(Edit::DeleteHousehold),
+        any::<bool>().prop_map(Edit::Share),
     ]
 }
 
@@ -128,11 +134,13 @@ const STATUSES: [DocumentStatus; 6] = [
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
-    /// After random edits of every kind, the state rebuilt from the log (in any order) equals
-    /// the visible rows, and the device's sequence has no gap.
+    /// After each of random edits of every kind (deleting and re-saving records with derived
+    /// ids, sharing and unsharing the file), the state rebuilt from the log (in any order)
+    /// equals the visible rows, and the device's sequence has no gap.
     #[test]
     fn the_visible_file_can_be_rebuilt_from_the_log(edits in proptest::collection::vec(edit(), 1..40)) {
         let test = new_vault();
+        test.add("lucia", "Lucía", Role::Caseworker, "clave-de-lucia-1");
         let mut admin = test.admin();
         let id = woman(&mut admin, "Julia Andrade", None);
         let catalog = acompana::catalog::for_country(Country::CO);
@@ -202,10 +210,29 @@ proptest! {
                     details.safe_contact = set.then(|| "Hermana, 300 000 0000".to_string());
                     admin.participant_update(&id, details).unwrap();
                 }
+                Edit::DeleteDocument(d) => {
+                    let own: Vec<_> = catalog.documents.iter()
+                        .filter(|d| d.holders.contains(&acompana::catalog::DocumentHolder::Herself))
+                        .collect();
+                    let record_id = format!("{id}/document/self/{}", own[d % own.len()].code);
+                    match admin.record_delete(&id, &record_id) {
+                        Ok(()) | Err(Error::NotFound) => {}
+                        Err(other) => panic!("{other:?}"),
+                    }
+                }
+                Edit::DeleteHousehold => {
+                    match admin.record_delete(&id, &format!("{id}/household")) {
+                        Ok(()) | Err(Error::NotFound) => {}
+                        Err(other) => panic!("{other:?}"),
+                    }
+                }
+                Edit::Share(shared) => {
+                    admin.participant_share(&id, "lucia", shared).unwrap();
+                }
                 _ => {}
             }
+            assert_rebuilt_state_matches(&admin, &id);
         }
-        assert_rebuilt_state_matches(&admin, &id);
         admin.lock(LockReason::Manual).unwrap();
     }
 }
@@ -326,7 +353,7 @@ fn documents_follow_the_country_checklist_and_the_pending_count() {
 fn a_brazilian_vault_uses_the_brazilian_checklist() {
     let dir = tempfile::tempdir().unwrap();
     let paths = VaultPaths::new(dir.path().join("br"));
-    let (mut vault, _) = acompana::vault::create(
+    let (mut vault, _) = acompana::opening::create(
         &paths,
         acompana::vault::NewVault {
             org_name: "Escritório Social".into(),
@@ -338,7 +365,33 @@ fn a_brazilian_vault_uses_the_brazilian_checklist() {
         acompana::vault::KdfChoice::Minimum,
     )
     .unwrap();
-    let id = woman(&mut vault, "Conceição da Silva", None);
+    // A Colombian department is not a Brazilian state.
+    let refused = vault.participant_add(NewParticipant {
+        legal_name: "Conceição da Silva".into(),
+        chosen_name: None,
+        birth_year: Some(1988),
+        department: Some("Antioquia".into()),
+        assign_to: None,
+    });
+    assert!(
+        matches!(refused, Err(Error::InvalidInput { field: "department", .. })),
+        "{refused:?}"
+    );
+    let id = vault
+        .participant_add(NewParticipant {
+            legal_name: "Conceição da Silva".into(),
+            chosen_name: None,
+            birth_year: Some(1988),
+            department: Some("bahia".into()),
+            assign_to: None,
+        })
+        .unwrap()
+        .id;
+    assert_eq!(
+        vault.participant_show(&id).unwrap().department.as_deref(),
+        Some("Bahia"),
+        "stored in the catalog's spelling"
+    );
     assert!(vault
         .participant_show(&id)
         .unwrap()

@@ -85,7 +85,8 @@ fn init_prints_the_recovery_code_once_and_check_reports_the_vault() {
     assert!(output.status.success());
     let check: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(check["integrity"], "ok");
-    assert_eq!(check["schema_version"], 5);
+    assert_eq!(check["full"], false, "unlocking reads the key, header and schema only");
+    assert_eq!(check["schema_version"], 6);
     assert_eq!(check["kdf"]["memory_kib"], 65536);
     assert_eq!(check["kdf"]["iterations"], 3);
     assert_eq!(check["staff_total"], 1);
@@ -95,6 +96,27 @@ fn init_prints_the_recovery_code_once_and_check_reports_the_vault() {
         .assert()
         .success()
         .stdout(predicate::str::contains("argon2id: 64 MiB, 3 passes"));
+    let output = acompana(&data)
+        .args(["--user", "coordinadora", "--json", "check", "--full"])
+        .env("ACOMPANA_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let check: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(check["integrity"], "ok");
+    assert_eq!(check["full"], true);
+    // A damaged page exits 4 (vault damaged), found by the full check if unlocking did not
+    // need that page (tests/vault_security.rs pins which check finds what).
+    let db = data.join("vault.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    let last_page = bytes.len() - 4096;
+    bytes[last_page + 100] ^= 1;
+    std::fs::write(&db, bytes).unwrap();
+    acompana(&data)
+        .args(["--user", "coordinadora", "check", "--full"])
+        .env("ACOMPANA_PASSWORD", PASSWORD)
+        .assert()
+        .code(4);
 }
 
 #[test]
@@ -293,6 +315,23 @@ fn participants_from_the_command_line() {
         "lists hide the legal name"
     );
     run(&["participant", "set", &id, "department", "Valle del Cauca"]);
+    // A department not on the country's list is refused, and nothing changes.
+    acompana(dir.path())
+        .args([
+            "--user",
+            "coordinadora",
+            "participant",
+            "set",
+            &id,
+            "department",
+            "Narnia",
+        ])
+        .env("ACOMPANA_PASSWORD", PASSWORD)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("department"));
+    // The check is the catalog's: its own spelling is stored whatever the case typed.
+    run(&["participant", "set", &id, "department", "valle del cauca"]);
     let shown: serde_json::Value =
         serde_json::from_str(&run(&["--json", "participant", "show", &id])).unwrap();
     assert_eq!(shown["legalName"], "María José González");

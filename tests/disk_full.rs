@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use acompana::staff::Role;
-use acompana::vault::{self, KdfChoice, LockReason, NewVault, VaultPaths};
+use acompana::vault::{KdfChoice, LockReason, NewVault, VaultPaths};
 use acompana::{Country, Error};
 use common::*;
 
@@ -58,7 +58,7 @@ fn a_full_disk_is_a_typed_error_that_changes_nothing() {
         return;
     };
     let paths = VaultPaths::new(tiny.dir.join("data"));
-    let (mut vault, _code) = vault::create(
+    let (mut vault, _code) = acompana::opening::create(
         &paths,
         NewVault {
             org_name: "Organización".into(),
@@ -95,19 +95,19 @@ fn a_full_disk_is_a_typed_error_that_changes_nothing() {
     let _ = vault.lock(LockReason::Manual);
 
     std::fs::remove_file(filler).unwrap();
-    let vault = vault::unlock(&paths, ADMIN, &secret(ADMIN_PASSWORD)).unwrap();
+    let vault = acompana::opening::unlock(&paths, ADMIN, &secret(ADMIN_PASSWORD)).unwrap();
     let staff_after = vault.staff_list().unwrap();
     // Whatever was refused left no trace: every member listed has a slot that opens.
     assert!(staff_after.len() >= staff_before.len());
     assert_eq!(staff_after.len() - staff_before.len(), 20 - refused);
     assert!(vault.audit_verify().unwrap().ok);
-    assert_eq!(vault.check().unwrap().integrity, "ok");
+    assert_eq!(vault.check(true).unwrap().integrity, "ok");
     vault.lock(LockReason::Manual).unwrap();
     for member in staff_after
         .iter()
         .filter(|m| m.username.starts_with("persona"))
     {
-        vault::unlock(&paths, &member.username, &secret("clave-de-persona"))
+        acompana::opening::unlock(&paths, &member.username, &secret("clave-de-persona"))
             .unwrap()
             .lock(LockReason::Manual)
             .unwrap();

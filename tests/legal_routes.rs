@@ -23,17 +23,20 @@ use acompana::records::participants::{ClosingReason, NewParticipant};
 use acompana::records::referrals::{Referral, ReferralStatus};
 use acompana::records::tasks::{Task, TaskKind, Today, TodayQuery};
 use acompana::staff::Role;
-use acompana::vault::{self, KdfChoice, LockReason, NewVault, Vault, VaultPaths};
+use acompana::vault::{KdfChoice, LockReason, NewVault, Vault, VaultPaths};
 use acompana::{Country, Error};
 use common::*;
 
 fn woman(vault: &mut Vault, name: &str, assign: Option<&str>) -> String {
+    // The first region of the vault's country (Antioquia in Colombia).
+    let region = acompana::catalog::for_country(vault.country().unwrap()).regions[0].clone();
+    let region = if region == "Amazonas" { "Antioquia".to_string() } else { region };
     vault
         .participant_add(NewParticipant {
             legal_name: name.into(),
             chosen_name: None,
             birth_year: Some(1990),
-            department: Some("Antioquia".into()),
+            department: Some(region),
             assign_to: assign.map(str::to_string),
         })
         .unwrap()
@@ -347,7 +350,7 @@ fn the_receiving_entity_comes_from_the_directory_and_is_not_a_company() {
 
 fn mexican_vault(dir: &std::path::Path) -> Vault {
     let paths = VaultPaths::new(dir.join("mx"));
-    let (vault, _) = vault::create(
+    let (vault, _) = acompana::opening::create(
         &paths,
         NewVault {
             org_name: "Colectiva de apoyo".into(),

@@ -9,7 +9,7 @@ use acompana::audit::AuditAction;
 use acompana::session::Session;
 use acompana::settings::Settings;
 use acompana::staff::Role;
-use acompana::vault::{self, keyslots::KeySlotFile, LockReason};
+use acompana::vault::{keyslots::KeySlotFile, LockReason};
 use acompana::Error;
 use common::*;
 
@@ -267,14 +267,14 @@ fn an_admin_resets_a_colleagues_password() {
 fn the_recovery_code_resets_a_forgotten_password() {
     let test = new_vault();
     let before = test.snapshot();
-    let wrong = vault::recover(
+    let wrong = acompana::opening::recover(
         &test.paths,
         &secret("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"),
         ADMIN,
         &secret("clave-recuperada-1"),
     );
     assert!(matches!(wrong, Err(Error::WrongRecoveryCode)));
-    let garbage = vault::recover(
+    let garbage = acompana::opening::recover(
         &test.paths,
         &secret("hola"),
         ADMIN,
@@ -285,7 +285,7 @@ fn the_recovery_code_resets_a_forgotten_password() {
 
     // Typed back in lower case with spaces, as people do.
     let typed = test.recovery_code.to_lowercase().replace('-', " ");
-    let vault = vault::recover(
+    let vault = acompana::opening::recover(
         &test.paths,
         &secret(&typed),
         ADMIN,
@@ -310,7 +310,7 @@ fn the_recovery_code_resets_a_forgotten_password() {
         .lock(LockReason::Manual)
         .unwrap();
     // The code keeps working (it is the organization's, not a one-off).
-    let again = vault::recover(
+    let again = acompana::opening::recover(
         &test.paths,
         &secret(&test.recovery_code),
         ADMIN,
@@ -468,7 +468,9 @@ fn repeated_failures_are_counted_and_reset() {
         .vault_id;
     let throttle = Throttle::for_vault(&vault_id);
     for _ in 0..3 {
-        assert!(vault::unlock(&test.paths, ADMIN, &secret("clave-equivocada")).is_err());
+        assert!(
+            acompana::opening::unlock(&test.paths, ADMIN, &secret("clave-equivocada")).is_err()
+        );
     }
     assert_eq!(throttle.read().consecutive, 3);
     assert_eq!(

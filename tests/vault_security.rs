@@ -181,13 +181,13 @@ fn flipped_bytes_in_key_slots_are_typed_errors_and_change_nothing() {
 }
 
 #[test]
-fn flipped_bytes_in_the_database_are_detected_and_change_nothing() {
+fn flipped_bytes_in_the_database_header_are_refused_at_unlock_and_change_nothing() {
     let test = new_vault();
     test.add("lucia", "Lucía", Role::Caseworker, "clave-de-lucia-1");
     let original = std::fs::read(&test.paths.db).unwrap();
     let page = 4096i64;
-    let len = original.len() as i64;
-    for offset in [0, 20, 100, page - 1, page + 10, len / 2, len - 40, len - 1] {
+    // The first page holds the salt, the header and the schema: unlocking reads all of it.
+    for offset in [0, 20, 100, 2000, page - 1] {
         std::fs::write(&test.paths.db, &original).unwrap();
         common::flip_byte(&test.paths.db, offset);
         let tampered = test.snapshot();
@@ -200,6 +200,90 @@ fn flipped_bytes_in_the_database_are_detected_and_change_nothing() {
     }
     std::fs::write(&test.paths.db, &original).unwrap();
     test.admin().lock(LockReason::Manual).unwrap();
+}
+
+/// A vault with enough files that the change log spans many pages, and the file offset of a
+/// byte in the middle of one of the change log's leaf pages, which unlocking never reads.
+fn vault_with_a_change_log_page(files: usize) -> (TestVault, i64) {
+    let test = new_vault();
+    let mut admin = test.admin();
+    for index in 0..files {
+        admin
+            .participant_add(acompana::records::participants::NewParticipant {
+                legal_name: format!("Mujer de prueba número {index}"),
+                chosen_name: Some(format!("Prueba {index}")),
+                birth_year: Some(1980),
+                department: None,
+                assign_to: None,
+            })
+            .unwrap();
+    }
+    let pages: Vec<i64> = {
+        let mut statement = admin
+            .connection_for_tests()
+            .prepare(
+                "SELECT pageno FROM dbstat WHERE name = 'change_log' AND pagetype = 'leaf'
+                 ORDER BY pageno",
+            )
+            .unwrap();
+        let rows = statement.query_map([], |row| row.get(0)).unwrap();
+        rows.map(|row| row.unwrap()).collect()
+    };
+    assert!(
+        pages.len() > 4,
+        "the change log spans {} pages",
+        pages.len()
+    );
+    // SQLCipher answers PRAGMA page_size with its own page size, as text.
+    let page_size: i64 = admin
+        .connection_for_tests()
+        .query_row("PRAGMA page_size", [], |row| row.get::<_, String>(0))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let middle = pages[pages.len() / 2];
+    admin.lock(LockReason::Manual).unwrap();
+    (test, (middle - 1) * page_size + page_size / 2)
+}
+
+#[test]
+fn unlocking_reads_no_data_page_and_check_full_finds_a_flipped_byte() {
+    let (test, offset) = vault_with_a_change_log_page(150);
+    common::flip_byte(&test.paths.db, offset);
+    // Unlocking checks the key, the header and the schema: it opens without reading the
+    // damaged page, so it takes the same time whatever the vault's size.
+    let admin = test.admin();
+    assert!(admin.check(false).is_ok());
+    assert!(
+        matches!(admin.check(true), Err(Error::VaultCorrupt(_))),
+        "the full check reads every page"
+    );
+    admin.lock(LockReason::Manual).unwrap();
+}
+
+#[test]
+fn a_session_that_never_locked_makes_the_next_unlock_check_every_page() {
+    let (test, offset) = vault_with_a_change_log_page(150);
+    // A session that ends without locking (a crash, a kill, a power cut).
+    let crashed = test.admin();
+    drop(crashed);
+    let before = std::fs::read(&test.paths.db).unwrap();
+    common::flip_byte(&test.paths.db, offset);
+    let tampered = test.snapshot();
+    let result = test.unlock(ADMIN, ADMIN_PASSWORD);
+    assert!(
+        matches!(result, Err(Error::VaultCorrupt(_))),
+        "after a crash the whole file is read: {result:?}"
+    );
+    assert_eq!(tampered, test.snapshot(), "a refused unlock writes nothing");
+    // Undamaged, the same vault opens (after its full check), and once locked cleanly the
+    // next unlock is quick again.
+    std::fs::write(&test.paths.db, &before).unwrap();
+    test.admin().lock(LockReason::Manual).unwrap();
+    common::flip_byte(&test.paths.db, offset);
+    let admin = test.admin();
+    assert!(matches!(admin.check(true), Err(Error::VaultCorrupt(_))));
+    admin.lock(LockReason::Manual).unwrap();
 }
 
 #[test]
@@ -259,7 +343,7 @@ fn missing_files_are_typed_errors() {
     let empty = tempfile::tempdir().unwrap();
     let paths = vault::VaultPaths::new(empty.path());
     assert!(matches!(
-        vault::unlock(&paths, ADMIN, &secret(ADMIN_PASSWORD)),
+        acompana::opening::unlock(&paths, ADMIN, &secret(ADMIN_PASSWORD)),
         Err(Error::VaultMissing(_))
     ));
 }
@@ -268,7 +352,7 @@ fn missing_files_are_typed_errors() {
 fn creating_over_an_existing_vault_is_refused() {
     let test = new_vault();
     let before = test.snapshot();
-    let result = vault::create(
+    let result = acompana::opening::create(
         &test.paths,
         vault::NewVault {
             org_name: "Otra".into(),
@@ -320,8 +404,12 @@ fn a_vault_from_a_newer_version_is_refused_unchanged() {
 fn the_vault_passes_its_checks_and_reports_parameters() {
     let test = new_vault();
     let admin = test.admin();
-    let check = admin.check().unwrap();
+    let check = admin.check(false).unwrap();
     assert_eq!(check.integrity, "ok");
+    assert!(!check.full);
+    let check = admin.check(true).unwrap();
+    assert_eq!(check.integrity, "ok");
+    assert!(check.full);
     assert_eq!(check.kdf, acompana::crypto::KdfParams::MINIMUM);
     assert_eq!(check.staff_active, 1);
     let mode: String = admin

@@ -80,7 +80,7 @@ fn secret(text: &str) -> SecretString {
 fn a_caseworker_cannot_list_open_or_search_another_caseworkers_women_through_the_commands() {
     let dir = tempfile::tempdir().expect("temp dir");
     let paths = VaultPaths::new(dir.path().join("data"));
-    let (mut admin, _) = vault::create(
+    let (mut admin, _) = acompana::opening::create(
         &paths,
         NewVault {
             org_name: "Prueba".into(),
@@ -214,7 +214,7 @@ fn the_demo_button_opens_a_separate_demo_vault() {
 fn hoy_referrals_and_legal_routes_over_ipc_follow_the_same_rules() {
     let dir = tempfile::tempdir().expect("temp dir");
     let paths = VaultPaths::new(dir.path().join("data"));
-    let (mut admin, _) = vault::create(
+    let (mut admin, _) = acompana::opening::create(
         &paths,
         NewVault {
             org_name: "Prueba".into(),

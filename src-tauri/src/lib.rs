@@ -44,6 +44,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::audit::audit_verify,
         commands::settings::settings_get,
         commands::settings::settings_set,
+        commands::settings::vault_check_full,
         commands::preferences::preferences_get,
         commands::preferences::preferences_set,
         commands::participants::participant_list,

@@ -79,8 +79,13 @@ enum Command {
         #[arg(value_name = "USERNAME")]
         username: String,
     },
-    /// Unlock, run the integrity check and print the vault's format and parameters.
-    Check,
+    /// Unlock, check the vault and print its format and parameters. Unlocking checks the key,
+    /// the header and the schema; --full reads and verifies every page of the database.
+    Check {
+        /// Read and verify every page (takes longer on a large vault).
+        #[arg(long)]
+        full: bool,
+    },
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -530,7 +535,7 @@ fn sign_in(cli: &Cli, paths: &VaultPaths) -> Result<Vault, CliError> {
         return Err(Error::VaultMissing(paths.dir.clone()).into());
     }
     let password = sign_in_password(&cli.password_file, "Password: ")?;
-    Ok(vault::unlock(paths, username, &password)?)
+    Ok(crate::opening::unlock(paths, username, &password)?)
 }
 
 fn find_staff(vault: &Vault, username: &str) -> Result<StaffMember> {
@@ -590,8 +595,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 admin_display_name: admin_name.clone().unwrap_or_else(|| admin.clone()),
                 admin_password: password,
             };
-            let (vault, code) = vault::create(&paths, new, KdfChoice::from_env())?;
-            let check = vault.check()?;
+            let (vault, code) = crate::opening::create(&paths, new, KdfChoice::from_env())?;
+            let check = vault.check(false)?;
             vault.lock(LockReason::Quit)?;
             #[derive(Serialize)]
             struct Created<'a> {
@@ -621,7 +626,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 Err(_) => prompt_secret("Recovery code: ")?,
             };
             let password = new_password("New password: ")?;
-            let vault = vault::recover(&paths, &code, username, &password)?;
+            let vault = crate::opening::recover(&paths, &code, username, &password)?;
             vault.lock(LockReason::Quit)?;
             if !json {
                 println!("Password set. Sign in with the new password.");
@@ -748,12 +753,13 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
                 println!("Password changed.");
             }
         }
-        Command::Check => {
-            let check = vault.check()?;
+        Command::Check { full } => {
+            let check = vault.check(*full)?;
             print(json, &check, |c| {
                 format!(
-                    "integrity: {}\nschema version: {}\nkey-slot format: {}\nargon2id: {} MiB, {} passes, {} lane(s)\nstaff: {} ({} active)",
+                    "integrity: {} ({})\nschema version: {}\nkey-slot format: {}\nargon2id: {} MiB, {} passes, {} lane(s)\nstaff: {} ({} active)",
                     c.integrity,
+                    if c.full { "every page read" } else { "key, header and schema" },
                     c.schema_version,
                     c.keyslot_format,
                     c.kdf.memory_kib / 1024,

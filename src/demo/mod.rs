@@ -58,26 +58,14 @@ pub struct DemoSummary {
     pub records: u32,
 }
 
-/// Whether the vault is a demo vault.
-pub fn is_demo(conn: &rusqlite::Connection) -> Result<bool> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .query_row(
-            "SELECT value FROM vault_meta WHERE key = 'demo'",
-            [],
-            |row| row.get::<_, String>(0),
-        )
-        .optional()?
-        .as_deref()
-        == Some("1"))
-}
+pub use crate::vault::is_demo;
 
 /// Opens the demo vault in `paths`, creating it (with its invented staff) if there is none.
 /// A vault there that is not a demo vault is refused and left untouched.
 pub fn open_or_create(paths: &VaultPaths, country: Country) -> Result<(Vault, bool)> {
     let password = SecretString::from(DEMO_PASSWORD.to_string());
     if paths.exists() {
-        let vault = match vault::unlock(paths, DEMO_USERNAME, &password) {
+        let vault = match crate::opening::unlock(paths, DEMO_USERNAME, &password) {
             Ok(vault) => vault,
             Err(Error::WrongCredentials) => return Err(Error::NotDemoVault),
             Err(other) => return Err(other),
@@ -88,7 +76,7 @@ pub fn open_or_create(paths: &VaultPaths, country: Country) -> Result<(Vault, bo
         }
         return Ok((vault, false));
     }
-    let (mut vault, _code) = vault::create(
+    let (mut vault, _code) = crate::opening::create(
         paths,
         NewVault {
             org_name: DEMO_ORG.into(),

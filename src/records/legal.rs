@@ -6,21 +6,10 @@
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+pub use crate::catalog::OffenceCategory;
 use crate::catalog::{CountryCatalog, LegalApplicationType};
 use crate::error::{Error, Result};
 use crate::records::validate;
-
-/// The offence, normalized across countries' codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum OffenceCategory {
-    Drugs,
-    TheftNonViolent,
-    OtherNonViolent,
-    Violent,
-    Unknown,
-}
 
 /// Which justice system handles the case (federal or state in Mexico and Brazil).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -27,6 +27,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_legal_referrals_tasks",
         include_str!("../../migrations/0005_legal_referrals_tasks.sql"),
     ),
+    (
+        "0006_organization",
+        include_str!("../../migrations/0006_organization.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

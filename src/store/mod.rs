@@ -11,8 +11,9 @@ use crate::crypto::SecretKey;
 use crate::error::{Error, Result};
 
 /// Opens (or creates, with `create`) the database at `path` with the raw master key, checks
-/// that the key is right and the file intact, and applies the required settings. Nothing is
-/// written until the checks have passed.
+/// the key, the header and the schema (see [`quick_check`]), and applies the required
+/// settings. Nothing is written until the checks have passed. The whole file is read only by
+/// [`full_check`], so opening takes the same time whatever the vault's size.
 pub fn open(path: &Path, key: &SecretKey, create: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
@@ -29,7 +30,7 @@ pub fn open(path: &Path, key: &SecretKey, create: bool) -> Result<Connection> {
     conn.execute_batch("PRAGMA cipher_memory_security = ON; PRAGMA cipher_log_level = NONE;")?;
     conn.pragma_update(None, "key", &*key.sqlcipher_literal())?;
     if !create {
-        verify_integrity(&conn)?;
+        quick_check(&conn)?;
     }
     conn.execute_batch(
         "PRAGMA secure_delete = ON;
@@ -67,13 +68,37 @@ fn is_real_problem(row: &str, page_size: u64) -> bool {
     !matches!(reported, Some(page) if page >= first_unreliable)
 }
 
-/// Reads every page: SQLCipher checks each page's HMAC, SQLite the structure.
-fn verify_integrity(conn: &Connection) -> Result<()> {
-    // The first read fails if the key is wrong or the header was altered.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
-        row.get::<_, i64>(0)
-    })
-    .map_err(|_| Error::VaultCorrupt("the database could not be read"))?;
+/// What unlocking checks, in time that does not grow with the vault: the key and the header
+/// (the first page, whose HMAC SQLCipher verifies as it decrypts it, fails to read with a
+/// wrong key or an altered header) and the schema (every table definition is read and
+/// parsed). Pages of the tables themselves are checked as they are read, and all of them by
+/// [`full_check`].
+pub fn quick_check(conn: &Connection) -> Result<()> {
+    let unreadable = |_| Error::VaultCorrupt("the database could not be read");
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(unreadable)?;
+    // Preparing a statement parses the whole schema: a damaged definition fails here.
+    conn.prepare("SELECT 1 FROM sqlite_master LIMIT 0")
+        .map_err(unreadable)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(unreadable)?;
+    if version > 0 && tables == 0 {
+        return Err(Error::VaultCorrupt("the database structure is damaged"));
+    }
+    Ok(())
+}
+
+/// Reads every page: SQLCipher checks each page's HMAC, SQLite the structure. Run on demand
+/// (`acompana check --full`, Configuración), after a session that did not end cleanly, and
+/// before anything leaves the laptop.
+pub fn full_check(conn: &Connection) -> Result<()> {
+    quick_check(conn)?;
     let page_size: u64 = conn
         .query_row("PRAGMA cipher_page_size", [], |row| row.get::<_, String>(0))
         .ok()

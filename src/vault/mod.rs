@@ -12,10 +12,9 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::audit::{self, AuditAction, AuditEntry, AuditVerification, NewEntry};
 use crate::crypto::{KdfParams, SecretKey};
@@ -25,8 +24,6 @@ use crate::staff::{self, Role, StaffMember};
 use crate::store;
 use crate::Country;
 use keyslots::{KeySlotFile, SlotKind};
-use recovery::RecoveryCode;
-use throttle::Throttle;
 
 const DB_FILE: &str = "vault.db";
 const KEYSLOT_FILE: &str = "keyslots.json";
@@ -85,7 +82,7 @@ impl KdfChoice {
         }
     }
 
-    fn params(self) -> KdfParams {
+    pub(crate) fn params(self) -> KdfParams {
         match self {
             KdfChoice::Tune => KdfParams::tune(),
             KdfChoice::Minimum => KdfParams::MINIMUM,
@@ -122,6 +119,8 @@ pub struct SessionInfo {
 #[derive(Debug, Clone, Serialize)]
 pub struct VaultCheck {
     pub integrity: &'static str,
+    /// Whether every page was read (`check --full`), or only the key, header and schema.
+    pub full: bool,
     pub schema_version: u32,
     pub keyslot_format: u32,
     pub kdf: KdfParams,
@@ -151,10 +150,10 @@ impl LockReason {
 
 /// An unlocked vault and the member of staff who unlocked it.
 pub struct Vault {
-    paths: VaultPaths,
+    pub(crate) paths: VaultPaths,
     pub(crate) conn: Connection,
     pub(crate) master: SecretKey,
-    slots: KeySlotFile,
+    pub(crate) slots: KeySlotFile,
     pub(crate) device_id: String,
     pub(crate) me: StaffMember,
 }
@@ -194,7 +193,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 #[cfg(unix)]
-fn restrict_permissions(path: &Path) -> Result<()> {
+pub(crate) fn restrict_permissions(path: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mode = if path.is_dir() { 0o700 } else { 0o600 };
     fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
@@ -202,11 +201,11 @@ fn restrict_permissions(path: &Path) -> Result<()> {
 }
 
 #[cfg(not(unix))]
-fn restrict_permissions(_path: &Path) -> Result<()> {
+pub(crate) fn restrict_permissions(_path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn read_keyslots(paths: &VaultPaths) -> Result<KeySlotFile> {
+pub(crate) fn read_keyslots(paths: &VaultPaths) -> Result<KeySlotFile> {
     match (paths.keyslots.exists(), paths.db.exists()) {
         (false, false) => return Err(Error::VaultMissing(paths.dir.clone())),
         (true, true) => {}
@@ -223,7 +222,7 @@ fn read_keyslots(paths: &VaultPaths) -> Result<KeySlotFile> {
     KeySlotFile::parse(&fs::read(&paths.keyslots)?)
 }
 
-fn meta(conn: &Connection, key: &str) -> Result<String> {
+pub(crate) fn meta(conn: &Connection, key: &str) -> Result<String> {
     conn.query_row(
         "SELECT value FROM vault_meta WHERE key = ?1",
         [key],
@@ -233,261 +232,23 @@ fn meta(conn: &Connection, key: &str) -> Result<String> {
     .ok_or(Error::VaultCorrupt("vault facts are missing"))
 }
 
-/// Creates a new vault in `paths.dir` with its first administrator signed in, and returns it
-/// with the recovery code, which is shown once and never stored.
-pub fn create(paths: &VaultPaths, new: NewVault, kdf: KdfChoice) -> Result<(Vault, RecoveryCode)> {
-    let org_name = new.org_name.trim().to_string();
-    if org_name.is_empty() || org_name.chars().count() > 200 {
-        return Err(Error::invalid("orgName", "1 to 200 characters"));
-    }
-    let username = staff::normalize_username(&new.admin_username)?;
-    let display_name = staff::normalize_display_name(&new.admin_display_name)?;
-    staff::check_new_password(new.admin_password.expose_secret())?;
-    if paths.exists() {
-        return Err(Error::VaultExists(paths.dir.clone()));
-    }
-    fs::create_dir_all(&paths.dir)?;
-    restrict_permissions(&paths.dir)?;
-
-    let params = kdf.params();
-    let master = SecretKey::generate();
-    let vault_id = Uuid::new_v4();
-    let device_id = Uuid::new_v4().to_string();
-    let code = RecoveryCode::generate();
-    let mut slots = KeySlotFile::new(vault_id);
-    let recovery_label = slots.recovery_label();
-    let canonical = RecoveryCode::normalize(code.display())
-        .ok_or_else(|| Error::Internal("generated code does not normalize".into()))?;
-    slots.put(
-        SlotKind::Recovery,
-        recovery_label,
-        canonical.as_bytes(),
-        params,
-        &master,
-    )?;
-    let admin_label = slots.staff_label(&username);
-    slots.put(
-        SlotKind::Staff,
-        admin_label,
-        new.admin_password.expose_secret().as_bytes(),
-        params,
-        &master,
-    )?;
-
-    let result = (|| -> Result<Vault> {
-        let mut conn = store::open(&paths.db, &master, true)?;
-        restrict_permissions(&paths.db)?;
-        store::migrations::apply(&mut conn)?;
-        // A new vault has no files whose tasks could be stale.
-        conn.execute("DELETE FROM vault_meta WHERE key = 'tasks_stale'", [])?;
-        let tx = conn.transaction()?;
-        for (key, value) in [
-            ("vault_id", vault_id.to_string()),
-            ("device_id", device_id.clone()),
-            ("org_name", org_name.clone()),
-            ("country", new.country.code().to_string()),
-            ("created_at", crate::now_rfc3339()),
-        ] {
-            tx.execute(
-                "INSERT INTO vault_meta (key, value) VALUES (?1, ?2)",
-                params![key, value],
-            )?;
-        }
-        let me = staff::insert(&tx, &username, &display_name, Role::Admin, &admin_label)?;
-        settings::store(&tx, &Settings::default())?;
-        for (action, target) in [
-            (AuditAction::VaultCreated, None),
-            (AuditAction::StaffAdded, Some(me.id.as_str())),
-            (AuditAction::SignedIn, None),
-        ] {
-            audit::append(
-                &tx,
-                NewEntry {
-                    device_id: &device_id,
-                    actor_id: Some(&me.id),
-                    action,
-                    target_id: target,
-                    detail: None,
-                    at: None,
-                },
-            )?;
-        }
-        tx.commit()?;
-        // The key slots are written last: a vault without them is not yet a vault.
-        write_atomic(&paths.keyslots, &slots.to_bytes(&master))?;
-        Ok(Vault {
-            paths: paths.clone(),
-            conn,
-            master,
-            slots,
-            device_id: device_id.clone(),
-            me,
-        })
-    })();
-    match result {
-        Ok(vault) => Ok((vault, code)),
-        Err(error) => {
-            // Leave no half-made vault behind.
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = fs::remove_file(format!("{}{suffix}", paths.db.display()));
-            }
-            let _ = fs::remove_file(&paths.keyslots);
-            Err(error)
-        }
-    }
+/// Whether the vault is a demo vault (invented women only).
+pub fn is_demo(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM vault_meta WHERE key = 'demo'",
+            [],
+            |row| row.get::<_, String>(0),
+        )
+        .optional()?
+        .as_deref()
+        == Some("1"))
 }
 
-/// Opens the database with a master key already unwrapped and checks that it matches the
-/// key-slot file, without writing anything.
-fn open_checked(paths: &VaultPaths, slots: &KeySlotFile, master: &SecretKey) -> Result<Connection> {
-    slots.verify_mac(master)?;
-    let conn = store::open(&paths.db, master, false)?;
-    store::migrations::refuse_newer(&conn)?;
-    if meta(&conn, "vault_id")? != slots.vault_id.to_string() {
-        return Err(Error::VaultCorrupt("the key slots belong to another vault"));
-    }
-    Ok(conn)
-}
-
-/// Unlocks the vault as `username`. A wrong username, a wrong password, a disabled account and
-/// a damaged slot of her own all answer [`Error::WrongCredentials`], after the same effort.
-pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Result<Vault> {
-    let slots = read_keyslots(paths)?;
-    let throttle = Throttle::for_vault(&slots.vault_id);
-    throttle.wait();
-    let username = username.trim().to_lowercase();
-    let label = slots.staff_label(&username);
-    let master = match slots.find(&label) {
-        Some(slot) => slot.unwrap_key(&slots.vault_id, password.expose_secret().as_bytes())?,
-        None => {
-            keyslots::spend_equal_effort(
-                password.expose_secret().as_bytes(),
-                slots.default_params(),
-            );
-            None
-        }
-    };
-    let Some(master) = master else {
-        throttle.record_failure();
-        return Err(Error::WrongCredentials);
-    };
-    let mut conn = open_checked(paths, &slots, &master)?;
-    let me = match staff::by_username(&conn, &username) {
-        Ok(member) if member.active && staff::slot_label(&conn, &member.id)? == label => member,
-        Ok(_) | Err(Error::StaffNotFound) => {
-            throttle.record_failure();
-            return Err(Error::WrongCredentials);
-        }
-        Err(other) => return Err(other),
-    };
-    store::migrations::apply(&mut conn)?;
-    crate::records::tasks::rebuild_if_stale(&conn)?;
-    let device_id = meta(&conn, "device_id")?;
-    let failures = throttle.take_and_reset();
-    let tx = conn.transaction()?;
-    for at in &failures {
-        audit::append(
-            &tx,
-            NewEntry {
-                device_id: &device_id,
-                actor_id: None,
-                action: AuditAction::SignInFailed,
-                target_id: None,
-                detail: None,
-                at: Some(at),
-            },
-        )?;
-    }
-    audit::append(
-        &tx,
-        NewEntry {
-            device_id: &device_id,
-            actor_id: Some(&me.id),
-            action: AuditAction::SignedIn,
-            target_id: None,
-            detail: None,
-            at: None,
-        },
-    )?;
-    tx.commit()?;
-    Ok(Vault {
-        paths: paths.clone(),
-        conn,
-        master,
-        slots,
-        device_id,
-        me,
-    })
-}
-
-/// Opens the vault with the printed recovery code and sets a new password for `username`
-/// (any active member of staff; usually an administrator who forgot hers), signing her in.
-pub fn recover(
-    paths: &VaultPaths,
-    recovery_code: &SecretString,
-    username: &str,
-    new_password: &SecretString,
-) -> Result<Vault> {
-    staff::check_new_password(new_password.expose_secret())?;
-    let slots = read_keyslots(paths)?;
-    let throttle = Throttle::for_vault(&slots.vault_id);
-    throttle.wait();
-    let recovery_slot = slots
-        .find(&slots.recovery_label())
-        .ok_or(Error::VaultCorrupt("the recovery slot is missing"))?;
-    let master = match RecoveryCode::normalize(recovery_code.expose_secret()) {
-        Some(canonical) => recovery_slot.unwrap_key(&slots.vault_id, canonical.as_bytes())?,
-        None => {
-            keyslots::spend_equal_effort(b"not a code", recovery_slot.kdf);
-            None
-        }
-    };
-    let Some(master) = master else {
-        throttle.record_failure();
-        return Err(Error::WrongRecoveryCode);
-    };
-    let mut conn = open_checked(paths, &slots, &master)?;
-    store::migrations::apply(&mut conn)?;
-    crate::records::tasks::rebuild_if_stale(&conn)?;
-    let username = username.trim().to_lowercase();
-    let me = staff::by_username(&conn, &username)?;
-    if !me.active {
-        return Err(Error::StaffNotFound);
-    }
-    let device_id = meta(&conn, "device_id")?;
-    let failures = throttle.take_and_reset();
-    let mut vault = Vault {
-        paths: paths.clone(),
-        conn,
-        master,
-        slots,
-        device_id,
-        me,
-    };
-    let my_id = vault.me.id.clone();
-    vault.rewrap_slot(
-        &my_id,
-        new_password,
-        AuditAction::PasswordRecovered,
-        |tx, device| {
-            for at in &failures {
-                audit::append(
-                    tx,
-                    NewEntry {
-                        device_id: device,
-                        actor_id: None,
-                        action: AuditAction::SignInFailed,
-                        target_id: None,
-                        detail: Some("recovery"),
-                        at: Some(at),
-                    },
-                )?;
-            }
-            Ok(())
-        },
-    )?;
-    Ok(vault)
-}
+/// The `vault_meta` key present while a session has the vault open: set when she signs in
+/// ([`crate::opening`]), removed when the vault is locked. Found at unlock, it means the last
+/// session never locked.
+pub(crate) const SESSION_OPEN: &str = "session_open";
 
 impl Vault {
     /// The signed-in member of staff.
@@ -498,6 +259,16 @@ impl Vault {
     /// The data folder.
     pub fn paths(&self) -> &VaultPaths {
         &self.paths
+    }
+
+    /// This laptop's device id: the author of the operations written here.
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// The organization this vault belongs to, the same on all its laptops.
+    pub fn organization_id(&self) -> Result<String> {
+        meta(&self.conn, "org_id")
     }
 
     /// What the interfaces show about this session.
@@ -511,7 +282,7 @@ impl Vault {
             country: Country::parse(&meta(&self.conn, "country")?)
                 .ok_or(Error::VaultCorrupt("unknown country"))?,
             idle_lock_minutes: settings::load(&self.conn)?.idle_lock_minutes,
-            demo: crate::demo::is_demo(&self.conn)?,
+            demo: is_demo(&self.conn)?,
         })
     }
 
@@ -574,7 +345,7 @@ impl Vault {
         Ok(())
     }
 
-    fn rewrap_slot(
+    pub(crate) fn rewrap_slot(
         &mut self,
         staff_id: &str,
         password: &SecretString,
@@ -759,11 +530,20 @@ impl Vault {
         Country::parse(&meta(&self.conn, "country")?).ok_or(Error::VaultCorrupt("unknown country"))
     }
 
-    /// Integrity and format facts for `acompana check`.
-    pub fn check(&self) -> Result<VaultCheck> {
+    /// Integrity and format facts for `acompana check`. With `full`, every page of the
+    /// database is read and verified (what unlocking does only after a crash); without it,
+    /// the key, the header and the schema, as at every unlock.
+    pub fn check(&self, full: bool) -> Result<VaultCheck> {
+        if full {
+            store::full_check(&self.conn)?;
+            self.audit(AuditAction::IntegrityChecked, None, None)?;
+        } else {
+            store::quick_check(&self.conn)?;
+        }
         let members = self.staff_list()?;
         Ok(VaultCheck {
             integrity: "ok",
+            full,
             schema_version: store::migrations::current_version(&self.conn)?,
             keyslot_format: self.slots.format,
             kdf: self.slots.default_params(),
@@ -775,7 +555,10 @@ impl Vault {
     /// Records the lock, flushes the WAL and closes the database; the master key is wiped
     /// when `self` is dropped at the end of this call.
     pub fn lock(self, reason: LockReason) -> Result<()> {
-        self.audit(AuditAction::Locked, None, Some(reason.as_str()))?;
+        let tx = self.conn.unchecked_transaction()?;
+        self.audit_in(&tx, AuditAction::Locked, None, Some(reason.as_str()))?;
+        tx.execute("DELETE FROM vault_meta WHERE key = ?1", [SESSION_OPEN])?;
+        tx.commit()?;
         store::checkpoint(&self.conn)?;
         self.conn.close().map_err(|(_, error)| Error::from(error))?;
         Ok(())

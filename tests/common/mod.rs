@@ -33,7 +33,7 @@ pub fn new_vault() -> TestVault {
 pub fn new_vault_named(org: &str, admin_name: &str) -> TestVault {
     let dir = tempfile::tempdir().unwrap();
     let paths = VaultPaths::new(dir.path().join("data"));
-    let (vault, code) = vault::create(
+    let (vault, code) = acompana::opening::create(
         &paths,
         NewVault {
             org_name: org.into(),
@@ -56,12 +56,12 @@ pub fn new_vault_named(org: &str, admin_name: &str) -> TestVault {
 
 impl TestVault {
     pub fn admin(&self) -> Vault {
-        vault::unlock(&self.paths, ADMIN, &secret(ADMIN_PASSWORD)).unwrap()
+        acompana::opening::unlock(&self.paths, ADMIN, &secret(ADMIN_PASSWORD)).unwrap()
     }
 
     /// Unlocks; deliberate failures in tests don't wait for the growing delay.
     pub fn unlock(&self, username: &str, password: &str) -> acompana::Result<Vault> {
-        let result = vault::unlock(&self.paths, username, &secret(password));
+        let result = acompana::opening::unlock(&self.paths, username, &secret(password));
         self.throttle().clear_delay_for_tests();
         result
     }
@@ -168,6 +168,28 @@ pub fn assert_rebuilt_state_matches(vault: &Vault, participant_id: &str) {
         );
         let visible = without_nulls(serde_json::from_str(&data).unwrap());
         assert_eq!(rebuilt, visible, "{kind} {id}");
+    }
+    // Sharing the file: each colleague's access is a record that is created and deleted.
+    let mut statement = conn
+        .prepare("SELECT staff_id FROM participant_access WHERE participant_id = ?1")
+        .unwrap();
+    let shared_with: Vec<String> = statement
+        .query_map([participant_id], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for ((record_type, record_id), state) in &states {
+        if record_type != "participant_access" {
+            continue;
+        }
+        let staff_id = record_id
+            .strip_prefix(&format!("{participant_id}/"))
+            .unwrap();
+        assert_eq!(
+            !state.deleted,
+            shared_with.iter().any(|s| s == staff_id),
+            "access {record_id}"
+        );
     }
     let participant = vault.load_for_tests(participant_id);
     let fields = &states[&("participant".to_string(), participant_id.to_string())].fields;

@@ -214,6 +214,7 @@ export const api = {
   auditList: (offset: number, limit: number) => unwrap(commands.auditList(offset, limit)),
   auditVerify: () => unwrap(commands.auditVerify()),
   settingsGet: () => unwrap(commands.settingsGet()),
+  vaultCheckFull: () => unwrap(commands.vaultCheckFull()),
   settingsSet: (settings: Parameters<typeof commands.settingsSet>[0]) =>
     unwrap(commands.settingsSet(settings)),
   participantList: (query: Parameters<typeof commands.participantList>[0]) =>

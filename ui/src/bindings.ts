@@ -127,6 +127,18 @@ async settingsSet(settings: Settings) : Promise<Result<Settings, CommandError>> 
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Reads and verifies every page of the database (what unlocking skips to stay fast). A
+ * damaged page answers `vault_corrupt`.
+ */
+async vaultCheckFull() : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("vault_check_full") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async preferencesGet() : Promise<Result<Preferences, CommandError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("preferences_get") };
@@ -434,7 +446,7 @@ export type AssessmentPhase = "pre_release" | "release" | "day_30" | "day_90" | 
 /**
  * What happened.
  */
-export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed"
+export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed" | "integrity_checked"
 /**
  * One entry as an administrator reads it.
  */

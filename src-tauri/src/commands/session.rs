@@ -1,4 +1,4 @@
-use acompana::vault::{self, LockReason, SessionInfo};
+use acompana::vault::{LockReason, SessionInfo};
 use secrecy::SecretString;
 use tauri::State;
 
@@ -13,7 +13,7 @@ pub fn session_unlock(
     password: String,
 ) -> CommandResult<SessionInfo> {
     let password = SecretString::from(password);
-    let vault = vault::unlock(state.session.paths(), &username, &password)?;
+    let vault = acompana::opening::unlock(state.session.paths(), &username, &password)?;
     let info = vault.session_info()?;
     state.session.install(vault);
     Ok(info)
@@ -29,7 +29,7 @@ pub fn session_recover(
 ) -> CommandResult<SessionInfo> {
     let code = SecretString::from(recovery_code);
     let password = SecretString::from(new_password);
-    let vault = vault::recover(state.session.paths(), &code, &username, &password)?;
+    let vault = acompana::opening::recover(state.session.paths(), &code, &username, &password)?;
     let info = vault.session_info()?;
     state.session.install(vault);
     Ok(info)

@@ -1,4 +1,4 @@
-use acompana::vault::{self, KdfChoice, NewVault, SessionInfo};
+use acompana::vault::{KdfChoice, NewVault, SessionInfo};
 use acompana::Country;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -61,7 +61,8 @@ pub fn vault_create(
         admin_display_name: input.admin_display_name,
         admin_password: SecretString::from(input.admin_password),
     };
-    let (vault, code) = vault::create(state.session.paths(), new, KdfChoice::from_env())?;
+    let (vault, code) =
+        acompana::opening::create(state.session.paths(), new, KdfChoice::from_env())?;
     let session = vault.session_info()?;
     state.session.install(vault);
     Ok(CreatedVault {

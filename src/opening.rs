@@ -1,0 +1,355 @@
+//! Opening a vault: creating one, unlocking it with a password, and recovering it with the
+//! printed recovery code. This sits above the records (an unlocked vault rebuilds the tasks
+//! of files marked stale) and below the demo data, which opens vaults of its own; the
+//! [`Vault`] type itself lives in [`crate::vault`], below the records that extend it.
+
+use std::fs;
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use secrecy::{ExposeSecret, SecretString};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditAction, NewEntry};
+use crate::crypto::SecretKey;
+use crate::error::{Error, Result};
+use crate::settings::{self, Settings};
+use crate::staff::{self, Role};
+use crate::store;
+use crate::vault::keyslots::{self, KeySlotFile, SlotKind};
+use crate::vault::recovery::RecoveryCode;
+use crate::vault::throttle::Throttle;
+use crate::vault::{
+    meta, read_keyslots, restrict_permissions, write_atomic, KdfChoice, NewVault, Vault,
+    VaultPaths, SESSION_OPEN,
+};
+
+/// Creates a new vault in `paths.dir` with its first administrator signed in, and returns it
+/// with the recovery code, which is shown once and never stored.
+pub fn create(paths: &VaultPaths, new: NewVault, kdf: KdfChoice) -> Result<(Vault, RecoveryCode)> {
+    let org_name = new.org_name.trim().to_string();
+    if org_name.is_empty() || org_name.chars().count() > 200 {
+        return Err(Error::invalid("orgName", "1 to 200 characters"));
+    }
+    let username = staff::normalize_username(&new.admin_username)?;
+    let display_name = staff::normalize_display_name(&new.admin_display_name)?;
+    staff::check_new_password(new.admin_password.expose_secret())?;
+    if paths.exists() {
+        return Err(Error::VaultExists(paths.dir.clone()));
+    }
+    fs::create_dir_all(&paths.dir)?;
+    restrict_permissions(&paths.dir)?;
+
+    let params = kdf.params();
+    let master = SecretKey::generate();
+    let vault_id = Uuid::new_v4();
+    let device_id = Uuid::new_v4().to_string();
+    let code = RecoveryCode::generate();
+    let mut slots = KeySlotFile::new(vault_id);
+    let recovery_label = slots.recovery_label();
+    let canonical = RecoveryCode::normalize(code.display())
+        .ok_or_else(|| Error::Internal("generated code does not normalize".into()))?;
+    slots.put(
+        SlotKind::Recovery,
+        recovery_label,
+        canonical.as_bytes(),
+        params,
+        &master,
+    )?;
+    let admin_label = slots.staff_label(&username);
+    slots.put(
+        SlotKind::Staff,
+        admin_label,
+        new.admin_password.expose_secret().as_bytes(),
+        params,
+        &master,
+    )?;
+
+    let result = (|| -> Result<Vault> {
+        let mut conn = store::open(&paths.db, &master, true)?;
+        restrict_permissions(&paths.db)?;
+        store::migrations::apply(&mut conn)?;
+        // A new vault has no files whose tasks could be stale.
+        conn.execute("DELETE FROM vault_meta WHERE key = 'tasks_stale'", [])?;
+        let tx = conn.transaction()?;
+        for (key, value) in [
+            ("vault_id", vault_id.to_string()),
+            ("org_id", Uuid::new_v4().to_string()),
+            ("device_id", device_id.clone()),
+            (DEVICE_BINDING, device_binding(&paths.dir)),
+            ("org_name", org_name.clone()),
+            ("country", new.country.code().to_string()),
+            ("created_at", crate::now_rfc3339()),
+        ] {
+            tx.execute(
+                "INSERT INTO vault_meta (key, value) VALUES (?1, ?2)",
+                params![key, value],
+            )?;
+        }
+        let me = staff::insert(&tx, &username, &display_name, Role::Admin, &admin_label)?;
+        settings::store(&tx, &Settings::default())?;
+        mark_session_open(&tx)?;
+        for (action, target) in [
+            (AuditAction::VaultCreated, None),
+            (AuditAction::StaffAdded, Some(me.id.as_str())),
+            (AuditAction::SignedIn, None),
+        ] {
+            audit::append(
+                &tx,
+                NewEntry {
+                    device_id: &device_id,
+                    actor_id: Some(&me.id),
+                    action,
+                    target_id: target,
+                    detail: None,
+                    at: None,
+                },
+            )?;
+        }
+        tx.commit()?;
+        // The key slots are written last: a vault without them is not yet a vault.
+        write_atomic(&paths.keyslots, &slots.to_bytes(&master))?;
+        Ok(Vault {
+            paths: paths.clone(),
+            conn,
+            master,
+            slots,
+            device_id: device_id.clone(),
+            me,
+        })
+    })();
+    match result {
+        Ok(vault) => Ok((vault, code)),
+        Err(error) => {
+            // Leave no half-made vault behind.
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = fs::remove_file(format!("{}{suffix}", paths.db.display()));
+            }
+            let _ = fs::remove_file(&paths.keyslots);
+            Err(error)
+        }
+    }
+}
+
+/// Opens the database with a master key already unwrapped and checks that it matches the
+/// key-slot file, without writing anything. The whole file is read only when the last
+/// session on it did not end cleanly (a crash, a kill, a power cut).
+fn open_checked(paths: &VaultPaths, slots: &KeySlotFile, master: &SecretKey) -> Result<Connection> {
+    slots.verify_mac(master)?;
+    let conn = store::open(&paths.db, master, false)?;
+    store::migrations::refuse_newer(&conn)?;
+    if meta(&conn, "vault_id")? != slots.vault_id.to_string() {
+        return Err(Error::VaultCorrupt("the key slots belong to another vault"));
+    }
+    if session_was_open(&conn)? {
+        store::full_check(&conn)?;
+    }
+    Ok(conn)
+}
+
+/// The `vault_meta` key holding what ties the device id to this laptop and folder.
+const DEVICE_BINDING: &str = "device_binding";
+
+/// What ties a vault's device id to the laptop it is on and the folder it is in: a digest of
+/// the operating system's machine id and the folder's full path. A vault copied to another
+/// laptop (or another folder) no longer matches, and mints its own device id.
+fn device_binding(dir: &Path) -> String {
+    let machine = ["/etc/machine-id", "/var/lib/dbus/machine-id"]
+        .iter()
+        .find_map(|path| fs::read_to_string(path).ok())
+        .unwrap_or_default();
+    let folder = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    hex::encode(crate::crypto::sha256_parts(&[
+        b"acompana-device-binding",
+        machine.trim().as_bytes(),
+        folder.as_os_str().as_encoded_bytes(),
+    ]))
+}
+
+/// This laptop's device id for the vault. Two laptops must never write operations under one
+/// device id (their sequence numbers would clash), so a vault whose binding does not match
+/// where it is now (copied, restored elsewhere, or made before bindings existed) gets a new
+/// device id, whose sequence starts again at 1; the operations already written keep theirs.
+fn this_device(conn: &Connection, dir: &Path) -> Result<String> {
+    let binding = device_binding(dir);
+    let stored: Option<String> = conn
+        .query_row(
+            "SELECT value FROM vault_meta WHERE key = ?1",
+            [DEVICE_BINDING],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if stored.as_deref() == Some(binding.as_str()) {
+        return meta(conn, "device_id");
+    }
+    let device_id = Uuid::new_v4().to_string();
+    let tx = conn.unchecked_transaction()?;
+    for (key, value) in [("device_id", &device_id), (DEVICE_BINDING, &binding)] {
+        tx.execute(
+            "INSERT INTO vault_meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+    }
+    tx.commit()?;
+    Ok(device_id)
+}
+
+fn session_was_open(conn: &Connection) -> Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM vault_meta WHERE key = ?1)",
+        [SESSION_OPEN],
+        |row| row.get(0),
+    )
+    .map_err(|_| Error::VaultCorrupt("the database could not be read"))
+}
+
+fn mark_session_open(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "INSERT INTO vault_meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![SESSION_OPEN, crate::now_rfc3339()],
+    )?;
+    Ok(())
+}
+
+/// Unlocks the vault as `username`. A wrong username, a wrong password, a disabled account and
+/// a damaged slot of her own all answer [`Error::WrongCredentials`], after the same effort.
+pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Result<Vault> {
+    let slots = read_keyslots(paths)?;
+    let throttle = Throttle::for_vault(&slots.vault_id);
+    throttle.wait();
+    let username = username.trim().to_lowercase();
+    let label = slots.staff_label(&username);
+    let master = match slots.find(&label) {
+        Some(slot) => slot.unwrap_key(&slots.vault_id, password.expose_secret().as_bytes())?,
+        None => {
+            keyslots::spend_equal_effort(
+                password.expose_secret().as_bytes(),
+                slots.default_params(),
+            );
+            None
+        }
+    };
+    let Some(master) = master else {
+        throttle.record_failure();
+        return Err(Error::WrongCredentials);
+    };
+    let mut conn = open_checked(paths, &slots, &master)?;
+    let me = match staff::by_username(&conn, &username) {
+        Ok(member) if member.active && staff::slot_label(&conn, &member.id)? == label => member,
+        Ok(_) | Err(Error::StaffNotFound) => {
+            throttle.record_failure();
+            return Err(Error::WrongCredentials);
+        }
+        Err(other) => return Err(other),
+    };
+    store::migrations::apply(&mut conn)?;
+    crate::records::tasks::rebuild_if_stale(&conn)?;
+    let device_id = this_device(&conn, &paths.dir)?;
+    let failures = throttle.take_and_reset();
+    let tx = conn.transaction()?;
+    for at in &failures {
+        audit::append(
+            &tx,
+            NewEntry {
+                device_id: &device_id,
+                actor_id: None,
+                action: AuditAction::SignInFailed,
+                target_id: None,
+                detail: None,
+                at: Some(at),
+            },
+        )?;
+    }
+    audit::append(
+        &tx,
+        NewEntry {
+            device_id: &device_id,
+            actor_id: Some(&me.id),
+            action: AuditAction::SignedIn,
+            target_id: None,
+            detail: None,
+            at: None,
+        },
+    )?;
+    mark_session_open(&tx)?;
+    tx.commit()?;
+    Ok(Vault {
+        paths: paths.clone(),
+        conn,
+        master,
+        slots,
+        device_id,
+        me,
+    })
+}
+
+/// Opens the vault with the printed recovery code and sets a new password for `username`
+/// (any active member of staff; usually an administrator who forgot hers), signing her in.
+pub fn recover(
+    paths: &VaultPaths,
+    recovery_code: &SecretString,
+    username: &str,
+    new_password: &SecretString,
+) -> Result<Vault> {
+    staff::check_new_password(new_password.expose_secret())?;
+    let slots = read_keyslots(paths)?;
+    let throttle = Throttle::for_vault(&slots.vault_id);
+    throttle.wait();
+    let recovery_slot = slots
+        .find(&slots.recovery_label())
+        .ok_or(Error::VaultCorrupt("the recovery slot is missing"))?;
+    let master = match RecoveryCode::normalize(recovery_code.expose_secret()) {
+        Some(canonical) => recovery_slot.unwrap_key(&slots.vault_id, canonical.as_bytes())?,
+        None => {
+            keyslots::spend_equal_effort(b"not a code", recovery_slot.kdf);
+            None
+        }
+    };
+    let Some(master) = master else {
+        throttle.record_failure();
+        return Err(Error::WrongRecoveryCode);
+    };
+    let mut conn = open_checked(paths, &slots, &master)?;
+    store::migrations::apply(&mut conn)?;
+    crate::records::tasks::rebuild_if_stale(&conn)?;
+    let username = username.trim().to_lowercase();
+    let me = staff::by_username(&conn, &username)?;
+    if !me.active {
+        return Err(Error::StaffNotFound);
+    }
+    let device_id = this_device(&conn, &paths.dir)?;
+    let failures = throttle.take_and_reset();
+    let mut vault = Vault {
+        paths: paths.clone(),
+        conn,
+        master,
+        slots,
+        device_id,
+        me,
+    };
+    let my_id = vault.me.id.clone();
+    vault.rewrap_slot(
+        &my_id,
+        new_password,
+        AuditAction::PasswordRecovered,
+        |tx, device| {
+            for at in &failures {
+                audit::append(
+                    tx,
+                    NewEntry {
+                        device_id: device,
+                        actor_id: None,
+                        action: AuditAction::SignInFailed,
+                        target_id: None,
+                        detail: Some("recovery"),
+                        at: Some(at),
+                    },
+                )?;
+            }
+            mark_session_open(tx)
+        },
+    )?;
+    Ok(vault)
+}

@@ -1,0 +1,85 @@
+//! Organization-wide identities: every vault belongs to an organization, and every laptop
+//! writes its operations under a device id of its own, never copied with the vault.
+
+mod common;
+
+use acompana::changelog;
+use acompana::records::participants::NewParticipant;
+use acompana::vault::{LockReason, Vault, VaultPaths};
+use common::*;
+
+fn add_woman(vault: &mut Vault, name: &str) -> String {
+    vault
+        .participant_add(NewParticipant {
+            legal_name: name.into(),
+            chosen_name: None,
+            birth_year: Some(1990),
+            department: Some("Antioquia".into()),
+            assign_to: None,
+        })
+        .unwrap()
+        .id
+}
+
+fn copy_vault(from: &VaultPaths, to_dir: &std::path::Path) -> VaultPaths {
+    let to = VaultPaths::new(to_dir);
+    std::fs::create_dir_all(&to.dir).unwrap();
+    std::fs::copy(&from.db, &to.db).unwrap();
+    std::fs::copy(&from.keyslots, &to.keyslots).unwrap();
+    to
+}
+
+#[test]
+fn a_copied_vault_mints_its_own_device_id_and_keeps_the_organization() {
+    let test = new_vault();
+    let mut original = test.admin();
+    let device = original.device_id().to_string();
+    let organization = original.organization_id().unwrap();
+    assert_eq!(organization.len(), 36);
+    add_woman(&mut original, "Ana Original");
+    original.lock(LockReason::Manual).unwrap();
+
+    // Unlocking again on the same laptop keeps the device id.
+    let again = test.admin();
+    assert_eq!(again.device_id(), device);
+    again.lock(LockReason::Manual).unwrap();
+
+    let copy_paths = copy_vault(&test.paths, &test.dir.path().join("copia"));
+    let mut copy = acompana::opening::unlock(&copy_paths, ADMIN, &secret(ADMIN_PASSWORD)).unwrap();
+    assert_ne!(
+        copy.device_id(),
+        device,
+        "a copy must not write as the original"
+    );
+    assert_eq!(copy.organization_id().unwrap(), organization);
+    let copy_device = copy.device_id().to_string();
+    let id = add_woman(&mut copy, "Beatriz Copia");
+    let operations = copy.participant_operations(&id).unwrap();
+    assert!(operations.iter().all(|op| op.device_id == copy_device));
+    assert_eq!(
+        operations[0].seq, 1,
+        "the new device's sequence starts at 1"
+    );
+    assert!(changelog::sequences_are_gap_free(copy.connection_for_tests()).unwrap());
+    copy.lock(LockReason::Manual).unwrap();
+
+    // The copy keeps its new id from then on; the original keeps its own.
+    let copy = acompana::opening::unlock(&copy_paths, ADMIN, &secret(ADMIN_PASSWORD)).unwrap();
+    assert_eq!(copy.device_id(), copy_device);
+    copy.lock(LockReason::Manual).unwrap();
+    let original = test.admin();
+    assert_eq!(original.device_id(), device);
+    original.lock(LockReason::Manual).unwrap();
+}
+
+#[test]
+fn two_vaults_belong_to_two_organizations() {
+    let first = new_vault();
+    let second = new_vault();
+    let a = first.admin();
+    let b = second.admin();
+    assert_ne!(a.organization_id().unwrap(), b.organization_id().unwrap());
+    assert_ne!(a.device_id(), b.device_id());
+    a.lock(LockReason::Manual).unwrap();
+    b.lock(LockReason::Manual).unwrap();
+}
