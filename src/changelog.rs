@@ -107,6 +107,10 @@ pub struct Operation {
     pub kind: OpKind,
     pub value: Option<serde_json::Value>,
     pub based_on: Vec<String>,
+    /// The woman the operation is about (her file, a record of it, who it is shared with);
+    /// none for the organization's own records (the directory). Sync scope and erasure
+    /// find everything about her by it.
+    pub participant_id: Option<String>,
 }
 
 impl Operation {
@@ -125,6 +129,8 @@ pub struct Change<'a> {
     pub field: &'a str,
     pub kind: OpKind,
     pub value: Option<serde_json::Value>,
+    /// The woman the change is about, if any.
+    pub participant_id: Option<&'a str>,
 }
 
 /// The device and author of the changes being written.
@@ -232,6 +238,7 @@ fn record_with_parents(
         kind: change.kind,
         value: change.value,
         based_on,
+        participant_id: change.participant_id.map(str::to_string),
     };
     insert(conn, &operation)?;
     conn.prepare_cached(
@@ -273,8 +280,8 @@ fn record_with_parents(
 fn insert(conn: &Connection, op: &Operation) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO change_log (op_id, device_id, seq, hlc, author_id, record_type, record_id,
-                                 field, kind, value, based_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                 field, kind, value, based_on, participant_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         op.op_id,
@@ -288,15 +295,16 @@ fn insert(conn: &Connection, op: &Operation) -> Result<()> {
         op.kind.as_str(),
         op.value.as_ref().map(|v| v.to_string()),
         serde_json::to_string(&op.based_on)?,
+        op.participant_id,
     ])?;
     Ok(())
 }
 
-const COLUMNS: &str =
-    "op_id, device_id, seq, hlc, author_id, record_type, record_id, field, kind, value, based_on";
+const COLUMNS: &str = "op_id, device_id, seq, hlc, author_id, record_type, record_id, field, \
+                       kind, value, based_on, participant_id";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<[Option<String>; 11]> {
-    let mut values: [Option<String>; 11] = Default::default();
+fn from_row(row: &Row<'_>) -> rusqlite::Result<[Option<String>; 12]> {
+    let mut values: [Option<String>; 12] = Default::default();
     for (index, value) in values.iter_mut().enumerate() {
         *value = if index == 2 {
             Some(row.get::<_, i64>(index)?.to_string())
@@ -307,9 +315,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<[Option<String>; 11]> {
     Ok(values)
 }
 
-fn to_operation(values: [Option<String>; 11]) -> Result<Operation> {
+fn to_operation(values: [Option<String>; 12]) -> Result<Operation> {
     let bad = || Error::VaultCorrupt("bad row in the change log");
-    let [op_id, device_id, seq, hlc, author_id, record_type, record_id, field, kind, value, based_on] =
+    let [op_id, device_id, seq, hlc, author_id, record_type, record_id, field, kind, value, based_on, participant_id] =
         values;
     Ok(Operation {
         op_id: op_id.ok_or_else(bad)?,
@@ -325,6 +333,7 @@ fn to_operation(values: [Option<String>; 11]) -> Result<Operation> {
             .map(|text| serde_json::from_str(&text).map_err(|_| bad()))
             .transpose()?,
         based_on: serde_json::from_str(&based_on.ok_or_else(bad)?).map_err(|_| bad())?,
+        participant_id,
     })
 }
 
@@ -354,6 +363,16 @@ pub fn history_by_prefix(
         "WHERE record_type = ?1 AND substr(record_id, 1, length(?2)) = ?2
          ORDER BY hlc, device_id, op_id",
         params![record_type, prefix],
+    )
+}
+
+/// Every operation about one woman, in merge order: her file, its records and who it is
+/// shared with.
+pub fn about_participant(conn: &Connection, participant_id: &str) -> Result<Vec<Operation>> {
+    query(
+        conn,
+        "WHERE participant_id = ?1 ORDER BY hlc, device_id, op_id",
+        params![participant_id],
     )
 }
 
@@ -460,6 +479,7 @@ mod tests {
             field,
             kind: OpKind::Set,
             value: Some(value),
+            participant_id: None,
         }
     }
 
@@ -470,6 +490,7 @@ mod tests {
             field: Box::leak(field.to_string().into_boxed_str()),
             kind: OpKind::Set,
             value: Some(value),
+            participant_id: None,
         }
     }
 
@@ -590,6 +611,7 @@ mod tests {
                 field: "",
                 kind: OpKind::Create,
                 value: Some(json!({"size": 3, "tenure": "rented"})),
+                participant_id: None,
             },
         )
         .unwrap();
@@ -643,6 +665,7 @@ mod tests {
                 kind,
                 value: Some(value),
                 based_on: vec![],
+                participant_id: Some("p1".into()),
             }
         };
         let operations = vec![
@@ -695,15 +718,15 @@ mod tests {
                 let record_id = format!("p{record}");
                 let state = expected.entry(("participant".into(), record_id.clone())).or_default();
                 let change = match action {
-                    0 => { state.deleted = true; Change { record_type: "participant", record_id: "", field: "", kind: OpKind::Delete, value: None } }
-                    1 => { state.appended.push(json!(value)); Change { record_type: "participant", record_id: "", field: "notes", kind: OpKind::Append, value: Some(json!(value)) } }
+                    0 => { state.deleted = true; Change { record_type: "participant", record_id: "", field: "", kind: OpKind::Delete, value: None, participant_id: None } }
+                    1 => { state.appended.push(json!(value)); Change { record_type: "participant", record_id: "", field: "notes", kind: OpKind::Append, value: Some(json!(value)), participant_id: None } }
                     2 => {
                         // A create carrying the fields up to `field`: the others are blanked.
                         let carried: serde_json::Map<String, serde_json::Value> =
                             (0..=*field).map(|f| (format!("f{f}"), json!(value))).collect();
                         state.deleted = false;
                         state.fields = carried.clone().into_iter().collect();
-                        Change { record_type: "participant", record_id: "", field: "", kind: OpKind::Create, value: Some(serde_json::Value::Object(carried)) }
+                        Change { record_type: "participant", record_id: "", field: "", kind: OpKind::Create, value: Some(serde_json::Value::Object(carried)), participant_id: None }
                     }
                     _ => {
                         state.fields.insert(format!("f{field}"), json!(value));

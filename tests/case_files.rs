@@ -374,7 +374,13 @@ fn a_brazilian_vault_uses_the_brazilian_checklist() {
         assign_to: None,
     });
     assert!(
-        matches!(refused, Err(Error::InvalidInput { field: "department", .. })),
+        matches!(
+            refused,
+            Err(Error::InvalidInput {
+                field: "department",
+                ..
+            })
+        ),
         "{refused:?}"
     );
     let id = vault

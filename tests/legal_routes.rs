@@ -30,7 +30,11 @@ use common::*;
 fn woman(vault: &mut Vault, name: &str, assign: Option<&str>) -> String {
     // The first region of the vault's country (Antioquia in Colombia).
     let region = acompana::catalog::for_country(vault.country().unwrap()).regions[0].clone();
-    let region = if region == "Amazonas" { "Antioquia".to_string() } else { region };
+    let region = if region == "Amazonas" {
+        "Antioquia".to_string()
+    } else {
+        region
+    };
     vault
         .participant_add(NewParticipant {
             legal_name: name.into(),
@@ -274,6 +278,51 @@ fn a_law_2292_plan_computes_hours_and_end_date_and_refuses_bad_rates() {
     assert_eq!(progress.hours_logged, 7);
     assert_eq!(progress.hours_remaining, 953);
     assert_rebuilt_state_matches(&admin, &id);
+}
+
+/// The hours log is add-only, so two laptops never conflict over it: each entry is one
+/// `append`, and correcting an entry replaces it (a tombstone and a new entry), never a `set`.
+#[test]
+fn the_hours_log_is_add_only_and_a_correction_replaces_the_entry() {
+    let test = new_vault();
+    let mut admin = test.admin();
+    let id = woman(&mut admin, "Luz Marina Restrepo", None);
+    let plan_id = admin
+        .record_save(&id, None, plan(48, 20, 4, None))
+        .unwrap()
+        .id;
+    let first = admin
+        .record_save(&id, None, hours(&plan_id, "2026-01-06", 4))
+        .unwrap()
+        .id;
+    let corrected = admin
+        .record_save(&id, Some(&first), hours(&plan_id, "2026-01-06", 6))
+        .unwrap();
+    assert_ne!(corrected.id, first, "a correction is a new entry");
+    let operations = admin.participant_operations(&id).unwrap();
+    let of = |record: &str| -> Vec<acompana::changelog::OpKind> {
+        operations
+            .iter()
+            .filter(|op| op.record_id == record)
+            .map(|op| op.kind)
+            .collect()
+    };
+    use acompana::changelog::OpKind;
+    assert_eq!(of(&first), [OpKind::Append, OpKind::Delete]);
+    assert_eq!(of(&corrected.id), [OpKind::Append]);
+    // The day's limit counts the corrected entry once, not both.
+    let served = &admin.legal_overview(&id, "2026-01-07").unwrap().plans[0];
+    assert_eq!(served.hours_logged, 6);
+    assert!(admin
+        .record_save(&id, Some(&corrected.id), hours(&plan_id, "2026-01-06", 8))
+        .is_ok());
+    // A removed entry cannot be corrected.
+    assert!(matches!(
+        admin.record_save(&id, Some(&first), hours(&plan_id, "2026-01-07", 2)),
+        Err(Error::NotFound)
+    ));
+    assert_rebuilt_state_matches(&admin, &id);
+    admin.lock(LockReason::Manual).unwrap();
 }
 
 #[test]

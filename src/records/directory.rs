@@ -244,6 +244,7 @@ fn write(conn: &Connection, writer: changelog::Writer<'_>, entry: Entry<'_>) -> 
                             field,
                             kind: OpKind::Set,
                             value: Some(value.clone()),
+                            participant_id: None,
                         },
                     )?;
                 }
@@ -264,6 +265,7 @@ fn write(conn: &Connection, writer: changelog::Writer<'_>, entry: Entry<'_>) -> 
                     field: "",
                     kind: OpKind::Create,
                     value: Some(Value::Object(value)),
+                    participant_id: None,
                 },
             )?;
         }
@@ -409,6 +411,7 @@ impl Vault {
                     field: "",
                     kind: OpKind::Delete,
                     value: None,
+                    participant_id: None,
                 },
             )?;
         }

@@ -79,9 +79,19 @@ impl RecordData {
         }
     }
 
-    /// Contacts and notes are never edited: each is one `append` operation.
+    /// Contacts, notes and the hours log are add-only: each entry is one `append` operation,
+    /// so two laptops never conflict over them.
     pub fn add_only(&self) -> bool {
-        matches!(self, RecordData::Contact(_) | RecordData::Note(_))
+        matches!(
+            self,
+            RecordData::Contact(_) | RecordData::Note(_) | RecordData::ServiceHours(_)
+        )
+    }
+
+    /// Add-only entries that a correction replaces (a tombstone for the old entry and a new
+    /// entry), rather than refusing the edit: a wrong day in the hours log must be fixable.
+    fn replaced_when_corrected(&self) -> bool {
+        matches!(self, RecordData::ServiceHours(_))
     }
 
     /// Records of which a file has at most one (per document and person, per phase) get an id
@@ -395,12 +405,12 @@ fn stored(conn: &Connection, id: &str) -> Result<Option<(String, String, String,
         .optional()?)
 }
 
+/// Records one operation on a record of `participant_id`'s file.
 fn record(
     conn: &Connection,
     ctx: RecordContext<'_>,
-    kind: &str,
-    id: &str,
-    field: &str,
+    participant_id: &str,
+    (kind, id, field): (&str, &str, &str),
     op: OpKind,
     value: Option<Value>,
 ) -> Result<Operation> {
@@ -413,6 +423,7 @@ fn record(
             field,
             kind: op,
             value,
+            participant_id: Some(participant_id),
         },
     )
 }
@@ -430,12 +441,32 @@ pub(crate) fn save(
     let kind = data.kind();
     let fields = data.fields()?;
     let natural = data.natural_id(participant_id);
-    let id = match (&natural, record_id) {
+    let mut id = match (&natural, record_id) {
         (Some(natural), _) => natural.clone(),
         (None, Some(given)) => given.to_string(),
         (None, None) => uuid::Uuid::now_v7().to_string(),
     };
-    let existing = stored(conn, &id)?;
+    let mut existing = stored(conn, &id)?;
+    let mut replacing = false;
+    if data.replaced_when_corrected() {
+        if let Some((owner, stored_kind, _, false)) = &existing {
+            if owner != participant_id || stored_kind != kind {
+                return Err(Error::NotFound);
+            }
+            conn.execute("UPDATE case_records SET deleted = 1 WHERE id = ?1", [&id])?;
+            record(
+                conn,
+                ctx,
+                participant_id,
+                (kind, &id, ""),
+                OpKind::Delete,
+                None,
+            )?;
+            id = uuid::Uuid::now_v7().to_string();
+            existing = None;
+            replacing = true;
+        }
+    }
     match existing {
         Some((owner, stored_kind, _, _)) if owner != participant_id || stored_kind != kind => {
             return Err(Error::NotFound)
@@ -455,9 +486,8 @@ pub(crate) fn save(
                     record(
                         conn,
                         ctx,
-                        kind,
-                        &id,
-                        field,
+                        participant_id,
+                        (kind, &id, field),
                         OpKind::Set,
                         Some(value.clone()),
                     )?;
@@ -473,7 +503,7 @@ pub(crate) fn save(
         }
         Some((_, _, _, true)) if natural.is_none() => return Err(Error::NotFound),
         revived_or_new => {
-            if revived_or_new.is_none() && record_id.is_some() && natural.is_none() {
+            if revived_or_new.is_none() && record_id.is_some() && natural.is_none() && !replacing {
                 return Err(Error::NotFound);
             }
             // One operation carries the whole new record (its empty fields left out: absent
@@ -489,7 +519,14 @@ pub(crate) fn save(
             } else {
                 OpKind::Create
             };
-            record(conn, ctx, kind, &id, "", op, Some(Value::Object(value)))?;
+            record(
+                conn,
+                ctx,
+                participant_id,
+                (kind, &id, ""),
+                op,
+                Some(Value::Object(value)),
+            )?;
             conn.prepare_cached(
                 "INSERT INTO case_records (id, participant_id, kind, data, created_at, created_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -734,7 +771,14 @@ impl Vault {
             .chain(std::iter::once(&(kind.clone(), record_id.to_string())))
         {
             tx.execute("UPDATE case_records SET deleted = 1 WHERE id = ?1", [id])?;
-            record(&tx, ctx, kind, id, "", OpKind::Delete, None)?;
+            record(
+                &tx,
+                ctx,
+                participant_id,
+                (kind, id, ""),
+                OpKind::Delete,
+                None,
+            )?;
         }
         refresh_derived(&tx, participant_id, &kind, ctx.catalog)?;
         tx.commit()?;
@@ -814,23 +858,7 @@ impl Vault {
     /// shared with), oldest first.
     pub fn participant_operations(&self, participant_id: &str) -> Result<Vec<Operation>> {
         self.load_participant(participant_id)?;
-        let mut operations = changelog::history(&self.conn, "participant", participant_id)?;
-        let mut statement = self
-            .conn
-            .prepare("SELECT kind, id FROM case_records WHERE participant_id = ?1")?;
-        let records: Vec<(String, String)> = statement
-            .query_map([participant_id], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (kind, id) in records {
-            operations.extend(changelog::history(&self.conn, &kind, &id)?);
-        }
-        operations.extend(changelog::history_by_prefix(
-            &self.conn,
-            "participant_access",
-            &format!("{participant_id}/"),
-        )?);
-        operations.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-        Ok(operations)
+        changelog::about_participant(&self.conn, participant_id)
     }
 
     /// A file's history for people to read: who changed what, when. Sensitive notes'

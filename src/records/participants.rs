@@ -336,6 +336,7 @@ fn record_change(
             field,
             kind,
             value,
+            participant_id: Some(id),
         },
     )
 }
@@ -719,6 +720,7 @@ impl Vault {
                     OpKind::Delete
                 },
                 value: Some(json!({ "participant_id": id, "staff_id": staff_id })),
+                participant_id: Some(id),
             },
         )?;
         self.audit_in(

@@ -31,6 +31,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_organization",
         include_str!("../../migrations/0006_organization.sql"),
     ),
+    (
+        "0007_operation_participant",
+        include_str!("../../migrations/0007_operation_participant.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -58,8 +62,19 @@ pub fn refuse_newer(conn: &Connection) -> Result<u32> {
 
 /// Applies the migrations not yet applied, each in its own transaction.
 pub fn apply(conn: &mut Connection) -> Result<()> {
+    apply_up_to(conn, latest_version())
+}
+
+/// Applies the migrations not yet applied up to schema version `target` (tests of a
+/// migration build the schema as it was before it).
+pub fn apply_up_to(conn: &mut Connection, target: u32) -> Result<()> {
     let found = refuse_newer(conn)?;
-    for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+    for (index, (_name, sql)) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(found as usize)
+    {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (index + 1) as i64)?;
@@ -79,6 +94,51 @@ mod tests {
         assert_eq!(current_version(&conn).unwrap(), latest_version());
         apply(&mut conn).unwrap();
         assert_eq!(current_version(&conn).unwrap(), latest_version());
+    }
+
+    /// Operations written before 0007 learn whose file they are about.
+    #[test]
+    fn operations_of_older_vaults_are_given_the_woman_they_are_about() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply_up_to(&mut conn, 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO participants (id, case_code, legal_name, search_text, created_at, search_id)
+             VALUES ('p1', 'CO-AAAA', 'X', 'x', '2026-01-01', 1);
+             INSERT INTO case_records (id, participant_id, kind, data, created_at, created_by)
+             VALUES ('r1', 'p1', 'note', '{}', '2026-01-01', 's'),
+                    ('p1/household', 'p1', 'household', '{}', '2026-01-01', 's');
+             INSERT INTO change_log (op_id, device_id, seq, hlc, author_id, record_type,
+                                     record_id, field, kind, value, based_on)
+             VALUES ('o1', 'd', 1, 'h1', 's', 'participant', 'p1', '', 'create', '{}', '[]'),
+                    ('o2', 'd', 2, 'h2', 's', 'note', 'r1', '', 'append', '{}', '[]'),
+                    ('o3', 'd', 3, 'h3', 's', 'household', 'p1/household', '', 'create', '{}', '[]'),
+                    ('o4', 'd', 4, 'h4', 's', 'participant_access', 'p1/s2', '', 'create', '{}', '[]'),
+                    ('o5', 'd', 5, 'h5', 's', 'organization', 'org1', '', 'create', '{}', '[]');",
+        )
+        .unwrap();
+        apply(&mut conn).unwrap();
+        let rows: Vec<(String, Option<String>)> = conn
+            .prepare("SELECT op_id, participant_id FROM change_log ORDER BY seq")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let p1 = Some("p1".to_string());
+        assert_eq!(
+            rows,
+            vec![
+                ("o1".into(), p1.clone()),
+                ("o2".into(), p1.clone()),
+                ("o3".into(), p1.clone()),
+                ("o4".into(), p1),
+                ("o5".into(), None),
+            ]
+        );
+        // The log refuses updates again.
+        assert!(conn
+            .execute("UPDATE change_log SET participant_id = 'x'", [])
+            .is_err());
     }
 
     #[test]

@@ -151,17 +151,18 @@ pub fn assert_rebuilt_state_matches(vault: &Vault, participant_id: &str) {
     for (id, kind, data, deleted) in rows {
         let state: &RecordState = &states[&(kind.clone(), id.clone())];
         assert_eq!(state.deleted, deleted, "{kind} {id}");
-        let mut rebuilt: BTreeMap<String, Value> = if kind == "note" || kind == "contact" {
-            assert_eq!(state.appended.len(), 1);
-            without_nulls(state.appended[0].clone())
-        } else {
-            state
-                .fields
-                .iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        };
+        let mut rebuilt: BTreeMap<String, Value> =
+            if ["note", "contact", "service_hours"].contains(&kind.as_str()) {
+                assert_eq!(state.appended.len(), 1);
+                without_nulls(state.appended[0].clone())
+            } else {
+                state
+                    .fields
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            };
         assert_eq!(
             rebuilt.remove(PARTICIPANT_FIELD),
             Some(json!(participant_id))

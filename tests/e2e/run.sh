@@ -112,6 +112,8 @@ done
 
 echo "e2e: app $app, display $DISPLAY, tauri-driver :$driver_port, data $data_dir"
 cd "$e2e_dir"
-# A hung step must not eat CI's time: each test gets 2 minutes, the whole run 10.
+# A hung step must not eat CI's time: each step gets 2 minutes (support.mjs), each test file 5
+# (node's --test-timeout bounds a whole file, whose steps add up to well over 2 minutes on a busy
+# machine), the whole run 10.
 timeout --kill-after=10 600 \
-  node --test --test-concurrency=1 --test-timeout=120000 --test-reporter=spec tests/
+  node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec tests/

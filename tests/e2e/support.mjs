@@ -64,6 +64,8 @@ export function esWith(key, values) {
 }
 
 export const TIMEOUT = 20_000;
+/** How long one step may take (run.sh gives each test file more, and the whole run 10 minutes). */
+const STEP_TIMEOUT = 120_000;
 
 /** The session's webdriverio browser, set by the before hook session() registers. */
 export let browser;
@@ -101,7 +103,7 @@ export function session(name) {
  * still runs and reports, but its failure neither fails the run nor stops the steps after.
  */
 export function step(name, body, options = {}) {
-  test(name, options, async (t) => {
+  test(name, { timeout: STEP_TIMEOUT, ...options }, async (t) => {
     if (failed) {
       t.skip("an earlier step failed");
       return;
@@ -180,28 +182,29 @@ function withElement(testId, use, what) {
 // has gone), a toast in the bottom-right corner, anything in a leave transition.
 const OVERLAYS = ".p-dialog-mask, .p-overlay-mask, .p-toast, [class*='-leave-active']";
 
-/** NotYet while one of the OVERLAYS covers the middle of the element (when that is in view). */
-async function uncovered(element) {
-  const cover = await browser.execute(
+/** NotYet while the element is disabled or one of the OVERLAYS covers its middle (when in view). */
+async function ready(element) {
+  const why = await browser.execute(
     (target, overlays) => {
+      if (target.matches(":disabled")) return "disabled";
       const box = target.getBoundingClientRect();
       const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
       const overlay = hit && !target.contains(hit) ? hit.closest(overlays) : null;
-      return overlay && !overlay.contains(target) ? `${overlay.tagName.toLowerCase()}.${[...overlay.classList].join(".")}` : "";
+      if (!overlay || overlay.contains(target)) return "";
+      return `covered by ${overlay.tagName.toLowerCase()}.${[...overlay.classList].join(".")}`;
     },
     element,
     OVERLAYS,
   );
-  if (!cover) return;
+  if (!why) return;
   // A toast stays while the pointer rests on it (the last click may have left it there).
-  if (cover.includes("p-toast")) await browser.action("pointer").move({ x: 1, y: 1 }).perform().catch(() => {});
-  notYet(`covered by ${cover}`);
+  if (why.includes("p-toast")) await browser.action("pointer").move({ x: 1, y: 1 }).perform().catch(() => {});
+  notYet(why);
 }
 
 /** Clicks the element once it is enabled and nothing lies over it. */
-async function clickWhenFree(element) {
-  if (!(await element.isEnabled())) notYet("disabled");
-  await uncovered(element);
+async function clickWhenReady(element) {
+  await ready(element);
   await element.click();
 }
 
@@ -223,34 +226,36 @@ export function valueOf(testId) {
 }
 
 export async function clickTestId(testId) {
-  await withElement(testId, clickWhenFree, `could not click ${selector(testId)}`);
+  await withElement(testId, clickWhenReady, `could not click ${selector(testId)}`);
 }
 
 export async function typeInto(testId, text) {
-  await withElement(
+  const value = await withElement(
     testId,
     async (element) => {
-      await clickWhenFree(element);
+      await clickWhenReady(element);
       await element.clearValue();
       await element.setValue(text);
+      return element.getValue();
     },
     `could not type into ${selector(testId)}`,
   );
-  assert.equal(await valueOf(testId), text, `${testId} did not take the typed text`);
+  assert.equal(value, text, `${testId} did not take the typed text`);
 }
 
 /** Empties a text field the way a person does (select all, delete), so the app hears it. */
 export async function clearField(testId) {
-  await withElement(
+  const value = await withElement(
     testId,
     async (element) => {
-      await clickWhenFree(element);
+      await clickWhenReady(element);
       await browser.keys(["Control", "a"]);
       await browser.keys(["Backspace"]);
+      return element.getValue();
     },
     `could not empty ${selector(testId)}`,
   );
-  assert.equal(await valueOf(testId), "", `${testId} was not emptied`);
+  assert.equal(value, "", `${testId} was not emptied`);
 }
 
 /** Types a day/month/year date into a calendar field that it empties first, and leaves it. */
@@ -265,8 +270,7 @@ export async function chooseOption(testId, optionText) {
     testId,
     async (element) => {
       assert.equal(await element.getTagName(), "select", `${testId} is expected to be a <select>`);
-      if (!(await element.isEnabled())) notYet("disabled");
-      await uncovered(element);
+      await ready(element);
       await element.selectByVisibleText(optionText);
     },
     `could not choose "${optionText}" in ${selector(testId)}`,
