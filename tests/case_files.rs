@@ -237,6 +237,69 @@ proptest! {
     }
 }
 
+/// A needs assessment is one field per category on the log: assessing one more need writes
+/// one operation on that need alone, so two laptops assessing different needs of the same
+/// phase merge instead of colliding.
+#[test]
+fn a_needs_assessment_is_one_field_per_category_on_the_log() {
+    let test = new_vault();
+    let mut admin = test.admin();
+    let id = woman(&mut admin, "Julia Andrade", None);
+    let assess = |statuses: &[(NeedCategory, NeedStatus)]| {
+        RecordData::Needs(NeedsAssessment {
+            phase: AssessmentPhase::ALL[0],
+            assessed_on: "2026-02-02".into(),
+            statuses: statuses.iter().copied().collect(),
+        })
+    };
+    let record = admin
+        .record_save(
+            &id,
+            None,
+            assess(&[(NeedCategory::Housing, NeedStatus::Need)]),
+        )
+        .unwrap();
+    let before = admin.participant_operations(&id).unwrap().len();
+    let saved = admin
+        .record_save(
+            &id,
+            None,
+            assess(&[
+                (NeedCategory::Housing, NeedStatus::Need),
+                (NeedCategory::Health, NeedStatus::InProgress),
+            ]),
+        )
+        .unwrap();
+    assert_eq!(saved.id, record.id, "one assessment per phase");
+    let operations = admin.participant_operations(&id).unwrap();
+    let new: Vec<&str> = operations[before..]
+        .iter()
+        .map(|op| op.field.as_str())
+        .collect();
+    assert_eq!(new, ["statuses.health"]);
+    let RecordData::Needs(needs) = &saved.data else {
+        panic!("not a needs assessment")
+    };
+    assert_eq!(needs.statuses.len(), 2);
+    // A need no longer assessed is blanked on the log.
+    admin
+        .record_save(
+            &id,
+            None,
+            assess(&[(NeedCategory::Health, NeedStatus::Resolved)]),
+        )
+        .unwrap();
+    let operations = admin.participant_operations(&id).unwrap();
+    let last_two: Vec<(&str, Option<&serde_json::Value>)> = operations[operations.len() - 2..]
+        .iter()
+        .map(|op| (op.field.as_str(), op.value.as_ref()))
+        .collect();
+    assert!(last_two.contains(&("statuses.housing", Some(&serde_json::Value::Null))));
+    assert!(last_two.contains(&("statuses.health", Some(&serde_json::json!("resolved")))));
+    assert_rebuilt_state_matches(&admin, &id);
+    admin.lock(LockReason::Manual).unwrap();
+}
+
 #[test]
 fn documents_follow_the_country_checklist_and_the_pending_count() {
     let test = new_vault();

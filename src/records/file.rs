@@ -28,6 +28,9 @@ use crate::records::tasks::{self, Task};
 use crate::staff;
 use crate::vault::Vault;
 
+/// A needs assessment's statuses, kept on the log as one field per category.
+const NEEDS_STATUSES: &str = "statuses";
+
 /// The field of a record's first operation that names the file it belongs to.
 pub const PARTICIPANT_FIELD: &str = "participant_id";
 
@@ -114,11 +117,20 @@ impl RecordData {
         }
     }
 
-    /// The fields as a JSON object, without the kind.
+    /// The fields as a JSON object, without the kind: the log's fields. A needs assessment's
+    /// statuses are one field per category (`statuses.housing`), so two laptops assessing
+    /// different needs of the same phase never collide.
     fn fields(&self) -> Result<Map<String, Value>> {
         match serde_json::to_value(self)? {
             Value::Object(mut map) => {
                 map.remove("kind");
+                if let (RecordData::Needs(_), Some(Value::Object(statuses))) =
+                    (self, map.remove(NEEDS_STATUSES))
+                {
+                    for (category, status) in statuses {
+                        map.insert(format!("{NEEDS_STATUSES}.{category}"), status);
+                    }
+                }
                 Ok(map)
             }
             _ => Err(Error::Internal("a record is not an object".into())),
@@ -128,6 +140,25 @@ impl RecordData {
     pub(crate) fn from_stored(kind: &str, data: &str) -> Result<RecordData> {
         let mut map: Map<String, Value> = serde_json::from_str(data)
             .map_err(|_| Error::VaultCorrupt("bad record in the database"))?;
+        if kind == "needs" {
+            // Written one field per category (or, before that, as one object).
+            let prefix = format!("{NEEDS_STATUSES}.");
+            let per_category: Vec<String> = map
+                .keys()
+                .filter(|key| key.starts_with(&prefix))
+                .cloned()
+                .collect();
+            let mut statuses = match map.remove(NEEDS_STATUSES) {
+                Some(Value::Object(whole)) => whole,
+                _ => Map::new(),
+            };
+            for key in per_category {
+                if let Some(status) = map.remove(&key).filter(|s| !s.is_null()) {
+                    statuses.insert(key[prefix.len()..].to_string(), status);
+                }
+            }
+            map.insert(NEEDS_STATUSES.into(), Value::Object(statuses));
+        }
         map.insert("kind".into(), json!(kind));
         serde_json::from_value(Value::Object(map))
             .map_err(|_| Error::VaultCorrupt("bad record in the database"))
@@ -481,7 +512,14 @@ pub(crate) fn save(
             let old: Map<String, Value> = serde_json::from_str(&old_data)
                 .map_err(|_| Error::VaultCorrupt("bad record in the database"))?;
             let mut changed = false;
-            for (field, value) in &fields {
+            // A field the record no longer has (a need no longer assessed, a field written
+            // under an older shape) is blanked on the log too.
+            let dropped: Vec<(String, Value)> = old
+                .iter()
+                .filter(|(field, value)| !value.is_null() && !fields.contains_key(*field))
+                .map(|(field, _)| (field.clone(), Value::Null))
+                .collect();
+            for (field, value) in fields.iter().chain(dropped.iter().map(|(f, v)| (f, v))) {
                 if old.get(field).unwrap_or(&Value::Null) != value {
                     record(
                         conn,

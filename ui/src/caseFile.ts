@@ -453,6 +453,9 @@ export function formatHistoryValue(field: string, value: unknown, words: History
   return text;
 }
 
+/** A needs assessment keeps one field per category on the log: `statuses.housing`. */
+const NEED_FIELD_PREFIX = "statuses.";
+
 /** The changes one history line made, each field with its readable new value. */
 export function describeHistoryEntry(entry: HistoryEntry, words: HistoryWords, revealSensitive = false): HistoryChange[] {
   if (entry.value === null) return [];
@@ -467,10 +470,16 @@ export function describeHistoryEntry(entry: HistoryEntry, words: HistoryWords, r
       ? Object.entries(parsed as Record<string, unknown>)
       : [[entry.field, parsed]];
   return pairs
-    .map(([raw, value]) => [camelField(raw), value] as const)
+    .map(([raw, value]) => [raw.startsWith(NEED_FIELD_PREFIX) ? raw : camelField(raw), value] as const)
     .filter(([field]) => field !== "" && !HIDDEN_FIELDS.has(field))
     // "Not sensitive" on every ordinary note is noise; a note marked sensitive says so.
     .filter(([field, value]) => !(field === "sensitive" && value === false))
+    .map(([field, value]) => {
+      if (!field.startsWith(NEED_FIELD_PREFIX)) return [field, value] as const;
+      // One need's status reads like the whole assessment's: "Vivienda: Lo necesita".
+      const category = field.slice(NEED_FIELD_PREFIX.length);
+      return ["statuses", value === null ? null : { [category]: value }] as const;
+    })
     .map(([field, value]) => ({
       field,
       label: fieldLabel(field, words),

@@ -215,5 +215,10 @@ describe("history", () => {
 
   it("lists a needs assessment's statuses in words", () => {
     expect(formatHistoryValue("statuses", { housing: "need", legal: "resolved" }, words)).toBe("Vivienda: Lo necesita; Asuntos legales: Resuelto");
+     // On the log each need is a field of its own.
+    const created = entry({ recordType: "needs", value: JSON.stringify({ phase: "day30", "statuses.housing": "need" }) });
+    expect(describeHistoryEntry(created, words).find((c) => c.field === "statuses")?.value).toBe("Vivienda: Lo necesita");
+    const cleared = entry({ recordType: "needs", kind: "set", field: "statuses.housing", value: "null" });
+    expect(describeHistoryEntry(cleared, words)).toEqual([{ field: "statuses", label: "Necesidades", value: "—" }]);
   });
 });
