@@ -203,11 +203,11 @@ fn the_visible_row_can_be_rebuilt_from_the_log() {
     assert_eq!(history.len(), 1 + 7);
     let state = changelog::fold(&history);
     let fields = &state[&("participant".to_string(), p.id.clone())].fields;
-    assert_eq!(fields["legal_name"], serde_json::json!(visible.legal_name));
-    assert_eq!(fields["chosen_name"], serde_json::Value::Null);
-    assert_eq!(fields["birth_year"], serde_json::Value::Null);
+    assert_eq!(fields["legalName"], serde_json::json!(visible.legal_name));
+    assert_eq!(fields["chosenName"], serde_json::Value::Null);
+    assert_eq!(fields["birthYear"], serde_json::Value::Null);
     assert_eq!(fields["department"], serde_json::json!("Cundinamarca"));
-    assert_eq!(fields["case_code"], serde_json::json!(visible.case_code));
+    assert_eq!(fields["caseCode"], serde_json::json!(visible.case_code));
     let lucia_id = admin
         .staff_list()
         .unwrap()
@@ -215,7 +215,7 @@ fn the_visible_row_can_be_rebuilt_from_the_log() {
         .find(|m| m.username == "lucia")
         .unwrap()
         .id;
-    assert_eq!(fields["assigned_to"], serde_json::json!(lucia_id));
+    assert_eq!(fields["assignedTo"], serde_json::json!(lucia_id));
     assert!(changelog::sequences_are_gap_free(admin.connection_for_tests()).unwrap());
     admin.lock(LockReason::Manual).unwrap();
 }

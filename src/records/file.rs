@@ -32,7 +32,7 @@ use crate::vault::Vault;
 const NEEDS_STATUSES: &str = "statuses";
 
 /// The field of a record's first operation that names the file it belongs to.
-pub const PARTICIPANT_FIELD: &str = "participant_id";
+pub const PARTICIPANT_FIELD: &str = "participantId";
 
 /// One record of a file, tagged by its kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

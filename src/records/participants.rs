@@ -435,14 +435,14 @@ pub(crate) fn insert(
     )?;
     // One operation carries the new file's first fields; empty ones are left out.
     let mut first = serde_json::Map::new();
-    first.insert("case_code".into(), json!(row.case_code));
+    first.insert(log_field("case_code"), json!(row.case_code));
     for (column, value) in d.columns() {
         if !value.is_null() {
-            first.insert(column.into(), value);
+            first.insert(log_field(column), value);
         }
     }
     if let Some(assigned) = &row.assigned_to {
-        first.insert("assigned_to".into(), json!(assigned));
+        first.insert(log_field("assigned_to"), json!(assigned));
     }
     first.insert("status".into(), json!("open"));
     record_change(
@@ -454,6 +454,24 @@ pub(crate) fn insert(
         Some(serde_json::Value::Object(first)),
     )?;
     Ok(())
+}
+
+/// The change log's name of a participant's column: the log names every field in camelCase,
+/// as the records' fields are (`legal_name` → `legalName`).
+pub(crate) fn log_field(column: &str) -> String {
+    let mut field = String::with_capacity(column.len());
+    let mut upper = false;
+    for c in column.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            field.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            field.push(c);
+        }
+    }
+    field
 }
 
 /// Sets one column of a file and records the operation, in the caller's transaction.
@@ -468,7 +486,14 @@ pub(crate) fn set_column(
         &format!("UPDATE participants SET {column} = ?1 WHERE id = ?2"),
         params![to_sql(&value), id],
     )?;
-    record_change(conn, writer, id, column, OpKind::Set, Some(value))?;
+    record_change(
+        conn,
+        writer,
+        id,
+        &log_field(column),
+        OpKind::Set,
+        Some(value),
+    )?;
     Ok(())
 }
 
@@ -719,7 +744,7 @@ impl Vault {
                 } else {
                     OpKind::Delete
                 },
-                value: Some(json!({ "participant_id": id, "staff_id": staff_id })),
+                value: Some(json!({ "participantId": id, "staffId": staff_id })),
                 participant_id: Some(id),
             },
         )?;
@@ -906,6 +931,13 @@ impl Vault {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_log_names_her_fields_in_camel_case() {
+        assert_eq!(log_field("legal_name"), "legalName");
+        assert_eq!(log_field("closing_reason"), "closingReason");
+        assert_eq!(log_field("status"), "status");
+    }
 
     #[test]
     fn case_codes_read_aloud_in_two_groups_and_are_drawn_again_when_taken() {

@@ -35,6 +35,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_operation_participant",
         include_str!("../../migrations/0007_operation_participant.sql"),
     ),
+    (
+        "0008_log_field_names",
+        include_str!("../../migrations/0008_log_field_names.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -138,6 +142,61 @@ mod tests {
         // The log refuses updates again.
         assert!(conn
             .execute("UPDATE change_log SET participant_id = 'x'", [])
+            .is_err());
+    }
+
+    /// Operations written before 0008 name fields in camelCase afterwards, values unchanged.
+    #[test]
+    fn older_operations_take_the_camel_case_field_names() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply_up_to(&mut conn, 7).unwrap();
+        conn.execute_batch(
+            r#"INSERT INTO change_log (op_id, device_id, seq, hlc, author_id, record_type,
+                                     record_id, field, kind, value, based_on, participant_id)
+             VALUES ('o1', 'd', 1, 'h1', 's', 'participant', 'p1', '', 'create',
+                     '{"case_code":"CO-1","legal_name":"Ana \"la\" legal_name","birth_year":1990,"message_ok":true,"status":"open","chosen_name":null}', '[]', 'p1'),
+                    ('o2', 'd', 2, 'h2', 's', 'participant', 'p1', 'closing_reason', 'set', '"moved_away"', '["o1"]', 'p1'),
+                    ('o3', 'd', 3, 'h3', 's', 'note', 'n1', '', 'append', '{"participant_id":"p1","text":"participant_id"}', '[]', 'p1'),
+                    ('o4', 'd', 4, 'h4', 's', 'participant_access', 'p1/s2', '', 'create', '{"participant_id":"p1","staff_id":"s2"}', '[]', 'p1'),
+                    ('o5', 'd', 5, 'h5', 's', 'organization', 'org1', '', 'create', '{"name":"Techo"}', '[]', NULL);
+             INSERT INTO change_log_heads (record_type, record_id, field, op_id, hlc, device_id)
+             VALUES ('participant', 'p1', 'closing_reason', 'o2', 'h2', 'd');"#,
+        )
+        .unwrap();
+        apply(&mut conn).unwrap();
+        let rows: Vec<(String, Option<String>)> = conn
+            .prepare("SELECT field, value FROM change_log ORDER BY seq")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let json = |text: &Option<String>| -> serde_json::Value {
+            serde_json::from_str(text.as_deref().unwrap()).unwrap()
+        };
+        assert_eq!(
+            json(&rows[0].1),
+            serde_json::json!({"caseCode": "CO-1", "legalName": "Ana \"la\" legal_name",
+                               "birthYear": 1990, "messageOk": true, "status": "open",
+                               "chosenName": null})
+        );
+        assert_eq!(rows[1].0, "closingReason");
+        assert_eq!(json(&rows[1].1), serde_json::json!("moved_away"));
+        assert_eq!(
+            json(&rows[2].1),
+            serde_json::json!({"participantId": "p1", "text": "participant_id"})
+        );
+        assert_eq!(
+            json(&rows[3].1),
+            serde_json::json!({"participantId": "p1", "staffId": "s2"})
+        );
+        assert_eq!(json(&rows[4].1), serde_json::json!({"name": "Techo"}));
+        let head: String = conn
+            .query_row("SELECT field FROM change_log_heads", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(head, "closingReason");
+        assert!(conn
+            .execute("UPDATE change_log SET field = 'x'", [])
             .is_err());
     }
 

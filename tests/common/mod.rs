@@ -195,10 +195,10 @@ pub fn assert_rebuilt_state_matches(vault: &Vault, participant_id: &str) {
     let participant = vault.load_for_tests(participant_id);
     let fields = &states[&("participant".to_string(), participant_id.to_string())].fields;
     let get = |f: &str| fields.get(f).cloned().unwrap_or(Value::Null);
-    assert_eq!(get("legal_name"), json!(participant.legal_name));
-    assert_eq!(get("chosen_name"), json!(participant.chosen_name));
-    assert_eq!(get("birth_year"), json!(participant.birth_year));
+    assert_eq!(get("legalName"), json!(participant.legal_name));
+    assert_eq!(get("chosenName"), json!(participant.chosen_name));
+    assert_eq!(get("birthYear"), json!(participant.birth_year));
     assert_eq!(get("status"), json!(participant.status));
-    assert_eq!(get("safe_contact"), json!(participant.safe_contact));
+    assert_eq!(get("safeContact"), json!(participant.safe_contact));
     assert!(changelog::sequences_are_gap_free(conn).unwrap());
 }
