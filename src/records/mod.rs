@@ -16,6 +16,7 @@ pub mod needs;
 pub mod overview;
 pub mod participants;
 pub mod referrals;
+pub mod schema;
 pub mod search;
 pub mod tasks;
 pub mod validate;

@@ -129,6 +129,10 @@ pub fn without_nulls(value: Value) -> BTreeMap<String, Value> {
 /// Rebuilds the file from its operations and compares it with every visible row.
 pub fn assert_rebuilt_state_matches(vault: &Vault, participant_id: &str) {
     let operations = vault.participant_operations(participant_id).unwrap();
+    for operation in &operations {
+        acompana::records::schema::check(operation)
+            .unwrap_or_else(|_| panic!("not on the whitelist: {operation:?}"));
+    }
     let mut shuffled = operations.clone();
     shuffled.reverse();
     let states = changelog::fold(&shuffled);
