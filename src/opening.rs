@@ -86,7 +86,14 @@ pub fn create(paths: &VaultPaths, new: NewVault, kdf: KdfChoice) -> Result<(Vaul
                 params![key, value],
             )?;
         }
-        let me = staff::insert(&tx, &username, &display_name, Role::Admin, &admin_label)?;
+        let me = staff::insert(
+            &tx,
+            (&device_id, None),
+            &username,
+            &display_name,
+            Role::Admin,
+            &admin_label,
+        )?;
         settings::store(&tx, &Settings::default())?;
         mark_session_open(&tx)?;
         for (action, target) in [
@@ -247,6 +254,7 @@ pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Re
     store::migrations::apply(&mut conn)?;
     crate::records::tasks::rebuild_if_stale(&conn)?;
     let device_id = this_device(&conn, &paths.dir)?;
+    staff::put_roster_on_log(&conn, &device_id)?;
     let failures = throttle.take_and_reset();
     let tx = conn.transaction()?;
     for at in &failures {
@@ -320,6 +328,7 @@ pub fn recover(
         return Err(Error::StaffNotFound);
     }
     let device_id = this_device(&conn, &paths.dir)?;
+    staff::put_roster_on_log(&conn, &device_id)?;
     let failures = throttle.take_and_reset();
     let mut vault = Vault {
         paths: paths.clone(),

@@ -3,6 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
+use crate::changelog;
 use crate::error::{Error, Result};
 
 /// What a member of staff may do.
@@ -122,8 +123,15 @@ fn finish(pair: (StaffMember, String)) -> Result<StaffMember> {
 }
 
 /// Inserts a new member of staff.
+/// The staff registry's record type on the change log: every laptop of the organization
+/// learns who is on the team, under which role, and who left, by sync.
+pub const RECORD_TYPE: &str = "staff";
+
+/// Adds a member of staff and records her on the change log, written by `device_id` and
+/// `author_id` (none for the vault's first administrator, who adds herself).
 pub(crate) fn insert(
     conn: &Connection,
+    (device_id, author_id): (&str, Option<&str>),
     username: &str,
     display_name: &str,
     role: Role,
@@ -156,6 +164,26 @@ pub(crate) fn insert(
             slot_label.as_slice(),
             member.created_at
         ],
+    )?;
+    changelog::record(
+        conn,
+        changelog::Writer {
+            device_id,
+            author_id: author_id.unwrap_or(&member.id),
+        },
+        changelog::Change {
+            record_type: RECORD_TYPE,
+            record_id: &member.id,
+            field: "",
+            kind: changelog::OpKind::Create,
+            value: Some(serde_json::json!({
+                "username": member.username,
+                "displayName": member.display_name,
+                "role": role.as_str(),
+                "active": true,
+            })),
+            participant_id: None,
+        },
     )?;
     Ok(member)
 }
@@ -218,10 +246,65 @@ pub(crate) fn active_admins(conn: &Connection) -> Result<i64> {
 }
 
 /// Marks her as disabled.
-pub(crate) fn disable(conn: &Connection, id: &str) -> Result<()> {
+/// Puts on the change log the members of staff a vault had before the roster was on it
+/// (each as she is now, written by herself), so that sync carries the whole roster.
+pub(crate) fn put_roster_on_log(conn: &Connection, device_id: &str) -> Result<()> {
+    let missing: Vec<StaffMember> = {
+        let mut statement = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM staff s WHERE NOT EXISTS (
+                 SELECT 1 FROM change_log c WHERE c.record_type = '{RECORD_TYPE}'
+                 AND c.record_id = s.id)"
+        ))?;
+        let rows = statement.query_map([], from_row)?;
+        rows.map(|row| finish(row?)).collect::<Result<_>>()?
+    };
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    for member in missing {
+        changelog::record(
+            &tx,
+            changelog::Writer {
+                device_id,
+                author_id: &member.id,
+            },
+            changelog::Change {
+                record_type: RECORD_TYPE,
+                record_id: &member.id,
+                field: "",
+                kind: changelog::OpKind::Create,
+                value: Some(serde_json::json!({
+                    "username": member.username,
+                    "displayName": member.display_name,
+                    "role": member.role.as_str(),
+                    "active": member.active,
+                })),
+                participant_id: None,
+            },
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Disables a member of staff, on the change log too.
+pub(crate) fn disable(conn: &Connection, writer: changelog::Writer<'_>, id: &str) -> Result<()> {
     conn.execute(
         "UPDATE staff SET active = 0, disabled_at = ?2 WHERE id = ?1",
         params![id, crate::now_rfc3339()],
+    )?;
+    changelog::record(
+        conn,
+        writer,
+        changelog::Change {
+            record_type: RECORD_TYPE,
+            record_id: id,
+            field: "active",
+            kind: changelog::OpKind::Set,
+            value: Some(serde_json::json!(false)),
+            participant_id: None,
+        },
     )?;
     Ok(())
 }

@@ -83,3 +83,86 @@ fn two_vaults_belong_to_two_organizations() {
     a.lock(LockReason::Manual).unwrap();
     b.lock(LockReason::Manual).unwrap();
 }
+
+/// The staff roster is on the change log, so every laptop learns it by sync: who joined,
+/// under which username and role, and who left.
+#[test]
+fn the_staff_registry_is_on_the_change_log() {
+    let test = new_vault();
+    let mut admin = test.admin();
+    let lucia = admin
+        .staff_add(
+            "lucia",
+            "Lucía Gómez",
+            acompana::staff::Role::Caseworker,
+            &secret("clave-de-lucia-1"),
+        )
+        .unwrap();
+    admin.staff_disable(&lucia.id).unwrap();
+    let log = changelog::all(admin.connection_for_tests()).unwrap();
+    let staff_ops: Vec<_> = log.iter().filter(|op| op.record_type == "staff").collect();
+    assert_eq!(
+        staff_ops.len(),
+        3,
+        "the first administrator, Lucía, and her leaving"
+    );
+    for op in &staff_ops {
+        acompana::records::schema::check(op).unwrap();
+        assert_eq!(op.participant_id, None);
+    }
+    let states = changelog::fold(&log);
+    let her = &states[&("staff".to_string(), lucia.id.clone())];
+    assert_eq!(her.fields["username"], "lucia");
+    assert_eq!(her.fields["displayName"], "Lucía Gómez");
+    assert_eq!(her.fields["role"], "caseworker");
+    assert_eq!(her.fields["active"], false);
+    let me = &states[&("staff".to_string(), admin.me().id.clone())];
+    assert_eq!(me.fields["role"], "admin");
+    assert_eq!(me.fields["active"], true);
+    let lucia_op = staff_ops
+        .iter()
+        .find(|op| op.record_id == lucia.id)
+        .unwrap();
+    assert_eq!(
+        lucia_op.author_id,
+        admin.me().id,
+        "the administrator who added her"
+    );
+    admin.lock(LockReason::Manual).unwrap();
+}
+
+/// A vault whose staff were added before the roster was on the log puts them there at the
+/// next unlock, each as she is now.
+#[test]
+fn staff_added_before_the_roster_was_on_the_log_are_put_there_at_unlock() {
+    let test = new_vault();
+    test.add(
+        "lucia",
+        "Lucía",
+        acompana::staff::Role::Caseworker,
+        "clave-de-lucia-1",
+    );
+    let admin = test.admin();
+    // As an older version left it: staff rows, no staff operations.
+    admin
+        .connection_for_tests()
+        .execute("DELETE FROM change_log WHERE record_type = 'staff'", [])
+        .unwrap();
+    admin.lock(LockReason::Manual).unwrap();
+    let admin = test.admin();
+    let log = changelog::all(admin.connection_for_tests()).unwrap();
+    let states = changelog::fold(&log);
+    let on_log: Vec<&serde_json::Value> = states
+        .iter()
+        .filter(|((kind, _), _)| kind == "staff")
+        .map(|(_, state)| &state.fields["username"])
+        .collect();
+    assert_eq!(on_log.len(), 2);
+    assert!(on_log.contains(&&serde_json::json!("lucia")));
+    // Only once.
+    admin.lock(LockReason::Manual).unwrap();
+    let admin = test.admin();
+    let again = changelog::all(admin.connection_for_tests()).unwrap();
+    assert_eq!(again.len(), log.len());
+    admin.lock(LockReason::Manual).unwrap();
+}

@@ -34,6 +34,7 @@ pub const RECORD_TYPES: &[(&str, &[&str])] = &[
         ],
     ),
     ("participant_access", &["participantId", "staffId"]),
+    ("staff", &["username", "displayName", "role", "active"]),
     (
         "consent",
         &[

@@ -412,7 +412,14 @@ impl Vault {
         )?;
         let mut added = None;
         self.commit_with_slots(new_slots, |tx, device, me| {
-            let member = staff::insert(tx, &username, &display_name, role, &label)?;
+            let member = staff::insert(
+                tx,
+                (device, Some(me)),
+                &username,
+                &display_name,
+                role,
+                &label,
+            )?;
             audit::append(
                 tx,
                 NewEntry {
@@ -448,7 +455,14 @@ impl Vault {
         let mut new_slots = self.slots.clone();
         new_slots.remove(&label);
         self.commit_with_slots(new_slots, |tx, device, me| {
-            staff::disable(tx, &member.id)?;
+            staff::disable(
+                tx,
+                crate::changelog::Writer {
+                    device_id: device,
+                    author_id: me,
+                },
+                &member.id,
+            )?;
             audit::append(
                 tx,
                 NewEntry {
