@@ -760,6 +760,13 @@ fn demo_content(vault: &Vault) -> Vec<(String, String, Option<String>, Vec<Strin
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
+    let staff: Vec<(String, String)> = conn
+        .prepare("SELECT id, username FROM staff")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
     rows.into_iter()
         .map(|(id, code, legal, chosen)| {
             let mut records: Vec<String> = conn
@@ -774,6 +781,12 @@ fn demo_content(vault: &Vault) -> Vec<(String, String, Option<String>, Vec<Strin
                 .unwrap()
                 .collect::<Result<_, _>>()
                 .unwrap();
+            // Records name staff by id, made when the demo vault was: compare usernames.
+            for record in &mut records {
+                for (staff_id, username) in &staff {
+                    *record = record.replace(staff_id.as_str(), username);
+                }
+            }
             records.sort();
             (code, legal, chosen, records)
         })

@@ -166,3 +166,75 @@ fn staff_added_before_the_roster_was_on_the_log_are_put_there_at_unlock() {
     assert_eq!(again.len(), log.len());
     admin.lock(LockReason::Manual).unwrap();
 }
+
+/// Records name staff by the registry's id (the same on every laptop), while the interfaces
+/// keep naming her by username.
+#[test]
+fn records_name_staff_by_id_and_show_the_username() {
+    use acompana::records::contacts::{Contact, ContactType};
+    use acompana::records::file::RecordData;
+    let test = new_vault();
+    test.add(
+        "lucia",
+        "Lucía",
+        acompana::staff::Role::Caseworker,
+        "clave-de-lucia-1",
+    );
+    let mut admin = test.admin();
+    let lucia_id = admin
+        .staff_list()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.username == "lucia")
+        .unwrap()
+        .id;
+    let id = add_woman(&mut admin, "Ana Visitada");
+    let contact = |team: Vec<String>| {
+        RecordData::Contact(Contact {
+            contact_type: ContactType::PrisonVisit,
+            date: "2026-03-01".into(),
+            place: Some("El Buen Pastor".into()),
+            team,
+            visit_id: None,
+            summary: None,
+        })
+    };
+    let saved = admin
+        .record_save(&id, None, contact(vec!["lucia".into(), ADMIN.into()]))
+        .unwrap();
+    let RecordData::Contact(shown) = &saved.data else {
+        panic!("not a contact")
+    };
+    let mut shown_team = shown.team.clone();
+    shown_team.sort();
+    assert_eq!(shown_team, [ADMIN.to_string(), "lucia".to_string()]);
+    let stored: String = admin
+        .connection_for_tests()
+        .query_row(
+            "SELECT data FROM case_records WHERE id = ?1",
+            [&saved.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(stored.contains(&lucia_id), "stored by id: {stored}");
+    assert!(!stored.contains("\"lucia\""), "not by username: {stored}");
+    let operation = admin
+        .participant_operations(&id)
+        .unwrap()
+        .into_iter()
+        .find(|op| op.record_id == saved.id)
+        .unwrap();
+    assert!(operation.value.unwrap()["team"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!(lucia_id)));
+    // An id works as well as a username; anyone else is refused.
+    assert!(admin
+        .record_save(&id, None, contact(vec![lucia_id]))
+        .is_ok());
+    assert!(matches!(
+        admin.record_save(&id, None, contact(vec!["nadie".into()])),
+        Err(acompana::Error::InvalidInput { field: "team", .. })
+    ));
+    admin.lock(LockReason::Manual).unwrap();
+}

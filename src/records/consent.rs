@@ -57,7 +57,7 @@ pub struct Consent {
     /// Language the notice was given in (e.g. "es", "pt-BR", a local language).
     pub language: String,
     pub given_on: String,
-    /// Username of the person who collected it.
+    /// Who collected it: stored by staff id, shown by username.
     pub collected_by: String,
     #[serde(default)]
     pub revoked_on: Option<String>,

@@ -30,7 +30,7 @@ pub struct Contact {
     /// The prison or place.
     #[serde(default)]
     pub place: Option<String>,
-    /// Usernames of the staff who took part.
+    /// The staff who took part: stored by id, shown by username.
     #[serde(default)]
     pub team: Vec<String>,
     /// Shared by the contacts of one prison visit entered in batch.

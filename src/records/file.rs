@@ -237,7 +237,7 @@ fn validate(
     match data {
         RecordData::Consent(c) => {
             c.validate()?;
-            staff_exists(conn, &c.collected_by, "collectedBy")?;
+            staff_ref(conn, &mut c.collected_by, "collectedBy")?;
         }
         RecordData::Household(h) => h.validate()?,
         RecordData::Dependant(d) => d.validate()?,
@@ -253,9 +253,10 @@ fn validate(
         RecordData::Needs(n) => n.validate()?,
         RecordData::Contact(c) => {
             c.validate()?;
-            for member in &c.team {
-                staff_exists(conn, member, "team")?;
+            for member in &mut c.team {
+                staff_ref(conn, member, "team")?;
             }
+            c.team.sort();
         }
         RecordData::Note(n) => {
             n.validate()?;
@@ -362,8 +363,8 @@ fn validate(
         }
         RecordData::Task(t) => {
             t.validate()?;
-            if let Some(user) = &t.assigned_to {
-                staff_exists(conn, user, "assignedTo")?;
+            if let Some(user) = &mut t.assigned_to {
+                staff_ref(conn, user, "assignedTo")?;
             }
         }
     }
@@ -408,12 +409,46 @@ fn consent_for(
     Err(Error::ConsentRequired)
 }
 
-fn staff_exists(conn: &Connection, username: &str, field: &'static str) -> Result<()> {
-    match staff::by_username(conn, username) {
-        Ok(_) => Ok(()),
+/// Replaces a member of staff named by username (as the interfaces name her) or by id with
+/// her id: records name staff by the registry's stable id, the same on every laptop.
+fn staff_ref(conn: &Connection, named: &mut String, field: &'static str) -> Result<()> {
+    let found = match staff::by_id(conn, named) {
+        Err(Error::StaffNotFound) => staff::by_username(conn, named),
+        other => other,
+    };
+    match found {
+        Ok(member) => {
+            *named = member.id;
+            Ok(())
+        }
         Err(Error::StaffNotFound) => Err(Error::invalid(field, "not a member of staff")),
         Err(other) => Err(other),
     }
+}
+
+/// Names the members of staff a record refers to by username, as the interfaces show them
+/// (the record stores ids; records written before name them by username already).
+fn present_staff(conn: &Connection, data: &mut RecordData) -> Result<()> {
+    let username = |named: &mut String| -> Result<()> {
+        if let Ok(member) = staff::by_id(conn, named) {
+            *named = member.username;
+        }
+        Ok(())
+    };
+    match data {
+        RecordData::Consent(c) => username(&mut c.collected_by)?,
+        RecordData::Contact(c) => {
+            for member in &mut c.team {
+                username(member)?;
+            }
+        }
+        RecordData::Task(Task {
+            assigned_to: Some(user),
+            ..
+        }) => username(user)?,
+        _ => {}
+    }
+    Ok(())
 }
 
 fn record_exists(conn: &Connection, participant_id: &str, kind: &str, id: &str) -> Result<bool> {
@@ -723,6 +758,7 @@ fn load_where(
     rows.into_iter()
         .map(|(id, kind, data, created_at, created_by)| {
             let mut data = RecordData::from_stored(&kind, &data)?;
+            present_staff(conn, &mut data)?;
             let mut masked = false;
             if let RecordData::Note(note) = &mut data {
                 if note.sensitive {

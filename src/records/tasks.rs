@@ -28,7 +28,7 @@ pub const RENEW_BEFORE_DAYS: u64 = 30;
 pub struct Task {
     pub title: String,
     pub due_on: String,
-    /// Username of the person it is for; none means her caseworker.
+    /// Whom it is for (stored by staff id, shown by username); none means her caseworker.
     #[serde(default)]
     pub assigned_to: Option<String>,
     /// The key of the generated task this record completes.
@@ -299,7 +299,7 @@ pub(crate) fn refresh(
         .execute([participant_id])?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO tasks_due (participant_id, key, kind, due_on, record_id, detail, assigned_to)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM staff WHERE username = ?7))",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM staff WHERE id = ?7 OR username = ?7))",
     )?;
     for task in generate(records, catalog) {
         insert.execute(params![

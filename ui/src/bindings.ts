@@ -584,7 +584,7 @@ noticeVersion?: string | null; method: ConsentMethod; readAloud: boolean;
  */
 language: string; givenOn: string; 
 /**
- * Username of the person who collected it.
+ * Who collected it: stored by staff id, shown by username.
  */
 collectedBy: string; revokedOn?: string | null }
 /**
@@ -604,7 +604,7 @@ export type Contact = { contactType: ContactType; date: string;
  */
 place?: string | null; 
 /**
- * Usernames of the staff who took part.
+ * The staff who took part: stored by id, shown by username.
  */
 team?: string[]; 
 /**
@@ -1309,7 +1309,7 @@ export type StaffMember = { id: string; username: string; displayName: string; r
  */
 export type Task = { title: string; dueOn: string; 
 /**
- * Username of the person it is for; none means her caseworker.
+ * Whom it is for (stored by staff id, shown by username); none means her caseworker.
  */
 assignedTo?: string | null; 
 /**
