@@ -31,7 +31,7 @@ pub fn create(paths: &VaultPaths, new: NewVault, kdf: KdfChoice) -> Result<(Vaul
     if org_name.is_empty() || org_name.chars().count() > 200 {
         return Err(Error::invalid("orgName", "1 to 200 characters"));
     }
-    let username = staff::normalize_username(&new.admin_username)?;
+    let username = staff::Username::parse(&new.admin_username)?;
     let display_name = staff::normalize_display_name(&new.admin_display_name)?;
     staff::check_new_password(new.admin_password.expose_secret())?;
     if paths.exists() {
@@ -56,7 +56,7 @@ pub fn create(paths: &VaultPaths, new: NewVault, kdf: KdfChoice) -> Result<(Vaul
         params,
         &master,
     )?;
-    let admin_label = slots.staff_label(&username);
+    let admin_label = slots.staff_label(username.as_str());
     slots.put(
         SlotKind::Staff,
         admin_label,
@@ -226,8 +226,8 @@ pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Re
     let slots = read_keyslots(paths)?;
     let throttle = Throttle::for_vault(&slots.vault_id);
     throttle.wait();
-    let username = username.trim().to_lowercase();
-    let label = slots.staff_label(&username);
+    let username = staff::Username::typed(username);
+    let label = slots.staff_label(username.as_str());
     let master = match slots.find(&label) {
         Some(slot) => slot.unwrap_key(&slots.vault_id, password.expose_secret().as_bytes())?,
         None => {
@@ -322,8 +322,7 @@ pub fn recover(
     let mut conn = open_checked(paths, &slots, &master)?;
     store::migrations::apply(&mut conn)?;
     crate::records::tasks::rebuild_if_stale(&conn)?;
-    let username = username.trim().to_lowercase();
-    let me = staff::by_username(&conn, &username)?;
+    let me = staff::by_username(&conn, &staff::Username::typed(username))?;
     if !me.active {
         return Err(Error::StaffNotFound);
     }

@@ -56,9 +56,34 @@ pub struct StaffMember {
 pub const MIN_PASSWORD_CHARS: usize = 10;
 const MAX_PASSWORD_BYTES: usize = 1024;
 
+/// A username as the staff type it: trimmed and in lower case, the one form every look-up
+/// and every new username goes through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    /// The form a typed username is looked up by (not checked: a wrong one finds nobody).
+    pub fn typed(input: &str) -> Username {
+        Username(input.trim().to_lowercase())
+    }
+
+    /// Checks a new username: 3–32 of `a-z 0-9 . _ -`, starting with a letter or digit.
+    pub fn parse(input: &str) -> Result<Username> {
+        normalize_username(input).map(Username)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 /// Lower-cases and checks a username: 3–32 of `a-z 0-9 . _ -`, starting with a letter or digit.
 pub fn normalize_username(input: &str) -> Result<String> {
-    let username = input.trim().to_lowercase();
+    let username = Username::typed(input).into_string();
     let valid_chars = username
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
@@ -132,11 +157,12 @@ pub const RECORD_TYPE: &str = "staff";
 pub(crate) fn insert(
     conn: &Connection,
     (device_id, author_id): (&str, Option<&str>),
-    username: &str,
+    username: &Username,
     display_name: &str,
     role: Role,
     slot_label: &[u8; 32],
 ) -> Result<StaffMember> {
+    let username = username.as_str();
     let taken: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM staff WHERE username = ?1)",
         [username],
@@ -211,7 +237,8 @@ pub(crate) fn by_id(conn: &Connection, id: &str) -> Result<StaffMember> {
 }
 
 /// The member of staff with this username.
-pub(crate) fn by_username(conn: &Connection, username: &str) -> Result<StaffMember> {
+pub(crate) fn by_username(conn: &Connection, username: &Username) -> Result<StaffMember> {
+    let username = username.as_str();
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM staff WHERE username = ?1"),
         [username],

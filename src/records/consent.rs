@@ -76,7 +76,6 @@ impl Consent {
         }
         validate::name("language", &self.language)?;
         let given = validate::past_date("givenOn", &self.given_on)?;
-        self.collected_by = self.collected_by.trim().to_lowercase();
         if let Some(revoked) = validate::optional_date("revokedOn", &mut self.revoked_on)? {
             if revoked < given {
                 return Err(Error::invalid("revokedOn", "not before the consent"));

@@ -48,12 +48,7 @@ impl Contact {
         if self.team.len() > 20 {
             return Err(Error::invalid("team", "at most 20 people"));
         }
-        for member in &mut self.team {
-            *member = member.trim().to_lowercase();
-        }
-        self.team.retain(|m| !m.is_empty());
-        self.team.sort();
-        self.team.dedup();
+        self.team.retain(|m| !m.trim().is_empty());
         Ok(())
     }
 }

@@ -257,6 +257,7 @@ fn validate(
                 staff_ref(conn, member, "team")?;
             }
             c.team.sort();
+            c.team.dedup();
         }
         RecordData::Note(n) => {
             n.validate()?;
@@ -413,7 +414,7 @@ fn consent_for(
 /// her id: records name staff by the registry's stable id, the same on every laptop.
 fn staff_ref(conn: &Connection, named: &mut String, field: &'static str) -> Result<()> {
     let found = match staff::by_id(conn, named) {
-        Err(Error::StaffNotFound) => staff::by_username(conn, named),
+        Err(Error::StaffNotFound) => staff::by_username(conn, &staff::Username::typed(named)),
         other => other,
     };
     match found {

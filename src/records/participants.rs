@@ -517,7 +517,7 @@ impl Vault {
     }
 
     fn staff_id_of(&self, username: &str) -> Result<String> {
-        let member = staff::by_username(&self.conn, &username.trim().to_lowercase())?;
+        let member = staff::by_username(&self.conn, &staff::Username::typed(username))?;
         if !member.active {
             return Err(Error::StaffNotFound);
         }
@@ -868,7 +868,7 @@ impl Vault {
             filter.push_str(&format!(" AND p.department = ?{}", values.len()));
         }
         if let Some(username) = &query.assigned_to {
-            values.push(username.trim().to_lowercase().into());
+            values.push(staff::Username::typed(username).into_string().into());
             filter.push_str(&format!(
                 " AND p.assigned_to = (SELECT id FROM staff WHERE username = ?{})",
                 values.len()

@@ -58,9 +58,6 @@ impl Task {
         if self.done_on.is_some() && !self.done {
             return Err(Error::invalid("doneOn", "only for a task that is done"));
         }
-        if let Some(user) = &mut self.assigned_to {
-            *user = user.trim().to_lowercase();
-        }
         self.assigned_to = validate::clean(self.assigned_to.take());
         Ok(())
     }

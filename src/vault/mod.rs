@@ -394,14 +394,14 @@ impl Vault {
         password: &SecretString,
     ) -> Result<StaffMember> {
         self.require(&[Role::Admin])?;
-        let username = staff::normalize_username(username)?;
+        let username = staff::Username::parse(username)?;
         let display_name = staff::normalize_display_name(display_name)?;
         staff::check_new_password(password.expose_secret())?;
         if staff::by_username(&self.conn, &username).is_ok() {
             return Err(Error::UsernameTaken);
         }
         let mut new_slots = self.slots.clone();
-        let label = new_slots.staff_label(&username);
+        let label = new_slots.staff_label(username.as_str());
         let params = new_slots.default_params();
         new_slots.put(
             SlotKind::Staff,
