@@ -1135,6 +1135,23 @@ fn the_directory_is_searchable_and_on_the_change_log() {
         contact: None,
         verified_on: None,
     };
+    // An organization's department comes from the country's list, like a woman's.
+    let log_before = log_len(&admin);
+    assert_eq!(
+        field_of(admin.directory_save_organization(
+            None,
+            Organization {
+                department: Some("Narnia".into()),
+                ..library.clone()
+            }
+        )),
+        "department"
+    );
+    assert_eq!(
+        log_len(&admin),
+        log_before,
+        "a refused entry writes nothing"
+    );
     let library_id = admin
         .directory_save_organization(None, library.clone())
         .unwrap()

@@ -176,6 +176,7 @@ pub(super) fn ensure_directory(
                     contact: Some(format!("Línea {}", 3000 + index)),
                     verified_on: Some(date_string(verified)),
                 },
+                generator.catalog,
             )?;
             for (service, category) in services {
                 directory::save_service(

@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::catalog::CountryCatalog;
 use crate::changelog::{self, Change, OpKind};
 use crate::error::{Error, Result};
 use crate::records::needs::NeedCategory;
@@ -75,7 +76,7 @@ pub struct Service {
 }
 
 impl Organization {
-    fn validate(&mut self) -> Result<()> {
+    fn validate(&mut self, catalog: &CountryCatalog) -> Result<()> {
         self.name = self.name.trim().to_string();
         if self.name.is_empty() {
             return Err(Error::invalid("name", "required"));
@@ -95,6 +96,12 @@ impl Organization {
         }
         if let Some(day) = validate::optional_date("verifiedOn", &mut self.verified_on)? {
             validate::past_date("verifiedOn", &day.to_string())?;
+        }
+        if let Some(department) = &self.department {
+            let region = catalog
+                .region(department)
+                .ok_or(Error::invalid("department", "one of the country's regions"))?;
+            self.department = Some(region.to_string());
         }
         Ok(())
     }
@@ -292,8 +299,9 @@ pub(crate) fn save_organization(
     writer: changelog::Writer<'_>,
     id: Option<&str>,
     mut organization: Organization,
+    catalog: &CountryCatalog,
 ) -> Result<String> {
-    organization.validate()?;
+    organization.validate(catalog)?;
     let id = id
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
@@ -357,7 +365,8 @@ impl Vault {
         organization: Organization,
     ) -> Result<DirectoryOrganization> {
         let tx = self.conn.unchecked_transaction()?;
-        let id = save_organization(&tx, self.writer(), id, organization)?;
+        let catalog = crate::catalog::for_country(self.country()?);
+        let id = save_organization(&tx, self.writer(), id, organization, catalog)?;
         tx.commit()?;
         self.directory_get(&id)
     }
