@@ -193,6 +193,30 @@ pub fn parse(country: Country, text: &str) -> Result<CountryCatalog> {
     Ok(catalog)
 }
 
+/// The nationalities a woman's file may name: ISO 3166-1 alpha-2 codes (`catalog/nationalities.json`),
+/// shown in the interface's language.
+pub fn nationalities() -> &'static [String] {
+    static CODES: OnceLock<Vec<String>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        #[derive(Deserialize)]
+        struct File {
+            codes: Vec<String>,
+        }
+        let file: File = serde_json::from_str(include_str!("../catalog/nationalities.json"))
+            .expect("the shipped list of nationalities parses");
+        file.codes
+    })
+}
+
+/// The nationality code `input` names (any case), if it is on the list.
+pub fn nationality(input: &str) -> Option<&'static str> {
+    let wanted = input.trim().to_uppercase();
+    nationalities()
+        .iter()
+        .find(|code| **code == wanted)
+        .map(String::as_str)
+}
+
 /// The shipped catalog of `country`.
 pub fn for_country(country: Country) -> &'static CountryCatalog {
     static CATALOGS: OnceLock<Vec<CountryCatalog>> = OnceLock::new();

@@ -239,3 +239,38 @@ fn participant_names_are_not_readable_at_rest() {
         }
     }
 }
+
+/// A nationality is an ISO country code from the shipped list, like the department is a
+/// region from the country's: anything else is refused, whichever face wrote it.
+#[test]
+fn a_nationality_comes_from_the_list_of_countries() {
+    let test = new_vault();
+    let mut admin = test.admin();
+    let p = admin
+        .participant_add(new("Yolimar Pérez", None, None))
+        .unwrap();
+    assert!(matches!(
+        admin.participant_set(&p.id, ParticipantField::Nationality, Some("Narnia")),
+        Err(Error::InvalidInput {
+            field: "nationality",
+            ..
+        })
+    ));
+    let set = admin
+        .participant_set(&p.id, ParticipantField::Nationality, Some("ve"))
+        .unwrap();
+    assert_eq!(set.nationality.as_deref(), Some("VE"));
+    // A value written before the list existed stays until someone changes it.
+    admin
+        .connection_for_tests()
+        .execute(
+            "UPDATE participants SET nationality = 'Venezolana' WHERE id = ?1",
+            [&p.id],
+        )
+        .unwrap();
+    let kept = admin
+        .participant_set(&p.id, ParticipantField::ChosenName, Some("Yoli"))
+        .unwrap();
+    assert_eq!(kept.nationality.as_deref(), Some("Venezolana"));
+    admin.lock(LockReason::Manual).unwrap();
+}

@@ -410,7 +410,7 @@ impl Generator<'_> {
                 ],
             )
             .map(str::to_string),
-            nationality: self.rng.random_bool(0.06).then(|| "Venezolana".to_string()),
+            nationality: self.rng.random_bool(0.06).then(|| "VE".to_string()),
             disability: self.rng.random_bool(0.05).then(|| "Física".to_string()),
             safe_contact: None,
             message_ok: Some(self.rng.random_bool(0.6)),

@@ -124,8 +124,13 @@ impl ParticipantDetails {
     }
 
     /// Trims every text and checks every field; the department must be one of the
-    /// country's regions (stored in the catalog's spelling).
-    fn validate(&mut self, catalog: &crate::catalog::CountryCatalog) -> Result<()> {
+    /// country's regions (stored in the catalog's spelling), and a nationality written now an
+    /// ISO country code (one kept from before the list existed stays until changed).
+    fn validate(
+        &mut self,
+        catalog: &crate::catalog::CountryCatalog,
+        before: Option<&ParticipantDetails>,
+    ) -> Result<()> {
         self.legal_name = self.legal_name.trim().to_string();
         if self.legal_name.is_empty() {
             return Err(Error::invalid("legalName", "required"));
@@ -154,6 +159,14 @@ impl ParticipantDetails {
                 .region(department)
                 .ok_or(Error::invalid("department", "one of the country's regions"))?;
             self.department = Some(region.to_string());
+        }
+        let kept = before.is_some_and(|b| b.nationality == self.nationality);
+        if let (Some(nationality), false) = (&self.nationality, kept) {
+            let code = crate::catalog::nationality(nationality).ok_or(Error::invalid(
+                "nationality",
+                "a country code from the list",
+            ))?;
+            self.nationality = Some(code.to_string());
         }
         Ok(())
     }
@@ -574,7 +587,7 @@ impl Vault {
             ..Default::default()
         };
         let country = self.country()?;
-        details.validate(crate::catalog::for_country(country))?;
+        details.validate(crate::catalog::for_country(country), None)?;
         let assigned_to = match (&new.assign_to, self.me.role) {
             (Some(username), _) => Some(self.staff_id_of(username)?),
             (None, Role::Caseworker) => Some(self.me.id.clone()),
@@ -608,7 +621,10 @@ impl Vault {
         mut details: ParticipantDetails,
     ) -> Result<Participant> {
         let current = self.load_open_participant(id)?;
-        details.validate(crate::catalog::for_country(self.country()?))?;
+        details.validate(
+            crate::catalog::for_country(self.country()?),
+            Some(&ParticipantDetails::of(&current)),
+        )?;
         let before = ParticipantDetails::of(&current).columns();
         let after = details.columns();
         let changed: Vec<(&'static str, serde_json::Value)> = after

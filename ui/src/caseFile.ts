@@ -406,6 +406,8 @@ export interface HistoryWords {
   staffName: (usernameOrId: string) => string | null;
   /** The document's name from the catalog. */
   documentName: (code: string) => string | null;
+  /** A nationality's country name, from its ISO code. */
+  countryName?: (code: string) => string | null;
 }
 
 export interface HistoryChange {
@@ -440,6 +442,7 @@ export function formatHistoryValue(field: string, value: unknown, words: History
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return words.date(text);
   if (["collectedBy", "assignedTo", "team", "staffId"].includes(field)) return words.staffName(text) ?? text;
   if (field === "documentType") return words.documentName(text) ?? text;
+  if (field === "nationality") return words.countryName?.(text) ?? text;
   if (field === "status" && recordType === "participant") {
     return words.translate(`participants.status.${text}`) ?? text;
   }

@@ -213,6 +213,11 @@ describe("history", () => {
     expect(formatHistoryValue("status", "has", words, "document")).toBe("Lo tiene");
   });
 
+  it("names a nationality by its country when the screen can", () => {
+    expect(formatHistoryValue("nationality", "VE", { ...words, countryName: (code) => (code === "VE" ? "Venezuela" : null) })).toBe("Venezuela");
+    expect(formatHistoryValue("nationality", "VE", words)).toBe("VE");
+  });
+
   it("lists a needs assessment's statuses in words", () => {
     expect(formatHistoryValue("statuses", { housing: "need", legal: "resolved" }, words)).toBe("Vivienda: Lo necesita; Asuntos legales: Resuelto");
      // On the log each need is a field of its own.
