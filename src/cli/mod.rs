@@ -7,6 +7,7 @@
 //! being set).
 
 mod routes;
+mod values;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ use crate::records::participants::{
 use crate::staff::{Role, StaffMember};
 use crate::vault::{self, KdfChoice, LockReason, NewVault, Vault, VaultPaths};
 use crate::Country;
+use values::parse_enum;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -59,7 +61,7 @@ enum Command {
         #[arg(long)]
         org: String,
         /// The country whose lists the organization uses.
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = values::country())]
         country: Country,
         /// The first administrator's username.
         #[arg(long, value_name = "USERNAME")]
@@ -141,19 +143,9 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// The country whose lists a new demo vault uses.
-        #[arg(long, value_enum, default_value = "CO")]
+        #[arg(long, value_parser = values::country(), default_value = "CO")]
         country: Country,
     },
-}
-
-pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(
-    text: &str,
-) -> std::result::Result<T, String> {
-    serde_json::from_value(serde_json::json!(text
-        .trim()
-        .to_lowercase()
-        .replace('-', "_")))
-    .map_err(|_| format!("unknown value '{text}'"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -329,7 +321,7 @@ enum ParticipantCommand {
     Close {
         #[arg(value_name = "ID")]
         id: String,
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = values::closing_reason())]
         reason: ClosingReason,
     },
     /// Reopen a closed case.
@@ -350,7 +342,7 @@ enum ParticipantCommand {
     Set {
         #[arg(value_name = "ID")]
         id: String,
-        #[arg(value_enum)]
+        #[arg(value_parser = values::participant_field())]
         field: ParticipantField,
         #[arg(value_name = "VALUE")]
         value: String,
@@ -363,7 +355,7 @@ enum StaffCommand {
     Add {
         #[arg(value_name = "USERNAME")]
         username: String,
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = values::role())]
         role: Role,
         /// Her name as colleagues know it (default: the username).
         #[arg(long, value_name = "NAME")]

@@ -3,7 +3,8 @@
 
 use clap::Subcommand;
 
-use super::{parse_enum, print, today, CliError};
+use super::values::parse_enum;
+use super::{print, today, CliError};
 use crate::records::community_service::{
     self, ComplianceReport, PlanProgress, ServiceHours, ServicePlan,
 };
