@@ -5,7 +5,6 @@
 pub mod audit;
 pub mod catalog;
 pub mod changelog;
-pub mod cli;
 pub mod crypto;
 pub mod demo;
 pub mod error;

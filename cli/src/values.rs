@@ -3,16 +3,16 @@
 
 use std::str::FromStr;
 
-use crate::records::participants::{ClosingReason, ParticipantField};
-use crate::staff::Role;
-use crate::Country;
+use acompana::records::participants::{ClosingReason, ParticipantField};
+use acompana::staff::Role;
+use acompana::Country;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 /// Accepts exactly one of `values` (anything else is a usage error that lists them) and turns
 /// it into the core's type.
 fn one_of<T>(values: impl IntoIterator<Item = PossibleValue>) -> impl TypedValueParser<Value = T>
 where
-    T: FromStr<Err = crate::Error> + Clone + Send + Sync + 'static,
+    T: FromStr<Err = acompana::Error> + Clone + Send + Sync + 'static,
 {
     PossibleValuesParser::new(values).try_map(|code| code.parse::<T>())
 }

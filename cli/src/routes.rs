@@ -5,16 +5,16 @@ use clap::Subcommand;
 
 use super::values::parse_enum;
 use super::{print, today, CliError};
-use crate::records::community_service::{
+use acompana::records::community_service::{
     self, ComplianceReport, PlanProgress, ServiceHours, ServicePlan,
 };
-use crate::records::directory::{DirectoryQuery, Organization, OrganizationKind};
-use crate::records::file::{CaseRecord, RecordData};
-use crate::records::legal::{ApplicationStatus, LegalApplication, RefusalReason};
-use crate::records::needs::NeedCategory;
-use crate::records::referrals::{Referral, ReferralStatus};
-use crate::records::tasks::{DueTask, TodayQuery};
-use crate::vault::Vault;
+use acompana::records::directory::{DirectoryQuery, Organization, OrganizationKind};
+use acompana::records::file::{CaseRecord, RecordData};
+use acompana::records::legal::{ApplicationStatus, LegalApplication, RefusalReason};
+use acompana::records::needs::NeedCategory;
+use acompana::records::referrals::{Referral, ReferralStatus};
+use acompana::records::tasks::{DueTask, TodayQuery};
+use acompana::vault::Vault;
 
 #[derive(Subcommand, Debug)]
 pub(super) enum ServiceCommand {
@@ -244,7 +244,7 @@ fn plan_progress(vault: &Vault, participant: &str, plan: &str) -> Result<PlanPro
         .plans
         .into_iter()
         .find(|p| p.record_id == plan)
-        .ok_or(crate::Error::NotFound)?)
+        .ok_or(acompana::Error::NotFound)?)
 }
 
 fn record_of(vault: &Vault, participant: &str, id: &str) -> Result<CaseRecord, CliError> {
@@ -444,7 +444,7 @@ pub(super) fn legal(vault: &mut Vault, command: &LegalCommand, json: bool) -> Re
             let RecordData::LegalApplication(mut current) =
                 record_of(vault, participant, application)?.data
             else {
-                return Err(crate::Error::NotFound.into());
+                return Err(acompana::Error::NotFound.into());
             };
             if !status.is_decided() {
                 return Err(CliError::Usage(
@@ -505,7 +505,7 @@ pub(super) fn legal(vault: &mut Vault, command: &LegalCommand, json: bool) -> Re
             });
         }
         LegalCommand::Types => {
-            let catalog = crate::catalog::for_country(vault.country()?);
+            let catalog = acompana::catalog::for_country(vault.country()?);
             print(json, &catalog.legal_application_types, |types| {
                 types
                     .iter()

@@ -16,18 +16,18 @@ use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::records::consent::{Consent, ConsentMethod, ConsentPurpose, LegalBasis};
-use crate::records::contacts::{BatchVisit, Note};
-use crate::records::documents::{Document, DocumentStatus};
-use crate::records::file::RecordData;
-use crate::records::household::{Carer, Custody, Dependant, Relationship};
-use crate::records::participants::{
+use acompana::error::{Error, Result};
+use acompana::records::consent::{Consent, ConsentMethod, ConsentPurpose, LegalBasis};
+use acompana::records::contacts::{BatchVisit, Note};
+use acompana::records::documents::{Document, DocumentStatus};
+use acompana::records::file::RecordData;
+use acompana::records::household::{Carer, Custody, Dependant, Relationship};
+use acompana::records::participants::{
     ClosingReason, NewParticipant, ParticipantField, ParticipantQuery, ParticipantSummary,
 };
-use crate::staff::{Role, StaffMember};
-use crate::vault::{self, KdfChoice, LockReason, NewVault, Vault, VaultPaths};
-use crate::Country;
+use acompana::staff::{Role, StaffMember};
+use acompana::vault::{self, KdfChoice, LockReason, NewVault, Vault, VaultPaths};
+use acompana::Country;
 use values::parse_enum;
 
 #[derive(Parser, Debug)]
@@ -387,7 +387,7 @@ enum AuditCommand {
 }
 
 /// Exit codes of the command line.
-pub mod exit {
+mod exit {
     pub const OK: u8 = 0;
     pub const OTHER: u8 = 1;
     pub const USAGE: u8 = 2;
@@ -405,7 +405,7 @@ fn exit_code(error: &Error) -> u8 {
 }
 
 /// Runs the command line and returns its exit status.
-pub fn main() -> ExitCode {
+fn main() -> ExitCode {
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -527,7 +527,7 @@ fn sign_in(cli: &Cli, paths: &VaultPaths) -> Result<Vault, CliError> {
         return Err(Error::VaultMissing(paths.dir.clone()).into());
     }
     let password = sign_in_password(&cli.password_file, "Password: ")?;
-    Ok(crate::opening::unlock(paths, username, &password)?)
+    Ok(acompana::opening::unlock(paths, username, &password)?)
 }
 
 fn find_staff(vault: &Vault, username: &str) -> Result<StaffMember> {
@@ -587,14 +587,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 admin_display_name: admin_name.clone().unwrap_or_else(|| admin.clone()),
                 admin_password: password,
             };
-            let (vault, code) = crate::opening::create(&paths, new, KdfChoice::from_env())?;
+            let (vault, code) = acompana::opening::create(&paths, new, KdfChoice::from_env())?;
             let check = vault.check(false)?;
             vault.lock(LockReason::Quit)?;
             #[derive(Serialize)]
             struct Created<'a> {
                 data_dir: String,
                 recovery_code: &'a str,
-                kdf: crate::crypto::KdfParams,
+                kdf: acompana::crypto::KdfParams,
             }
             let created = Created {
                 data_dir: paths.dir.display().to_string(),
@@ -618,7 +618,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 Err(_) => prompt_secret("Recovery code: ")?,
             };
             let password = new_password("New password: ")?;
-            let vault = crate::opening::recover(&paths, &code, username, &password)?;
+            let vault = acompana::opening::recover(&paths, &code, username, &password)?;
             vault.lock(LockReason::Quit)?;
             if !json {
                 println!("Password set. Sign in with the new password.");
@@ -630,7 +630,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             seed,
             country,
         } => {
-            let (mut vault, created) = crate::demo::open_or_create(&paths, *country)?;
+            let (mut vault, created) = acompana::demo::open_or_create(&paths, *country)?;
             let bar = if json {
                 indicatif::ProgressBar::hidden()
             } else {
@@ -643,9 +643,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 .expect("valid template"),
             );
             let anchor = chrono::Local::now().date_naive();
-            let result = crate::demo::generate(&mut vault, *participants, *seed, anchor, |done| {
-                bar.set_position(u64::from(done))
-            });
+            let result =
+                acompana::demo::generate(&mut vault, *participants, *seed, anchor, |done| {
+                    bar.set_position(u64::from(done))
+                });
             bar.finish_and_clear();
             let locked = vault.lock(LockReason::Quit);
             let summary = result?;
@@ -662,8 +663,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let demo = Demo {
                 data_dir: paths.dir.display().to_string(),
                 created,
-                username: crate::demo::DEMO_USERNAME,
-                password: crate::demo::DEMO_PASSWORD,
+                username: acompana::demo::DEMO_USERNAME,
+                password: acompana::demo::DEMO_PASSWORD,
                 participants: summary.participants,
                 records: summary.records,
             };
@@ -948,7 +949,7 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
             print(json, &record, |r| r.id.clone());
         }
         Command::Document(DocumentCommand::Checklist) => {
-            let catalog = crate::catalog::for_country(vault.country()?);
+            let catalog = acompana::catalog::for_country(vault.country()?);
             print(json, catalog, |c| {
                 c.documents
                     .iter()
