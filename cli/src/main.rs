@@ -6,7 +6,7 @@
 //! `ACOMPANA_PASSWORD` / `--password-file` (signing in) and `ACOMPANA_NEW_PASSWORD` (a password
 //! being set).
 
-mod routes;
+mod legal;
 mod values;
 
 use std::path::PathBuf;
@@ -121,19 +121,19 @@ enum Command {
     Visit(VisitCommand),
     /// Criminal-justice applications: add, decide, list with their legal deadlines.
     #[command(subcommand)]
-    Legal(routes::LegalCommand),
+    Legal(legal::LegalCommand),
     /// Law 2292 community service: plan, log hours, compliance reports.
     #[command(subcommand)]
-    Service(routes::ServiceCommand),
+    Service(legal::ServiceCommand),
     /// The directory of partner organizations and services.
     #[command(subcommand)]
-    Directory(routes::DirectoryCommand),
+    Directory(legal::DirectoryCommand),
     /// Referrals to partner organizations.
     #[command(subcommand)]
-    Referral(routes::ReferralCommand),
+    Referral(legal::ReferralCommand),
     /// Tasks: what is due, and marking one done.
     #[command(subcommand)]
-    Tasks(routes::TasksCommand),
+    Tasks(legal::TasksCommand),
     /// Fill a new, separate vault with invented women for trying the app out or measuring it.
     Demo {
         /// How many women to invent.
@@ -1080,11 +1080,11 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
                 format!("Recorded the visit for {} women.", r.len())
             });
         }
-        Command::Legal(command) => routes::legal(vault, command, json)?,
-        Command::Service(command) => routes::service(vault, command, json)?,
-        Command::Directory(command) => routes::directory(vault, command, json)?,
-        Command::Referral(command) => routes::referral(vault, command, json)?,
-        Command::Tasks(command) => routes::tasks(vault, command, json)?,
+        Command::Legal(command) => legal::legal(vault, command, json)?,
+        Command::Service(command) => legal::service(vault, command, json)?,
+        Command::Directory(command) => legal::directory(vault, command, json)?,
+        Command::Referral(command) => legal::referral(vault, command, json)?,
+        Command::Tasks(command) => legal::tasks(vault, command, json)?,
         Command::Demo { .. } => unreachable!("handled before sign-in"),
         Command::Init { .. } | Command::Recover { .. } => unreachable!("handled before sign-in"),
     }
