@@ -1,23 +1,19 @@
-//! Command-line verbs for legal routes, Law 2292 community service, the directory, referrals
-//! and tasks.
+//! Criminal-justice applications and their legal deadlines, and Law 2292 community service
+//! (plans, hours, compliance reports).
 
-use clap::Subcommand;
-
-use super::values::parse_enum;
-use super::{print, today, CliError};
 use acompana::records::community_service::{
     self, ComplianceReport, PlanProgress, ServiceHours, ServicePlan,
 };
-use acompana::records::directory::{DirectoryQuery, Organization, OrganizationKind};
 use acompana::records::file::{CaseRecord, RecordData};
 use acompana::records::legal::{ApplicationStatus, LegalApplication, RefusalReason};
-use acompana::records::needs::NeedCategory;
-use acompana::records::referrals::{Referral, ReferralStatus};
-use acompana::records::tasks::{DueTask, TodayQuery};
 use acompana::vault::Vault;
+use clap::Subcommand;
+
+use crate::output::{print, today, CliError};
+use crate::values::parse_enum;
 
 #[derive(Subcommand, Debug)]
-pub(super) enum ServiceCommand {
+pub(crate) enum ServiceCommand {
     /// Create a Law 2292 community-service plan; prints the hours due and the projected end.
     Plan {
         #[arg(value_name = "PARTICIPANT")]
@@ -88,7 +84,7 @@ pub(super) enum ServiceCommand {
 }
 
 #[derive(Subcommand, Debug)]
-pub(super) enum LegalCommand {
+pub(crate) enum LegalCommand {
     /// Add a legal application; prints its id.
     Add {
         #[arg(value_name = "PARTICIPANT")]
@@ -136,90 +132,6 @@ pub(super) enum LegalCommand {
     Types,
 }
 
-#[derive(Subcommand, Debug)]
-pub(super) enum DirectoryCommand {
-    /// Add an organization; prints its id.
-    Add {
-        #[arg(long)]
-        name: String,
-        /// public_body, non_profit, community, private_company.
-        #[arg(long, value_parser = parse_enum::<OrganizationKind>)]
-        kind: OrganizationKind,
-        /// Referral categories, e.g. housing,employment.
-        #[arg(long, value_delimiter = ',', value_parser = parse_enum::<NeedCategory>)]
-        category: Vec<NeedCategory>,
-        #[arg(long)]
-        requirements: Option<String>,
-        #[arg(long)]
-        accepts_records: bool,
-        #[arg(long)]
-        municipality: Option<String>,
-        #[arg(long)]
-        department: Option<String>,
-        #[arg(long)]
-        contact: Option<String>,
-    },
-    /// Search organizations and services (accents ignored).
-    Search {
-        #[arg(value_name = "TEXT")]
-        text: Option<String>,
-        #[arg(long, value_parser = parse_enum::<NeedCategory>)]
-        category: Option<NeedCategory>,
-        #[arg(long)]
-        accepts_records: bool,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub(super) enum ReferralCommand {
-    /// Refer her to an organization; prints the referral's id. Sharing her data needs her
-    /// consent for that organization (`acompana consent add --purpose referral`).
-    Add {
-        #[arg(value_name = "PARTICIPANT")]
-        participant: String,
-        /// The organization's directory id.
-        #[arg(long, value_name = "ID")]
-        organization: String,
-        #[arg(long, value_parser = parse_enum::<NeedCategory>)]
-        category: NeedCategory,
-        #[arg(long, value_name = "ID")]
-        service: Option<String>,
-        /// She goes on her own: none of her data is passed on.
-        #[arg(long)]
-        no_share: bool,
-        /// Default: today.
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        date: Option<String>,
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        follow_up: Option<String>,
-        /// proposed, sent, accepted, attended, completed, declined, no_show.
-        #[arg(long, value_parser = parse_enum::<ReferralStatus>, default_value = "sent")]
-        status: ReferralStatus,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub(super) enum TasksCommand {
-    /// What is overdue, due today and due this week, for the files you may see.
-    Due {
-        /// Default: today.
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        today: Option<String>,
-        /// Only what falls to you.
-        #[arg(long)]
-        mine: bool,
-        #[arg(long, default_value_t = 100)]
-        limit: u32,
-    },
-    /// Mark a task done (its key, from `tasks due`).
-    Done {
-        #[arg(value_name = "PARTICIPANT")]
-        participant: String,
-        #[arg(value_name = "KEY")]
-        key: String,
-    },
-}
-
 fn plan_lines(progress: &PlanProgress) -> String {
     format!(
         "plan {}\nhours due: {}{}\nprojected end: {}\nserved: {} of {} ({}%), {} remaining",
@@ -251,21 +163,7 @@ fn record_of(vault: &Vault, participant: &str, id: &str) -> Result<CaseRecord, C
     Ok(vault.record_get(participant, id)?)
 }
 
-fn task_line(task: &DueTask) -> String {
-    format!(
-        "{}  {:<10} {:<18} {}  {}",
-        task.task.due_on,
-        task.case_code,
-        serde_json::to_value(task.task.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
-        task.task.detail.as_deref().unwrap_or_default(),
-        task.task.key
-    )
-}
-
-pub(super) fn service(
+pub(crate) fn service(
     vault: &mut Vault,
     command: &ServiceCommand,
     json: bool,
@@ -373,7 +271,7 @@ pub(super) fn service(
     Ok(())
 }
 
-pub(super) fn legal(vault: &mut Vault, command: &LegalCommand, json: bool) -> Result<(), CliError> {
+pub(crate) fn legal(vault: &mut Vault, command: &LegalCommand, json: bool) -> Result<(), CliError> {
     match command {
         LegalCommand::Add {
             participant,
@@ -384,55 +282,28 @@ pub(super) fn legal(vault: &mut Vault, command: &LegalCommand, json: bool) -> Re
             file_number,
             evidence,
         } => {
-            let evidence = evidence
-                .iter()
-                .map(|code| {
-                    record_of(
-                        vault,
-                        participant,
-                        &format!("{participant}/document/self/{code}"),
-                    )
-                    .map(|r| r.id)
-                    .map_err(|_| CliError::Usage(format!("she has no '{code}' document on file")))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let record = vault.record_save(
-                participant,
-                None,
-                RecordData::LegalApplication(LegalApplication {
-                    application_type: application_type.clone(),
-                    proceeding_id: None,
-                    filed_by: filed_by.clone(),
-                    status: if filed_on.is_some() {
-                        ApplicationStatus::Filed
-                    } else {
-                        ApplicationStatus::Preparing
-                    },
-                    filed_on: filed_on.clone(),
-                    authority: authority.clone(),
-                    file_number: file_number.clone(),
-                    evidence,
-                    decided_on: None,
-                    refusal_reason: None,
-                    marginality_evidence: None,
-                    prior_conviction: None,
-                    excluded_offence: None,
-                    notes: None,
-                }),
-            )?;
-            let deadline = vault
-                .legal_overview(participant, &today())?
-                .deadlines
-                .into_iter()
-                .find(|d| d.record_id == record.id);
-            print(
-                json,
-                &(record, &deadline),
-                |(record, deadline)| match deadline.as_ref().and_then(|d| d.deadline.as_deref()) {
-                    Some(day) => format!("{}\nlegal deadline: {day}", record.id),
-                    None => record.id.clone(),
+            let evidence = evidence_ids(vault, participant, evidence)?;
+            let application = LegalApplication {
+                application_type: application_type.clone(),
+                proceeding_id: None,
+                filed_by: filed_by.clone(),
+                status: if filed_on.is_some() {
+                    ApplicationStatus::Filed
+                } else {
+                    ApplicationStatus::Preparing
                 },
-            );
+                filed_on: filed_on.clone(),
+                authority: authority.clone(),
+                file_number: file_number.clone(),
+                evidence,
+                decided_on: None,
+                refusal_reason: None,
+                marginality_evidence: None,
+                prior_conviction: None,
+                excluded_offence: None,
+                notes: None,
+            };
+            add_application(vault, participant, application, json)?;
         }
         LegalCommand::Decide {
             participant,
@@ -461,194 +332,120 @@ pub(super) fn legal(vault: &mut Vault, command: &LegalCommand, json: bool) -> Re
             )?;
             print(json, &record, |r| format!("{} decided", r.id));
         }
-        LegalCommand::List { participant } => {
-            let file = vault.participant_file(participant)?;
-            let overview = vault.legal_overview(participant, &today())?;
-            let rows: Vec<(String, String, String, Option<String>, bool)> = file
-                .records
-                .iter()
-                .filter_map(|r| match &r.data {
-                    RecordData::LegalApplication(a) => {
-                        let deadline = overview.deadlines.iter().find(|d| d.record_id == r.id);
-                        Some((
-                            r.id.clone(),
-                            a.application_type.clone(),
-                            serde_json::to_value(a.status)
-                                .ok()
-                                .and_then(|v| v.as_str().map(str::to_string))
-                                .unwrap_or_default(),
-                            deadline.and_then(|d| d.deadline.clone()),
-                            deadline.is_some_and(|d| d.denied_by_silence),
-                        ))
+        LegalCommand::List { participant } => list_applications(vault, participant, json)?,
+        LegalCommand::Types => application_types(vault, json)?,
+    }
+    Ok(())
+}
+
+/// The record ids of her documents named by checklist code.
+fn evidence_ids(
+    vault: &Vault,
+    participant: &str,
+    codes: &[String],
+) -> Result<Vec<String>, CliError> {
+    codes
+        .iter()
+        .map(|code| {
+            record_of(
+                vault,
+                participant,
+                &format!("{participant}/document/self/{code}"),
+            )
+            .map(|r| r.id)
+            .map_err(|_| CliError::Usage(format!("she has no '{code}' document on file")))
+        })
+        .collect()
+}
+
+/// Saves a new application and prints its id with its legal deadline.
+fn add_application(
+    vault: &mut Vault,
+    participant: &str,
+    application: LegalApplication,
+    json: bool,
+) -> Result<(), CliError> {
+    let record = vault.record_save(participant, None, RecordData::LegalApplication(application))?;
+    let deadline = vault
+        .legal_overview(participant, &today())?
+        .deadlines
+        .into_iter()
+        .find(|d| d.record_id == record.id);
+    print(
+        json,
+        &(record, &deadline),
+        |(record, deadline)| match deadline.as_ref().and_then(|d| d.deadline.as_deref()) {
+            Some(day) => format!("{}\nlegal deadline: {day}", record.id),
+            None => record.id.clone(),
+        },
+    );
+    Ok(())
+}
+
+/// `legal list`: her applications with their legal deadlines.
+fn list_applications(vault: &mut Vault, participant: &str, json: bool) -> Result<(), CliError> {
+    let file = vault.participant_file(participant)?;
+    let overview = vault.legal_overview(participant, &today())?;
+    let rows: Vec<(String, String, String, Option<String>, bool)> = file
+        .records
+        .iter()
+        .filter_map(|r| match &r.data {
+            RecordData::LegalApplication(a) => {
+                let deadline = overview.deadlines.iter().find(|d| d.record_id == r.id);
+                Some((
+                    r.id.clone(),
+                    a.application_type.clone(),
+                    serde_json::to_value(a.status)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    deadline.and_then(|d| d.deadline.clone()),
+                    deadline.is_some_and(|d| d.denied_by_silence),
+                ))
+            }
+            _ => None,
+        })
+        .collect();
+    print(json, &rows, |rows| {
+        rows.iter()
+            .map(|(id, kind, status, deadline, silence)| {
+                format!(
+                    "{id}  {kind}  {status}{}{}",
+                    deadline
+                        .as_ref()
+                        .map(|d| format!("  deadline {d}"))
+                        .unwrap_or_default(),
+                    if *silence {
+                        "  (no answer in time: denied)"
+                    } else {
+                        ""
                     }
-                    _ => None,
-                })
-                .collect();
-            print(json, &rows, |rows| {
-                rows.iter()
-                    .map(|(id, kind, status, deadline, silence)| {
-                        format!(
-                            "{id}  {kind}  {status}{}{}",
-                            deadline
-                                .as_ref()
-                                .map(|d| format!("  deadline {d}"))
-                                .unwrap_or_default(),
-                            if *silence {
-                                "  (no answer in time: denied)"
-                            } else {
-                                ""
-                            }
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
-        }
-        LegalCommand::Types => {
-            let catalog = acompana::catalog::for_country(vault.country()?);
-            print(json, &catalog.legal_application_types, |types| {
-                types
-                    .iter()
-                    .map(|t| {
-                        format!(
-                            "{:<32} {}{}",
-                            t.code,
-                            t.name,
-                            t.deadline_months
-                                .map(|m| format!(" (answer within {m} months)"))
-                                .unwrap_or_default()
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
-        }
-    }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     Ok(())
 }
 
-pub(super) fn directory(
-    vault: &mut Vault,
-    command: &DirectoryCommand,
-    json: bool,
-) -> Result<(), CliError> {
-    match command {
-        DirectoryCommand::Add {
-            name,
-            kind,
-            category,
-            requirements,
-            accepts_records,
-            municipality,
-            department,
-            contact,
-        } => {
-            let saved = vault.directory_save_organization(
-                None,
-                Organization {
-                    name: name.clone(),
-                    kind: *kind,
-                    categories: category.clone(),
-                    requirements: requirements.clone(),
-                    accepts_records: *accepts_records,
-                    municipality: municipality.clone(),
-                    department: department.clone(),
-                    address: None,
-                    hours: None,
-                    contact: contact.clone(),
-                    verified_on: Some(today()),
-                },
-            )?;
-            print(json, &saved, |o| o.id.clone());
-        }
-        DirectoryCommand::Search {
-            text,
-            category,
-            accepts_records,
-        } => {
-            let page = vault.directory_search(&DirectoryQuery {
-                text: text.clone(),
-                category: *category,
-                accepts_records: *accepts_records,
-                ..Default::default()
-            })?;
-            print(json, &page, |page| {
-                let mut lines: Vec<String> = page
-                    .items
-                    .iter()
-                    .map(|o| format!("{}  {}", o.id, o.organization.name))
-                    .collect();
-                lines.push(format!("{} found", page.total));
-                lines.join("\n")
-            });
-        }
-    }
-    Ok(())
-}
-
-pub(super) fn referral(
-    vault: &mut Vault,
-    command: &ReferralCommand,
-    json: bool,
-) -> Result<(), CliError> {
-    let ReferralCommand::Add {
-        participant,
-        organization,
-        category,
-        service,
-        no_share,
-        date,
-        follow_up,
-        status,
-    } = command;
-    let record = vault.record_save(
-        participant,
-        None,
-        RecordData::Referral(Referral {
-            category: *category,
-            organization_id: organization.clone(),
-            service_id: service.clone(),
-            referred_on: date.clone().unwrap_or_else(today),
-            shares_data: !no_share,
-            consent_id: None,
-            status: *status,
-            follow_up_on: follow_up.clone(),
-            outcome: None,
-        }),
-    )?;
-    print(json, &record, |r| r.id.clone());
-    Ok(())
-}
-
-pub(super) fn tasks(vault: &mut Vault, command: &TasksCommand, json: bool) -> Result<(), CliError> {
-    match command {
-        TasksCommand::Due {
-            today: day,
-            mine,
-            limit,
-        } => {
-            let due = vault.tasks_today(&TodayQuery {
-                today: day.clone().unwrap_or_else(today),
-                mine: *mine,
-                limit: Some(*limit),
-            })?;
-            print(json, &due, |due| {
-                let mut out = Vec::new();
-                for (title, group) in [
-                    ("Overdue", &due.overdue),
-                    ("Today", &due.due_today),
-                    ("This week", &due.this_week),
-                ] {
-                    out.push(format!("{title} ({})", group.total));
-                    out.extend(group.items.iter().map(task_line));
-                }
-                out.join("\n")
-            });
-        }
-        TasksCommand::Done { participant, key } => {
-            vault.task_complete(participant, key, &today())?;
-            print(json, &key, |k| format!("{k} done"));
-        }
-    }
+/// `legal types`: the application types of this vault's country.
+fn application_types(vault: &Vault, json: bool) -> Result<(), CliError> {
+    let catalog = acompana::catalog::for_country(vault.country()?);
+    print(json, &catalog.legal_application_types, |types| {
+        types
+            .iter()
+            .map(|t| {
+                format!(
+                    "{:<32} {}{}",
+                    t.code,
+                    t.name,
+                    t.deadline_months
+                        .map(|m| format!(" (answer within {m} months)"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     Ok(())
 }
