@@ -64,3 +64,54 @@ pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(
         .replace('-', "_")))
     .map_err(|_| format!("unknown value '{text}'"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepts<T>(parser: &impl TypedValueParser<Value = T>, text: &str) -> Option<T> {
+        let command = clap::Command::new("acompana");
+        parser
+            .parse_ref(&command, None, std::ffi::OsStr::new(text))
+            .ok()
+    }
+
+    fn listed<T>(parser: &impl TypedValueParser<Value = T>) -> Vec<String> {
+        parser
+            .possible_values()
+            .expect("the values are listed")
+            .map(|value| value.get_name().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_listed_value_reads_as_the_core_value_and_nothing_else_does() {
+        for each in Country::ALL {
+            assert_eq!(accepts(&country(), each.code()), Some(each));
+        }
+        assert_eq!(listed(&country()), ["CO", "MX", "AR", "BR", "CR"]);
+        assert_eq!(accepts(&country(), "co"), None);
+        assert_eq!(accepts(&country(), "XX"), None);
+
+        for each in Role::ALL {
+            assert_eq!(accepts(&role(), each.as_str()), Some(each));
+        }
+        assert_eq!(listed(&role()), ["admin", "coordinator", "caseworker"]);
+        assert_eq!(accepts(&role(), "Admin"), None);
+
+        for each in ClosingReason::ALL {
+            assert_eq!(accepts(&closing_reason(), each.as_str()), Some(each));
+        }
+        assert_eq!(listed(&closing_reason()).len(), ClosingReason::ALL.len());
+        assert_eq!(accepts(&closing_reason(), "moved-away"), None);
+
+        for each in ParticipantField::ALL {
+            assert_eq!(accepts(&participant_field(), each.as_str()), Some(each));
+        }
+        assert_eq!(
+            listed(&participant_field()).len(),
+            ParticipantField::ALL.len()
+        );
+        assert_eq!(accepts(&participant_field(), "name"), None);
+    }
+}
