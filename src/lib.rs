@@ -5,7 +5,6 @@
 pub mod audit;
 pub mod catalog;
 pub mod changelog;
-pub mod cli;
 pub mod crypto;
 pub mod demo;
 pub mod error;
@@ -23,18 +22,13 @@ pub use error::{Error, ErrorCode, Result};
 use serde::{Deserialize, Serialize};
 
 /// The countries whose lists (documents, legal routes…) Acompaña ships.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Country {
-    #[value(name = "CO")]
     CO,
-    #[value(name = "MX")]
     MX,
-    #[value(name = "AR")]
     AR,
-    #[value(name = "BR")]
     BR,
-    #[value(name = "CR")]
     CR,
 }
 
@@ -62,6 +56,15 @@ impl Country {
     /// From an ISO code.
     pub fn parse(code: &str) -> Option<Self> {
         Country::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+impl std::str::FromStr for Country {
+    type Err = Error;
+
+    /// From an ISO code, exactly as [`Country::code`] gives it.
+    fn from_str(code: &str) -> Result<Self> {
+        Country::parse(code).ok_or(Error::invalid("country", "CO, MX, AR, BR or CR"))
     }
 }
 

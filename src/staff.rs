@@ -7,7 +7,7 @@ use crate::changelog;
 use crate::error::{Error, Result};
 
 /// What a member of staff may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -20,6 +20,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role.
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Coordinator, Role::Caseworker];
+
     /// The name stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -30,12 +33,20 @@ impl Role {
     }
 
     fn parse(text: &str) -> Result<Role> {
-        match text {
-            "admin" => Ok(Role::Admin),
-            "coordinator" => Ok(Role::Coordinator),
-            "caseworker" => Ok(Role::Caseworker),
-            _ => Err(Error::VaultCorrupt("unknown role in the database")),
-        }
+        text.parse()
+            .map_err(|_| Error::VaultCorrupt("unknown role in the database"))
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = Error;
+
+    /// From its name, exactly as [`Role::as_str`] gives it.
+    fn from_str(text: &str) -> Result<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == text)
+            .ok_or(Error::invalid("role", "admin, coordinator or caseworker"))
     }
 }
 
@@ -339,6 +350,19 @@ pub(crate) fn disable(conn: &Connection, writer: changelog::Writer<'_>, id: &str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_parse_from_their_stored_names() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>().unwrap(), role);
+            assert_eq!(Role::parse(role.as_str()).unwrap(), role);
+        }
+        assert!(matches!(
+            "Admin".parse::<Role>(),
+            Err(Error::InvalidInput { .. })
+        ));
+        assert!(matches!(Role::parse("boss"), Err(Error::VaultCorrupt(_))));
+    }
 
     #[test]
     fn usernames_are_normalized_and_checked() {

@@ -51,10 +51,9 @@ pub struct Participant {
 }
 
 /// Why a case was closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
 pub enum ClosingReason {
     /// The accompaniment reached its goals.
     Completed,
@@ -70,7 +69,20 @@ pub enum ClosingReason {
 }
 
 impl ClosingReason {
-    fn as_str(self) -> &'static str {
+    /// Every reason.
+    pub const ALL: [ClosingReason; 8] = [
+        ClosingReason::Completed,
+        ClosingReason::Withdrew,
+        ClosingReason::MovedAway,
+        ClosingReason::LostContact,
+        ClosingReason::Transferred,
+        ClosingReason::ReturnedToPrison,
+        ClosingReason::Deceased,
+        ClosingReason::Other,
+    ];
+
+    /// The snake_case code stored and shown.
+    pub fn as_str(self) -> &'static str {
         match self {
             ClosingReason::Completed => "completed",
             ClosingReason::Withdrew => "withdrew",
@@ -85,6 +97,18 @@ impl ClosingReason {
 
     fn parse(text: &str) -> Option<Self> {
         serde_json::from_value(json!(text)).ok()
+    }
+}
+
+impl std::str::FromStr for ClosingReason {
+    type Err = Error;
+
+    /// From its code, exactly as [`ClosingReason::as_str`] gives it.
+    fn from_str(text: &str) -> Result<Self> {
+        ClosingReason::ALL
+            .into_iter()
+            .find(|reason| reason.as_str() == text)
+            .ok_or(Error::invalid("closingReason", "not a closing reason"))
     }
 }
 
@@ -218,10 +242,9 @@ pub struct NewParticipant {
 }
 
 /// The fields that can be set one by one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
 pub enum ParticipantField {
     LegalName,
     ChosenName,
@@ -236,6 +259,54 @@ pub enum ParticipantField {
     /// `yes` or `no` (or empty).
     MessageOk,
     AssignedTo,
+}
+
+impl ParticipantField {
+    /// Every field, in the order of the form.
+    pub const ALL: [ParticipantField; 12] = [
+        ParticipantField::LegalName,
+        ParticipantField::ChosenName,
+        ParticipantField::BirthYear,
+        ParticipantField::Department,
+        ParticipantField::Municipality,
+        ParticipantField::GenderIdentity,
+        ParticipantField::Ethnicity,
+        ParticipantField::Nationality,
+        ParticipantField::Disability,
+        ParticipantField::SafeContact,
+        ParticipantField::MessageOk,
+        ParticipantField::AssignedTo,
+    ];
+
+    /// The field's snake_case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParticipantField::LegalName => "legal_name",
+            ParticipantField::ChosenName => "chosen_name",
+            ParticipantField::BirthYear => "birth_year",
+            ParticipantField::Department => "department",
+            ParticipantField::Municipality => "municipality",
+            ParticipantField::GenderIdentity => "gender_identity",
+            ParticipantField::Ethnicity => "ethnicity",
+            ParticipantField::Nationality => "nationality",
+            ParticipantField::Disability => "disability",
+            ParticipantField::SafeContact => "safe_contact",
+            ParticipantField::MessageOk => "message_ok",
+            ParticipantField::AssignedTo => "assigned_to",
+        }
+    }
+}
+
+impl std::str::FromStr for ParticipantField {
+    type Err = Error;
+
+    /// From its code, exactly as [`ParticipantField::as_str`] gives it.
+    fn from_str(text: &str) -> Result<Self> {
+        ParticipantField::ALL
+            .into_iter()
+            .find(|field| field.as_str() == text)
+            .ok_or(Error::invalid("field", "not a field that can be set"))
+    }
 }
 
 /// Filters and paging for lists and searches.
@@ -988,5 +1059,19 @@ mod tests {
         assert_eq!(code, "CO-BBBB-BBBB");
         assert!(draws.is_empty(), "both taken codes were drawn again");
         assert!(unique_case_code(&conn, || "CO-AAAA-AAAA".to_string()).is_err());
+    }
+
+    #[test]
+    fn closing_reasons_and_fields_parse_from_the_codes_they_store() {
+        for reason in ClosingReason::ALL {
+            assert_eq!(json!(reason), json!(reason.as_str()));
+            assert_eq!(reason.as_str().parse::<ClosingReason>().unwrap(), reason);
+        }
+        for field in ParticipantField::ALL {
+            assert_eq!(json!(field), json!(field.as_str()));
+            assert_eq!(field.as_str().parse::<ParticipantField>().unwrap(), field);
+        }
+        assert!("Completed".parse::<ClosingReason>().is_err());
+        assert!("message-ok".parse::<ParticipantField>().is_err());
     }
 }
