@@ -46,5 +46,5 @@ step("Configuración: the full check of the database reads every page and says i
   await waitForTextIn("settings-check-ok", es("settings.checkOk"));
   assert.equal(await browser.$('[data-testid="settings-check-error"]').isExisting(), false);
   await assertFits("settings");
-  await shot("settings-full-check");
+  await shot("70-settings-full-check");
 });
