@@ -3,6 +3,7 @@
 //! `ACOMPANA_BENCH_SIZES=1000,10000`):
 //!
 //! - generating the demo data (women per second, size on disk);
+//! - unlocking (key derivation, header and schema; it should not grow with the vault);
 //! - search latency (median and 95th percentile) for partial, accent-free names, a case code
 //!   and a search that finds nothing;
 //! - the first page of the list, unfiltered and filtered;
@@ -216,6 +217,22 @@ fn bench(size: u32) {
         bytes as f64 / 1048576.0
     );
     let password = SecretString::from(demo::DEMO_PASSWORD.to_string());
+    // Unlocking reads the key slot, the header and the schema, never the whole file: it
+    // should take the key derivation's time whatever the size.
+    let unlocks: Vec<Duration> = (0..7)
+        .map(|_| {
+            let (took, vault) =
+                time(|| acompana::opening::unlock(&paths, demo::DEMO_USERNAME, &password).unwrap());
+            vault.lock(LockReason::Manual).unwrap();
+            took
+        })
+        .collect();
+    let unlock = stats(unlocks);
+    println!(
+        "  unlock: median {:.0} ms, p95 {:.0} ms (Argon2id included)",
+        ms(unlock.median),
+        ms(unlock.p95)
+    );
     let mut keyed = acompana::opening::unlock(&paths, demo::DEMO_USERNAME, &password).unwrap();
     // Women spread over the whole list, not only the newest.
     let all = keyed

@@ -209,11 +209,25 @@ fn record_with_parents(
             )
             .optional()?)
     };
-    // A field never set since the record was created is based on the create operation,
-    // which carried its first value.
-    let head = match head_of(change.field)? {
-        None if change.kind == OpKind::Set => head_of("")?,
-        found => found,
+    // A `create` sets every field it carries and blanks the rest, so a field's current head
+    // is the newer of its own last `set` and the record's last `create` (the head of the
+    // field `""`): a field never set since the record was created, or revived, is based on
+    // that create. Creates keep no row per field; this look-up finds them.
+    let head = match (head_of(change.field)?, change.kind) {
+        (field_head, OpKind::Set) => {
+            let record_head = head_of("")?;
+            match (field_head, record_head) {
+                (Some(field), Some(record)) => {
+                    Some(if Hlc::decode(&record.1)? > Hlc::decode(&field.1)? {
+                        record
+                    } else {
+                        field
+                    })
+                }
+                (field, record) => field.or(record),
+            }
+        }
+        (found, _) => found,
     };
     // Never stamp an operation earlier than the one it replaces, whatever the wall clock says.
     let mut hlc = last_hlc;
@@ -248,31 +262,20 @@ fn record_with_parents(
     .execute(params![operation.device_id, operation.seq as i64, operation.hlc.encode()],
     )?;
     if operation.kind != OpKind::Append {
-        // A create sets every field it carries (and blanks the rest): it becomes the head of
-        // each, so the next edit of any of them is based on it.
-        let mut fields = vec![operation.field.as_str()];
-        if let (OpKind::Create, Some(serde_json::Value::Object(carried))) =
-            (operation.kind, &operation.value)
-        {
-            fields.extend(carried.keys().map(String::as_str));
-        }
-        let mut upsert = conn.prepare_cached(
+        conn.prepare_cached(
             "INSERT INTO change_log_heads (record_type, record_id, field, op_id, hlc, device_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(record_type, record_id, field) DO UPDATE SET
                 op_id = excluded.op_id, hlc = excluded.hlc, device_id = excluded.device_id",
-        )?;
-        let hlc = operation.hlc.encode();
-        for field in fields {
-            upsert.execute(params![
-                operation.record_type,
-                operation.record_id,
-                field,
-                operation.op_id,
-                hlc,
-                operation.device_id
-            ])?;
-        }
+        )?
+        .execute(params![
+            operation.record_type,
+            operation.record_id,
+            operation.field,
+            operation.op_id,
+            operation.hlc.encode(),
+            operation.device_id
+        ])?;
     }
     Ok(operation)
 }
@@ -600,19 +603,20 @@ mod tests {
     }
 
     #[test]
-    fn a_create_heads_every_field_it_carries_and_a_resolution_names_every_parent() {
+    fn a_field_is_based_on_the_newer_of_its_last_set_and_the_records_last_create() {
         let conn = conn();
-        let create = record(
+        let create = |value: serde_json::Value| Change {
+            record_type: "household",
+            record_id: "p1/household",
+            field: "",
+            kind: OpKind::Create,
+            value: Some(value),
+            participant_id: None,
+        };
+        let first = record(
             &conn,
             WRITER,
-            Change {
-                record_type: "household",
-                record_id: "p1/household",
-                field: "",
-                kind: OpKind::Create,
-                value: Some(json!({"size": 3, "tenure": "rented"})),
-                participant_id: None,
-            },
+            create(json!({"size": 3, "tenure": "rented"})),
         )
         .unwrap();
         let size = record(
@@ -621,25 +625,57 @@ mod tests {
             set_on("household", "p1/household", "size", json!(4)),
         )
         .unwrap();
-        assert_eq!(size.based_on, vec![create.op_id.clone()]);
+        assert_eq!(
+            size.based_on,
+            vec![first.op_id.clone()],
+            "carried by the create"
+        );
+        let size_again = record(
+            &conn,
+            WRITER,
+            set_on("household", "p1/household", "size", json!(5)),
+        )
+        .unwrap();
+        assert_eq!(size_again.based_on, vec![size.op_id.clone()]);
+        // Deleted and revived: the next edit of a field set before is based on the revival,
+        // which stated the whole record, not on the set the revival replaced.
+        let delete = record(
+            &conn,
+            WRITER,
+            Change {
+                kind: OpKind::Delete,
+                value: None,
+                ..create(json!(null))
+            },
+        )
+        .unwrap();
+        let revival = record(&conn, WRITER, create(json!({"size": 2}))).unwrap();
+        assert_eq!(revival.based_on, vec![delete.op_id.clone()]);
+        let after = record(
+            &conn,
+            WRITER,
+            set_on("household", "p1/household", "size", json!(6)),
+        )
+        .unwrap();
+        assert_eq!(after.based_on, vec![revival.op_id.clone()]);
+        // Creates keep no row per field.
         let heads: i64 = conn
             .query_row(
-                "SELECT count(*) FROM change_log_heads WHERE record_id = 'p1/household'
-                 AND op_id = ?1",
-                [&create.op_id],
+                "SELECT count(*) FROM change_log_heads WHERE record_id = 'p1/household'",
+                [],
                 |row| row.get(0),
             )
             .unwrap();
-        assert_eq!(heads, 2, "the create heads the record and its tenure");
+        assert_eq!(heads, 2, "the record's head and the size's");
         let other = "0190aaaa-0000-7000-8000-000000000001".to_string();
         let resolution = record_resolving(
             &conn,
             WRITER,
-            set_on("household", "p1/household", "size", json!(5)),
+            set_on("household", "p1/household", "size", json!(7)),
             std::slice::from_ref(&other),
         )
         .unwrap();
-        assert_eq!(resolution.based_on, vec![size.op_id, other]);
+        assert_eq!(resolution.based_on, vec![after.op_id, other]);
         let stored = history(&conn, "household", "p1/household").unwrap();
         assert_eq!(stored.last().unwrap().based_on.len(), 2);
     }
