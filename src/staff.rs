@@ -202,12 +202,26 @@ pub(crate) fn insert(
             member.created_at
         ],
     )?;
-    changelog::record(
+    record_member(
         conn,
         changelog::Writer {
             device_id,
             author_id: author_id.unwrap_or(&member.id),
         },
+        &member,
+    )?;
+    Ok(member)
+}
+
+/// Records a member of staff as she is now: one `create` of the staff registry.
+fn record_member(
+    conn: &Connection,
+    writer: changelog::Writer<'_>,
+    member: &StaffMember,
+) -> Result<()> {
+    changelog::record(
+        conn,
+        writer,
         changelog::Change {
             record_type: RECORD_TYPE,
             record_id: &member.id,
@@ -216,13 +230,13 @@ pub(crate) fn insert(
             value: Some(serde_json::json!({
                 "username": member.username,
                 "displayName": member.display_name,
-                "role": role.as_str(),
-                "active": true,
+                "role": member.role.as_str(),
+                "active": member.active,
             })),
             participant_id: None,
         },
     )?;
-    Ok(member)
+    Ok(())
 }
 
 /// Everyone, active first, then by name.
@@ -300,26 +314,14 @@ pub(crate) fn put_roster_on_log(conn: &Connection, device_id: &str) -> Result<()
         return Ok(());
     }
     let tx = conn.unchecked_transaction()?;
-    for member in missing {
-        changelog::record(
+    for member in &missing {
+        record_member(
             &tx,
             changelog::Writer {
                 device_id,
                 author_id: &member.id,
             },
-            changelog::Change {
-                record_type: RECORD_TYPE,
-                record_id: &member.id,
-                field: "",
-                kind: changelog::OpKind::Create,
-                value: Some(serde_json::json!({
-                    "username": member.username,
-                    "displayName": member.display_name,
-                    "role": member.role.as_str(),
-                    "active": member.active,
-                })),
-                participant_id: None,
-            },
+            member,
         )?;
     }
     tx.commit()?;
