@@ -64,6 +64,22 @@ export function esWith(key, values) {
 }
 
 export const TIMEOUT = 20_000;
+
+/** The administrator first-run.test.mjs creates; the later walks sign in as her. */
+export const ADMIN = { username: "coordinadora", name: "Marta Gómez", password: "Caminar-juntas-2025!" };
+
+/**
+ * Signs in from the sign-in screen, in Spanish (the language is remembered on the laptop, so
+ * a walk reads Spanish whatever came before), and waits for the main shell.
+ */
+export async function signIn(account = ADMIN) {
+  await byTestId("sign-in");
+  await chooseOption("lang-select", "Español");
+  await typeInto("signin-username", account.username);
+  await typeInto("signin-password", account.password);
+  await clickTestId("signin-submit");
+  await byTestId("shell");
+}
 /** How long one step may take (run.sh gives each test file more, and the whole run 10 minutes). */
 const STEP_TIMEOUT = 120_000;
 

@@ -24,6 +24,7 @@ import {
   portuguese,
   session,
   shot,
+  signIn,
   step,
   retrying,
   textOf,
@@ -33,8 +34,7 @@ import {
   waitForTextIn,
 } from "../support.mjs";
 
-// The administrator first-run.test.mjs created, and the woman participants.test.mjs opened.
-const ADMIN = { username: "coordinadora", password: "Caminar-juntas-2025!" };
+// The woman participants.test.mjs opened (she signs in as the administrator first-run created).
 const HER = { chosenName: "Majo", legalName: "María José Gómez" };
 const SHELTER = {
   name: "Fundación Casa Refugio Mujeres",
@@ -70,13 +70,7 @@ function rowShowing(prefix, text) {
 }
 
 step("she signs in and lands on Hoy", async () => {
-  await byTestId("sign-in");
-  // The language is remembered on the laptop; this walk reads Spanish whatever came before.
-  await chooseOption("lang-select", "Español");
-  await typeInto("signin-username", ADMIN.username);
-  await typeInto("signin-password", ADMIN.password);
-  await clickTestId("signin-submit");
-  await byTestId("shell");
+  await signIn();
   await byTestId("today-area");
   assert.equal(await (await byTestId("nav-today")).getAttribute("aria-current"), "page");
   await byTestId("today-mine");

@@ -29,6 +29,7 @@ import {
   readRepoJson,
   session,
   shot,
+  signIn,
   step,
   textOf,
   typeDate,
@@ -47,7 +48,6 @@ function esPlural(key, values) {
 
 // The administrator first-run.test.mjs created, and the woman participants.test.mjs opened
 // (her dependant Sofi is 7; a sensitive note about her safety is in her file).
-const ADMIN = { username: "coordinadora", password: "Caminar-juntas-2025!" };
 const HER = { chosenName: "Majo", legalName: "María José Gómez" };
 const SECRET = "Teme a su expareja";
 const PRISON = "Reclusión de Mujeres El Buen Pastor";
@@ -145,12 +145,7 @@ async function openHerFile() {
 }
 
 step("she signs in and opens Majo's file", async () => {
-  await byTestId("sign-in");
-  await chooseOption("lang-select", "Español");
-  await typeInto("signin-username", ADMIN.username);
-  await typeInto("signin-password", ADMIN.password);
-  await clickTestId("signin-submit");
-  await byTestId("shell");
+  await signIn();
   await openHerFile();
 });
 

@@ -11,27 +11,19 @@ import {
   assertFits,
   browser,
   byTestId,
-  chooseOption,
   clickTestId,
   es,
   session,
   shot,
+  signIn,
   step,
-  typeInto,
   waitForTextIn,
 } from "../support.mjs";
-
-const ADMIN = { username: "coordinadora", password: "Caminar-juntas-2025!" };
 
 session("settings");
 
 step("she signs in", async () => {
-  await byTestId("sign-in");
-  await chooseOption("lang-select", "Español");
-  await typeInto("signin-username", ADMIN.username);
-  await typeInto("signin-password", ADMIN.password);
-  await clickTestId("signin-submit");
-  await byTestId("shell");
+  await signIn();
 });
 
 step("Configuración: the full check of the database reads every page and says it is intact", async () => {
