@@ -248,14 +248,23 @@ fn bench(size: u32) {
     let conn = keyed.connection_for_tests();
     let reports: Vec<(String, String)> = conn
         .prepare(
-            "SELECT participant_id, id FROM case_records WHERE kind = 'compliance_report'
+            "SELECT participant_id, id FROM case_records WHERE kind = ?1
              AND deleted = 0 ORDER BY id LIMIT 20",
         )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map(
+            [acompana::compact::term_code("compliance_report").unwrap()],
+            |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)),
+        )
         .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+        .map(|row| {
+            let (owner, id) = row.unwrap();
+            (
+                acompana::compact::id_text(&owner).unwrap(),
+                acompana::compact::id_text(&id).unwrap(),
+            )
+        })
+        .collect();
     let organizations: u32 = conn
         .query_row(
             "SELECT count(*) FROM directory WHERE kind = 'organization'",

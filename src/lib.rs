@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod changelog;
+pub mod compact;
 pub mod crypto;
 pub mod demo;
 pub mod error;

@@ -302,13 +302,16 @@ pub(crate) fn active_admins(conn: &Connection) -> Result<i64> {
 /// (each as she is now, written by herself), so that sync carries the whole roster.
 pub(crate) fn put_roster_on_log(conn: &Connection, device_id: &str) -> Result<()> {
     let missing: Vec<StaffMember> = {
-        let mut statement = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM staff s WHERE NOT EXISTS (
-                 SELECT 1 FROM change_log c WHERE c.record_type = '{RECORD_TYPE}'
-                 AND c.record_id = s.id)"
-        ))?;
+        let mut statement = conn.prepare(&format!("SELECT {COLUMNS} FROM staff s"))?;
         let rows = statement.query_map([], from_row)?;
-        rows.map(|row| finish(row?)).collect::<Result<_>>()?
+        let mut missing = Vec::new();
+        for row in rows {
+            let member = finish(row?)?;
+            if changelog::history(conn, RECORD_TYPE, &member.id)?.is_empty() {
+                missing.push(member);
+            }
+        }
+        missing
     };
     if missing.is_empty() {
         return Ok(());

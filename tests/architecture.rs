@@ -9,6 +9,7 @@ use std::path::Path;
 const FLOORS: &[&[&str]] = &[
     &["error"],
     &["crypto"],
+    &["compact"],
     &["store", "changelog"],
     &["catalog", "staff", "audit", "settings"],
     &["vault"],

@@ -214,14 +214,14 @@ proptest! {
                     let own: Vec<_> = catalog.documents.iter()
                         .filter(|d| d.holders.contains(&acompana::catalog::DocumentHolder::Herself))
                         .collect();
-                    let record_id = format!("{id}/document/self/{}", own[d % own.len()].code);
+                    let record_id = acompana::records::file::document_id(&id, None, &own[d % own.len()].code);
                     match admin.record_delete(&id, &record_id) {
                         Ok(()) | Err(Error::NotFound) => {}
                         Err(other) => panic!("{other:?}"),
                     }
                 }
                 Edit::DeleteHousehold => {
-                    match admin.record_delete(&id, &format!("{id}/household")) {
+                    match admin.record_delete(&id, &acompana::records::file::household_id(&id)) {
                         Ok(()) | Err(Error::NotFound) => {}
                         Err(other) => panic!("{other:?}"),
                     }
@@ -769,18 +769,26 @@ fn demo_content(vault: &Vault) -> Vec<(String, String, Option<String>, Vec<Strin
         .unwrap();
     rows.into_iter()
         .map(|(id, code, legal, chosen)| {
-            let mut records: Vec<String> = conn
-                // Links between records are ids made at writing time: leave them out.
-                .prepare(
-                    "SELECT kind || json_remove(data, '$.proceedingId', '$.planId', '$.consentId',
-                        '$.organizationId', '$.applicationId', '$.receivingEntity')
-                     FROM case_records WHERE participant_id = ?1 AND kind != 'document'",
-                )
-                .unwrap()
-                .query_map([&id], |r| r.get(0))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
+            // Links between records are ids made at writing time: leave them out.
+            let mut records: Vec<String> =
+                acompana::records::file::visible_records(conn, Some(&id))
+                    .unwrap()
+                    .into_iter()
+                    .filter(|r| r.kind != "document")
+                    .map(|mut r| {
+                        for link in [
+                            "proceedingId",
+                            "planId",
+                            "consentId",
+                            "organizationId",
+                            "applicationId",
+                            "receivingEntity",
+                        ] {
+                            r.fields.remove(link);
+                        }
+                        format!("{}{}", r.kind, serde_json::Value::Object(r.fields))
+                    })
+                    .collect();
             // Records name staff by id, made when the demo vault was: compare usernames.
             for record in &mut records {
                 for (staff_id, username) in &staff {

@@ -146,7 +146,10 @@ fn staff_added_before_the_roster_was_on_the_log_are_put_there_at_unlock() {
     // As an older version left it: staff rows, no staff operations.
     admin
         .connection_for_tests()
-        .execute("DELETE FROM change_log WHERE record_type = 'staff'", [])
+        .execute(
+            "DELETE FROM change_log WHERE record_type = ?1",
+            [acompana::compact::term_code("staff").unwrap()],
+        )
         .unwrap();
     admin.lock(LockReason::Manual).unwrap();
     let admin = test.admin();
@@ -208,13 +211,11 @@ fn records_name_staff_by_id_and_show_the_username() {
     let mut shown_team = shown.team.clone();
     shown_team.sort();
     assert_eq!(shown_team, [ADMIN.to_string(), "lucia".to_string()]);
-    let stored: String = admin
-        .connection_for_tests()
-        .query_row(
-            "SELECT data FROM case_records WHERE id = ?1",
-            [&saved.id],
-            |r| r.get(0),
-        )
+    let stored = acompana::records::file::visible_records(admin.connection_for_tests(), Some(&id))
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == saved.id)
+        .map(|r| serde_json::Value::Object(r.fields).to_string())
         .unwrap();
     assert!(stored.contains(&lucia_id), "stored by id: {stored}");
     assert!(!stored.contains("\"lucia\""), "not by username: {stored}");

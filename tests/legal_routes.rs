@@ -802,7 +802,13 @@ fn generated_tasks_appear_and_disappear_as_the_file_changes() {
         .unwrap();
     assert!(!has_key(&admin, &id, "follow_up/"));
     admin
-        .record_delete(&id, &format!("{id}/needs/day365"))
+        .record_delete(
+            &id,
+            &acompana::records::file::needs_id(
+                &id,
+                acompana::records::needs::AssessmentPhase::Day365,
+            ),
+        )
         .unwrap();
     assert!(has_key(&admin, &id, "follow_up/2026-08-01/day180"));
 

@@ -350,7 +350,7 @@ fn evidence_ids(
             record_of(
                 vault,
                 participant,
-                &format!("{participant}/document/self/{code}"),
+                &acompana::records::file::document_id(participant, None, code),
             )
             .map(|r| r.id)
             .map_err(|_| CliError::Usage(format!("she has no '{code}' document on file")))

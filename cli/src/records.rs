@@ -206,9 +206,10 @@ pub(crate) fn document(
         } => {
             // Keep what the file already says about the document; change only what was given.
             // A document's record id is derived from whose it is and its type.
-            let natural_id = format!(
-                "{participant}/document/{}/{document_type}",
-                dependant.as_deref().unwrap_or("self")
+            let natural_id = acompana::records::file::document_id(
+                participant,
+                dependant.as_deref(),
+                document_type,
             );
             let existing = match vault.record_get(participant, &natural_id) {
                 Ok(record) => match record.data {

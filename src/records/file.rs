@@ -4,13 +4,14 @@
 //! `append` operation each, so two laptops never conflict over them. The file's history is
 //! read back from the change log.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::audit::AuditAction;
 use crate::catalog::{self, CountryCatalog};
 use crate::changelog::{self, Change, OpKind, Operation, Writer};
+use crate::compact;
 use crate::error::{Error, Result};
 use crate::records::community_service::{ComplianceReport, ServiceHours, ServicePlan};
 use crate::records::consent::{Consent, ConsentPurpose};
@@ -20,7 +21,7 @@ use crate::records::documents::Document;
 use crate::records::household::{Dependant, Household};
 use crate::records::housing::Housing;
 use crate::records::legal::{LegalApplication, LegalStatusChange, PrisonStay, Proceeding};
-use crate::records::needs::NeedsAssessment;
+use crate::records::needs::{AssessmentPhase, NeedsAssessment};
 use crate::records::participants::Participant;
 use crate::records::referrals::Referral;
 use crate::records::search;
@@ -31,8 +32,29 @@ use crate::vault::Vault;
 /// A needs assessment's statuses, kept on the log as one field per category.
 const NEEDS_STATUSES: &str = "statuses";
 
-/// The field of a record's first operation that names the file it belongs to.
-pub const PARTICIPANT_FIELD: &str = "participantId";
+pub use crate::compact::PARTICIPANT_FIELD;
+
+/// The id of her household record, the same on every laptop.
+pub fn household_id(participant_id: &str) -> String {
+    compact::derived_id(&format!("{participant_id}/household"))
+}
+
+/// The id of one of her documents (or a dependant's), the same on every laptop.
+pub fn document_id(
+    participant_id: &str,
+    dependant_id: Option<&str>,
+    document_type: &str,
+) -> String {
+    compact::derived_id(&format!(
+        "{participant_id}/document/{}/{document_type}",
+        dependant_id.unwrap_or("self")
+    ))
+}
+
+/// The id of her needs assessment of one phase, the same on every laptop.
+pub fn needs_id(participant_id: &str, phase: AssessmentPhase) -> String {
+    compact::derived_id(&format!("{participant_id}/needs/{}", phase.as_str()))
+}
 
 /// One record of a file, tagged by its kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,17 +124,17 @@ impl RecordData {
     /// same record and their edits merge field by field.
     fn natural_id(&self, participant_id: &str) -> Option<String> {
         match self {
-            RecordData::Household(_) => Some(format!("{participant_id}/household")),
-            RecordData::Document(d) => Some(format!(
-                "{participant_id}/document/{}/{}",
-                d.dependant_id.as_deref().unwrap_or("self"),
-                d.document_type
+            RecordData::Household(_) => Some(household_id(participant_id)),
+            RecordData::Document(d) => Some(document_id(
+                participant_id,
+                d.dependant_id.as_deref(),
+                &d.document_type,
             )),
-            RecordData::Needs(n) => Some(format!("{participant_id}/needs/{}", n.phase.as_str())),
+            RecordData::Needs(n) => Some(needs_id(participant_id, n.phase)),
             RecordData::Task(Task {
                 generated_key: Some(key),
                 ..
-            }) => Some(format!("{participant_id}/task/{key}")),
+            }) => Some(compact::derived_id(&format!("{participant_id}/task/{key}"))),
             _ => None,
         }
     }
@@ -137,9 +159,7 @@ impl RecordData {
         }
     }
 
-    pub(crate) fn from_stored(kind: &str, data: &str) -> Result<RecordData> {
-        let mut map: Map<String, Value> = serde_json::from_str(data)
-            .map_err(|_| Error::VaultCorrupt("bad record in the database"))?;
+    pub(crate) fn from_fields(kind: &str, mut map: Map<String, Value>) -> Result<RecordData> {
         if kind == "needs" {
             // Written one field per category (or, before that, as one object).
             let prefix = format!("{NEEDS_STATUSES}.");
@@ -299,11 +319,9 @@ fn validate(
         }
         RecordData::ServiceHours(h) => {
             h.validate()?;
-            let plan = match stored(conn, &h.plan_id)? {
-                Some((owner, kind, data, false))
-                    if owner == participant_id && kind == "service_plan" =>
-                {
-                    match RecordData::from_stored(&kind, &data)? {
+            let plan = match stored(conn, participant_id, &h.plan_id)? {
+                Some(found) if !found.deleted && found.kind == "service_plan" => {
+                    match found.data()? {
                         RecordData::ServicePlan(plan) => plan,
                         _ => return Err(Error::invalid("planId", "not a plan of this file")),
                     }
@@ -313,17 +331,17 @@ fn validate(
             if h.date < plan.start_on {
                 return Err(Error::invalid("date", "not before the plan starts"));
             }
-            let same_day: i64 = conn
-                .prepare_cached(
-                    "SELECT COALESCE(SUM(json_extract(data, '$.hours')), 0) FROM case_records
-                     WHERE participant_id = ?1 AND kind = 'service_hours' AND deleted = 0
-                     AND json_extract(data, '$.planId') = ?2
-                     AND json_extract(data, '$.date') = ?3 AND id IS NOT ?4",
-                )?
-                .query_row(
-                    params![participant_id, h.plan_id, h.date, record_id],
-                    |row| row.get(0),
-                )?;
+            let mut same_day: i64 = 0;
+            for entry in stored_records(conn, participant_id, None, Some("service_hours"), false)? {
+                if Some(entry.id.as_str()) == record_id {
+                    continue;
+                }
+                if let RecordData::ServiceHours(other) = entry.data()? {
+                    if other.plan_id == h.plan_id && other.date == h.date {
+                        same_day += i64::from(other.hours);
+                    }
+                }
+            }
             if same_day + i64::from(h.hours)
                 > i64::from(crate::records::community_service::MAX_HOURS_PER_DAY)
             {
@@ -381,20 +399,15 @@ fn consent_for(
     organization_name: &str,
     named: Option<&str>,
 ) -> Result<String> {
-    let mut statement = conn.prepare_cached(
-        "SELECT id, data FROM case_records
-         WHERE participant_id = ?1 AND kind = 'consent' AND deleted = 0
-         ORDER BY created_at DESC, id DESC",
-    )?;
-    let consents: Vec<(String, String)> = statement
-        .query_map([participant_id], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut consents = stored_records(conn, participant_id, None, Some("consent"), false)?;
+    consents.reverse();
     let wanted = search::fold(organization_name);
-    for (id, data) in consents {
+    for found in consents {
+        let id = found.id.clone();
         if named.is_some_and(|n| n != id) {
             continue;
         }
-        let RecordData::Consent(consent) = RecordData::from_stored("consent", &data)? else {
+        let RecordData::Consent(consent) = found.data()? else {
             continue;
         };
         let covers = consent.purpose == ConsentPurpose::Referral
@@ -456,20 +469,192 @@ fn record_exists(conn: &Connection, participant_id: &str, kind: &str, id: &str) 
     Ok(conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM case_records
-                            WHERE id = ?1 AND participant_id = ?2 AND kind = ?3 AND deleted = 0)",
+                            WHERE participant_id = ?1 AND id = ?2 AND kind = ?3 AND deleted = 0)",
         )?
-        .query_row(params![id, participant_id, kind], |row| row.get(0))?)
+        .query_row(
+            params![
+                compact::id_bytes(participant_id).as_slice(),
+                compact::id_bytes(id).as_slice(),
+                changelog::name_code(conn, kind)?
+            ],
+            |row| row.get(0),
+        )?)
 }
 
-fn stored(conn: &Connection, id: &str) -> Result<Option<(String, String, String, bool)>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT participant_id, kind, data, deleted FROM case_records WHERE id = ?1",
+/// A record as stored: its fields are its own (`data`) once edited, and until then those of
+/// the operation that created it, so a record's body is stored once.
+struct StoredRecord {
+    id: String,
+    kind: String,
+    fields: Map<String, Value>,
+    created_at: String,
+    /// Username of the author.
+    created_by: Option<String>,
+    deleted: bool,
+}
+
+impl StoredRecord {
+    fn data(&self) -> Result<RecordData> {
+        RecordData::from_fields(&self.kind, self.fields.clone())
+    }
+}
+
+/// A file's records (or one, or one kind), oldest first.
+fn stored_records(
+    conn: &Connection,
+    participant_id: &str,
+    id: Option<&str>,
+    kind: Option<&str>,
+    with_deleted: bool,
+) -> Result<Vec<StoredRecord>> {
+    let kind_code = kind.map(|k| changelog::name_code(conn, k)).transpose()?;
+    let mut statement = conn.prepare_cached(
+        "SELECT r.id, r.kind, r.data, l.value, r.created_at, s.username, r.deleted
+         FROM case_records r
+         LEFT JOIN change_log l
+                ON r.data IS NULL AND l.device = r.origin_device AND l.seq = r.origin_seq
+         LEFT JOIN log_names n ON n.code = r.created_by
+         LEFT JOIN staff s ON s.id = n.name
+         WHERE r.participant_id = ?1 AND (?2 IS NULL OR r.id = ?2)
+           AND (?3 IS NULL OR r.kind = ?3) AND (?4 OR r.deleted = 0)
+         ORDER BY r.created_at, r.id",
+    )?;
+    type Row = (
+        Vec<u8>,
+        i64,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+        i64,
+        Option<String>,
+        bool,
+    );
+    let rows: Vec<Row> = statement
+        .query_map(
+            params![
+                compact::id_bytes(participant_id).as_slice(),
+                id.map(|id| compact::id_bytes(id).to_vec()),
+                kind_code,
+                with_deleted
+            ],
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                    row.get(6)?,
+                ))
+            },
         )?
-        .query_row([id], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-        })
-        .optional()?)
+        .collect::<rusqlite::Result<_>>()?;
+    let names = changelog::Names::load(conn)?;
+    rows.into_iter()
+        .map(
+            |(id, kind, data, origin, created_at, created_by, deleted)| {
+                let bad = || Error::VaultCorrupt("bad record in the database");
+                let fields = match (data, origin) {
+                    (Some(own), _) => compact::decode_value(&own, None)?,
+                    (None, Some(created)) => {
+                        let mut value = compact::decode_value(&created, Some(participant_id))?;
+                        if let Value::Object(map) = &mut value {
+                            map.remove(PARTICIPANT_FIELD);
+                        }
+                        value
+                    }
+                    (None, None) => return Err(bad()),
+                };
+                let Value::Object(fields) = fields else {
+                    return Err(bad());
+                };
+                Ok(StoredRecord {
+                    id: compact::id_text(&id)?,
+                    kind: names.name(kind)?,
+                    fields,
+                    created_at: chrono::DateTime::from_timestamp(created_at, 0)
+                        .ok_or_else(bad)?
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    created_by,
+                    deleted,
+                })
+            },
+        )
+        .collect()
+}
+
+/// A record as the vault stores it, deleted ones included: what rebuilding from the log must
+/// give back (tests compare the two).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisibleRecord {
+    pub id: String,
+    pub participant_id: String,
+    pub kind: String,
+    /// Its fields as stored: empty ones are absent.
+    pub fields: Map<String, Value>,
+    pub deleted: bool,
+}
+
+impl VisibleRecord {
+    /// The typed record.
+    pub fn data(&self) -> Result<RecordData> {
+        RecordData::from_fields(&self.kind, self.fields.clone())
+    }
+}
+
+/// Every stored record of one file, or of every file.
+pub fn visible_records(
+    conn: &Connection,
+    participant_id: Option<&str>,
+) -> Result<Vec<VisibleRecord>> {
+    let owners: Vec<String> = match participant_id {
+        Some(id) => vec![id.to_string()],
+        None => {
+            let mut statement = conn.prepare("SELECT DISTINCT participant_id FROM case_records")?;
+            let ids: Vec<Vec<u8>> = statement
+                .query_map([], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            ids.iter()
+                .map(|id| compact::id_text(id))
+                .collect::<Result<_>>()?
+        }
+    };
+    let mut records = Vec::new();
+    for owner in owners {
+        for found in stored_records(conn, &owner, None, None, true)? {
+            records.push(VisibleRecord {
+                id: found.id,
+                participant_id: owner.clone(),
+                kind: found.kind,
+                fields: found.fields,
+                deleted: found.deleted,
+            });
+        }
+    }
+    Ok(records)
+}
+
+fn stored(conn: &Connection, participant_id: &str, id: &str) -> Result<Option<StoredRecord>> {
+    Ok(stored_records(conn, participant_id, Some(id), None, true)?.pop())
+}
+
+/// Hides a record (its tombstone goes on the log beside it).
+fn mark_deleted(conn: &Connection, participant_id: &str, id: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE case_records SET deleted = 1 WHERE participant_id = ?1 AND id = ?2",
+    )?
+    .execute(params![
+        compact::id_bytes(participant_id).as_slice(),
+        compact::id_bytes(id).as_slice()
+    ])?;
+    Ok(())
+}
+
+/// Seconds since 1970 of an RFC 3339 time (a record's creation, as the write path gives it).
+fn seconds(rfc3339: &str) -> Result<i64> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.timestamp())
+        .map_err(|_| Error::invalid("createdAt", "not a time"))
 }
 
 /// Records one operation on a record of `participant_id`'s file.
@@ -513,14 +698,14 @@ pub(crate) fn save(
         (None, Some(given)) => given.to_string(),
         (None, None) => uuid::Uuid::now_v7().to_string(),
     };
-    let mut existing = stored(conn, &id)?;
+    let mut existing = stored(conn, participant_id, &id)?;
     let mut replacing = false;
     if data.replaced_when_corrected() {
-        if let Some((owner, stored_kind, _, false)) = &existing {
-            if owner != participant_id || stored_kind != kind {
+        if let Some(found) = existing.as_ref().filter(|found| !found.deleted) {
+            if found.kind != kind {
                 return Err(Error::NotFound);
             }
-            conn.execute("UPDATE case_records SET deleted = 1 WHERE id = ?1", [&id])?;
+            mark_deleted(conn, participant_id, &id)?;
             record(
                 conn,
                 ctx,
@@ -535,18 +720,18 @@ pub(crate) fn save(
         }
     }
     match existing {
-        Some((owner, stored_kind, _, _)) if owner != participant_id || stored_kind != kind => {
-            return Err(Error::NotFound)
-        }
-        Some((_, _, old_data, false)) => {
+        Some(found) if found.kind != kind => return Err(Error::NotFound),
+        Some(StoredRecord {
+            fields: old,
+            deleted: false,
+            ..
+        }) => {
             if data.add_only() {
                 return Err(Error::invalid(
                     "kind",
                     "contacts and notes cannot be edited",
                 ));
             }
-            let old: Map<String, Value> = serde_json::from_str(&old_data)
-                .map_err(|_| Error::VaultCorrupt("bad record in the database"))?;
             let mut changed = false;
             // A field the record no longer has (a need no longer assessed, a field written
             // under an older shape) is blanked on the log too.
@@ -569,13 +754,21 @@ pub(crate) fn save(
                 }
             }
             if changed {
-                conn.execute(
-                    "UPDATE case_records SET data = ?1 WHERE id = ?2",
-                    params![Value::Object(fields).to_string(), id],
-                )?;
+                let kept: Map<String, Value> =
+                    fields.into_iter().filter(|(_, v)| !v.is_null()).collect();
+                conn.prepare_cached(
+                    "UPDATE case_records SET data = ?1 WHERE participant_id = ?2 AND id = ?3",
+                )?
+                .execute(params![
+                    compact::encode_value(&Value::Object(kept), None)?,
+                    compact::id_bytes(participant_id).as_slice(),
+                    compact::id_bytes(&id).as_slice()
+                ])?;
             }
         }
-        Some((_, _, _, true)) if natural.is_none() => return Err(Error::NotFound),
+        Some(StoredRecord { deleted: true, .. }) if natural.is_none() => {
+            return Err(Error::NotFound)
+        }
         revived_or_new => {
             if revived_or_new.is_none() && record_id.is_some() && natural.is_none() && !replacing {
                 return Err(Error::NotFound);
@@ -593,7 +786,7 @@ pub(crate) fn save(
             } else {
                 OpKind::Create
             };
-            record(
+            let origin = record(
                 conn,
                 ctx,
                 participant_id,
@@ -601,18 +794,23 @@ pub(crate) fn save(
                 op,
                 Some(Value::Object(value)),
             )?;
+            // The body is the operation's: the row points at it and keeps no copy.
             conn.prepare_cached(
-                "INSERT INTO case_records (id, participant_id, kind, data, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT(id) DO UPDATE SET data = excluded.data, deleted = 0",
+                "INSERT INTO case_records (participant_id, id, kind, created_at, created_by,
+                                           origin_device, origin_seq, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL)
+                 ON CONFLICT(participant_id, id) DO UPDATE SET
+                    deleted = 0, origin_device = excluded.origin_device,
+                    origin_seq = excluded.origin_seq, data = NULL",
             )?
             .execute(params![
-                id,
-                participant_id,
-                kind,
-                Value::Object(fields).to_string(),
-                ctx.created_at,
-                ctx.writer.author_id
+                compact::id_bytes(participant_id).as_slice(),
+                compact::id_bytes(&id).as_slice(),
+                changelog::name_code(conn, kind)?,
+                seconds(ctx.created_at)?,
+                changelog::name_code(conn, ctx.writer.author_id)?,
+                changelog::name_code(conn, ctx.writer.device_id)?,
+                origin.seq as i64,
             ])?;
         }
     }
@@ -630,19 +828,13 @@ fn owned_by(
     field: &str,
     parent: &str,
 ) -> Result<Vec<(String, String)>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT kind, id FROM case_records
-         WHERE participant_id = ?1 AND deleted = 0 AND json_extract(data, ?2) = ?3",
-    )?;
-    let rows: Vec<(String, String)> = statement
-        .query_map(
-            params![participant_id, format!("$.{field}"), parent],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows
+    Ok(stored_records(conn, participant_id, None, None, false)?
         .into_iter()
-        .filter(|(kind, _)| kinds.contains(&kind.as_str()))
+        .filter(|found| {
+            kinds.contains(&found.kind.as_str())
+                && found.fields.get(field).and_then(Value::as_str) == Some(parent)
+        })
+        .map(|found| (found.kind, found.id))
         .collect())
 }
 
@@ -687,17 +879,12 @@ pub(crate) fn refresh_counts(
     participant_id: &str,
     catalog: &CountryCatalog,
 ) -> Result<()> {
-    let mut statement = conn.prepare_cached(
-        "SELECT kind, data FROM case_records
-         WHERE participant_id = ?1 AND kind IN ('document', 'needs') AND deleted = 0",
-    )?;
-    let rows: Vec<(String, String)> = statement
-        .query_map([participant_id], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
     let mut settled = std::collections::BTreeSet::new();
     let mut latest: Option<NeedsAssessment> = None;
-    for (kind, data) in rows {
-        match RecordData::from_stored(&kind, &data)? {
+    let documents = stored_records(conn, participant_id, None, Some("document"), false)?;
+    let needs = stored_records(conn, participant_id, None, Some("needs"), false)?;
+    for found in documents.iter().chain(&needs) {
+        match found.data()? {
             RecordData::Document(d) if d.dependant_id.is_none() && d.status.is_settled() => {
                 settled.insert(d.document_type);
             }
@@ -739,26 +926,16 @@ fn load_where(
     participant_id: &str,
     record_id: Option<&str>,
 ) -> Result<Vec<CaseRecord>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT r.id, r.kind, r.data, r.created_at, s.username FROM case_records r
-         LEFT JOIN staff s ON s.id = r.created_by
-         WHERE r.participant_id = ?1 AND r.deleted = 0 AND (?2 IS NULL OR r.id = ?2)
-         ORDER BY r.created_at, r.id",
-    )?;
-    let rows: Vec<(String, String, String, String, Option<String>)> = statement
-        .query_map(params![participant_id, record_id], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    rows.into_iter()
-        .map(|(id, kind, data, created_at, created_by)| {
-            let mut data = RecordData::from_stored(&kind, &data)?;
+    stored_records(conn, participant_id, record_id, None, false)?
+        .into_iter()
+        .map(|found| {
+            let mut data = found.data()?;
+            let StoredRecord {
+                id,
+                created_at,
+                created_by,
+                ..
+            } = found;
             present_staff(conn, &mut data)?;
             let mut masked = false;
             if let RecordData::Note(note) = &mut data {
@@ -817,10 +994,11 @@ impl Vault {
     /// status changes, a plan's hours and compliance reports.
     pub fn record_delete(&mut self, participant_id: &str, record_id: &str) -> Result<()> {
         self.load_open_participant(participant_id)?;
-        let (owner, kind, _, deleted) = stored(&self.conn, record_id)?.ok_or(Error::NotFound)?;
-        if owner != participant_id || deleted {
+        let found = stored(&self.conn, participant_id, record_id)?.ok_or(Error::NotFound)?;
+        if found.deleted {
             return Err(Error::NotFound);
         }
+        let kind = found.kind;
         let now = crate::now_rfc3339();
         let tx = self.conn.unchecked_transaction()?;
         let ctx = self.record_context(&now)?;
@@ -845,7 +1023,7 @@ impl Vault {
             .iter()
             .chain(std::iter::once(&(kind.clone(), record_id.to_string())))
         {
-            tx.execute("UPDATE case_records SET deleted = 1 WHERE id = ?1", [id])?;
+            mark_deleted(&tx, participant_id, id)?;
             record(
                 &tx,
                 ctx,
@@ -873,11 +1051,11 @@ impl Vault {
     /// The text of a sensitive note; the reading is audited.
     pub fn note_reveal(&mut self, participant_id: &str, note_id: &str) -> Result<Note> {
         self.load_participant(participant_id)?;
-        let (owner, kind, data, deleted) = stored(&self.conn, note_id)?.ok_or(Error::NotFound)?;
-        if owner != participant_id || kind != "note" || deleted {
+        let found = stored(&self.conn, participant_id, note_id)?.ok_or(Error::NotFound)?;
+        if found.kind != "note" || found.deleted {
             return Err(Error::NotFound);
         }
-        let RecordData::Note(note) = RecordData::from_stored(&kind, &data)? else {
+        let RecordData::Note(note) = found.data()? else {
             return Err(Error::NotFound);
         };
         self.audit(AuditAction::SensitiveNoteViewed, None, Some(participant_id))?;

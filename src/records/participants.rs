@@ -337,6 +337,11 @@ pub struct ParticipantPage {
     pub total: u32,
 }
 
+/// The id of the record that shares her file with one colleague, the same on every laptop.
+pub fn access_id(participant_id: &str, staff_id: &str) -> String {
+    crate::compact::derived_id(&format!("{participant_id}/{staff_id}"))
+}
+
 fn check_birth_year(year: i32) -> Result<()> {
     let this_year = chrono::Datelike::year(&chrono::Utc::now());
     if !(1900..=this_year).contains(&year) {
@@ -805,7 +810,7 @@ impl Vault {
         if exists == shared {
             return self.load_participant(id);
         }
-        let record_id = format!("{id}/{staff_id}");
+        let record_id = access_id(id, &staff_id);
         let tx = self.conn.unchecked_transaction()?;
         let writer = self.writer();
         if shared {

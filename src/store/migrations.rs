@@ -1,8 +1,12 @@
 //! Schema migrations: numbered `.sql` files from `migrations/`, embedded at compile time and
 //! applied in order by this small runner. `PRAGMA user_version` records how many have run.
 
+use rusqlite::functions::{Context, FunctionFlags};
+use rusqlite::types::ValueRef;
 use rusqlite::Connection;
+use serde_json::{Map, Value};
 
+use crate::compact;
 use crate::error::{Error, Result};
 
 /// Every migration, in order. Append only; never edit a released file.
@@ -39,6 +43,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_log_field_names",
         include_str!("../../migrations/0008_log_field_names.sql"),
     ),
+    (
+        "0009_compact_storage",
+        include_str!("../../migrations/0009_compact_storage.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -73,6 +81,9 @@ pub fn apply(conn: &mut Connection) -> Result<()> {
 /// migration build the schema as it was before it).
 pub fn apply_up_to(conn: &mut Connection, target: u32) -> Result<()> {
     let found = refuse_newer(conn)?;
+    if found < target {
+        register_encoding(conn)?;
+    }
     for (index, (_name, sql)) in MIGRATIONS
         .iter()
         .enumerate()
@@ -84,6 +95,115 @@ pub fn apply_up_to(conn: &mut Connection, target: u32) -> Result<()> {
         tx.pragma_update(None, "user_version", (index + 1) as i64)?;
         tx.commit()?;
     }
+    Ok(())
+}
+
+fn text_arg(ctx: &Context<'_>, index: usize) -> rusqlite::Result<Option<String>> {
+    match ctx.get_raw(index) {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(text) => Ok(Some(String::from_utf8_lossy(text).into_owned())),
+        _ => Err(user_error(&format!("argument {index} is not text"))),
+    }
+}
+
+fn user_error(message: &str) -> rusqlite::Error {
+    rusqlite::Error::UserFunctionError(message.to_string().into())
+}
+
+/// A derived id written before ids were hashed (`"<her id>/household"`, `"<her id>/<staff
+/// id>"`) inside a value, such as the documents a legal application cites.
+fn rehash_derived_ids(value: Value) -> Value {
+    match value {
+        Value::String(text)
+            if text.len() > 37
+                && text.as_bytes()[36] == b'/'
+                && uuid::Uuid::try_parse(&text[..36]).is_ok() =>
+        {
+            Value::String(compact::derived_id(&text))
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(rehash_derived_ids).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, rehash_derived_ids(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn parse_json(text: &str) -> rusqlite::Result<Value> {
+    serde_json::from_str(text).map_err(|_| user_error("bad JSON in the database"))
+}
+
+fn without_nulls(value: Value, drop: Option<&str>) -> Map<String, Value> {
+    match value {
+        Value::Object(fields) => fields
+            .into_iter()
+            .filter(|(k, v)| !v.is_null() && Some(k.as_str()) != drop)
+            .collect(),
+        _ => Map::new(),
+    }
+}
+
+/// The build's encoding as SQL functions, for the migration to compact storage (0009).
+fn register_encoding(conn: &Connection) -> Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("acompana_term", 1, flags, |ctx| {
+        Ok(text_arg(ctx, 0)?.and_then(|name| {
+            if name.is_empty() {
+                Some(0)
+            } else {
+                compact::term_code(&name)
+            }
+        }))
+    })?;
+    conn.create_scalar_function("acompana_id", 1, flags, |ctx| {
+        Ok(text_arg(ctx, 0)?.map(|id| compact::id_bytes(&id).to_vec()))
+    })?;
+    conn.create_scalar_function("acompana_ids", 1, flags, |ctx| {
+        let ids: Vec<String> = parse_json(&text_arg(ctx, 0)?.unwrap_or_else(|| "[]".into()))
+            .and_then(|v| serde_json::from_value(v).map_err(|_| user_error("bad id list")))?;
+        Ok(compact::ids_bytes(&ids))
+    })?;
+    conn.create_scalar_function("acompana_value", 2, flags, |ctx| {
+        let her = text_arg(ctx, 1)?;
+        match text_arg(ctx, 0)? {
+            None => Ok(None),
+            Some(text) => {
+                let value = rehash_derived_ids(parse_json(&text)?);
+                compact::encode_value(&value, her.as_deref())
+                    .map(Some)
+                    .map_err(|_| user_error("a value could not be encoded"))
+            }
+        }
+    })?;
+    conn.create_scalar_function("acompana_seconds", 1, flags, |ctx| {
+        let text = text_arg(ctx, 0)?.unwrap_or_default();
+        Ok(chrono::DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.timestamp())
+            .or_else(|_| {
+                chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(""), "%Y-%m-%d")
+                    .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp())
+            })
+            .unwrap_or(0))
+    })?;
+    // A record's own body, or NULL when the operation that created it states it exactly.
+    conn.create_scalar_function("acompana_body", 3, flags, |ctx| {
+        let data = rehash_derived_ids(parse_json(&text_arg(ctx, 0)?.unwrap_or_default())?);
+        let her = text_arg(ctx, 2)?;
+        let own = without_nulls(data, Some(compact::PARTICIPANT_FIELD));
+        if let ValueRef::Blob(origin) = ctx.get_raw(1) {
+            let stated = compact::decode_value(origin, her.as_deref())
+                .map_err(|_| user_error("bad value in the database"))?;
+            if without_nulls(stated, Some(compact::PARTICIPANT_FIELD)) == own {
+                return Ok(None);
+            }
+        }
+        compact::encode_value(&Value::Object(own), None)
+            .map(Some)
+            .map_err(|_| user_error("a value could not be encoded"))
+    })?;
     Ok(())
 }
 
@@ -120,7 +240,7 @@ mod tests {
                     ('o5', 'd', 5, 'h5', 's', 'organization', 'org1', '', 'create', '{}', '[]');",
         )
         .unwrap();
-        apply(&mut conn).unwrap();
+        apply_up_to(&mut conn, 7).unwrap();
         let rows: Vec<(String, Option<String>)> = conn
             .prepare("SELECT op_id, participant_id FROM change_log ORDER BY seq")
             .unwrap()
@@ -163,7 +283,7 @@ mod tests {
              VALUES ('participant', 'p1', 'closing_reason', 'o2', 'h2', 'd');"#,
         )
         .unwrap();
-        apply(&mut conn).unwrap();
+        apply_up_to(&mut conn, 8).unwrap();
         let rows: Vec<(String, Option<String>)> = conn
             .prepare("SELECT field, value FROM change_log ORDER BY seq")
             .unwrap()

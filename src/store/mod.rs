@@ -39,6 +39,9 @@ pub fn open(path: &Path, key: &SecretKey, create: bool) -> Result<Connection> {
          PRAGMA cache_size = -16384;
          PRAGMA synchronous = FULL;",
     )?;
+    // Every statement the write path and the readers use stays prepared: with rusqlite's
+    // default of 16 the demo generator and a file's save re-parsed their SQL on each call.
+    conn.set_prepared_statement_cache_capacity(256);
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Internal("could not enable WAL".into()));

@@ -142,17 +142,15 @@ pub fn assert_rebuilt_state_matches(vault: &Vault, participant_id: &str) {
         "order must not matter"
     );
     let conn = vault.connection_for_tests();
-    let mut statement = conn
-        .prepare("SELECT id, kind, data, deleted FROM case_records WHERE participant_id = ?1")
-        .unwrap();
-    let rows: Vec<(String, String, String, bool)> = statement
-        .query_map([participant_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    for (id, kind, data, deleted) in rows {
+    let rows = acompana::records::file::visible_records(conn, Some(participant_id)).unwrap();
+    for acompana::records::file::VisibleRecord {
+        id,
+        kind,
+        fields,
+        deleted,
+        ..
+    } in rows
+    {
         let state: &RecordState = &states[&(kind.clone(), id.clone())];
         assert_eq!(state.deleted, deleted, "{kind} {id}");
         let mut rebuilt: BTreeMap<String, Value> =
@@ -171,7 +169,7 @@ pub fn assert_rebuilt_state_matches(vault: &Vault, participant_id: &str) {
             rebuilt.remove(PARTICIPANT_FIELD),
             Some(json!(participant_id))
         );
-        let visible = without_nulls(serde_json::from_str(&data).unwrap());
+        let visible = without_nulls(Value::Object(fields));
         assert_eq!(rebuilt, visible, "{kind} {id}");
     }
     // Sharing the file: each colleague's access is a record that is created and deleted.
@@ -187,9 +185,11 @@ pub fn assert_rebuilt_state_matches(vault: &Vault, participant_id: &str) {
         if record_type != "participant_access" {
             continue;
         }
-        let staff_id = record_id
-            .strip_prefix(&format!("{participant_id}/"))
-            .unwrap();
+        let staff_id = state.fields.get("staffId").and_then(Value::as_str).unwrap();
+        assert_eq!(
+            record_id,
+            &acompana::records::participants::access_id(participant_id, staff_id)
+        );
         assert_eq!(
             !state.deleted,
             shared_with.iter().any(|s| s == staff_id),
