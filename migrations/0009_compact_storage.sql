@@ -64,9 +64,10 @@ ALTER TABLE change_log_compact RENAME TO change_log;
 
 -- A record's operations (its history, and the parent of its next operation).
 CREATE INDEX change_log_record ON change_log (record_id);
--- Everything about a woman (sync scope, erasure).
-CREATE INDEX change_log_participant ON change_log (participant_id)
-WHERE participant_id IS NOT NULL;
+-- Everything about a woman (sync scope, erasure). Not a partial index: matching a partial
+-- index's condition against a query's parameters makes SQLite prepare the query again on
+-- every run.
+CREATE INDEX change_log_participant ON change_log (participant_id);
 
 CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
 BEGIN

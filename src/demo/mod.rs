@@ -821,6 +821,7 @@ pub fn generate(
     while done < count {
         let batch = BATCH.min(count - done);
         let tx = vault.conn.unchecked_transaction()?;
+        let indexed_up_to = participants::last_search_id(&tx)?;
         let writer = Writer {
             device_id: &device_id,
             author_id: &author,
@@ -839,6 +840,7 @@ pub fn generate(
                 writer,
                 &invented.row,
                 catalog.required_for_herself().count() as u32,
+                false,
             )?;
             let id = &invented.row.id;
             for data in invented.records {
@@ -888,6 +890,7 @@ pub fn generate(
             }
             summary.participants += 1;
         }
+        participants::index_new_files(&tx, indexed_up_to)?;
         tx.commit()?;
         done += batch;
         progress(done);

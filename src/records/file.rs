@@ -507,18 +507,31 @@ fn stored_records(
     kind: Option<&str>,
     with_deleted: bool,
 ) -> Result<Vec<StoredRecord>> {
-    let kind_code = kind.map(|k| changelog::name_code(conn, k)).transpose()?;
-    let mut statement = conn.prepare_cached(
+    // One statement per shape: a parameter that may be NULL makes SQLite prepare the
+    // statement again on every run.
+    let mut conditions = String::from("r.participant_id = ?1");
+    let mut args: Vec<rusqlite::types::Value> =
+        vec![compact::id_bytes(participant_id).to_vec().into()];
+    if let Some(id) = id {
+        args.push(compact::id_bytes(id).to_vec().into());
+        conditions.push_str(&format!(" AND r.id = ?{}", args.len()));
+    }
+    if let Some(kind) = kind {
+        args.push(changelog::name_code(conn, kind)?.into());
+        conditions.push_str(&format!(" AND r.kind = ?{}", args.len()));
+    }
+    if !with_deleted {
+        conditions.push_str(" AND r.deleted = 0");
+    }
+    let mut statement = conn.prepare_cached(&format!(
         "SELECT r.id, r.kind, r.data, l.value, r.created_at, s.username, r.deleted
          FROM case_records r
          LEFT JOIN change_log l
                 ON r.data IS NULL AND l.device = r.origin_device AND l.seq = r.origin_seq
          LEFT JOIN log_names n ON n.code = r.created_by
          LEFT JOIN staff s ON s.id = n.name
-         WHERE r.participant_id = ?1 AND (?2 IS NULL OR r.id = ?2)
-           AND (?3 IS NULL OR r.kind = ?3) AND (?4 OR r.deleted = 0)
-         ORDER BY r.created_at, r.id",
-    )?;
+         WHERE {conditions}"
+    ))?;
     type Row = (
         Vec<u8>,
         i64,
@@ -529,27 +542,24 @@ fn stored_records(
         bool,
     );
     let rows: Vec<Row> = statement
-        .query_map(
-            params![
-                compact::id_bytes(participant_id).as_slice(),
-                id.map(|id| compact::id_bytes(id).to_vec()),
-                kind_code,
-                with_deleted
-            ],
-            |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                    row.get(5)?,
-                    row.get(6)?,
-                ))
-            },
-        )?
+        .query_map(rusqlite::params_from_iter(args), |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+            ))
+        })?
         .collect::<rusqlite::Result<_>>()?;
+    drop(statement);
     let names = changelog::Names::load(conn)?;
+    // Oldest first (sorted here: a sort in SQL allocates, and each of SQLite's allocations is
+    // locked in memory and wiped).
+    let mut rows = rows;
+    rows.sort_by(|a, b| (a.4, &a.0).cmp(&(b.4, &b.0)));
     rows.into_iter()
         .map(
             |(id, kind, data, origin, created_at, created_by, deleted)| {
@@ -698,7 +708,13 @@ pub(crate) fn save(
         (None, Some(given)) => given.to_string(),
         (None, None) => uuid::Uuid::now_v7().to_string(),
     };
-    let mut existing = stored(conn, participant_id, &id)?;
+    // A freshly minted id names no stored record: nothing to look up.
+    let minted = natural.is_none() && record_id.is_none();
+    let mut existing = if minted {
+        None
+    } else {
+        stored(conn, participant_id, &id)?
+    };
     let mut replacing = false;
     if data.replaced_when_corrected() {
         if let Some(found) = existing.as_ref().filter(|found| !found.deleted) {

@@ -407,6 +407,25 @@ fn set_search_text(conn: &rusqlite::Connection, id: &str, text: &str) -> Result<
     Ok(())
 }
 
+/// Puts in the trigram index the files written after `after_search_id` without it.
+pub(crate) fn index_new_files(conn: &rusqlite::Connection, after_search_id: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO participant_search (rowid, text)
+         SELECT search_id, search_text FROM participants WHERE search_id > ?1",
+        [after_search_id],
+    )?;
+    Ok(())
+}
+
+/// The highest search number in use (0 in an empty vault).
+pub(crate) fn last_search_id(conn: &rusqlite::Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(search_id), 0) FROM participants",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
 /// Records one operation on a participant in the change log.
 fn record_change(
     conn: &rusqlite::Connection,
@@ -482,46 +501,50 @@ pub(crate) struct NewRow {
 }
 
 /// Writes a new file and its operations. The caller has validated `row` and holds the
-/// transaction.
+/// transaction. With `index_now` false the caller puts the file in the trigram index later,
+/// with [`index_new_files`] (a bulk writer: each write to the index flushes it).
 pub(crate) fn insert(
     conn: &rusqlite::Connection,
     writer: Writer<'_>,
     row: &NewRow,
     documents_pending: u32,
+    index_now: bool,
 ) -> Result<()> {
     let d = &row.details;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO participants (id, case_code, legal_name, chosen_name, birth_year, department,
                                    municipality, gender_identity, ethnicity, nationality,
                                    disability, safe_contact, message_ok, assigned_to, search_text,
                                    created_at, documents_pending, search_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
                  (SELECT coalesce(max(search_id), 0) + 1 FROM participants))",
-        params![
-            row.id,
-            row.case_code,
-            d.legal_name,
-            d.chosen_name,
-            d.birth_year,
-            d.department,
-            d.municipality,
-            d.gender_identity,
-            d.ethnicity,
-            d.nationality,
-            d.disability,
-            d.safe_contact,
-            d.message_ok,
-            row.assigned_to,
-            search_text(&row.case_code, &d.legal_name, d.chosen_name.as_deref()),
-            row.created_at,
-            documents_pending,
-        ],
-    )?;
-    set_search_text(
-        conn,
-        &row.id,
-        &search_text(&row.case_code, &d.legal_name, d.chosen_name.as_deref()),
-    )?;
+    )?
+    .execute(params![
+        row.id,
+        row.case_code,
+        d.legal_name,
+        d.chosen_name,
+        d.birth_year,
+        d.department,
+        d.municipality,
+        d.gender_identity,
+        d.ethnicity,
+        d.nationality,
+        d.disability,
+        d.safe_contact,
+        d.message_ok,
+        row.assigned_to,
+        search_text(&row.case_code, &d.legal_name, d.chosen_name.as_deref()),
+        row.created_at,
+        documents_pending,
+    ])?;
+    if index_now {
+        set_search_text(
+            conn,
+            &row.id,
+            &search_text(&row.case_code, &d.legal_name, d.chosen_name.as_deref()),
+        )?;
+    }
     // One operation carries the new file's first fields; empty ones are left out.
     let mut first = serde_json::Map::new();
     first.insert(log_field("case_code"), json!(row.case_code));
@@ -684,7 +707,7 @@ impl Vault {
             .count() as u32;
         let tx = self.conn.unchecked_transaction()?;
         let writer = self.writer();
-        insert(&tx, writer, &row, pending)?;
+        insert(&tx, writer, &row, pending, true)?;
         self.audit_in(&tx, AuditAction::ParticipantCreated, None, Some(&row.id))?;
         tx.commit()?;
         self.load_participant(&row.id)

@@ -42,6 +42,13 @@ pub fn open(path: &Path, key: &SecretKey, create: bool) -> Result<Connection> {
     // Every statement the write path and the readers use stays prepared: with rusqlite's
     // default of 16 the demo generator and a file's save re-parsed their SQL on each call.
     conn.set_prepared_statement_cache_capacity(256);
+    // A stable plan per statement: without this, SQLite re-parses a statement whose plan may
+    // depend on a bound value every time the value changes (measured: every read of a file's
+    // records during the demo generator, which then spent most of its time preparing).
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Internal("could not enable WAL".into()));
