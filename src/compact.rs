@@ -271,7 +271,7 @@ pub fn ids_bytes<'a>(ids: impl IntoIterator<Item = &'a String>) -> Vec<u8> {
 
 /// The texts of ids stored by [`ids_bytes`].
 pub fn ids_text(bytes: &[u8]) -> Result<Vec<String>> {
-    if bytes.len() % 16 != 0 {
+    if !bytes.len().is_multiple_of(16) {
         return Err(Error::VaultCorrupt("bad id list in the database"));
     }
     bytes.chunks(16).map(id_text).collect()

@@ -8,12 +8,12 @@ use acompana::audit::AuditAction;
 use acompana::records::consent::{Consent, ConsentMethod, ConsentPurpose, LegalBasis};
 use acompana::records::contacts::{BatchVisit, Note};
 use acompana::records::documents::{Document, DocumentStatus};
-use acompana::records::file::RecordData;
 use acompana::records::household::{Carer, Custody, Dependant, Household, Relationship};
 use acompana::records::needs::{AssessmentPhase, NeedCategory, NeedStatus, NeedsAssessment};
 use acompana::records::participants::{
     ClosingReason, NewParticipant, ParticipantDetails, ParticipantQuery,
 };
+use acompana::records::record::RecordData;
 use acompana::staff::Role;
 use acompana::vault::{LockReason, Vault, VaultPaths};
 use acompana::{demo, Country, Error};
@@ -214,14 +214,14 @@ proptest! {
                     let own: Vec<_> = catalog.documents.iter()
                         .filter(|d| d.holders.contains(&acompana::catalog::DocumentHolder::Herself))
                         .collect();
-                    let record_id = acompana::records::file::document_id(&id, None, &own[d % own.len()].code);
+                    let record_id = acompana::records::record::document_id(&id, None, &own[d % own.len()].code);
                     match admin.record_delete(&id, &record_id) {
                         Ok(()) | Err(Error::NotFound) => {}
                         Err(other) => panic!("{other:?}"),
                     }
                 }
                 Edit::DeleteHousehold => {
-                    match admin.record_delete(&id, &acompana::records::file::household_id(&id)) {
+                    match admin.record_delete(&id, &acompana::records::record::household_id(&id)) {
                         Ok(()) | Err(Error::NotFound) => {}
                         Err(other) => panic!("{other:?}"),
                     }
@@ -771,7 +771,7 @@ fn demo_content(vault: &Vault) -> Vec<(String, String, Option<String>, Vec<Strin
         .map(|(id, code, legal, chosen)| {
             // Links between records are ids made at writing time: leave them out.
             let mut records: Vec<String> =
-                acompana::records::file::visible_records(conn, Some(&id))
+                acompana::records::record::visible_records(conn, Some(&id))
                     .unwrap()
                     .into_iter()
                     .filter(|r| r.kind != "document")

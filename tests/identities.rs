@@ -175,7 +175,7 @@ fn staff_added_before_the_roster_was_on_the_log_are_put_there_at_unlock() {
 #[test]
 fn records_name_staff_by_id_and_show_the_username() {
     use acompana::records::contacts::{Contact, ContactType};
-    use acompana::records::file::RecordData;
+    use acompana::records::record::RecordData;
     let test = new_vault();
     test.add(
         "lucia",
@@ -211,12 +211,13 @@ fn records_name_staff_by_id_and_show_the_username() {
     let mut shown_team = shown.team.clone();
     shown_team.sort();
     assert_eq!(shown_team, [ADMIN.to_string(), "lucia".to_string()]);
-    let stored = acompana::records::file::visible_records(admin.connection_for_tests(), Some(&id))
-        .unwrap()
-        .into_iter()
-        .find(|r| r.id == saved.id)
-        .map(|r| serde_json::Value::Object(r.fields).to_string())
-        .unwrap();
+    let stored =
+        acompana::records::record::visible_records(admin.connection_for_tests(), Some(&id))
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == saved.id)
+            .map(|r| serde_json::Value::Object(r.fields).to_string())
+            .unwrap();
     assert!(stored.contains(&lucia_id), "stored by id: {stored}");
     assert!(!stored.contains("\"lucia\""), "not by username: {stored}");
     let operation = admin

@@ -12,7 +12,6 @@ use acompana::records::consent::{Consent, ConsentMethod, ConsentPurpose, LegalBa
 use acompana::records::directory::{DirectoryQuery, Organization, OrganizationKind, Service};
 use acompana::records::documents::{Document, DocumentStatus};
 use acompana::records::eligibility::{EligibilityPoint, PointStatus};
-use acompana::records::file::RecordData;
 use acompana::records::household::{Carer, Custody, Dependant, Household, Relationship};
 use acompana::records::legal::{
     ApplicationStatus, LegalApplication, LegalStatus, LegalStatusChange, OffenceCategory,
@@ -20,6 +19,7 @@ use acompana::records::legal::{
 };
 use acompana::records::needs::{AssessmentPhase, NeedCategory, NeedStatus, NeedsAssessment};
 use acompana::records::participants::{ClosingReason, NewParticipant};
+use acompana::records::record::RecordData;
 use acompana::records::referrals::{Referral, ReferralStatus};
 use acompana::records::tasks::{Task, TaskKind, Today, TodayQuery};
 use acompana::staff::Role;
@@ -804,7 +804,7 @@ fn generated_tasks_appear_and_disappear_as_the_file_changes() {
     admin
         .record_delete(
             &id,
-            &acompana::records::file::needs_id(
+            &acompana::records::record::needs_id(
                 &id,
                 acompana::records::needs::AssessmentPhase::Day365,
             ),

@@ -29,7 +29,7 @@ fn every_operation_and_record_of_a_demo_vault_fits_the_whitelist_exactly() {
 
     // Every stored record states every field of its type, and nothing else.
     let mut rows: Vec<(String, serde_json::Map<String, serde_json::Value>)> = Vec::new();
-    for record in acompana::records::file::visible_records(conn, None).unwrap() {
+    for record in acompana::records::record::visible_records(conn, None).unwrap() {
         for field in record.fields.keys() {
             assert!(
                 schema::has_field(&record.kind, field),

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use acompana::records::contacts::Note;
 use acompana::records::documents::{Document, DocumentStatus};
-use acompana::records::file::{document_id, RecordData};
 use acompana::records::participants::ParticipantQuery;
+use acompana::records::record::{document_id, RecordData};
 use acompana::vault::LockReason;
 use common::{assert_rebuilt_state_matches, secret};
 

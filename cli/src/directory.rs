@@ -1,8 +1,8 @@
 //! The directory of partner organizations and services, and referrals to them.
 
 use acompana::records::directory::{DirectoryQuery, Organization, OrganizationKind};
-use acompana::records::file::RecordData;
 use acompana::records::needs::NeedCategory;
+use acompana::records::record::RecordData;
 use acompana::records::referrals::{Referral, ReferralStatus};
 use acompana::vault::Vault;
 use clap::Subcommand;

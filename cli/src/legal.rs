@@ -4,8 +4,8 @@
 use acompana::records::community_service::{
     self, ComplianceReport, PlanProgress, ServiceHours, ServicePlan,
 };
-use acompana::records::file::{CaseRecord, RecordData};
 use acompana::records::legal::{ApplicationStatus, LegalApplication, RefusalReason};
+use acompana::records::record::{CaseRecord, RecordData};
 use acompana::vault::Vault;
 use clap::Subcommand;
 
@@ -350,7 +350,7 @@ fn evidence_ids(
             record_of(
                 vault,
                 participant,
-                &acompana::records::file::document_id(participant, None, code),
+                &acompana::records::record::document_id(participant, None, code),
             )
             .map(|r| r.id)
             .map_err(|_| CliError::Usage(format!("she has no '{code}' document on file")))

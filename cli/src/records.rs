@@ -4,8 +4,8 @@
 use acompana::records::consent::{Consent, ConsentMethod, ConsentPurpose, LegalBasis};
 use acompana::records::contacts::{BatchVisit, Note};
 use acompana::records::documents::{Document, DocumentStatus};
-use acompana::records::file::RecordData;
 use acompana::records::household::{Carer, Custody, Dependant, Relationship};
+use acompana::records::record::RecordData;
 use acompana::vault::Vault;
 use acompana::Error;
 use clap::Subcommand;
@@ -206,7 +206,7 @@ pub(crate) fn document(
         } => {
             // Keep what the file already says about the document; change only what was given.
             // A document's record id is derived from whose it is and its type.
-            let natural_id = acompana::records::file::document_id(
+            let natural_id = acompana::records::record::document_id(
                 participant,
                 dependant.as_deref(),
                 document_type,

@@ -10,15 +10,16 @@ use rusqlite::Connection;
 use super::{date_string, weighted, Generator};
 use crate::changelog::Writer;
 use crate::error::Result;
+use crate::records::case_file::{self, RecordContext};
 use crate::records::community_service::{self, ComplianceReport, ServiceHours, ServicePlan};
 use crate::records::consent::{Consent, ConsentMethod, ConsentPurpose, LegalBasis};
 use crate::records::directory::{self, Organization, OrganizationKind, Service};
-use crate::records::file::{self, RecordContext, RecordData};
 use crate::records::legal::{
     ApplicationStatus, LegalApplication, LegalStatus, LegalStatusChange, OffenceCategory,
     PrisonStay, Proceeding, RefusalReason,
 };
 use crate::records::needs::NeedCategory;
+use crate::records::record::RecordData;
 use crate::records::referrals::{Referral, ReferralStatus};
 use crate::records::tasks::Task;
 use crate::Country;
@@ -526,7 +527,7 @@ impl LegalStory {
         let mut written = 0;
         let mut save = |data: RecordData| -> Result<String> {
             written += 1;
-            file::save(conn, ctx, participant_id, None, data)
+            case_file::save(conn, ctx, participant_id, None, data)
         };
         let proceeding_id = save(RecordData::Proceeding(self.proceeding))?;
         for (status, since) in self.statuses {

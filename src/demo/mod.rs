@@ -21,16 +21,17 @@ use serde::Serialize;
 use crate::catalog::{self, CountryCatalog};
 use crate::changelog::Writer;
 use crate::error::{Error, Result};
+use crate::records::case_file::{self, RecordContext};
 use crate::records::consent::{Consent, ConsentMethod, ConsentPurpose, LegalBasis};
 use crate::records::contacts::{Contact, ContactType, Note};
 use crate::records::documents::{Document, DocumentStatus};
-use crate::records::file::{self, RecordContext, RecordData};
 use crate::records::household::{
     Carer, Custody, Dependant, Household, HousingTenure, IncomeBand, Relationship,
 };
 use crate::records::housing::{Housing, HousingSituation};
 use crate::records::needs::{AssessmentPhase, NeedCategory, NeedStatus, NeedsAssessment};
 use crate::records::participants::{self, NewRow, ParticipantDetails};
+use crate::records::record::{self, RecordData};
 use crate::staff::Role;
 use crate::vault::{self, KdfChoice, NewVault, Vault, VaultPaths};
 use crate::Country;
@@ -844,18 +845,18 @@ pub fn generate(
             )?;
             let id = &invented.row.id;
             for data in invented.records {
-                file::save(&tx, ctx, id, None, data)?;
+                case_file::save(&tx, ctx, id, None, data)?;
                 summary.records += 1;
             }
             for (dependant, documents) in invented.dependants {
                 let dependant_id =
-                    file::save(&tx, ctx, id, None, RecordData::Dependant(dependant))?;
+                    case_file::save(&tx, ctx, id, None, RecordData::Dependant(dependant))?;
                 summary.records += 1;
                 let kinds = catalog.documents.iter().filter(|d| {
                     d.required && d.holders.contains(&catalog::DocumentHolder::Dependant)
                 });
                 for (document, status) in kinds.zip(documents) {
-                    file::save(
+                    case_file::save(
                         &tx,
                         ctx,
                         id,
@@ -876,8 +877,8 @@ pub fn generate(
                 }
             }
             summary.records += invented.legal.save(&tx, ctx, id)?;
-            file::refresh_counts(&tx, id, catalog)?;
-            crate::records::tasks::refresh(&tx, id, &file::load_records(&tx, id)?, catalog)?;
+            case_file::refresh_counts(&tx, id, catalog)?;
+            crate::records::tasks::refresh(&tx, id, &record::load_records(&tx, id)?, catalog)?;
             if let Some(reason) = invented.closed {
                 participants::set_column(&tx, writer, id, "status", serde_json::json!("closed"))?;
                 participants::set_column(

@@ -9,7 +9,9 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::records::file::{CaseRecord, RecordData};
+use crate::records::case_file::FileContext;
+use crate::records::directory::OrganizationKind;
+use crate::records::record::{CaseRecord, RecordData};
 use crate::records::validate;
 
 /// Hours of service per week of sentence.
@@ -302,6 +304,70 @@ pub fn compliance_figures(
         hours_due: due,
         hours_remaining: due.saturating_sub(accumulated),
         hours_expected_in_period: (days * plan.hours_per_week).div_ceil(7),
+    }
+}
+
+impl ServicePlan {
+    /// Its fields, the application it carries out (one of her file's), and the receiving
+    /// entity: a public body or non-profit of the directory, never a private company.
+    pub(crate) fn check_in(&mut self, file: &FileContext<'_>) -> Result<()> {
+        self.validate()?;
+        file.link(
+            "legal_application",
+            self.application_id.as_deref(),
+            "applicationId",
+        )?;
+        if let Some(entity) = &self.receiving_entity {
+            let organization = file.organization(entity, "receivingEntity")?;
+            if organization.kind == OrganizationKind::PrivateCompany {
+                return Err(Error::invalid(
+                    "receivingEntity",
+                    "a public body or non-profit, not a private company",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ServiceHours {
+    /// Its fields, its plan (one of her file's, started by that day), and at most
+    /// [`MAX_HOURS_PER_DAY`] hours in a day over the whole hours log of the plan.
+    pub(crate) fn check_in(&mut self, file: &FileContext<'_>) -> Result<()> {
+        self.validate()?;
+        let plan = match file.record(&self.plan_id)? {
+            Some(found) if !found.deleted && found.kind == "service_plan" => match found.data()? {
+                RecordData::ServicePlan(plan) => plan,
+                _ => return Err(Error::invalid("planId", "not a plan of this file")),
+            },
+            _ => return Err(Error::invalid("planId", "not a plan of this file")),
+        };
+        if self.date < plan.start_on {
+            return Err(Error::invalid("date", "not before the plan starts"));
+        }
+        let mut same_day: i64 = 0;
+        for entry in file.records("service_hours")? {
+            if Some(entry.id.as_str()) == file.record_id {
+                continue;
+            }
+            if let RecordData::ServiceHours(other) = entry.data()? {
+                if other.plan_id == self.plan_id && other.date == self.date {
+                    same_day += i64::from(other.hours);
+                }
+            }
+        }
+        if same_day + i64::from(self.hours) > i64::from(MAX_HOURS_PER_DAY) {
+            return Err(Error::invalid("hours", "at most 8 hours in a day"));
+        }
+        Ok(())
+    }
+}
+
+impl ComplianceReport {
+    /// Its fields, and its plan: one of her file's.
+    pub(crate) fn check_in(&mut self, file: &FileContext<'_>) -> Result<()> {
+        self.validate()?;
+        file.link("service_plan", Some(&self.plan_id), "planId")
     }
 }
 

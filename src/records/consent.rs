@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::records::case_file::FileContext;
 use crate::records::validate;
 
 /// What she consents to.
@@ -87,5 +88,13 @@ impl Consent {
     /// In force: not revoked.
     pub fn in_force(&self) -> bool {
         self.revoked_on.is_none()
+    }
+}
+
+impl Consent {
+    /// Its fields, and who collected it: a member of staff, stored by id.
+    pub(crate) fn check_in(&mut self, file: &FileContext<'_>) -> Result<()> {
+        self.validate()?;
+        file.staff(&mut self.collected_by, "collectedBy")
     }
 }

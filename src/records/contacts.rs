@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::records::case_file::FileContext;
 use crate::records::validate;
 
 /// The kind of contact.
@@ -94,4 +95,30 @@ pub struct BatchVisit {
     /// A short note for everyone seen (optional).
     #[serde(default)]
     pub summary: Option<String>,
+}
+
+impl Contact {
+    /// Its fields, and the team: members of staff, stored by id, each once.
+    pub(crate) fn check_in(&mut self, file: &FileContext<'_>) -> Result<()> {
+        self.validate()?;
+        for member in &mut self.team {
+            file.staff(member, "team")?;
+        }
+        self.team.sort();
+        self.team.dedup();
+        Ok(())
+    }
+}
+
+impl Note {
+    /// Its fields, and the contact it belongs to: one of her file's.
+    pub(crate) fn check_in(&mut self, file: &FileContext<'_>) -> Result<()> {
+        self.validate()?;
+        if let Some(contact) = &self.contact_id {
+            if !file.has("contact", contact)? {
+                return Err(Error::invalid("contactId", "not a contact of this file"));
+            }
+        }
+        Ok(())
+    }
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{CountryCatalog, DocumentHolder};
 use crate::error::{Error, Result};
+use crate::records::case_file::FileContext;
 use crate::records::validate;
 
 /// Where a document stands.
@@ -77,6 +78,19 @@ impl Document {
         }
         validate::optional_date("expiresOn", &mut self.expires_on)?;
         validate::optional_text("originalKeptAt", &mut self.original_kept_at, 200)?;
+        Ok(())
+    }
+}
+
+impl Document {
+    /// Its fields, and whose it is: her own, or one of her dependants'.
+    pub(crate) fn check_in(&mut self, file: &FileContext<'_>) -> Result<()> {
+        self.validate(file.catalog)?;
+        if let Some(dependant) = &self.dependant_id {
+            if !file.has("dependant", dependant)? {
+                return Err(Error::invalid("dependantId", "not one of her dependants"));
+            }
+        }
         Ok(())
     }
 }

@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use crate::catalog::{CountryCatalog, EligibilityGuide};
 use crate::records::documents::DocumentStatus;
-use crate::records::file::{CaseRecord, RecordData};
 use crate::records::household::Dependant;
 use crate::records::legal::{LegalApplication, OffenceCategory, Proceeding};
+use crate::records::record::{CaseRecord, RecordData};
 
 /// A point of the law.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::catalog::OffenceCategory;
 use crate::catalog::{CountryCatalog, LegalApplicationType};
 use crate::error::{Error, Result};
+use crate::records::case_file::FileContext;
 use crate::records::validate;
 
 /// Which justice system handles the case (federal or state in Mexico and Brazil).
@@ -289,6 +290,34 @@ impl ApplicationDeadline {
                 && kind.silence_means_denial
                 && deadline.is_some_and(|d| today > d),
         }
+    }
+}
+
+impl LegalStatusChange {
+    /// Its fields, and the proceeding it belongs to: one of her file's.
+    pub(crate) fn check_in(&mut self, file: &FileContext<'_>) -> Result<()> {
+        self.validate()?;
+        file.link("proceeding", Some(&self.proceeding_id), "proceedingId")
+    }
+}
+
+impl PrisonStay {
+    /// Its fields, and the proceeding it belongs to, if any: one of her file's.
+    pub(crate) fn check_in(&mut self, file: &FileContext<'_>) -> Result<()> {
+        self.validate()?;
+        file.link("proceeding", self.proceeding_id.as_deref(), "proceedingId")
+    }
+}
+
+impl LegalApplication {
+    /// Its fields, its proceeding and the documents it cites as evidence: all her file's.
+    pub(crate) fn check_in(&mut self, file: &FileContext<'_>) -> Result<()> {
+        self.validate(file.catalog)?;
+        file.link("proceeding", self.proceeding_id.as_deref(), "proceedingId")?;
+        for document in &self.evidence {
+            file.link("document", Some(document), "evidence")?;
+        }
+        Ok(())
     }
 }
 

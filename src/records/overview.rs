@@ -12,8 +12,8 @@ use crate::records::community_service::{
 };
 use crate::records::directory;
 use crate::records::eligibility::{self, EligibilityReport};
-use crate::records::file::{load_record, load_records, CaseRecord, RecordData};
 use crate::records::legal::ApplicationDeadline;
+use crate::records::record::{load_record, load_records, CaseRecord, RecordData};
 use crate::records::tasks::{FileTask, Task};
 use crate::records::validate;
 use crate::vault::Vault;

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::records::case_file::FileContext;
 use crate::records::needs::NeedCategory;
 use crate::records::validate;
 
@@ -76,5 +77,30 @@ impl Referral {
     /// referral is still under way.
     pub fn needs_consent(&self) -> bool {
         self.shares_data && !self.status.is_closed()
+    }
+}
+
+impl Referral {
+    /// Its fields, the organization and service of the directory it goes to, and, when it
+    /// shares her data, the consent in force that allows it (which it then records).
+    pub(crate) fn check_in(&mut self, file: &FileContext<'_>) -> Result<()> {
+        self.validate()?;
+        let organization = file.organization(&self.organization_id, "organizationId")?;
+        if let Some(service) = &self.service_id {
+            if !file.service_of(service, &self.organization_id)? {
+                return Err(Error::invalid(
+                    "serviceId",
+                    "not a service of that organization",
+                ));
+            }
+        }
+        if self.needs_consent() {
+            self.consent_id = Some(file.consent_for(
+                &self.organization_id,
+                &organization.name,
+                self.consent_id.as_deref(),
+            )?);
+        }
+        Ok(())
     }
 }

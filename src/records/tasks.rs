@@ -10,11 +10,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::CountryCatalog;
 use crate::error::{Error, Result};
+use crate::records::case_file::FileContext;
 use crate::records::community_service;
 use crate::records::documents::DocumentStatus;
-use crate::records::file::{CaseRecord, RecordData};
 use crate::records::legal::ApplicationStatus;
 use crate::records::needs::AssessmentPhase;
+use crate::records::record::{CaseRecord, RecordData};
 use crate::records::validate;
 use crate::vault::Vault;
 
@@ -335,7 +336,7 @@ pub(crate) fn rebuild_if_stale(conn: &Connection) -> Result<()> {
         .query_map([], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in ids {
-        let records = crate::records::file::load_records(&tx, &id)?;
+        let records = crate::records::record::load_records(&tx, &id)?;
         refresh(&tx, &id, &records, catalog)?;
     }
     tx.execute("DELETE FROM vault_meta WHERE key = 'tasks_stale'", [])?;
@@ -553,5 +554,16 @@ impl Vault {
                 },
             )
             .collect()
+    }
+}
+
+impl Task {
+    /// Its fields, and whom it is for: a member of staff, stored by id.
+    pub(crate) fn check_in(&mut self, file: &FileContext<'_>) -> Result<()> {
+        self.validate()?;
+        if let Some(user) = &mut self.assigned_to {
+            file.staff(user, "assignedTo")?;
+        }
+        Ok(())
     }
 }

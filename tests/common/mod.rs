@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use acompana::changelog::{self, RecordState};
-use acompana::records::file::PARTICIPANT_FIELD;
+use acompana::records::record::PARTICIPANT_FIELD;
 use acompana::staff::Role;
 use acompana::vault::{self, KdfChoice, NewVault, Vault, VaultPaths};
 use acompana::Country;
@@ -142,8 +142,8 @@ pub fn assert_rebuilt_state_matches(vault: &Vault, participant_id: &str) {
         "order must not matter"
     );
     let conn = vault.connection_for_tests();
-    let rows = acompana::records::file::visible_records(conn, Some(participant_id)).unwrap();
-    for acompana::records::file::VisibleRecord {
+    let rows = acompana::records::record::visible_records(conn, Some(participant_id)).unwrap();
+    for acompana::records::record::VisibleRecord {
         id,
         kind,
         fields,

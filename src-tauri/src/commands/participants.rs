@@ -1,8 +1,8 @@
-use acompana::records::file::{HistoryEntry, ParticipantFile};
 use acompana::records::participants::{
     ClosingReason, NewParticipant, Participant, ParticipantDetails, ParticipantPage,
     ParticipantQuery,
 };
+use acompana::records::record::{HistoryEntry, ParticipantFile};
 use tauri::State;
 
 use crate::error::CommandResult;

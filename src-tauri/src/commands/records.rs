@@ -1,6 +1,6 @@
 use acompana::catalog::{self, CountryCatalog};
 use acompana::records::contacts::{BatchVisit, Note};
-use acompana::records::file::{CaseRecord, RecordData};
+use acompana::records::record::{CaseRecord, RecordData};
 use tauri::State;
 
 use crate::error::CommandResult;

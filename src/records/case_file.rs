@@ -1,0 +1,618 @@
+//! The one write path of a file's records. Saving a record validates it (each kind checks its
+//! own fields and its links to the rest of her file, through [`FileContext`]) and records one
+//! operation per field that changed; deleting records a tombstone; add-only records (contacts,
+//! notes, the hours log) are one `append` operation each, so two laptops never conflict over
+//! them. Reading is [`crate::records::record`]'s.
+
+use rusqlite::{params, Connection};
+use serde_json::{json, Map, Value};
+
+use crate::catalog::{self, CountryCatalog};
+use crate::changelog::{self, Change, OpKind, Operation, Writer};
+use crate::compact;
+use crate::error::{Error, Result};
+use crate::records::consent::ConsentPurpose;
+use crate::records::contacts::{BatchVisit, Contact, ContactType};
+use crate::records::directory;
+use crate::records::needs::NeedsAssessment;
+use crate::records::record::{
+    load_record, load_records, stored, stored_records, CaseRecord, RecordData, StoredRecord,
+};
+use crate::records::search;
+use crate::records::tasks;
+use crate::staff;
+use crate::vault::Vault;
+
+pub use crate::compact::PARTICIPANT_FIELD;
+
+/// What the write path needs besides the connection.
+#[derive(Clone, Copy)]
+pub(crate) struct RecordContext<'a> {
+    pub writer: Writer<'a>,
+    pub catalog: &'static CountryCatalog,
+    pub created_at: &'a str,
+    /// Recompute the list's counts after each document or needs record; a bulk writer turns
+    /// this off and calls [`refresh_counts`] once per file.
+    pub refresh_counts: bool,
+}
+
+/// What a record may ask about the file it goes into, to check its links: each kind checks
+/// its own (`check_in` beside its type), and this is all they can reach.
+pub(crate) struct FileContext<'a> {
+    pub conn: &'a Connection,
+    pub participant_id: &'a str,
+    /// The record being changed, when it exists already.
+    pub record_id: Option<&'a str>,
+    pub catalog: &'a CountryCatalog,
+}
+
+impl FileContext<'_> {
+    /// Whether a live record of `kind` with this id is in her file.
+    pub(crate) fn has(&self, kind: &str, id: &str) -> Result<bool> {
+        record_exists(self.conn, self.participant_id, kind, id)
+    }
+
+    /// Refuses a link to anything but a live record of `kind` in her file.
+    pub(crate) fn link(&self, kind: &str, id: Option<&str>, field: &'static str) -> Result<()> {
+        match id {
+            Some(id) if !self.has(kind, id)? => {
+                Err(Error::invalid(field, "not a record of this file"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Replaces a member of staff named by username or id with her id, or refuses.
+    pub(crate) fn staff(&self, named: &mut String, field: &'static str) -> Result<()> {
+        staff_ref(self.conn, named, field)
+    }
+
+    /// One record of her file, deleted or not.
+    pub(crate) fn record(&self, id: &str) -> Result<Option<StoredRecord>> {
+        stored(self.conn, self.participant_id, id)
+    }
+
+    /// Her live records of one kind.
+    pub(crate) fn records(&self, kind: &str) -> Result<Vec<StoredRecord>> {
+        stored_records(self.conn, self.participant_id, None, Some(kind), false)
+    }
+
+    /// An organization of the directory, or `field` is refused.
+    pub(crate) fn organization(
+        &self,
+        id: &str,
+        field: &'static str,
+    ) -> Result<directory::Organization> {
+        directory::organization(self.conn, id)?.ok_or(Error::invalid(field, "not in the directory"))
+    }
+
+    /// Whether `service` is a live service of `organization` in the directory.
+    pub(crate) fn service_of(&self, service: &str, organization: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM directory WHERE id = ?1 AND kind = 'service'
+                 AND organization_id = ?2 AND deleted = 0)",
+            )?
+            .query_row(params![service, organization], |row| row.get(0))?)
+    }
+
+    /// The consent in force that lets her data go to an organization.
+    pub(crate) fn consent_for(
+        &self,
+        organization_id: &str,
+        organization_name: &str,
+        named: Option<&str>,
+    ) -> Result<String> {
+        consent_for(
+            self.conn,
+            self.participant_id,
+            organization_id,
+            organization_name,
+            named,
+        )
+    }
+}
+
+/// Checks a record against the file it goes into: each kind its own fields and links.
+fn validate(
+    conn: &Connection,
+    participant_id: &str,
+    record_id: Option<&str>,
+    data: &mut RecordData,
+    catalog: &CountryCatalog,
+) -> Result<()> {
+    let file = FileContext {
+        conn,
+        participant_id,
+        record_id,
+        catalog,
+    };
+    match data {
+        RecordData::Consent(c) => c.check_in(&file),
+        RecordData::Household(h) => h.validate(),
+        RecordData::Dependant(d) => d.validate(),
+        RecordData::Housing(h) => h.validate(),
+        RecordData::Document(d) => d.check_in(&file),
+        RecordData::Needs(n) => n.validate(),
+        RecordData::Contact(c) => c.check_in(&file),
+        RecordData::Note(n) => n.check_in(&file),
+        RecordData::Proceeding(p) => p.validate(),
+        RecordData::LegalStatus(s) => s.check_in(&file),
+        RecordData::PrisonStay(s) => s.check_in(&file),
+        RecordData::LegalApplication(a) => a.check_in(&file),
+        RecordData::ServicePlan(plan) => plan.check_in(&file),
+        RecordData::ServiceHours(h) => h.check_in(&file),
+        RecordData::ComplianceReport(r) => r.check_in(&file),
+        RecordData::Referral(referral) => referral.check_in(&file),
+        RecordData::Task(t) => t.check_in(&file),
+    }
+}
+
+/// The consent in force that lets her data go to an organization: the one named, or else
+/// the newest referral consent naming the organization. Without one, `consent_required`.
+fn consent_for(
+    conn: &Connection,
+    participant_id: &str,
+    organization_id: &str,
+    organization_name: &str,
+    named: Option<&str>,
+) -> Result<String> {
+    let mut consents = stored_records(conn, participant_id, None, Some("consent"), false)?;
+    consents.reverse();
+    let wanted = search::fold(organization_name);
+    for found in consents {
+        let id = found.id.clone();
+        if named.is_some_and(|n| n != id) {
+            continue;
+        }
+        let RecordData::Consent(consent) = found.data()? else {
+            continue;
+        };
+        let covers = consent.purpose == ConsentPurpose::Referral
+            && consent.in_force()
+            && consent
+                .organization
+                .as_deref()
+                .is_some_and(|o| o == organization_id || search::fold(o) == wanted);
+        if covers {
+            return Ok(id);
+        }
+    }
+    Err(Error::ConsentRequired)
+}
+
+/// Replaces a member of staff named by username (as the interfaces name her) or by id with
+/// her id: records name staff by the registry's stable id, the same on every laptop.
+fn staff_ref(conn: &Connection, named: &mut String, field: &'static str) -> Result<()> {
+    let found = match staff::by_id(conn, named) {
+        Err(Error::StaffNotFound) => staff::by_username(conn, &staff::Username::typed(named)),
+        other => other,
+    };
+    match found {
+        Ok(member) => {
+            *named = member.id;
+            Ok(())
+        }
+        Err(Error::StaffNotFound) => Err(Error::invalid(field, "not a member of staff")),
+        Err(other) => Err(other),
+    }
+}
+
+fn record_exists(conn: &Connection, participant_id: &str, kind: &str, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM case_records
+                            WHERE participant_id = ?1 AND id = ?2 AND kind = ?3 AND deleted = 0)",
+        )?
+        .query_row(
+            params![
+                compact::id_bytes(participant_id).as_slice(),
+                compact::id_bytes(id).as_slice(),
+                changelog::name_code(conn, kind)?
+            ],
+            |row| row.get(0),
+        )?)
+}
+
+/// Hides a record (its tombstone goes on the log beside it).
+fn mark_deleted(conn: &Connection, participant_id: &str, id: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE case_records SET deleted = 1 WHERE participant_id = ?1 AND id = ?2",
+    )?
+    .execute(params![
+        compact::id_bytes(participant_id).as_slice(),
+        compact::id_bytes(id).as_slice()
+    ])?;
+    Ok(())
+}
+
+/// Seconds since 1970 of an RFC 3339 time (a record's creation, as the write path gives it).
+fn seconds(rfc3339: &str) -> Result<i64> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.timestamp())
+        .map_err(|_| Error::invalid("createdAt", "not a time"))
+}
+
+/// Records one operation on a record of `participant_id`'s file.
+fn record(
+    conn: &Connection,
+    ctx: RecordContext<'_>,
+    participant_id: &str,
+    (kind, id, field): (&str, &str, &str),
+    op: OpKind,
+    value: Option<Value>,
+) -> Result<Operation> {
+    changelog::record(
+        conn,
+        ctx.writer,
+        Change {
+            record_type: kind,
+            record_id: id,
+            field,
+            kind: op,
+            value,
+            participant_id: Some(participant_id),
+        },
+    )
+}
+
+/// Saves a record in the caller's transaction: creates it (or revives a deleted one with a
+/// natural id), or records one operation per changed field. Returns the record id.
+pub(crate) fn save(
+    conn: &Connection,
+    ctx: RecordContext<'_>,
+    participant_id: &str,
+    record_id: Option<&str>,
+    mut data: RecordData,
+) -> Result<String> {
+    validate(conn, participant_id, record_id, &mut data, ctx.catalog)?;
+    let kind = data.kind();
+    let fields = data.fields()?;
+    let natural = data.natural_id(participant_id);
+    let mut id = match (&natural, record_id) {
+        (Some(natural), _) => natural.clone(),
+        (None, Some(given)) => given.to_string(),
+        (None, None) => uuid::Uuid::now_v7().to_string(),
+    };
+    // A freshly minted id names no stored record: nothing to look up.
+    let minted = natural.is_none() && record_id.is_none();
+    let mut existing = if minted {
+        None
+    } else {
+        stored(conn, participant_id, &id)?
+    };
+    let mut replacing = false;
+    if data.replaced_when_corrected() {
+        if let Some(found) = existing.as_ref().filter(|found| !found.deleted) {
+            if found.kind != kind {
+                return Err(Error::NotFound);
+            }
+            mark_deleted(conn, participant_id, &id)?;
+            record(
+                conn,
+                ctx,
+                participant_id,
+                (kind, &id, ""),
+                OpKind::Delete,
+                None,
+            )?;
+            id = uuid::Uuid::now_v7().to_string();
+            existing = None;
+            replacing = true;
+        }
+    }
+    match existing {
+        Some(found) if found.kind != kind => return Err(Error::NotFound),
+        Some(StoredRecord {
+            fields: old,
+            deleted: false,
+            ..
+        }) => {
+            if data.add_only() {
+                return Err(Error::invalid(
+                    "kind",
+                    "contacts and notes cannot be edited",
+                ));
+            }
+            let mut changed = false;
+            // A field the record no longer has (a need no longer assessed, a field written
+            // under an older shape) is blanked on the log too.
+            let dropped: Vec<(String, Value)> = old
+                .iter()
+                .filter(|(field, value)| !value.is_null() && !fields.contains_key(*field))
+                .map(|(field, _)| (field.clone(), Value::Null))
+                .collect();
+            for (field, value) in fields.iter().chain(dropped.iter().map(|(f, v)| (f, v))) {
+                if old.get(field).unwrap_or(&Value::Null) != value {
+                    record(
+                        conn,
+                        ctx,
+                        participant_id,
+                        (kind, &id, field),
+                        OpKind::Set,
+                        Some(value.clone()),
+                    )?;
+                    changed = true;
+                }
+            }
+            if changed {
+                let kept: Map<String, Value> =
+                    fields.into_iter().filter(|(_, v)| !v.is_null()).collect();
+                conn.prepare_cached(
+                    "UPDATE case_records SET data = ?1 WHERE participant_id = ?2 AND id = ?3",
+                )?
+                .execute(params![
+                    compact::encode_value(&Value::Object(kept), None)?,
+                    compact::id_bytes(participant_id).as_slice(),
+                    compact::id_bytes(&id).as_slice()
+                ])?;
+            }
+        }
+        Some(StoredRecord { deleted: true, .. }) if natural.is_none() => {
+            return Err(Error::NotFound)
+        }
+        revived_or_new => {
+            if revived_or_new.is_none() && record_id.is_some() && natural.is_none() && !replacing {
+                return Err(Error::NotFound);
+            }
+            // One operation carries the whole new record (its empty fields left out: absent
+            // means empty) and the file it belongs to.
+            let mut value: Map<String, Value> = fields
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            value.insert(PARTICIPANT_FIELD.into(), json!(participant_id));
+            let op = if data.add_only() {
+                OpKind::Append
+            } else {
+                OpKind::Create
+            };
+            let origin = record(
+                conn,
+                ctx,
+                participant_id,
+                (kind, &id, ""),
+                op,
+                Some(Value::Object(value)),
+            )?;
+            // The body is the operation's: the row points at it and keeps no copy.
+            conn.prepare_cached(
+                "INSERT INTO case_records (participant_id, id, kind, created_at, created_by,
+                                           origin_device, origin_seq, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL)
+                 ON CONFLICT(participant_id, id) DO UPDATE SET
+                    deleted = 0, origin_device = excluded.origin_device,
+                    origin_seq = excluded.origin_seq, data = NULL",
+            )?
+            .execute(params![
+                compact::id_bytes(participant_id).as_slice(),
+                compact::id_bytes(&id).as_slice(),
+                changelog::name_code(conn, kind)?,
+                seconds(ctx.created_at)?,
+                changelog::name_code(conn, ctx.writer.author_id)?,
+                changelog::name_code(conn, ctx.writer.device_id)?,
+                origin.seq as i64,
+            ])?;
+        }
+    }
+    if ctx.refresh_counts {
+        refresh_derived(conn, participant_id, kind, ctx.catalog)?;
+    }
+    Ok(id)
+}
+
+/// The live records of `kinds` in a file whose `field` names `parent`.
+fn owned_by(
+    conn: &Connection,
+    participant_id: &str,
+    kinds: &[&str],
+    field: &str,
+    parent: &str,
+) -> Result<Vec<(String, String)>> {
+    Ok(stored_records(conn, participant_id, None, None, false)?
+        .into_iter()
+        .filter(|found| {
+            kinds.contains(&found.kind.as_str())
+                && found.fields.get(field).and_then(Value::as_str) == Some(parent)
+        })
+        .map(|found| (found.kind, found.id))
+        .collect())
+}
+
+/// Record kinds whose changes can change a file's tasks.
+const TASK_SOURCES: [&str; 9] = [
+    "prison_stay",
+    "needs",
+    "legal_application",
+    "document",
+    "referral",
+    "service_plan",
+    "service_hours",
+    "compliance_report",
+    "task",
+];
+
+/// Recomputes what the write path keeps for lists and "Hoy" after a change of `kind`.
+pub(crate) fn refresh_derived(
+    conn: &Connection,
+    participant_id: &str,
+    kind: &str,
+    catalog: &CountryCatalog,
+) -> Result<()> {
+    if matches!(kind, "document" | "needs") {
+        refresh_counts(conn, participant_id, catalog)?;
+    }
+    if TASK_SOURCES.contains(&kind) {
+        tasks::refresh(
+            conn,
+            participant_id,
+            &load_records(conn, participant_id)?,
+            catalog,
+        )?;
+    }
+    Ok(())
+}
+
+/// Recomputes the counts the list filters on: required documents she does not have yet, and
+/// open needs in her latest assessment.
+pub(crate) fn refresh_counts(
+    conn: &Connection,
+    participant_id: &str,
+    catalog: &CountryCatalog,
+) -> Result<()> {
+    let mut settled = std::collections::BTreeSet::new();
+    let mut latest: Option<NeedsAssessment> = None;
+    let documents = stored_records(conn, participant_id, None, Some("document"), false)?;
+    let needs = stored_records(conn, participant_id, None, Some("needs"), false)?;
+    for found in documents.iter().chain(&needs) {
+        match found.data()? {
+            RecordData::Document(d) if d.dependant_id.is_none() && d.status.is_settled() => {
+                settled.insert(d.document_type);
+            }
+            RecordData::Needs(n) if latest.as_ref().is_none_or(|l| n.phase > l.phase) => {
+                latest = Some(n);
+            }
+            _ => {}
+        }
+    }
+    let pending = catalog
+        .required_for_herself()
+        .filter(|d| !settled.contains(&d.code))
+        .count();
+    let open = latest.map(|n| n.open_count()).unwrap_or(0);
+    conn.prepare_cached(
+        "UPDATE participants SET documents_pending = ?1, needs_open = ?2 WHERE id = ?3",
+    )?
+    .execute(params![pending as i64, open as i64, participant_id])?;
+    Ok(())
+}
+
+impl Vault {
+    fn record_context<'a>(&'a self, created_at: &'a str) -> Result<RecordContext<'a>> {
+        Ok(RecordContext {
+            writer: self.writer(),
+            catalog: catalog::for_country(self.country()?),
+            created_at,
+            refresh_counts: true,
+        })
+    }
+
+    /// Saves a record of an open file the signed-in person may see. `record_id` names the
+    /// record to change; without it a new record is created (or, for household, documents and
+    /// needs assessments, the file's one record of that kind is updated).
+    pub fn record_save(
+        &mut self,
+        participant_id: &str,
+        record_id: Option<&str>,
+        data: RecordData,
+    ) -> Result<CaseRecord> {
+        self.load_open_participant(participant_id)?;
+        let now = crate::now_rfc3339();
+        let tx = self.conn.unchecked_transaction()?;
+        let id = save(
+            &tx,
+            self.record_context(&now)?,
+            participant_id,
+            record_id,
+            data,
+        )?;
+        tx.commit()?;
+        load_record(&self.conn, participant_id, &id)
+    }
+
+    /// Deletes a record: the row is hidden and a tombstone goes on the change log. Records
+    /// that only exist under it go with it, each with its own tombstone: a proceeding's
+    /// status changes, a plan's hours and compliance reports.
+    pub fn record_delete(&mut self, participant_id: &str, record_id: &str) -> Result<()> {
+        self.load_open_participant(participant_id)?;
+        let found = stored(&self.conn, participant_id, record_id)?.ok_or(Error::NotFound)?;
+        if found.deleted {
+            return Err(Error::NotFound);
+        }
+        let kind = found.kind;
+        let now = crate::now_rfc3339();
+        let tx = self.conn.unchecked_transaction()?;
+        let ctx = self.record_context(&now)?;
+        let owned: Vec<(String, String)> = match kind.as_str() {
+            "proceeding" => owned_by(
+                &tx,
+                participant_id,
+                &["legal_status"],
+                "proceedingId",
+                record_id,
+            )?,
+            "service_plan" => owned_by(
+                &tx,
+                participant_id,
+                &["service_hours", "compliance_report"],
+                "planId",
+                record_id,
+            )?,
+            _ => Vec::new(),
+        };
+        for (kind, id) in owned
+            .iter()
+            .chain(std::iter::once(&(kind.clone(), record_id.to_string())))
+        {
+            mark_deleted(&tx, participant_id, id)?;
+            record(
+                &tx,
+                ctx,
+                participant_id,
+                (kind, id, ""),
+                OpKind::Delete,
+                None,
+            )?;
+        }
+        refresh_derived(&tx, participant_id, &kind, ctx.catalog)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records one prison visit for several women at once, as one contact each sharing a
+    /// visit id. Every woman must be visible to the signed-in person and her case open;
+    /// otherwise nothing is written.
+    pub fn visit_record_batch(&mut self, visit: BatchVisit) -> Result<Vec<CaseRecord>> {
+        if visit.participant_ids.is_empty() {
+            return Err(Error::invalid("participantIds", "at least one woman"));
+        }
+        if visit.participant_ids.len() > 500 {
+            return Err(Error::invalid("participantIds", "at most 500 women"));
+        }
+        let mut ids = visit.participant_ids.clone();
+        ids.sort();
+        ids.dedup();
+        for id in &ids {
+            self.load_open_participant(id)?;
+        }
+        let place = visit.place.trim().to_string();
+        if place.is_empty() {
+            return Err(Error::invalid("place", "required"));
+        }
+        let visit_id = uuid::Uuid::now_v7().to_string();
+        let now = crate::now_rfc3339();
+        let tx = self.conn.unchecked_transaction()?;
+        let ctx = self.record_context(&now)?;
+        let mut saved = Vec::new();
+        for id in &ids {
+            let contact = Contact {
+                contact_type: ContactType::PrisonVisit,
+                date: visit.date.clone(),
+                place: Some(place.clone()),
+                team: visit.team.clone(),
+                visit_id: Some(visit_id.clone()),
+                summary: visit.summary.clone(),
+            };
+            let record_id = save(&tx, ctx, id, None, RecordData::Contact(contact))?;
+            saved.push((id.clone(), record_id));
+        }
+        tx.commit()?;
+        let mut records = Vec::new();
+        for (participant_id, record_id) in saved {
+            records.push(load_record(&self.conn, &participant_id, &record_id)?);
+        }
+        Ok(records)
+    }
+}

@@ -1,0 +1,548 @@
+//! A record of a woman's file: the typed value ([`RecordData`]) and its ids, and the readers
+//! of a file (its records, one record, its history). A record is stored once: its row points
+//! at the operation that states it and keeps its own copy of its fields only after an edit
+//! (`docs/storage.md`). Writing is [`crate::records::case_file`]'s.
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::audit::AuditAction;
+use crate::changelog::{self, OpKind, Operation};
+use crate::compact;
+use crate::error::{Error, Result};
+use crate::records::community_service::{ComplianceReport, ServiceHours, ServicePlan};
+use crate::records::consent::Consent;
+use crate::records::contacts::{Contact, Note};
+use crate::records::documents::Document;
+use crate::records::household::{Dependant, Household};
+use crate::records::housing::Housing;
+use crate::records::legal::{LegalApplication, LegalStatusChange, PrisonStay, Proceeding};
+use crate::records::needs::{AssessmentPhase, NeedsAssessment};
+use crate::records::participants::Participant;
+use crate::records::referrals::Referral;
+use crate::records::tasks::Task;
+use crate::staff;
+use crate::vault::Vault;
+
+/// A needs assessment's statuses, kept on the log as one field per category.
+const NEEDS_STATUSES: &str = "statuses";
+
+pub use crate::compact::PARTICIPANT_FIELD;
+
+/// The id of her household record, the same on every laptop.
+pub fn household_id(participant_id: &str) -> String {
+    compact::derived_id(&format!("{participant_id}/household"))
+}
+
+/// The id of one of her documents (or a dependant's), the same on every laptop.
+pub fn document_id(
+    participant_id: &str,
+    dependant_id: Option<&str>,
+    document_type: &str,
+) -> String {
+    compact::derived_id(&format!(
+        "{participant_id}/document/{}/{document_type}",
+        dependant_id.unwrap_or("self")
+    ))
+}
+
+/// The id of her needs assessment of one phase, the same on every laptop.
+pub fn needs_id(participant_id: &str, phase: AssessmentPhase) -> String {
+    compact::derived_id(&format!("{participant_id}/needs/{}", phase.as_str()))
+}
+
+/// One record of a file, tagged by its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RecordData {
+    Consent(Consent),
+    Household(Household),
+    Dependant(Dependant),
+    Housing(Housing),
+    Document(Document),
+    Needs(NeedsAssessment),
+    Contact(Contact),
+    Note(Note),
+    Proceeding(Proceeding),
+    LegalStatus(LegalStatusChange),
+    PrisonStay(PrisonStay),
+    LegalApplication(LegalApplication),
+    ServicePlan(ServicePlan),
+    ServiceHours(ServiceHours),
+    ComplianceReport(ComplianceReport),
+    Referral(Referral),
+    Task(Task),
+}
+
+impl RecordData {
+    /// The record type in the change log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RecordData::Consent(_) => "consent",
+            RecordData::Household(_) => "household",
+            RecordData::Dependant(_) => "dependant",
+            RecordData::Housing(_) => "housing",
+            RecordData::Document(_) => "document",
+            RecordData::Needs(_) => "needs",
+            RecordData::Contact(_) => "contact",
+            RecordData::Note(_) => "note",
+            RecordData::Proceeding(_) => "proceeding",
+            RecordData::LegalStatus(_) => "legal_status",
+            RecordData::PrisonStay(_) => "prison_stay",
+            RecordData::LegalApplication(_) => "legal_application",
+            RecordData::ServicePlan(_) => "service_plan",
+            RecordData::ServiceHours(_) => "service_hours",
+            RecordData::ComplianceReport(_) => "compliance_report",
+            RecordData::Referral(_) => "referral",
+            RecordData::Task(_) => "task",
+        }
+    }
+
+    /// Contacts, notes and the hours log are add-only: each entry is one `append` operation,
+    /// so two laptops never conflict over them.
+    pub fn add_only(&self) -> bool {
+        matches!(
+            self,
+            RecordData::Contact(_) | RecordData::Note(_) | RecordData::ServiceHours(_)
+        )
+    }
+
+    /// Add-only entries that a correction replaces (a tombstone for the old entry and a new
+    /// entry), rather than refusing the edit: a wrong day in the hours log must be fixable.
+    pub(crate) fn replaced_when_corrected(&self) -> bool {
+        matches!(self, RecordData::ServiceHours(_))
+    }
+
+    /// Records of which a file has at most one (per document and person, per phase) get an id
+    /// derived from what they are, so two laptops creating "the same" record write to the
+    /// same record and their edits merge field by field.
+    pub(crate) fn natural_id(&self, participant_id: &str) -> Option<String> {
+        match self {
+            RecordData::Household(_) => Some(household_id(participant_id)),
+            RecordData::Document(d) => Some(document_id(
+                participant_id,
+                d.dependant_id.as_deref(),
+                &d.document_type,
+            )),
+            RecordData::Needs(n) => Some(needs_id(participant_id, n.phase)),
+            RecordData::Task(Task {
+                generated_key: Some(key),
+                ..
+            }) => Some(compact::derived_id(&format!("{participant_id}/task/{key}"))),
+            _ => None,
+        }
+    }
+
+    /// The fields as a JSON object, without the kind: the log's fields. A needs assessment's
+    /// statuses are one field per category (`statuses.housing`), so two laptops assessing
+    /// different needs of the same phase never collide.
+    pub(crate) fn fields(&self) -> Result<Map<String, Value>> {
+        match serde_json::to_value(self)? {
+            Value::Object(mut map) => {
+                map.remove("kind");
+                if let (RecordData::Needs(_), Some(Value::Object(statuses))) =
+                    (self, map.remove(NEEDS_STATUSES))
+                {
+                    for (category, status) in statuses {
+                        map.insert(format!("{NEEDS_STATUSES}.{category}"), status);
+                    }
+                }
+                Ok(map)
+            }
+            _ => Err(Error::Internal("a record is not an object".into())),
+        }
+    }
+
+    pub(crate) fn from_fields(kind: &str, mut map: Map<String, Value>) -> Result<RecordData> {
+        if kind == "needs" {
+            // Written one field per category (or, before that, as one object).
+            let prefix = format!("{NEEDS_STATUSES}.");
+            let per_category: Vec<String> = map
+                .keys()
+                .filter(|key| key.starts_with(&prefix))
+                .cloned()
+                .collect();
+            let mut statuses = match map.remove(NEEDS_STATUSES) {
+                Some(Value::Object(whole)) => whole,
+                _ => Map::new(),
+            };
+            for key in per_category {
+                if let Some(status) = map.remove(&key).filter(|s| !s.is_null()) {
+                    statuses.insert(key[prefix.len()..].to_string(), status);
+                }
+            }
+            map.insert(NEEDS_STATUSES.into(), Value::Object(statuses));
+        }
+        map.insert("kind".into(), json!(kind));
+        serde_json::from_value(Value::Object(map))
+            .map_err(|_| Error::VaultCorrupt("bad record in the database"))
+    }
+}
+
+/// A record of a file, as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct CaseRecord {
+    pub id: String,
+    pub participant_id: String,
+    pub data: RecordData,
+    pub created_at: String,
+    /// Username of the author.
+    pub created_by: Option<String>,
+    /// A sensitive note whose text is hidden until asked for.
+    pub masked: bool,
+}
+
+/// A woman's whole file: her details and every record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantFile {
+    pub participant: Participant,
+    pub records: Vec<CaseRecord>,
+}
+
+/// One line of a file's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    pub op_id: String,
+    /// When, from the operation's clock (RFC 3339, UTC).
+    pub at: String,
+    /// Display name of the author.
+    pub author: Option<String>,
+    pub record_type: String,
+    pub record_id: String,
+    pub field: String,
+    pub kind: String,
+    /// The new value as JSON text; none for sensitive notes.
+    pub value: Option<String>,
+}
+
+/// Names the members of staff a record refers to by username, as the interfaces show them
+/// (the record stores ids; records written before name them by username already).
+fn present_staff(conn: &Connection, data: &mut RecordData) -> Result<()> {
+    let username = |named: &mut String| -> Result<()> {
+        if let Ok(member) = staff::by_id(conn, named) {
+            *named = member.username;
+        }
+        Ok(())
+    };
+    match data {
+        RecordData::Consent(c) => username(&mut c.collected_by)?,
+        RecordData::Contact(c) => {
+            for member in &mut c.team {
+                username(member)?;
+            }
+        }
+        RecordData::Task(Task {
+            assigned_to: Some(user),
+            ..
+        }) => username(user)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A record as stored: its fields are its own (`data`) once edited, and until then those of
+/// the operation that created it, so a record's body is stored once.
+pub(crate) struct StoredRecord {
+    pub id: String,
+    pub kind: String,
+    pub fields: Map<String, Value>,
+    pub created_at: String,
+    /// Username of the author.
+    pub created_by: Option<String>,
+    pub deleted: bool,
+}
+
+impl StoredRecord {
+    pub(crate) fn data(&self) -> Result<RecordData> {
+        RecordData::from_fields(&self.kind, self.fields.clone())
+    }
+}
+
+/// A file's records (or one, or one kind), oldest first.
+pub(crate) fn stored_records(
+    conn: &Connection,
+    participant_id: &str,
+    id: Option<&str>,
+    kind: Option<&str>,
+    with_deleted: bool,
+) -> Result<Vec<StoredRecord>> {
+    // One statement per shape: a parameter that may be NULL makes SQLite prepare the
+    // statement again on every run.
+    let mut conditions = String::from("r.participant_id = ?1");
+    let mut args: Vec<rusqlite::types::Value> =
+        vec![compact::id_bytes(participant_id).to_vec().into()];
+    if let Some(id) = id {
+        args.push(compact::id_bytes(id).to_vec().into());
+        conditions.push_str(&format!(" AND r.id = ?{}", args.len()));
+    }
+    if let Some(kind) = kind {
+        args.push(changelog::name_code(conn, kind)?.into());
+        conditions.push_str(&format!(" AND r.kind = ?{}", args.len()));
+    }
+    if !with_deleted {
+        conditions.push_str(" AND r.deleted = 0");
+    }
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT r.id, r.kind, r.data, l.value, r.created_at, s.username, r.deleted
+         FROM case_records r
+         LEFT JOIN change_log l
+                ON r.data IS NULL AND l.device = r.origin_device AND l.seq = r.origin_seq
+         LEFT JOIN log_names n ON n.code = r.created_by
+         LEFT JOIN staff s ON s.id = n.name
+         WHERE {conditions}"
+    ))?;
+    type Row = (
+        Vec<u8>,
+        i64,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+        i64,
+        Option<String>,
+        bool,
+    );
+    let rows: Vec<Row> = statement
+        .query_map(rusqlite::params_from_iter(args), |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    drop(statement);
+    let names = changelog::Names::load(conn)?;
+    // Oldest first (sorted here: a sort in SQL allocates, and each of SQLite's allocations is
+    // locked in memory and wiped).
+    let mut rows = rows;
+    rows.sort_by(|a, b| (a.4, &a.0).cmp(&(b.4, &b.0)));
+    rows.into_iter()
+        .map(
+            |(id, kind, data, origin, created_at, created_by, deleted)| {
+                let bad = || Error::VaultCorrupt("bad record in the database");
+                let fields = match (data, origin) {
+                    (Some(own), _) => compact::decode_value(&own, None)?,
+                    (None, Some(created)) => {
+                        let mut value = compact::decode_value(&created, Some(participant_id))?;
+                        if let Value::Object(map) = &mut value {
+                            map.remove(PARTICIPANT_FIELD);
+                        }
+                        value
+                    }
+                    (None, None) => return Err(bad()),
+                };
+                let Value::Object(fields) = fields else {
+                    return Err(bad());
+                };
+                Ok(StoredRecord {
+                    id: compact::id_text(&id)?,
+                    kind: names.name(kind)?,
+                    fields,
+                    created_at: chrono::DateTime::from_timestamp(created_at, 0)
+                        .ok_or_else(bad)?
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    created_by,
+                    deleted,
+                })
+            },
+        )
+        .collect()
+}
+
+/// A record as the vault stores it, deleted ones included: what rebuilding from the log must
+/// give back (tests compare the two).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisibleRecord {
+    pub id: String,
+    pub participant_id: String,
+    pub kind: String,
+    /// Its fields as stored: empty ones are absent.
+    pub fields: Map<String, Value>,
+    pub deleted: bool,
+}
+
+impl VisibleRecord {
+    /// The typed record.
+    pub fn data(&self) -> Result<RecordData> {
+        RecordData::from_fields(&self.kind, self.fields.clone())
+    }
+}
+
+/// Every stored record of one file, or of every file.
+pub fn visible_records(
+    conn: &Connection,
+    participant_id: Option<&str>,
+) -> Result<Vec<VisibleRecord>> {
+    let owners: Vec<String> = match participant_id {
+        Some(id) => vec![id.to_string()],
+        None => {
+            let mut statement = conn.prepare("SELECT DISTINCT participant_id FROM case_records")?;
+            let ids: Vec<Vec<u8>> = statement
+                .query_map([], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            ids.iter()
+                .map(|id| compact::id_text(id))
+                .collect::<Result<_>>()?
+        }
+    };
+    let mut records = Vec::new();
+    for owner in owners {
+        for found in stored_records(conn, &owner, None, None, true)? {
+            records.push(VisibleRecord {
+                id: found.id,
+                participant_id: owner.clone(),
+                kind: found.kind,
+                fields: found.fields,
+                deleted: found.deleted,
+            });
+        }
+    }
+    Ok(records)
+}
+
+pub(crate) fn stored(
+    conn: &Connection,
+    participant_id: &str,
+    id: &str,
+) -> Result<Option<StoredRecord>> {
+    Ok(stored_records(conn, participant_id, Some(id), None, true)?.pop())
+}
+
+pub(crate) fn load_records(conn: &Connection, participant_id: &str) -> Result<Vec<CaseRecord>> {
+    load_where(conn, participant_id, None)
+}
+
+/// One record of a file, or `NotFound`.
+pub(crate) fn load_record(
+    conn: &Connection,
+    participant_id: &str,
+    record_id: &str,
+) -> Result<CaseRecord> {
+    load_where(conn, participant_id, Some(record_id))?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+fn load_where(
+    conn: &Connection,
+    participant_id: &str,
+    record_id: Option<&str>,
+) -> Result<Vec<CaseRecord>> {
+    stored_records(conn, participant_id, record_id, None, false)?
+        .into_iter()
+        .map(|found| {
+            let mut data = found.data()?;
+            let StoredRecord {
+                id,
+                created_at,
+                created_by,
+                ..
+            } = found;
+            present_staff(conn, &mut data)?;
+            let mut masked = false;
+            if let RecordData::Note(note) = &mut data {
+                if note.sensitive {
+                    note.text = String::new();
+                    masked = true;
+                }
+            }
+            Ok(CaseRecord {
+                id,
+                participant_id: participant_id.to_string(),
+                data,
+                created_at,
+                created_by,
+                masked,
+            })
+        })
+        .collect()
+}
+
+impl Vault {
+    /// Opens a whole file: her details and every record. The view is audited; sensitive
+    /// notes come masked.
+    pub fn participant_file(&mut self, participant_id: &str) -> Result<ParticipantFile> {
+        let participant = self.participant_show(participant_id)?;
+        Ok(ParticipantFile {
+            records: load_records(&self.conn, participant_id)?,
+            participant,
+        })
+    }
+
+    /// The text of a sensitive note; the reading is audited.
+    pub fn note_reveal(&mut self, participant_id: &str, note_id: &str) -> Result<Note> {
+        self.load_participant(participant_id)?;
+        let found = stored(&self.conn, participant_id, note_id)?.ok_or(Error::NotFound)?;
+        if found.kind != "note" || found.deleted {
+            return Err(Error::NotFound);
+        }
+        let RecordData::Note(note) = found.data()? else {
+            return Err(Error::NotFound);
+        };
+        self.audit(AuditAction::SensitiveNoteViewed, None, Some(participant_id))?;
+        Ok(note)
+    }
+
+    /// A file's operations from the change log (her details, her records and who it is
+    /// shared with), oldest first.
+    pub fn participant_operations(&self, participant_id: &str) -> Result<Vec<Operation>> {
+        self.load_participant(participant_id)?;
+        changelog::about_participant(&self.conn, participant_id)
+    }
+
+    /// A file's history for people to read: who changed what, when. Sensitive notes'
+    /// text is left out.
+    pub fn participant_history(&self, participant_id: &str) -> Result<Vec<HistoryEntry>> {
+        let operations = self.participant_operations(participant_id)?;
+        let names: std::collections::HashMap<String, String> = staff::list(&self.conn)?
+            .into_iter()
+            .map(|m| (m.id, m.display_name))
+            .collect();
+        Ok(operations
+            .into_iter()
+            .map(|op| {
+                let sensitive = op.record_type == "note"
+                    && op
+                        .value
+                        .as_ref()
+                        .and_then(|v| v.get("sensitive"))
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false);
+                let at = chrono::DateTime::from_timestamp_millis(op.hlc.wall_ms as i64)
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .unwrap_or_default();
+                HistoryEntry {
+                    author: names.get(&op.author_id).cloned(),
+                    at,
+                    value: if sensitive {
+                        None
+                    } else {
+                        op.value.as_ref().map(Value::to_string)
+                    },
+                    kind: match op.kind {
+                        OpKind::Create => "create",
+                        OpKind::Set => "set",
+                        OpKind::Delete => "delete",
+                        OpKind::Append => "append",
+                    }
+                    .to_string(),
+                    op_id: op.op_id,
+                    record_type: op.record_type,
+                    record_id: op.record_id,
+                    field: op.field,
+                }
+            })
+            .collect())
+    }
+}
