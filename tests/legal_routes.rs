@@ -890,6 +890,24 @@ fn hoy_shows_each_person_only_what_she_may_see() {
     assert_eq!(seen.overdue.total, 2);
     // "Only mine" leaves out the task assigned to Lucía.
     assert_eq!(today(&bea, "2026-11-29", true).overdue.total, 1);
+    // It says whom it falls to (tasks name staff by id, shown by username).
+    let handed = seen
+        .overdue
+        .items
+        .iter()
+        .find(|t| t.task.detail.as_deref() == Some("Llamar al juzgado"))
+        .unwrap();
+    assert_eq!(handed.responsible.as_deref(), Some("lucia"));
+    let stored: Option<String> = bea
+        .connection_for_tests()
+        .query_row(
+            "SELECT assigned_to FROM tasks_due WHERE kind = 'manual'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_ne!(stored.as_deref(), Some("lucia"), "by id, not username");
+    assert!(stored.is_some());
     assert!(bea
         .tasks_today(&TodayQuery {
             today: "29/11/2026".into(),

@@ -878,7 +878,12 @@ pub fn generate(
             }
             summary.records += invented.legal.save(&tx, ctx, id)?;
             case_file::refresh_counts(&tx, id, catalog)?;
-            crate::records::tasks::refresh(&tx, id, &record::load_records(&tx, id)?, catalog)?;
+            crate::records::tasks::refresh(
+                &tx,
+                id,
+                &record::load_records_as_stored(&tx, id)?,
+                catalog,
+            )?;
             if let Some(reason) = invented.closed {
                 participants::set_column(&tx, writer, id, "status", serde_json::json!("closed"))?;
                 participants::set_column(

@@ -16,7 +16,8 @@ use crate::records::contacts::{BatchVisit, Contact, ContactType};
 use crate::records::directory;
 use crate::records::needs::NeedsAssessment;
 use crate::records::record::{
-    load_record, load_records, stored, stored_records, CaseRecord, RecordData, StoredRecord,
+    load_record, load_records_as_stored, stored, stored_records, CaseRecord, RecordData,
+    StoredRecord,
 };
 use crate::records::search;
 use crate::records::tasks;
@@ -448,7 +449,7 @@ pub(crate) fn refresh_derived(
         tasks::refresh(
             conn,
             participant_id,
-            &load_records(conn, participant_id)?,
+            &load_records_as_stored(conn, participant_id)?,
             catalog,
         )?;
     }

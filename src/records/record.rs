@@ -419,8 +419,18 @@ pub(crate) fn stored(
     Ok(stored_records(conn, participant_id, Some(id), None, true)?.pop())
 }
 
+/// A file's records as the interfaces show them: members of staff named by username.
 pub(crate) fn load_records(conn: &Connection, participant_id: &str) -> Result<Vec<CaseRecord>> {
-    load_where(conn, participant_id, None)
+    load_where(conn, participant_id, None, true)
+}
+
+/// A file's records as stored, members of staff named by id: for what the write path derives
+/// from them (tasks, counts), which names staff by id too.
+pub(crate) fn load_records_as_stored(
+    conn: &Connection,
+    participant_id: &str,
+) -> Result<Vec<CaseRecord>> {
+    load_where(conn, participant_id, None, false)
 }
 
 /// One record of a file, or `NotFound`.
@@ -429,7 +439,7 @@ pub(crate) fn load_record(
     participant_id: &str,
     record_id: &str,
 ) -> Result<CaseRecord> {
-    load_where(conn, participant_id, Some(record_id))?
+    load_where(conn, participant_id, Some(record_id), true)?
         .pop()
         .ok_or(Error::NotFound)
 }
@@ -438,6 +448,7 @@ fn load_where(
     conn: &Connection,
     participant_id: &str,
     record_id: Option<&str>,
+    present: bool,
 ) -> Result<Vec<CaseRecord>> {
     stored_records(conn, participant_id, record_id, None, false)?
         .into_iter()
@@ -449,7 +460,9 @@ fn load_where(
                 created_by,
                 ..
             } = found;
-            present_staff(conn, &mut data)?;
+            if present {
+                present_staff(conn, &mut data)?;
+            }
             let mut masked = false;
             if let RecordData::Note(note) = &mut data {
                 if note.sensitive {
