@@ -581,16 +581,21 @@ pub(crate) fn set_column(
     Ok(())
 }
 
+/// SQL that limits `p` to the files someone of `role` may see; binds `?1` to her id.
+pub(crate) fn visible_clause_for(role: Role) -> &'static str {
+    match role {
+        Role::Admin | Role::Coordinator => "(?1 IS NOT NULL)",
+        Role::Caseworker => {
+            "(p.assigned_to = ?1 OR EXISTS (SELECT 1 FROM participant_access a
+               WHERE a.participant_id = p.id AND a.staff_id = ?1))"
+        }
+    }
+}
+
 impl Vault {
     /// SQL that limits `p` to the files the signed-in person may see; binds `?1` to her id.
     pub(crate) fn visible_clause(&self) -> &'static str {
-        match self.me.role {
-            Role::Admin | Role::Coordinator => "(?1 IS NOT NULL)",
-            Role::Caseworker => {
-                "(p.assigned_to = ?1 OR EXISTS (SELECT 1 FROM participant_access a
-                   WHERE a.participant_id = p.id AND a.staff_id = ?1))"
-            }
-        }
+        visible_clause_for(self.me.role)
     }
 
     pub(crate) fn writer(&self) -> Writer<'_> {

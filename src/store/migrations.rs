@@ -39,6 +39,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_log_field_names",
         include_str!("../../migrations/0008_log_field_names.sql"),
     ),
+    (
+        "0010_tasks_falls_to",
+        include_str!("../../migrations/0010_tasks_falls_to.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
