@@ -322,11 +322,13 @@ fn bench(size: u32) {
         .collect();
     let (all, only_mine) = (stats(samples), stats(mine));
     println!(
-        "  Hoy for one caseworker ({} tasks): median {:.2} ms, p95 {:.2} ms; only hers: median {:.2} ms",
+        "  Hoy for one caseworker ({} tasks): median {:.2} ms, p95 {:.2} ms; only hers ({} tasks): median {:.2} ms, p95 {:.2} ms",
         today(&caseworker, &targets.day, false),
         ms(all.median),
         ms(all.p95),
-        ms(only_mine.median)
+        today(&caseworker, &targets.day, true),
+        ms(only_mine.median),
+        ms(only_mine.p95)
     );
     caseworker.lock(LockReason::Manual).unwrap();
 }

@@ -917,6 +917,142 @@ fn hoy_shows_each_person_only_what_she_may_see() {
         .is_err());
 }
 
+/// The participants whose overdue tasks "Hoy" lists, with how many each.
+fn overdue_of(vault: &Vault, mine: bool) -> Vec<(String, usize)> {
+    let mut counts = std::collections::BTreeMap::new();
+    for task in today(vault, "2026-11-29", mine).overdue.items {
+        *counts.entry(task.participant_id).or_insert(0) += 1;
+    }
+    counts.into_iter().collect()
+}
+
+#[test]
+fn reassigning_a_file_moves_its_tasks_to_the_new_caseworkers_hoy() {
+    let test = new_vault();
+    test.add("lucia", "Lucía", Role::Caseworker, "clave-de-lucia-1");
+    test.add("bea", "Beatriz", Role::Caseworker, "clave-de-beatriz");
+    let lucia = || test.unlock("lucia", "clave-de-lucia-1").unwrap();
+    let bea = || test.unlock("bea", "clave-de-beatriz").unwrap();
+    let mut admin = test.admin();
+    let id = woman(&mut admin, "Rosa Elena Díaz", Some("lucia"));
+    admin
+        .record_save(&id, None, stay("2025-01-01", Some("2026-10-01")))
+        .unwrap();
+    // Overdue on 2026-11-29: the day-30 follow-up (2026-10-31), hers as the caseworker, and a
+    // task assigned by hand to Beatriz.
+    let task = admin
+        .record_save(
+            &id,
+            None,
+            RecordData::Task(Task {
+                title: "Llamar al juzgado".into(),
+                due_on: "2026-10-20".into(),
+                assigned_to: Some("bea".into()),
+                generated_key: None,
+                done: false,
+                done_on: None,
+                notes: None,
+            }),
+        )
+        .unwrap();
+    let all = vec![(id.clone(), 2)];
+    let one = vec![(id.clone(), 1)];
+    assert_eq!(overdue_of(&lucia(), false), all);
+    assert_eq!(overdue_of(&lucia(), true), one);
+    // Beatriz cannot see the file, so not even the task that falls to her.
+    assert_eq!(overdue_of(&bea(), false), vec![]);
+    assert_eq!(overdue_of(&bea(), true), vec![]);
+
+    // Reassigned: the file's tasks go to Beatriz's "Hoy" and leave Lucía's.
+    admin.participant_assign(&id, Some("bea")).unwrap();
+    assert_eq!(overdue_of(&lucia(), false), vec![]);
+    assert_eq!(overdue_of(&lucia(), true), vec![]);
+    assert_eq!(overdue_of(&bea(), false), all);
+    assert_eq!(overdue_of(&bea(), true), all);
+
+    // Shared back with Lucía, she sees it all, and none of it is hers.
+    admin.participant_share(&id, "lucia", true).unwrap();
+    assert_eq!(overdue_of(&lucia(), false), all);
+    assert_eq!(overdue_of(&lucia(), true), vec![]);
+    // The hand-made task given to Lucía is hers, on a file she sees by sharing.
+    let RecordData::Task(mut data) = task.data else {
+        unreachable!()
+    };
+    data.assigned_to = Some("lucia".into());
+    admin
+        .record_save(&id, Some(&task.id), RecordData::Task(data))
+        .unwrap();
+    assert_eq!(overdue_of(&lucia(), true), one);
+    assert_eq!(overdue_of(&bea(), true), one);
+
+    // Nobody's: the follow-up falls to no one, the hand-made task still to Lucía.
+    admin.participant_assign(&id, None).unwrap();
+    assert_eq!(overdue_of(&bea(), false), vec![]);
+    assert_eq!(overdue_of(&admin, true), vec![]);
+    assert_eq!(overdue_of(&admin, false), all);
+    assert_eq!(overdue_of(&lucia(), true), one);
+    admin.participant_assign(&id, Some(ADMIN)).unwrap();
+    assert_eq!(overdue_of(&admin, true), one);
+
+    // A rebuild of every file's tasks gives the same.
+    let conn = admin.connection_for_tests();
+    conn.execute(
+        "INSERT INTO vault_meta (key, value) VALUES ('tasks_stale', '1')",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE tasks_due SET falls_to = NULL, caseworker = NULL",
+        [],
+    )
+    .unwrap();
+    admin.lock(LockReason::Manual).unwrap();
+    let admin = test.admin();
+    assert_eq!(overdue_of(&admin, true), one);
+    assert_eq!(overdue_of(&lucia(), true), one);
+}
+
+/// Tasks of a vault written before the index on whom they fall to are given it by the
+/// migration (the last one).
+#[test]
+fn the_migration_tells_existing_tasks_whom_they_fall_to() {
+    use acompana::store::migrations;
+    let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+    migrations::apply_up_to(&mut conn, migrations::latest_version() - 1).unwrap();
+    // Staff ids without their rows: the migration only copies them.
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         INSERT INTO participants (id, case_code, legal_name, search_text, created_at, search_id,
+                                   assigned_to)
+         VALUES ('p1', 'CO-AAAA', 'X', 'x', '2026-01-01', 1, 's1'),
+                ('p2', 'CO-BBBB', 'Y', 'y', '2026-01-01', 2, NULL);
+         INSERT INTO tasks_due (participant_id, key, kind, due_on, assigned_to)
+         VALUES ('p1', 'a', 'follow_up', '2026-02-01', NULL),
+                ('p1', 'b', 'manual', '2026-02-01', 's2'),
+                ('p2', 'c', 'follow_up', '2026-02-01', NULL),
+                ('p2', 'd', 'manual', '2026-02-01', 's2');",
+    )
+    .unwrap();
+    migrations::apply(&mut conn).unwrap();
+    let rows: Vec<(String, Option<String>, Option<String>)> = conn
+        .prepare("SELECT key, caseworker, falls_to FROM tasks_due ORDER BY key")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let s = |text: &str| Some(text.to_string());
+    assert_eq!(
+        rows,
+        vec![
+            ("a".into(), s("s1"), s("s1")),
+            ("b".into(), s("s1"), s("s2")),
+            ("c".into(), None, None),
+            ("d".into(), None, s("s2")),
+        ]
+    );
+}
+
 #[test]
 fn the_eligibility_guide_shows_what_is_proven_and_what_is_missing() {
     let test = new_vault();

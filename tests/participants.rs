@@ -78,6 +78,69 @@ fn search_is_partial_and_accent_insensitive() {
     admin.lock(LockReason::Manual).unwrap();
 }
 
+/// A name on more files than anyone reads: the first page is full and newest first, the
+/// count stops at the cap and says so, and later pages still come.
+#[test]
+fn a_common_name_fills_the_first_page_and_counts_up_to_the_cap() {
+    use acompana::records::participants::SEARCH_COUNT_CAP;
+    let test = new_vault();
+    let mut admin = test.admin();
+    let common = SEARCH_COUNT_CAP + 60;
+    let mut marias = Vec::new();
+    for n in 0..common {
+        marias.push(
+            admin
+                .participant_add(new(&format!("María Gómez {n}"), None, None))
+                .unwrap()
+                .case_code,
+        );
+        if n % 100 == 0 {
+            admin
+                .participant_add(new(&format!("Ana Rojas {n}"), None, None))
+                .unwrap();
+        }
+    }
+    let page = |text: &str, offset: u32| {
+        admin
+            .participant_page(&ParticipantQuery {
+                text: Some(text.into()),
+                offset,
+                limit: 50,
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let newest: Vec<String> = marias.iter().rev().take(50).cloned().collect();
+    // Indexed words, a short word, both.
+    for text in ["maría", "gomez", "maria gom", "ma", "go ma"] {
+        let first = page(text, 0);
+        let codes: Vec<String> = first.items.iter().map(|p| p.case_code.clone()).collect();
+        assert_eq!(codes, newest, "{text}");
+        assert_eq!(first.total, SEARCH_COUNT_CAP, "{text}");
+        assert!(first.capped, "{text}");
+    }
+    // Past the cap, the count reaches a little further than the page.
+    let later = page("maria", SEARCH_COUNT_CAP);
+    assert_eq!(later.items.len(), 50);
+    assert_eq!(later.items[0].case_code, marias[59]);
+    assert_eq!(later.total, common);
+    assert!(!later.capped);
+    // A rarer word is counted exactly, a list without words too.
+    let ana = page("rojas", 0);
+    assert_eq!((ana.total, ana.capped, ana.items.len()), (11, false, 11));
+    let one = page("gomez 1059", 0);
+    assert_eq!((one.total, one.capped), (1, false));
+    assert_eq!(one.items[0].case_code, marias[1059]);
+    let all = admin
+        .participant_page(&ParticipantQuery {
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!((all.total, all.capped), (common + 11, false));
+    admin.lock(LockReason::Manual).unwrap();
+}
+
 #[test]
 fn caseworkers_see_only_their_women() {
     let test = new_vault();

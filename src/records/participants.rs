@@ -334,13 +334,23 @@ pub struct ParticipantQuery {
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantPage {
     pub items: Vec<ParticipantSummary>,
+    /// How many files match; a search counts them up to [`SEARCH_COUNT_CAP`] past the page's
+    /// start.
     pub total: u32,
+    /// A search stopped counting at the cap: there are at least `total`, shown as "1000 or
+    /// more".
+    pub capped: bool,
 }
 
 /// The id of the record that shares her file with one colleague, the same on every laptop.
 pub fn access_id(participant_id: &str, staff_id: &str) -> String {
     crate::compact::derived_id(&format!("{participant_id}/{staff_id}"))
 }
+
+/// A search counts its matches up to this many past the page's start: a common name
+/// (María, Gómez) matches thousands of files among 100,000, and counting them all would read
+/// every one to show a number nobody reads.
+pub const SEARCH_COUNT_CAP: u32 = 1000;
 
 fn check_birth_year(year: i32) -> Result<()> {
     let this_year = chrono::Datelike::year(&chrono::Utc::now());
@@ -609,16 +619,21 @@ pub(crate) fn set_column(
     Ok(())
 }
 
+/// SQL that limits `p` to the files someone of `role` may see; binds `?1` to her id.
+pub(crate) fn visible_clause_for(role: Role) -> &'static str {
+    match role {
+        Role::Admin | Role::Coordinator => "(?1 IS NOT NULL)",
+        Role::Caseworker => {
+            "(p.assigned_to = ?1 OR EXISTS (SELECT 1 FROM participant_access a
+               WHERE a.participant_id = p.id AND a.staff_id = ?1))"
+        }
+    }
+}
+
 impl Vault {
     /// SQL that limits `p` to the files the signed-in person may see; binds `?1` to her id.
     pub(crate) fn visible_clause(&self) -> &'static str {
-        match self.me.role {
-            Role::Admin | Role::Coordinator => "(?1 IS NOT NULL)",
-            Role::Caseworker => {
-                "(p.assigned_to = ?1 OR EXISTS (SELECT 1 FROM participant_access a
-                   WHERE a.participant_id = p.id AND a.staff_id = ?1))"
-            }
-        }
+        visible_clause_for(self.me.role)
     }
 
     pub(crate) fn writer(&self) -> Writer<'_> {
@@ -921,38 +936,50 @@ impl Vault {
         Ok(participant)
     }
 
-    /// Lists and searches the files the signed-in person may see, newest first.
+    /// Lists and searches the files the signed-in person may see, newest in this vault first.
     pub fn participant_list(&self, query: &ParticipantQuery) -> Result<Vec<ParticipantSummary>> {
         Ok(self.participant_page(query)?.items)
     }
 
-    /// [`Vault::participant_list`] with the total number of matches, for paged lists.
+    /// [`Vault::participant_list`] with the number of matches, for paged lists. A list counts
+    /// every file; a search counts up to [`SEARCH_COUNT_CAP`] past the page's start and says
+    /// when it stopped there (`capped`).
     pub fn participant_page(&self, query: &ParticipantQuery) -> Result<ParticipantPage> {
         let terms = search::terms(query.text.as_deref().unwrap_or_default());
         if terms.len() > 20 {
             return Err(Error::invalid("text", "at most 20 words"));
         }
+        let searching = !terms.is_empty();
         // Words of three letters or more go through the trigram index, shorter ones (which
         // it cannot find) through LIKE. Folded words are letters and digits only, so quoting
         // them makes a literal substring query.
         let (indexed, short): (Vec<String>, Vec<String>) =
             terms.into_iter().partition(|t| t.chars().count() >= 3);
-        // Which index the planner should start from, steered by `+` (which hides the
-        // `deleted` column from the indexes that begin with it): with indexed words, the
-        // trigram matches; with short words only, the covering search-text index; with none,
-        // the list in id order for a page (it stops after fifty) and a covering index to
-        // count.
-        let (page_deleted, count_deleted) = if !indexed.is_empty() {
-            ("+p.deleted", "+p.deleted")
-        } else if !short.is_empty() {
-            ("p.deleted", "p.deleted")
+        // Where the walk starts, steered by CROSS JOIN and by `+` (which hides the `deleted`
+        // column from the indexes that begin with it). Pages come newest in this vault first
+        // (`search_id`), so each walk can stop once the page is full:
+        // - with indexed words, the trigram matches, newest first (the trigram index keeps
+        //   them in that order), each checked against her row: a common name stops at the
+        //   page, and the count at its cap;
+        // - without, the list in order for a page, and a covering index to count (the
+        //   search-text index for short words, which stops at the cap too).
+        let (from, order, page_deleted, count_deleted) = if !indexed.is_empty() {
+            (
+                "FROM participant_search CROSS JOIN participants p
+                      ON p.search_id = participant_search.rowid",
+                "participant_search.rowid",
+                "+p.deleted",
+                "+p.deleted",
+            )
         } else {
-            ("+p.deleted", "p.deleted")
+            (
+                "FROM participants p",
+                "p.search_id",
+                "+p.deleted",
+                "p.deleted",
+            )
         };
-        let mut filter = format!(
-            "FROM participants p WHERE {{deleted}} = 0 AND {}",
-            self.visible_clause()
-        );
+        let mut filter = format!("{from} WHERE {{deleted}} = 0 AND {}", self.visible_clause());
         let mut values: Vec<rusqlite::types::Value> = vec![self.me.id.clone().into()];
         if !indexed.is_empty() {
             let expression = indexed
@@ -961,11 +988,7 @@ impl Vault {
                 .collect::<Vec<_>>()
                 .join(" AND ");
             values.push(expression.into());
-            filter.push_str(&format!(
-                " AND p.search_id IN (SELECT rowid FROM participant_search
-                                      WHERE participant_search MATCH ?{})",
-                values.len()
-            ));
+            filter.push_str(&format!(" AND participant_search MATCH ?{}", values.len()));
         }
         for term in short {
             values.push(search::like_pattern(&term).into());
@@ -999,45 +1022,84 @@ impl Vault {
             Some(false) => filter.push_str(" AND p.needs_open = 0"),
             None => {}
         }
-        let total: u32 = self.conn.query_row(
-            &format!(
-                "SELECT count(*) {}",
-                filter.replace("{deleted}", count_deleted)
-            ),
-            rusqlite::params_from_iter(values.iter()),
-            |row| row.get(0),
-        )?;
         let limit = if query.limit == 0 {
             50
         } else {
             query.limit.min(500)
         };
-        values.push(i64::from(limit).into());
-        values.push(i64::from(query.offset).into());
-        let sql = format!(
-            "SELECT p.id, p.case_code, p.chosen_name, p.department, p.status,
-                    (SELECT username FROM staff WHERE id = p.assigned_to),
-                    p.documents_pending, p.needs_open
-             {} ORDER BY p.id DESC LIMIT ?{} OFFSET ?{}",
-            filter.replace("{deleted}", page_deleted),
-            values.len() - 1,
-            values.len()
-        );
-        let mut statement = self.conn.prepare(&sql)?;
-        let rows = statement.query_map(rusqlite::params_from_iter(values), |row| {
+        let summary = |row: &Row<'_>, assigned_to: Option<String>| {
             Ok(ParticipantSummary {
                 id: row.get(0)?,
                 case_code: row.get(1)?,
                 chosen_name: row.get(2)?,
                 department: row.get(3)?,
                 status: row.get(4)?,
-                assigned_to: row.get(5)?,
+                assigned_to,
                 documents_pending: row.get(6)?,
                 needs_open: row.get(7)?,
             })
+        };
+        const SUMMARY: &str = "p.id, p.case_code, p.chosen_name, p.department, p.status,
+                               p.assigned_to, p.documents_pending, p.needs_open";
+        if !indexed.is_empty() {
+            // One walk over the trigram matches, newest first, read once: the page's files are
+            // kept and the rest only counted, up to the cap past the page's start.
+            let cap = query.offset.saturating_add(SEARCH_COUNT_CAP);
+            let usernames: std::collections::HashMap<String, String> = self
+                .conn
+                .prepare("SELECT id, username FROM staff")?
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut statement = self.conn.prepare(&format!(
+                "SELECT {SUMMARY} {} ORDER BY {order} DESC LIMIT {cap}",
+                filter.replace("{deleted}", page_deleted)
+            ))?;
+            let mut rows = statement.query(rusqlite::params_from_iter(values))?;
+            let page = query.offset..query.offset.saturating_add(limit);
+            let (mut total, mut items) = (0u32, Vec::new());
+            while let Some(row) = rows.next()? {
+                if page.contains(&total) {
+                    let assigned_to = row
+                        .get::<_, Option<String>>(5)?
+                        .and_then(|id| usernames.get(&id).cloned());
+                    items.push(summary(row, assigned_to)?);
+                }
+                total += 1;
+            }
+            return Ok(ParticipantPage {
+                items,
+                capped: total >= cap,
+                total,
+            });
+        }
+        // Without indexed words: a count over a covering index (a search by short words
+        // stops at the cap), then the page.
+        let count_filter = filter.replace("{deleted}", count_deleted);
+        let cap = searching.then(|| query.offset.saturating_add(SEARCH_COUNT_CAP));
+        let total: u32 = self.conn.query_row(
+            &match cap {
+                Some(cap) => format!("SELECT count(*) FROM (SELECT 1 {count_filter} LIMIT {cap})"),
+                None => format!("SELECT count(*) {count_filter}"),
+            },
+            rusqlite::params_from_iter(values.iter()),
+            |row| row.get(0),
+        )?;
+        values.push(i64::from(limit).into());
+        values.push(i64::from(query.offset).into());
+        let sql = format!(
+            "SELECT {SUMMARY}, (SELECT username FROM staff WHERE id = p.assigned_to)
+             {} ORDER BY {order} DESC LIMIT ?{} OFFSET ?{}",
+            filter.replace("{deleted}", page_deleted),
+            values.len() - 1,
+            values.len()
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map(rusqlite::params_from_iter(values), |row| {
+            summary(row, row.get(8)?)
         })?;
         Ok(ParticipantPage {
             items: rows.collect::<rusqlite::Result<_>>()?,
+            capped: cap.is_some_and(|cap| total >= cap),
             total,
         })
     }

@@ -5,7 +5,7 @@
 //! a `task` record carrying its key, which goes through the change log like any record.
 
 use chrono::{Datelike, Days, NaiveDate};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::CountryCatalog;
@@ -17,6 +17,7 @@ use crate::records::legal::ApplicationStatus;
 use crate::records::needs::AssessmentPhase;
 use crate::records::record::{CaseRecord, RecordData};
 use crate::records::validate;
+use crate::staff::Role;
 use crate::vault::Vault;
 
 /// Days before a document expires that its renewal is due.
@@ -295,9 +296,17 @@ pub(crate) fn refresh(
 ) -> Result<()> {
     conn.prepare_cached("DELETE FROM tasks_due WHERE participant_id = ?1")?
         .execute([participant_id])?;
+    // Whom each task falls to: its own assignee, else her caseworker (kept for "only mine"
+    // and a caseworker's "Hoy"; the trigger of migration 0010 moves both when she changes
+    // caseworker).
+    let caseworker: Option<String> = conn
+        .prepare_cached("SELECT assigned_to FROM participants WHERE id = ?1")?
+        .query_row([participant_id], |row| row.get(0))?;
     let mut insert = conn.prepare_cached(
-        "INSERT INTO tasks_due (participant_id, key, kind, due_on, record_id, detail, assigned_to)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM staff WHERE id = ?7 OR username = ?7))",
+        "INSERT INTO tasks_due (participant_id, key, kind, due_on, record_id, detail, assigned_to,
+                               caseworker, falls_to)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, a.id, ?8, COALESCE(a.id, ?8)
+         FROM (SELECT (SELECT id FROM staff WHERE id = ?7 OR username = ?7) AS id) a",
     )?;
     for task in generate(records, catalog) {
         insert.execute(params![
@@ -308,6 +317,7 @@ pub(crate) fn refresh(
             task.record_id,
             task.detail,
             task.assigned_to,
+            caseworker,
         ])?;
     }
     Ok(())
@@ -358,6 +368,82 @@ type TaskRow = (
 /// Joins the organization a referral follow-up is about (`t.detail` holds its id).
 const ORGANIZATION_JOIN: &str = "LEFT JOIN directory d ON t.kind = 'referral_follow_up'
      AND d.id = t.detail AND d.kind = 'organization'";
+
+/// The SQL of one group of "Hoy" for the member of staff `me` (`?1`..`?2` the dates, the
+/// upper one excluded when `exclusive`): how many, counted up to [`COUNT_CAP`], and the
+/// first `limit`.
+///
+/// Her id is written into the statement, not bound: a statement that compares a column with
+/// a parameter comes back from the statement cache expired (clearing its parameters expires
+/// it), and SQLite would plan it again at every call, which costs more than the walk.
+///
+/// Each walk starts from an index that gives the tasks in due-date order, so it stops at the
+/// limit; the file's row is checked for every task all the same (open, not deleted, visible
+/// to her):
+/// - only hers: the tasks that fall to her (`falls_to`, kept by the write path);
+/// - a caseworker: the tasks of the files she is the caseworker of, and when files are
+///   `shared` with her, those of the shared files (few, sorted apart and merged in);
+/// - a coordinator: every file's tasks, by date.
+fn today_sql(
+    me: &str,
+    role: Role,
+    mine: bool,
+    shared: bool,
+    exclusive: bool,
+    limit: u32,
+) -> (String, String) {
+    const SHARED: &str = "t.participant_id IN (SELECT a.participant_id FROM participant_access a
+                                               WHERE a.staff_id = ?1)
+                          AND t.caseworker IS NOT ?1";
+    let scopes: &[(&str, &str)] = if mine {
+        &[("INDEXED BY tasks_due_falls_to", "t.falls_to = ?1")]
+    } else if role != Role::Caseworker {
+        &[("INDEXED BY tasks_due_by_date", "1")]
+    } else if shared {
+        &[
+            ("INDEXED BY tasks_due_caseworker", "t.caseworker = ?1"),
+            ("", SHARED),
+        ]
+    } else {
+        &[("INDEXED BY tasks_due_caseworker", "t.caseworker = ?1")]
+    };
+    let me = format!("'{}'", me.replace('\'', "''"));
+    let visible = crate::records::participants::visible_clause_for(role).replace("?1", &me);
+    let upper = if exclusive { "<" } else { "<=" };
+    // CROSS JOIN keeps tasks_due outermost: its index is walked in order.
+    let walk = |(index, scope): &(&str, &str)| {
+        (
+            format!(
+                "FROM tasks_due t {index} CROSS JOIN participants p ON p.id = t.participant_id"
+            ),
+            format!(
+                "WHERE {} AND t.due_on >= ?1 AND t.due_on {upper} ?2
+                 AND p.deleted = 0 AND p.status = 'open' AND {visible}",
+                scope.replace("?1", &me)
+            ),
+        )
+    };
+    // The page joins no other table (names are looked up by the caller): joined, staff and
+    // the directory make the statement take about a millisecond to plan.
+    const COLUMNS: &str = "t.participant_id AS pid, p.case_code, p.chosen_name, t.key AS k,
+                           t.kind, t.due_on AS due, t.record_id, t.detail, t.assigned_to,
+                           p.assigned_to";
+    let walks: Vec<(String, String)> = scopes.iter().map(walk).collect();
+    let count = walks
+        .iter()
+        .map(|(from, condition)| format!("SELECT 1 {from} {condition}"))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let page = walks
+        .iter()
+        .map(|(from, condition)| format!("SELECT {COLUMNS} {from} {condition}"))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    (
+        format!("SELECT COUNT(*) FROM ({count} LIMIT {COUNT_CAP})"),
+        format!("{page} ORDER BY due, pid, k LIMIT {limit}"),
+    )
+}
 
 /// One line of "Hoy".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -420,44 +506,43 @@ impl Vault {
         let today = validate::date("today", &query.today)?;
         let week_end = today + Days::new(6);
         let limit = query.limit.unwrap_or(100).min(500);
-        let mine = if query.mine {
-            "AND COALESCE(t.assigned_to, p.assigned_to) = ?1"
-        } else {
-            ""
-        };
-        let visible = self.visible_clause();
-        let group =
+        // A caseworker's files shared with her by others are walked apart, when she has any.
+        let shared = self.me.role == Role::Caseworker
+            && !query.mine
+            && self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM participant_access WHERE staff_id = ?1)",
+                [&self.me.id],
+                |row| row.get(0),
+            )?;
+        // Names are looked up here rather than joined (see `today_sql`): the staff is a few
+        // dozen people, and only a referral's follow-up names an organization.
+        let usernames: std::collections::HashMap<String, String> = self
+            .conn
+            .prepare("SELECT id, username FROM staff")?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut organization = self.conn.prepare(
+            "SELECT json_extract(data, '$.name') FROM directory
+             WHERE id = ?1 AND kind = 'organization'",
+        )?;
+        let mut group =
             |from: Option<NaiveDate>, to: NaiveDate, exclusive: bool| -> Result<TaskGroup> {
                 let from = from.map(|d| d.to_string()).unwrap_or_default();
                 let to = to.to_string();
-                let upper = if exclusive { "<" } else { "<=" };
-                // CROSS JOIN keeps tasks_due outermost: the date index is walked in order and
-                // the walk stops at the limit, instead of visiting every file first.
-                let from_tasks =
-                    "FROM tasks_due t CROSS JOIN participants p ON p.id = t.participant_id";
-                let condition = format!(
-                    "WHERE t.due_on >= ?2 AND t.due_on {upper} ?3 AND p.deleted = 0
-                     AND p.status = 'open' AND {visible} {mine}"
+                let (count, page) = today_sql(
+                    &self.me.id,
+                    self.me.role,
+                    query.mine,
+                    shared,
+                    exclusive,
+                    limit,
                 );
-                let total: u32 = self.conn.query_row(
-                    &format!(
-                        "SELECT COUNT(*) FROM (SELECT 1 {from_tasks} {condition} LIMIT {COUNT_CAP})"
-                    ),
-                    params![self.me.id, from, to],
-                    |row| row.get(0),
-                )?;
-                let mut statement = self.conn.prepare_cached(&format!(
-                    "SELECT t.participant_id, p.case_code, p.chosen_name, t.key, t.kind, t.due_on,
-                        t.record_id, t.detail, ta.username,
-                        COALESCE(ta.username, pa.username), json_extract(d.data, '$.name')
-                     {from_tasks}
-                     LEFT JOIN staff ta ON ta.id = t.assigned_to
-                     LEFT JOIN staff pa ON pa.id = p.assigned_to
-                     {ORGANIZATION_JOIN}
-                     {condition}
-                     ORDER BY t.due_on, t.participant_id, t.key LIMIT {limit}"
-                ))?;
-                let rows = statement.query_map(params![self.me.id, from, to], |row| {
+                let total: u32 = self
+                    .conn
+                    .prepare_cached(&count)?
+                    .query_row(params![from, to], |row| row.get(0))?;
+                let mut statement = self.conn.prepare_cached(&page)?;
+                let rows = statement.query_map(params![from, to], |row| {
                     Ok((
                         row.get::<_, String>(0)?,
                         row.get::<_, String>(1)?,
@@ -469,7 +554,6 @@ impl Vault {
                         row.get::<_, Option<String>>(7)?,
                         row.get::<_, Option<String>>(8)?,
                         row.get::<_, Option<String>>(9)?,
-                        row.get::<_, Option<String>>(10)?,
                     ))
                 })?;
                 let mut items = Vec::new();
@@ -483,17 +567,28 @@ impl Vault {
                         due_on,
                         record_id,
                         detail,
-                        own,
-                        who,
-                        org,
+                        assignee,
+                        caseworker,
                     ) = row?;
+                    let kind = TaskKind::parse(&kind)?;
+                    let username =
+                        |id: &Option<String>| id.as_ref().and_then(|id| usernames.get(id)).cloned();
+                    let own = username(&assignee);
+                    let who = own.clone().or_else(|| username(&caseworker));
+                    let org = match (kind, &detail) {
+                        (TaskKind::ReferralFollowUp, Some(id)) => organization
+                            .query_row([id], |row| row.get::<_, Option<String>>(0))
+                            .optional()?
+                            .flatten(),
+                        _ => None,
+                    };
                     items.push(DueTask {
                         participant_id: pid,
                         case_code,
                         chosen_name,
                         task: FileTask {
                             key,
-                            kind: TaskKind::parse(&kind)?,
+                            kind,
                             due_on,
                             record_id,
                             detail,
@@ -565,5 +660,58 @@ impl Task {
             file.staff(user, "assignedTo")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The query plan of each group's count and page, one line per step.
+    fn plans(role: Role, mine: bool, shared: bool) -> Vec<String> {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::migrations::apply(&mut conn).unwrap();
+        let (count, page) = today_sql("s1", role, mine, shared, true, 100);
+        [count, page]
+            .iter()
+            .map(|sql| {
+                conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                    .unwrap()
+                    .query_map(params!["", "2026-06-30"], |row| row.get::<_, String>(3))
+                    .unwrap()
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .unwrap()
+                    .join("\n")
+            })
+            .collect()
+    }
+
+    /// "Only mine" walks her own tasks through the index on whom they fall to, and a
+    /// caseworker's "Hoy" the tasks of her files through the index on the caseworker, never
+    /// every file's tasks by date.
+    #[test]
+    fn hoy_for_one_person_walks_her_own_index() {
+        for role in [Role::Caseworker, Role::Coordinator, Role::Admin] {
+            for plan in plans(role, true, false) {
+                assert!(
+                    plan.contains("INDEX tasks_due_falls_to (falls_to=?"),
+                    "{plan}"
+                );
+                assert!(!plan.contains("tasks_due_by_date"), "{plan}");
+                assert!(!plan.contains("TEMP B-TREE"), "walked in order: {plan}");
+            }
+        }
+        for shared in [false, true] {
+            for plan in plans(Role::Caseworker, false, shared) {
+                assert!(
+                    plan.contains("INDEX tasks_due_caseworker (caseworker=?"),
+                    "{plan}"
+                );
+                assert!(!plan.contains("tasks_due_by_date"), "{plan}");
+            }
+        }
+        for plan in plans(Role::Coordinator, false, false) {
+            assert!(plan.contains("INDEX tasks_due_by_date"), "{plan}");
+        }
     }
 }

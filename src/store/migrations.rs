@@ -47,6 +47,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_compact_storage",
         include_str!("../../migrations/0009_compact_storage.sql"),
     ),
+    (
+        "0010_tasks_falls_to",
+        include_str!("../../migrations/0010_tasks_falls_to.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -1106,7 +1106,17 @@ export type ParticipantFile = { participant: Participant; records: CaseRecord[] 
 /**
  * One page of a list, with the number of files that match.
  */
-export type ParticipantPage = { items: ParticipantSummary[]; total: number }
+export type ParticipantPage = { items: ParticipantSummary[]; 
+/**
+ * How many files match; a search counts them up to [`SEARCH_COUNT_CAP`] past the page's
+ * start.
+ */
+total: number; 
+/**
+ * A search stopped counting at the cap: there are at least `total`, shown as "1000 or
+ * more".
+ */
+capped: boolean }
 /**
  * Filters and paging for lists and searches.
  */

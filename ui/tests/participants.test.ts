@@ -29,7 +29,7 @@ function fakeCore(extra: Record<string, (args: Record<string, unknown>) => unkno
     if (command in extra) return extra[command]((args ?? {}) as Record<string, unknown>);
     if (command === "catalog_get") return CATALOG;
     if (command === "staff_list") return STAFF;
-    if (command === "participant_list") return { items: [ROW], total: 1 };
+    if (command === "participant_list") return { items: [ROW], total: 1, capped: false };
     throw { code: "internal", message: `unexpected ${command}`, field: null };
   });
 }
