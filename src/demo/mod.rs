@@ -901,6 +901,7 @@ pub fn generate(
         done += batch;
         progress(done);
     }
+    participants::optimize_search_index(&vault.conn)?;
     vault.audit(
         crate::audit::AuditAction::DemoDataGenerated,
         None,

@@ -427,6 +427,16 @@ pub(crate) fn index_new_files(conn: &rusqlite::Connection, after_search_id: i64)
     Ok(())
 }
 
+/// Merges the trigram index into one segment: after a bulk write its many segments make every
+/// search probe each of them.
+pub(crate) fn optimize_search_index(conn: &rusqlite::Connection) -> Result<()> {
+    conn.execute(
+        "INSERT INTO participant_search (participant_search) VALUES ('optimize')",
+        [],
+    )?;
+    Ok(())
+}
+
 /// The highest search number in use (0 in an empty vault).
 pub(crate) fn last_search_id(conn: &rusqlite::Connection) -> Result<i64> {
     Ok(conn.query_row(

@@ -32,6 +32,13 @@ pub fn open(path: &Path, key: &SecretKey, create: bool) -> Result<Connection> {
     if !create {
         quick_check(&conn)?;
     }
+    tune(&conn)?;
+    Ok(conn)
+}
+
+/// The settings every connection runs with besides the key: also applied to the benchmark's
+/// unencrypted copy, so that the two differ only by encryption.
+pub fn tune(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "PRAGMA secure_delete = ON;
          PRAGMA foreign_keys = ON;
@@ -53,7 +60,7 @@ pub fn open(path: &Path, key: &SecretKey, create: bool) -> Result<Connection> {
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Internal("could not enable WAL".into()));
     }
-    Ok(conn)
+    Ok(())
 }
 
 /// What unlocking checks, in time that does not grow with the vault: the key and the header
