@@ -5,7 +5,7 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Map, Value};
 
 use crate::audit::AuditAction;
 use crate::changelog::{self, Change, OpKind, Operation, Writer};
@@ -131,20 +131,21 @@ pub struct ParticipantDetails {
 }
 
 impl ParticipantDetails {
-    fn of(p: &Participant) -> Self {
-        ParticipantDetails {
-            legal_name: p.legal_name.clone(),
-            chosen_name: p.chosen_name.clone(),
-            birth_year: p.birth_year,
-            department: p.department.clone(),
-            municipality: p.municipality.clone(),
-            gender_identity: p.gender_identity.clone(),
-            ethnicity: p.ethnicity.clone(),
-            nationality: p.nationality.clone(),
-            disability: p.disability.clone(),
-            safe_contact: p.safe_contact.clone(),
-            message_ok: p.message_ok,
-        }
+    /// Her editable fields, as the file has them now.
+    fn of(p: &Participant) -> Result<Self> {
+        let Value::Object(mut whole) = serde_json::to_value(p)? else {
+            return Err(Error::Internal("a file is not an object".into()));
+        };
+        let details: Map<String, Value> = ParticipantField::DETAILS
+            .iter()
+            .map(|f| {
+                (
+                    f.log_name().to_string(),
+                    whole.remove(f.log_name()).unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        Ok(serde_json::from_value(Value::Object(details))?)
     }
 
     /// Trims every text and checks every field; the department must be one of the
@@ -195,21 +196,15 @@ impl ParticipantDetails {
         Ok(())
     }
 
-    /// (column, value) pairs, in the order the change log records them.
-    fn columns(&self) -> [(&'static str, serde_json::Value); 11] {
-        [
-            ("legal_name", json!(self.legal_name)),
-            ("chosen_name", json!(self.chosen_name)),
-            ("birth_year", json!(self.birth_year)),
-            ("department", json!(self.department)),
-            ("municipality", json!(self.municipality)),
-            ("gender_identity", json!(self.gender_identity)),
-            ("ethnicity", json!(self.ethnicity)),
-            ("nationality", json!(self.nationality)),
-            ("disability", json!(self.disability)),
-            ("safe_contact", json!(self.safe_contact)),
-            ("message_ok", json!(self.message_ok)),
-        ]
+    /// Each editable field and its value, in [`ParticipantField::DETAILS`]'s order.
+    fn columns(&self) -> Result<Vec<(ParticipantField, Value)>> {
+        let Value::Object(mut whole) = serde_json::to_value(self)? else {
+            return Err(Error::Internal("details are not an object".into()));
+        };
+        Ok(ParticipantField::DETAILS
+            .iter()
+            .map(|f| (*f, whole.remove(f.log_name()).unwrap_or(Value::Null)))
+            .collect())
     }
 }
 
@@ -241,7 +236,10 @@ pub struct NewParticipant {
     pub assign_to: Option<String>,
 }
 
-/// The fields that can be set one by one.
+/// Her own fields that can be set one by one: **the one list of a file's fields**. The
+/// column of `participants`, the change log's field name, the form's order, what
+/// [`ParticipantDetails`] compares and writes, and the whitelist's (`records::schema`, held
+/// to this list by a test) all come from here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
@@ -278,7 +276,62 @@ impl ParticipantField {
         ParticipantField::AssignedTo,
     ];
 
-    /// The field's snake_case code.
+    /// The fields a form edits together ([`ParticipantDetails`]): all but the caseworker.
+    pub const DETAILS: [ParticipantField; 11] = [
+        ParticipantField::LegalName,
+        ParticipantField::ChosenName,
+        ParticipantField::BirthYear,
+        ParticipantField::Department,
+        ParticipantField::Municipality,
+        ParticipantField::GenderIdentity,
+        ParticipantField::Ethnicity,
+        ParticipantField::Nationality,
+        ParticipantField::Disability,
+        ParticipantField::SafeContact,
+        ParticipantField::MessageOk,
+    ];
+
+    /// Its name on the change log and in [`Participant`]'s JSON (camelCase).
+    pub fn log_name(self) -> &'static str {
+        match self {
+            ParticipantField::LegalName => "legalName",
+            ParticipantField::ChosenName => "chosenName",
+            ParticipantField::BirthYear => "birthYear",
+            ParticipantField::Department => "department",
+            ParticipantField::Municipality => "municipality",
+            ParticipantField::GenderIdentity => "genderIdentity",
+            ParticipantField::Ethnicity => "ethnicity",
+            ParticipantField::Nationality => "nationality",
+            ParticipantField::Disability => "disability",
+            ParticipantField::SafeContact => "safeContact",
+            ParticipantField::MessageOk => "messageOk",
+            ParticipantField::AssignedTo => "assignedTo",
+        }
+    }
+
+    /// Its value from the text a person typed (the command line's way); empty clears it.
+    fn parse_value(self, text: Option<String>) -> Result<Value> {
+        let Some(text) = text else {
+            return Ok(match self {
+                ParticipantField::LegalName => json!(""),
+                _ => Value::Null,
+            });
+        };
+        match self {
+            ParticipantField::BirthYear => text
+                .parse::<i32>()
+                .map(|year| json!(year))
+                .map_err(|_| Error::invalid("birthYear", "a year")),
+            ParticipantField::MessageOk => match text.to_lowercase().as_str() {
+                "yes" | "si" | "sí" | "sim" | "true" => Ok(json!(true)),
+                "no" | "não" | "nao" | "false" => Ok(json!(false)),
+                _ => Err(Error::invalid("messageOk", "yes or no")),
+            },
+            _ => Ok(json!(text)),
+        }
+    }
+
+    /// The field's snake_case code: its column in `participants`.
     pub fn as_str(self) -> &'static str {
         match self {
             ParticipantField::LegalName => "legal_name",
@@ -469,35 +522,64 @@ fn record_change(
     )
 }
 
-const COLUMNS: &str =
-    "p.id, p.case_code, p.legal_name, p.chosen_name, p.birth_year, p.department, \
-     p.municipality, p.gender_identity, p.ethnicity, p.nationality, p.disability, p.safe_contact, \
-     p.message_ok, p.status, p.closing_reason, s.username, p.documents_pending, p.needs_open, \
-     p.created_at";
+/// What a file's row is read with: her own fields from [`ParticipantField::DETAILS`], then
+/// what the write path keeps.
+fn columns_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let details: Vec<String> = ParticipantField::DETAILS
+            .iter()
+            .map(|f| format!("p.{}", f.as_str()))
+            .collect();
+        format!(
+            "p.id, p.case_code, {}, p.status, p.closing_reason, s.username, \
+             p.documents_pending, p.needs_open, p.created_at",
+            details.join(", ")
+        )
+    })
+}
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Participant> {
-    let closing: Option<String> = row.get(14)?;
+    let n = ParticipantField::DETAILS.len();
+    let mut fields = Map::new();
+    for (index, field) in ParticipantField::DETAILS.iter().enumerate() {
+        let value = match row.get_ref(index + 2)? {
+            rusqlite::types::ValueRef::Null => Value::Null,
+            rusqlite::types::ValueRef::Integer(i) if *field == ParticipantField::MessageOk => {
+                json!(i != 0)
+            }
+            rusqlite::types::ValueRef::Integer(i) => json!(i),
+            rusqlite::types::ValueRef::Text(text) => json!(String::from_utf8_lossy(text)),
+            _ => Value::Null,
+        };
+        fields.insert(field.log_name().to_string(), value);
+    }
+    let details: ParticipantDetails =
+        serde_json::from_value(Value::Object(fields)).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+        })?;
+    let closing: Option<String> = row.get(n + 3)?;
     Ok(Participant {
         id: row.get(0)?,
         case_code: row.get(1)?,
-        legal_name: row.get(2)?,
-        chosen_name: row.get(3)?,
-        birth_year: row.get(4)?,
-        department: row.get(5)?,
-        municipality: row.get(6)?,
-        gender_identity: row.get(7)?,
-        ethnicity: row.get(8)?,
-        nationality: row.get(9)?,
-        disability: row.get(10)?,
-        safe_contact: row.get(11)?,
-        message_ok: row.get(12)?,
-        status: row.get(13)?,
+        legal_name: details.legal_name,
+        chosen_name: details.chosen_name,
+        birth_year: details.birth_year,
+        department: details.department,
+        municipality: details.municipality,
+        gender_identity: details.gender_identity,
+        ethnicity: details.ethnicity,
+        nationality: details.nationality,
+        disability: details.disability,
+        safe_contact: details.safe_contact,
+        message_ok: details.message_ok,
+        status: row.get(n + 2)?,
         closing_reason: closing.as_deref().and_then(ClosingReason::parse),
-        assigned_to: row.get(15)?,
+        assigned_to: row.get(n + 4)?,
         shared_with: Vec::new(),
-        documents_pending: row.get(16)?,
-        needs_open: row.get(17)?,
-        created_at: row.get(18)?,
+        documents_pending: row.get(n + 5)?,
+        needs_open: row.get(n + 6)?,
+        created_at: row.get(n + 7)?,
     })
 }
 
@@ -531,33 +613,27 @@ pub(crate) fn insert(
     index_now: bool,
 ) -> Result<()> {
     let d = &row.details;
-    conn.prepare_cached(
-        "INSERT INTO participants (id, case_code, legal_name, chosen_name, birth_year, department,
-                                   municipality, gender_identity, ethnicity, nationality,
-                                   disability, safe_contact, message_ok, assigned_to, search_text,
-                                   created_at, documents_pending, search_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+    let details = d.columns()?;
+    let names: Vec<&str> = details.iter().map(|(f, _)| f.as_str()).collect();
+    let marks: Vec<String> = (0..details.len()).map(|i| format!("?{}", i + 7)).collect();
+    let mut values: Vec<rusqlite::types::Value> = vec![
+        row.id.clone().into(),
+        row.case_code.clone().into(),
+        row.assigned_to.clone().into(),
+        search_text(&row.case_code, &d.legal_name, d.chosen_name.as_deref()).into(),
+        row.created_at.clone().into(),
+        i64::from(documents_pending).into(),
+    ];
+    values.extend(details.iter().map(|(_, value)| to_sql(value)));
+    conn.prepare_cached(&format!(
+        "INSERT INTO participants (id, case_code, assigned_to, search_text, created_at,
+                                   documents_pending, {}, search_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, {},
                  (SELECT coalesce(max(search_id), 0) + 1 FROM participants))",
-    )?
-    .execute(params![
-        row.id,
-        row.case_code,
-        d.legal_name,
-        d.chosen_name,
-        d.birth_year,
-        d.department,
-        d.municipality,
-        d.gender_identity,
-        d.ethnicity,
-        d.nationality,
-        d.disability,
-        d.safe_contact,
-        d.message_ok,
-        row.assigned_to,
-        search_text(&row.case_code, &d.legal_name, d.chosen_name.as_deref()),
-        row.created_at,
-        documents_pending,
-    ])?;
+        names.join(", "),
+        marks.join(", ")
+    ))?
+    .execute(rusqlite::params_from_iter(values))?;
     if index_now {
         set_search_text(
             conn,
@@ -568,9 +644,9 @@ pub(crate) fn insert(
     // One operation carries the new file's first fields; empty ones are left out.
     let mut first = serde_json::Map::new();
     first.insert(log_field("case_code"), json!(row.case_code));
-    for (column, value) in d.columns() {
+    for (field, value) in details {
         if !value.is_null() {
-            first.insert(log_field(column), value);
+            first.insert(field.log_name().to_string(), value);
         }
     }
     if let Some(assigned) = &row.assigned_to {
@@ -667,8 +743,9 @@ impl Vault {
             .conn
             .query_row(
                 &format!(
-                    "SELECT {COLUMNS} FROM participants p LEFT JOIN staff s ON s.id = p.assigned_to
+                    "SELECT {} FROM participants p LEFT JOIN staff s ON s.id = p.assigned_to
                      WHERE p.id = ?2 AND p.deleted = 0 AND {}",
+                    columns_sql(),
                     self.visible_clause()
                 ),
                 params![self.me.id, id],
@@ -745,17 +822,15 @@ impl Vault {
         mut details: ParticipantDetails,
     ) -> Result<Participant> {
         let current = self.load_open_participant(id)?;
-        details.validate(
-            crate::catalog::for_country(self.country()?),
-            Some(&ParticipantDetails::of(&current)),
-        )?;
-        let before = ParticipantDetails::of(&current).columns();
-        let after = details.columns();
+        let was = ParticipantDetails::of(&current)?;
+        details.validate(crate::catalog::for_country(self.country()?), Some(&was))?;
+        let before = was.columns()?;
+        let after = details.columns()?;
         let changed: Vec<(&'static str, serde_json::Value)> = after
             .into_iter()
             .zip(before)
             .filter(|((_, new), (_, old))| new != old)
-            .map(|(pair, _)| pair)
+            .map(|((field, value), _)| (field.as_str(), value))
             .collect();
         if changed.is_empty() {
             return Ok(current);
@@ -791,34 +866,15 @@ impl Vault {
             return self.participant_assign(id, value);
         }
         let current = self.load_participant(id)?;
-        let mut details = ParticipantDetails::of(&current);
-        let value = clean(value.map(str::to_string));
-        match field {
-            ParticipantField::LegalName => details.legal_name = value.unwrap_or_default(),
-            ParticipantField::ChosenName => details.chosen_name = value,
-            ParticipantField::BirthYear => {
-                details.birth_year = value
-                    .map(|text| text.parse())
-                    .transpose()
-                    .map_err(|_| Error::invalid("birthYear", "a year"))?;
-            }
-            ParticipantField::Department => details.department = value,
-            ParticipantField::Municipality => details.municipality = value,
-            ParticipantField::GenderIdentity => details.gender_identity = value,
-            ParticipantField::Ethnicity => details.ethnicity = value,
-            ParticipantField::Nationality => details.nationality = value,
-            ParticipantField::Disability => details.disability = value,
-            ParticipantField::SafeContact => details.safe_contact = value,
-            ParticipantField::MessageOk => {
-                details.message_ok = match value.as_deref().map(str::to_lowercase).as_deref() {
-                    None => None,
-                    Some("yes" | "si" | "sí" | "sim" | "true") => Some(true),
-                    Some("no" | "não" | "nao" | "false") => Some(false),
-                    Some(_) => return Err(Error::invalid("messageOk", "yes or no")),
-                };
-            }
-            ParticipantField::AssignedTo => unreachable!("handled above"),
-        }
+        let Value::Object(mut fields) = serde_json::to_value(ParticipantDetails::of(&current)?)?
+        else {
+            return Err(Error::Internal("details are not an object".into()));
+        };
+        fields.insert(
+            field.log_name().to_string(),
+            field.parse_value(clean(value.map(str::to_string)))?,
+        );
+        let details: ParticipantDetails = serde_json::from_value(Value::Object(fields))?;
         self.participant_update(id, details)
     }
 

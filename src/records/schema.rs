@@ -344,6 +344,27 @@ mod tests {
         }
     }
 
+    /// The whitelist's fields of a file are the one list's ([`ParticipantField`]), plus what
+    /// only the write path sets.
+    #[test]
+    fn a_files_fields_come_from_the_one_list() {
+        use crate::records::participants::ParticipantField;
+        let mut expected = vec!["caseCode"];
+        expected.extend(ParticipantField::DETAILS.iter().map(|f| f.log_name()));
+        expected.extend([
+            ParticipantField::AssignedTo.log_name(),
+            "status",
+            "closingReason",
+        ]);
+        assert_eq!(fields_of("participant").unwrap(), expected.as_slice());
+        for field in ParticipantField::ALL {
+            assert_eq!(
+                crate::records::participants::log_field(field.as_str()),
+                field.log_name()
+            );
+        }
+    }
+
     #[test]
     fn known_types_and_fields_pass_and_anything_else_is_refused() {
         assert!(check(&op("participant", OpKind::Set, "legalName", json!("Ana"))).is_ok());
