@@ -390,7 +390,7 @@ pub struct ParticipantPage {
     /// How many files match; a search counts them up to [`SEARCH_COUNT_CAP`] past the page's
     /// start.
     pub total: u32,
-    /// A search stopped counting at the cap: there are at least `total`, shown as "1000 or
+    /// A search stopped counting at the cap: there are at least `total`, shown as "200 or
     /// more".
     pub capped: bool,
 }
@@ -402,8 +402,9 @@ pub fn access_id(participant_id: &str, staff_id: &str) -> String {
 
 /// A search counts its matches up to this many past the page's start: a common name
 /// (María, Gómez) matches thousands of files among 100,000, and counting them all would read
-/// every one to show a number nobody reads.
-pub const SEARCH_COUNT_CAP: u32 = 1000;
+/// every one to show a number nobody reads. Measured at 100,000 women: counting to 1,000 took
+/// "gonzalez" 14 ms, to 200 it takes 8.
+pub const SEARCH_COUNT_CAP: u32 = 200;
 
 fn check_birth_year(year: i32) -> Result<()> {
     let this_year = chrono::Datelike::year(&chrono::Utc::now());
@@ -1113,10 +1114,10 @@ impl Vault {
             let cap = query.offset.saturating_add(SEARCH_COUNT_CAP);
             let usernames: std::collections::HashMap<String, String> = self
                 .conn
-                .prepare("SELECT id, username FROM staff")?
+                .prepare_cached("SELECT id, username FROM staff")?
                 .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            let mut statement = self.conn.prepare(&format!(
+            let mut statement = self.conn.prepare_cached(&format!(
                 "SELECT {SUMMARY} {} ORDER BY {order} DESC LIMIT {cap}",
                 filter.replace("{deleted}", page_deleted)
             ))?;
@@ -1159,7 +1160,7 @@ impl Vault {
             values.len() - 1,
             values.len()
         );
-        let mut statement = self.conn.prepare(&sql)?;
+        let mut statement = self.conn.prepare_cached(&sql)?;
         let rows = statement.query_map(rusqlite::params_from_iter(values), |row| {
             summary(row, row.get(8)?)
         })?;

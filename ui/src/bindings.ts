@@ -1113,7 +1113,7 @@ export type ParticipantPage = { items: ParticipantSummary[];
  */
 total: number; 
 /**
- * A search stopped counting at the cap: there are at least `total`, shown as "1000 or
+ * A search stopped counting at the cap: there are at least `total`, shown as "200 or
  * more".
  */
 capped: boolean }
