@@ -451,48 +451,50 @@ impl StoredRow {
     }
 }
 
+/// The operations `sql_tail` selects, in the order it gives.
 fn query(conn: &Connection, sql_tail: &str, args: impl rusqlite::Params) -> Result<Vec<Operation>> {
     let names = Names::load(conn)?;
     let mut statement = conn.prepare(&format!("SELECT {COLUMNS} FROM change_log {sql_tail}"))?;
     let rows = statement.query_map(args, StoredRow::read)?;
-    let mut operations = rows
-        .map(|row| row?.into_operation(&names))
-        .collect::<Result<Vec<_>>>()?;
+    rows.map(|row| row?.into_operation(&names)).collect()
+}
+
+/// [`query`] in merge order (by device *id*, which the stored device number does not sort).
+fn in_merge_order(mut operations: Vec<Operation>) -> Vec<Operation> {
     operations.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    Ok(operations)
+    operations
 }
 
 /// A record's history, in merge order.
 pub fn history(conn: &Connection, record_type: &str, record_id: &str) -> Result<Vec<Operation>> {
-    query(
+    Ok(in_merge_order(query(
         conn,
         "WHERE record_id = ?1 AND record_type = ?2",
         params![
             compact::id_bytes(record_id).as_slice(),
             name_code(conn, record_type)?
         ],
-    )
+    )?))
 }
 
 /// Every operation about one woman, in merge order: her file, its records and who it is
 /// shared with.
 pub fn about_participant(conn: &Connection, participant_id: &str) -> Result<Vec<Operation>> {
-    query(
+    Ok(in_merge_order(query(
         conn,
         "WHERE participant_id = ?1",
         params![compact::id_bytes(participant_id).as_slice()],
-    )
+    )?))
 }
 
 /// Every operation of one device after `after_seq`, in sequence order (what an export sends).
 pub fn since(conn: &Connection, device_id: &str, after_seq: u64) -> Result<Vec<Operation>> {
-    let mut operations = query(
+    // The table's key is (device, seq): walked in that order, nothing is sorted.
+    query(
         conn,
-        "WHERE device = ?1 AND seq > ?2",
+        "WHERE device = ?1 AND seq > ?2 ORDER BY seq",
         params![name_code(conn, device_id)?, after_seq as i64],
-    )?;
-    operations.sort_by_key(|op| op.seq);
-    Ok(operations)
+    )
 }
 
 /// The whole log, by device and sequence.
