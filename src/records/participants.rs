@@ -276,20 +276,12 @@ impl ParticipantField {
         ParticipantField::AssignedTo,
     ];
 
-    /// The fields a form edits together ([`ParticipantDetails`]): all but the caseworker.
-    pub const DETAILS: [ParticipantField; 11] = [
-        ParticipantField::LegalName,
-        ParticipantField::ChosenName,
-        ParticipantField::BirthYear,
-        ParticipantField::Department,
-        ParticipantField::Municipality,
-        ParticipantField::GenderIdentity,
-        ParticipantField::Ethnicity,
-        ParticipantField::Nationality,
-        ParticipantField::Disability,
-        ParticipantField::SafeContact,
-        ParticipantField::MessageOk,
-    ];
+    /// The fields a form edits together ([`ParticipantDetails`]): all but the caseworker,
+    /// which [`ParticipantField::ALL`] keeps last.
+    pub const DETAILS: &'static [ParticipantField] = match Self::ALL.split_last() {
+        Some((ParticipantField::AssignedTo, details)) => details,
+        _ => panic!("ALL ends with the caseworker"),
+    };
 
     /// Its name on the change log and in [`Participant`]'s JSON (camelCase).
     pub fn log_name(self) -> &'static str {
