@@ -877,13 +877,10 @@ pub fn generate(
                 }
             }
             summary.records += invented.legal.save(&tx, ctx, id)?;
-            case_file::refresh_counts(&tx, id, catalog)?;
-            crate::records::tasks::refresh(
-                &tx,
-                id,
-                &record::load_records_as_stored(&tx, id)?,
-                catalog,
-            )?;
+            // Her records are read once for the list's counts and her tasks.
+            let records = record::load_records_as_stored(&tx, id)?;
+            case_file::refresh_counts(&tx, id, &records, catalog)?;
+            crate::records::tasks::refresh(&tx, id, &records, catalog)?;
             if let Some(reason) = invented.closed {
                 participants::set_column(&tx, writer, id, "status", serde_json::json!("closed"))?;
                 participants::set_column(

@@ -442,37 +442,37 @@ pub(crate) fn refresh_derived(
     kind: &str,
     catalog: &CountryCatalog,
 ) -> Result<()> {
-    if matches!(kind, "document" | "needs") {
-        refresh_counts(conn, participant_id, catalog)?;
-    }
-    if TASK_SOURCES.contains(&kind) {
-        tasks::refresh(
-            conn,
-            participant_id,
-            &load_records_as_stored(conn, participant_id)?,
-            catalog,
-        )?;
+    let counts = matches!(kind, "document" | "needs");
+    let tasks = TASK_SOURCES.contains(&kind);
+    if counts || tasks {
+        // Her records are read once for both.
+        let records = load_records_as_stored(conn, participant_id)?;
+        if counts {
+            refresh_counts(conn, participant_id, &records, catalog)?;
+        }
+        if tasks {
+            tasks::refresh(conn, participant_id, &records, catalog)?;
+        }
     }
     Ok(())
 }
 
-/// Recomputes the counts the list filters on: required documents she does not have yet, and
-/// open needs in her latest assessment.
+/// Recomputes the counts the list filters on from her live records: required documents she
+/// does not have yet, and open needs in her latest assessment.
 pub(crate) fn refresh_counts(
     conn: &Connection,
     participant_id: &str,
+    records: &[CaseRecord],
     catalog: &CountryCatalog,
 ) -> Result<()> {
     let mut settled = std::collections::BTreeSet::new();
-    let mut latest: Option<NeedsAssessment> = None;
-    let documents = stored_records(conn, participant_id, None, Some("document"), false)?;
-    let needs = stored_records(conn, participant_id, None, Some("needs"), false)?;
-    for found in documents.iter().chain(&needs) {
-        match found.data()? {
+    let mut latest: Option<&NeedsAssessment> = None;
+    for record in records {
+        match &record.data {
             RecordData::Document(d) if d.dependant_id.is_none() && d.status.is_settled() => {
-                settled.insert(d.document_type);
+                settled.insert(d.document_type.as_str());
             }
-            RecordData::Needs(n) if latest.as_ref().is_none_or(|l| n.phase > l.phase) => {
+            RecordData::Needs(n) if latest.is_none_or(|l| n.phase > l.phase) => {
                 latest = Some(n);
             }
             _ => {}
@@ -480,7 +480,7 @@ pub(crate) fn refresh_counts(
     }
     let pending = catalog
         .required_for_herself()
-        .filter(|d| !settled.contains(&d.code))
+        .filter(|d| !settled.contains(d.code.as_str()))
         .count();
     let open = latest.map(|n| n.open_count()).unwrap_or(0);
     conn.prepare_cached(
