@@ -153,6 +153,237 @@ pub struct Change<'a> {
 pub struct Writer<'a> {
     pub device_id: &'a str,
     pub author_id: &'a str,
+    /// Set only by the demo generator: see [`Batch`].
+    pub batch: Option<&'a Batch>,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(device_id: &'a str, author_id: &'a str) -> Writer<'a> {
+        Writer {
+            device_id,
+            author_id,
+            batch: None,
+        }
+    }
+
+    /// The numbers the device and the author are stored as.
+    pub(crate) fn codes(&self, conn: &Connection) -> Result<(i64, i64)> {
+        match self.batch {
+            Some(batch) => Ok((batch.device, batch.author)),
+            None => Ok((
+                name_code(conn, self.device_id)?,
+                name_code(conn, self.author_id)?,
+            )),
+        }
+    }
+}
+
+/// Many operations written by one writer inside one transaction, for the demo generator. It
+/// writes exactly the operations [`record`] would, without asking the database what it
+/// already knows: the device's and author's numbers and the device's clock are read once
+/// (the clock is written back by [`Batch::finish`], which must be called before the
+/// transaction commits), and a new operation's parent on a file created in this batch is
+/// found among the batch's own operations, since such a file has no operation outside it.
+#[derive(Debug)]
+pub struct Batch {
+    device: i64,
+    author: i64,
+    /// The author's username, as records read back name their author.
+    author_name: String,
+    clock: std::cell::Cell<(u64, Hlc)>,
+    /// Files created in this batch (by [`Batch::new_file`], until [`Batch::file_done`]),
+    /// by their ids as the log stores them.
+    files: std::cell::RefCell<std::collections::HashMap<[u8; 16], FileState>>,
+}
+
+/// What a [`Batch`] knows of a file it created.
+#[derive(Debug, Default)]
+struct FileState {
+    /// The last operation on each field of the file's records (field `""`: the record's last
+    /// `create` or `delete`), with its sequence number.
+    heads: std::collections::HashMap<([u8; 16], String), (u64, Head)>,
+    /// The file's records as `case_records` holds them, kept by the write path so the
+    /// generator derives tasks and counts without reading back what it just wrote.
+    records: Vec<BatchRecord>,
+}
+
+/// A record of a file created in a [`Batch`], as `case_records` stores it.
+#[derive(Debug, Clone)]
+pub(crate) struct BatchRecord {
+    /// Its id as stored (a derived id's hash).
+    pub id: String,
+    pub kind: String,
+    /// Its fields, without empty ones.
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    /// Seconds since 1970, and as read back (RFC 3339).
+    pub created_at: i64,
+    pub created_at_text: String,
+    pub deleted: bool,
+}
+
+impl Batch {
+    /// Starts a batch for `writer` in the caller's transaction.
+    pub fn start(conn: &Connection, writer: Writer<'_>, author_name: &str) -> Result<Batch> {
+        let device = name_code(conn, writer.device_id)?;
+        let author = name_code(conn, writer.author_id)?;
+        Ok(Batch {
+            device,
+            author,
+            author_name: author_name.to_string(),
+            clock: std::cell::Cell::new(device_clock(conn, device)?),
+            files: Default::default(),
+        })
+    }
+
+    /// Declares a file about to be created in this batch: her id is new, so none of her
+    /// records has an operation outside the batch.
+    pub fn new_file(&self, participant_id: &str) {
+        self.files
+            .borrow_mut()
+            .insert(compact::id_bytes(participant_id), FileState::default());
+    }
+
+    /// Forgets a file once the generator is done with it: any later operation on it finds
+    /// its parent in the database.
+    pub fn file_done(&self, participant_id: &str) {
+        self.files
+            .borrow_mut()
+            .remove(&compact::id_bytes(participant_id));
+    }
+
+    /// Keeps a record of a file created in this batch as the write path stored it (a new
+    /// record, or an edited one's fields); records of other files are not kept.
+    pub(crate) fn keep(&self, participant_id: &str, record: BatchRecord) {
+        let mut files = self.files.borrow_mut();
+        let Some(file) = files.get_mut(&compact::id_bytes(participant_id)) else {
+            return;
+        };
+        match file.records.iter_mut().find(|r| r.id == record.id) {
+            Some(found) => {
+                found.fields = record.fields;
+                found.deleted = record.deleted;
+            }
+            None => {
+                // Kept in the order `case_records` is read in: by creation, then id.
+                let key = |r: &BatchRecord| (r.created_at, compact::id_bytes(&r.id));
+                let at = file.records.partition_point(|r| key(r) < key(&record));
+                file.records.insert(at, record);
+            }
+        }
+    }
+
+    /// Marks a record of a file created in this batch deleted.
+    pub(crate) fn deleted(&self, participant_id: &str, record_id: &str) {
+        let id = compact::id_text(&compact::id_bytes(record_id)).unwrap_or_default();
+        if let Some(file) = self
+            .files
+            .borrow_mut()
+            .get_mut(&compact::id_bytes(participant_id))
+        {
+            for record in file.records.iter_mut().filter(|r| r.id == id) {
+                record.deleted = true;
+            }
+        }
+    }
+
+    /// Answers `read` from the records of a file created in this batch, deleted ones
+    /// included, oldest first (`None` for any other file: ask the database).
+    pub(crate) fn read_file<T>(
+        &self,
+        participant_id: &str,
+        read: impl FnOnce(&[BatchRecord]) -> T,
+    ) -> Option<T> {
+        let files = self.files.borrow();
+        let file = files.get(&compact::id_bytes(participant_id))?;
+        Some(read(&file.records))
+    }
+
+    pub(crate) fn author_name(&self) -> &str {
+        &self.author_name
+    }
+
+    /// Writes the device's clock back; call before the transaction commits.
+    pub fn finish(self, conn: &Connection) -> Result<()> {
+        let (seq, hlc) = self.clock.get();
+        save_device_clock(conn, self.device, seq, hlc)
+    }
+
+    /// The head of `field` on a record of a file created in this batch; `None` when the
+    /// record's file is not one of them (the database is asked instead).
+    fn head_of(&self, change: &Change<'_>) -> Option<Option<Head>> {
+        let files = self.files.borrow();
+        let file = files.get(&compact::id_bytes(change.participant_id?))?;
+        let record = compact::id_bytes(change.record_id);
+        let whole = file.heads.get(&(record, String::new()));
+        let own = if change.kind == OpKind::Set {
+            file.heads.get(&(record, change.field.to_string()))
+        } else {
+            None
+        };
+        let newest = match (whole, own) {
+            (Some(a), Some(b)) => Some(if a.0 > b.0 { a } else { b }),
+            (a, b) => a.or(b),
+        };
+        Some(newest.map(|(_, head)| head.clone()))
+    }
+
+    fn wrote(&self, op: &Operation) {
+        self.clock.set((op.seq, op.hlc));
+        if op.kind == OpKind::Append {
+            return;
+        }
+        let Some(her) = op.participant_id.as_deref() else {
+            return;
+        };
+        if let Some(file) = self.files.borrow_mut().get_mut(&compact::id_bytes(her)) {
+            file.heads.insert(
+                (compact::id_bytes(&op.record_id), op.field.clone()),
+                (
+                    op.seq,
+                    Head {
+                        op_id: op.op_id.clone(),
+                        hlc: op.hlc,
+                    },
+                ),
+            );
+        }
+    }
+}
+
+/// The operation a new one is based on: its id and clock.
+#[derive(Debug, Clone)]
+struct Head {
+    op_id: String,
+    hlc: Hlc,
+}
+
+fn device_clock(conn: &Connection, device: i64) -> Result<(u64, Hlc)> {
+    let clock: Option<(i64, i64)> = conn
+        .prepare_cached("SELECT last_seq, last_hlc FROM device_clock WHERE device = ?1")?
+        .query_row([device], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    Ok(match clock {
+        Some((seq, hlc)) => (
+            u64::try_from(seq).map_err(|_| Error::VaultCorrupt("bad sequence"))?,
+            Hlc::decode(hlc)?,
+        ),
+        None => (
+            0,
+            Hlc {
+                wall_ms: 0,
+                counter: 0,
+            },
+        ),
+    })
+}
+
+fn save_device_clock(conn: &Connection, device: i64, seq: u64, hlc: Hlc) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO device_clock (device, last_seq, last_hlc) VALUES (?1, ?2, ?3)
+         ON CONFLICT(device) DO UPDATE SET last_seq = excluded.last_seq, last_hlc = excluded.last_hlc",
+    )?
+    .execute(params![device, seq as i64, hlc.encode()])?;
+    Ok(())
 }
 
 fn now_ms() -> u64 {
@@ -195,24 +426,10 @@ fn record_with_parents(
     also_based_on: &[String],
 ) -> Result<Operation> {
     // Statements are cached: the write path and the demo generator record millions of these.
-    let device = name_code(conn, writer.device_id)?;
-    let author = name_code(conn, writer.author_id)?;
-    let clock: Option<(i64, i64)> = conn
-        .prepare_cached("SELECT last_seq, last_hlc FROM device_clock WHERE device = ?1")?
-        .query_row([device], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
-    let (last_seq, last_hlc) = match clock {
-        Some((seq, hlc)) => (
-            u64::try_from(seq).map_err(|_| Error::VaultCorrupt("bad sequence"))?,
-            Hlc::decode(hlc)?,
-        ),
-        None => (
-            0,
-            Hlc {
-                wall_ms: 0,
-                counter: 0,
-            },
-        ),
+    let (device, author) = writer.codes(conn)?;
+    let (last_seq, last_hlc) = match writer.batch {
+        Some(batch) => batch.clock.get(),
+        None => device_clock(conn, device)?,
     };
     // A `create` sets every field it carries and blanks the rest, so a field's current head
     // is the newer of its own last `set` and the record's last `create` or `delete`: a field
@@ -221,7 +438,13 @@ fn record_with_parents(
     let head = if change.kind == OpKind::Append {
         None
     } else {
-        head_of(conn, change.record_id, change.field, change.kind)?
+        match writer.batch.and_then(|batch| batch.head_of(&change)) {
+            Some(head) => head,
+            None => head_of(conn, change.record_id, change.field, change.kind)?.map(|op| Head {
+                op_id: op.op_id,
+                hlc: op.hlc,
+            }),
+        }
     };
     // Never stamp an operation earlier than the one it replaces, whatever the wall clock says.
     let mut hlc = last_hlc;
@@ -253,11 +476,10 @@ fn record_with_parents(
             .transpose()?,
     };
     insert_coded(conn, &operation, device, author)?;
-    conn.prepare_cached(
-        "INSERT INTO device_clock (device, last_seq, last_hlc) VALUES (?1, ?2, ?3)
-         ON CONFLICT(device) DO UPDATE SET last_seq = excluded.last_seq, last_hlc = excluded.last_hlc",
-    )?
-    .execute(params![device, operation.seq as i64, operation.hlc.encode()])?;
+    match writer.batch {
+        Some(batch) => batch.wrote(&operation),
+        None => save_device_clock(conn, device, operation.seq, operation.hlc)?,
+    }
     Ok(operation)
 }
 
@@ -579,6 +801,7 @@ mod tests {
     const WRITER: Writer<'static> = Writer {
         device_id: "device-a",
         author_id: "staff-1",
+        batch: None,
     };
 
     fn set_on(

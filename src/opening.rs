@@ -27,6 +27,17 @@ use crate::vault::{
 /// Creates a new vault in `paths.dir` with its first administrator signed in, and returns it
 /// with the recovery code, which is shown once and never stored.
 pub fn create(paths: &VaultPaths, new: NewVault, kdf: KdfChoice) -> Result<(Vault, RecoveryCode)> {
+    create_with(paths, new, kdf, store::Memory::Protected)
+}
+
+/// [`create`], choosing how SQLCipher treats memory: only a demo vault, whose data is
+/// invented, is created with [`store::Memory::Invented`].
+pub(crate) fn create_with(
+    paths: &VaultPaths,
+    new: NewVault,
+    kdf: KdfChoice,
+    memory: store::Memory,
+) -> Result<(Vault, RecoveryCode)> {
     let org_name = new.org_name.trim().to_string();
     if org_name.is_empty() || org_name.chars().count() > 200 {
         return Err(Error::invalid("orgName", "1 to 200 characters"));
@@ -66,7 +77,7 @@ pub fn create(paths: &VaultPaths, new: NewVault, kdf: KdfChoice) -> Result<(Vaul
     )?;
 
     let result = (|| -> Result<Vault> {
-        let mut conn = store::open(&paths.db, &master, true)?;
+        let mut conn = store::open_with(&paths.db, &master, true, memory)?;
         restrict_permissions(&paths.db)?;
         store::migrations::apply(&mut conn)?;
         // A new vault has no files whose tasks could be stale.

@@ -204,10 +204,7 @@ pub(crate) fn insert(
     )?;
     record_member(
         conn,
-        changelog::Writer {
-            device_id,
-            author_id: author_id.unwrap_or(&member.id),
-        },
+        changelog::Writer::new(device_id, author_id.unwrap_or(&member.id)),
         &member,
     )?;
     Ok(member)
@@ -318,14 +315,7 @@ pub(crate) fn put_roster_on_log(conn: &Connection, device_id: &str) -> Result<()
     }
     let tx = conn.unchecked_transaction()?;
     for member in &missing {
-        record_member(
-            &tx,
-            changelog::Writer {
-                device_id,
-                author_id: &member.id,
-            },
-            member,
-        )?;
+        record_member(&tx, changelog::Writer::new(device_id, &member.id), member)?;
     }
     tx.commit()?;
     Ok(())

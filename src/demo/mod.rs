@@ -19,7 +19,7 @@ use secrecy::SecretString;
 use serde::Serialize;
 
 use crate::catalog::{self, CountryCatalog};
-use crate::changelog::Writer;
+use crate::changelog::{Batch, Writer};
 use crate::error::{Error, Result};
 use crate::records::case_file::{self, RecordContext};
 use crate::records::consent::{Consent, ConsentMethod, ConsentPurpose, LegalBasis};
@@ -77,7 +77,9 @@ pub fn open_or_create(paths: &VaultPaths, country: Country) -> Result<(Vault, bo
         }
         return Ok((vault, false));
     }
-    let (mut vault, _code) = crate::opening::create(
+    // Created without SQLCipher's memory locking: the data is invented (see store::Memory).
+    // Unlocking an existing demo vault goes through the ordinary, protected path.
+    let (mut vault, _code) = crate::opening::create_with(
         paths,
         NewVault {
             org_name: DEMO_ORG.into(),
@@ -88,6 +90,7 @@ pub fn open_or_create(paths: &VaultPaths, country: Country) -> Result<(Vault, bo
         },
         // The data is invented and the password public: no point in a slow key derivation.
         KdfChoice::Minimum,
+        crate::store::Memory::Invented,
     )?;
     vault.conn.execute(
         "INSERT INTO vault_meta (key, value) VALUES ('demo', '1')",
@@ -805,30 +808,33 @@ pub fn generate(
         caseworkers,
     };
     let mut summary = DemoSummary::default();
+    vault.conn.execute_batch("PRAGMA cache_size = -262144")?;
     let device_id = vault.device_id.clone();
     let author = vault.me.id.clone();
+    let author_name = vault.me.username.to_string();
     let organizations = {
         let tx = vault.conn.unchecked_transaction()?;
-        let writer = Writer {
-            device_id: &device_id,
-            author_id: &author,
-        };
+        let writer = Writer::new(&device_id, &author);
         let organizations = legal::ensure_directory(&tx, writer, &mut generator, count + existing)?;
         tx.commit()?;
         organizations
     };
-    const BATCH: u32 = 500;
+    const BATCH: u32 = 5000;
     let mut done = 0;
     while done < count {
         let batch = BATCH.min(count - done);
         let tx = vault.conn.unchecked_transaction()?;
         let indexed_up_to = participants::last_search_id(&tx)?;
+        // The same operations the write path writes, without asking the database what the
+        // batch already knows (see changelog::Batch).
+        let log = Batch::start(&tx, Writer::new(&device_id, &author), &author_name)?;
         let writer = Writer {
-            device_id: &device_id,
-            author_id: &author,
+            batch: Some(&log),
+            ..Writer::new(&device_id, &author)
         };
         for offset in 0..batch {
             let invented = generator.invent(existing + done + offset + 1, &organizations);
+            log.new_file(&invented.row.id);
             let created_at = invented.row.created_at.clone();
             let ctx = RecordContext {
                 writer,
@@ -877,8 +883,11 @@ pub fn generate(
                 }
             }
             summary.records += invented.legal.save(&tx, ctx, id)?;
-            // Her records are read once for the list's counts and her tasks.
-            let records = record::load_records_as_stored(&tx, id)?;
+            // Her records for the list's counts and her tasks, as the write path kept them:
+            // what reading them back would give (checked in debug builds).
+            let records = record::batch_records_as_stored(&tx, &log, id)?
+                .ok_or(Error::Internal("a new file outside its batch".into()))?;
+            debug_assert_eq!(records, record::load_records_as_stored(&tx, id)?);
             case_file::refresh_counts(&tx, id, &records, catalog)?;
             crate::records::tasks::refresh(&tx, id, &records, catalog)?;
             if let Some(reason) = invented.closed {
@@ -891,9 +900,11 @@ pub fn generate(
                     serde_json::to_value(reason)?,
                 )?;
             }
+            log.file_done(id);
             summary.participants += 1;
         }
         participants::index_new_files(&tx, indexed_up_to)?;
+        log.finish(&tx)?;
         tx.commit()?;
         done += batch;
         progress(done);

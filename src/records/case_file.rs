@@ -8,7 +8,7 @@ use rusqlite::{params, Connection};
 use serde_json::{json, Map, Value};
 
 use crate::catalog::{self, CountryCatalog};
-use crate::changelog::{self, Change, OpKind, Operation, Writer};
+use crate::changelog::{self, BatchRecord, Change, OpKind, Operation, Writer};
 use crate::compact;
 use crate::error::{Error, Result};
 use crate::records::consent::ConsentPurpose;
@@ -45,11 +45,16 @@ pub(crate) struct FileContext<'a> {
     /// The record being changed, when it exists already.
     pub record_id: Option<&'a str>,
     pub catalog: &'a CountryCatalog,
+    /// The demo generator's batch, which answers for the files it creates.
+    pub batch: Option<&'a changelog::Batch>,
 }
 
 impl FileContext<'_> {
     /// Whether a live record of `kind` with this id is in her file.
     pub(crate) fn has(&self, kind: &str, id: &str) -> Result<bool> {
+        if let Some(found) = self.batch.and_then(|b| b.stored(self.participant_id, id)) {
+            return Ok(found.is_some_and(|r| !r.deleted && r.kind == kind));
+        }
         record_exists(self.conn, self.participant_id, kind, id)
     }
 
@@ -70,11 +75,17 @@ impl FileContext<'_> {
 
     /// One record of her file, deleted or not.
     pub(crate) fn record(&self, id: &str) -> Result<Option<StoredRecord>> {
-        stored(self.conn, self.participant_id, id)
+        stored_in(self.conn, self.batch, self.participant_id, id)
     }
 
     /// Her live records of one kind.
     pub(crate) fn records(&self, kind: &str) -> Result<Vec<StoredRecord>> {
+        if let Some(found) = self
+            .batch
+            .and_then(|b| b.stored_of_kind(self.participant_id, kind))
+        {
+            return Ok(found);
+        }
         stored_records(self.conn, self.participant_id, None, Some(kind), false)
     }
 
@@ -122,12 +133,14 @@ fn validate(
     record_id: Option<&str>,
     data: &mut RecordData,
     catalog: &CountryCatalog,
+    batch: Option<&changelog::Batch>,
 ) -> Result<()> {
     let file = FileContext {
         conn,
         participant_id,
         record_id,
         catalog,
+        batch,
     };
     match data {
         RecordData::Consent(c) => c.check_in(&file),
@@ -200,6 +213,20 @@ fn staff_ref(conn: &Connection, named: &mut String, field: &'static str) -> Resu
     }
 }
 
+/// One record of her file, deleted or not: from the demo generator's batch for a file it
+/// created, else from the database.
+fn stored_in(
+    conn: &Connection,
+    batch: Option<&changelog::Batch>,
+    participant_id: &str,
+    id: &str,
+) -> Result<Option<StoredRecord>> {
+    match batch.and_then(|b| b.stored(participant_id, id)) {
+        Some(found) => Ok(found),
+        None => stored(conn, participant_id, id),
+    }
+}
+
 fn record_exists(conn: &Connection, participant_id: &str, kind: &str, id: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached(
@@ -267,7 +294,14 @@ pub(crate) fn save(
     record_id: Option<&str>,
     mut data: RecordData,
 ) -> Result<String> {
-    validate(conn, participant_id, record_id, &mut data, ctx.catalog)?;
+    validate(
+        conn,
+        participant_id,
+        record_id,
+        &mut data,
+        ctx.catalog,
+        ctx.writer.batch,
+    )?;
     let kind = data.kind();
     let fields = data.fields()?;
     let natural = data.natural_id(participant_id);
@@ -281,7 +315,7 @@ pub(crate) fn save(
     let mut existing = if minted {
         None
     } else {
-        stored(conn, participant_id, &id)?
+        stored_in(conn, ctx.writer.batch, participant_id, &id)?
     };
     let mut replacing = false;
     if data.replaced_when_corrected() {
@@ -290,6 +324,9 @@ pub(crate) fn save(
                 return Err(Error::NotFound);
             }
             mark_deleted(conn, participant_id, &id)?;
+            if let Some(batch) = ctx.writer.batch {
+                batch.deleted(participant_id, &id);
+            }
             record(
                 conn,
                 ctx,
@@ -344,10 +381,24 @@ pub(crate) fn save(
                     "UPDATE case_records SET data = ?1 WHERE participant_id = ?2 AND id = ?3",
                 )?
                 .execute(params![
-                    compact::encode_value(&Value::Object(kept), None)?,
+                    compact::encode_value(&Value::Object(kept.clone()), None)?,
                     compact::id_bytes(participant_id).as_slice(),
                     compact::id_bytes(&id).as_slice()
                 ])?;
+                if let Some(batch) = ctx.writer.batch {
+                    batch.keep(
+                        participant_id,
+                        BatchRecord {
+                            id: compact::id_text(&compact::id_bytes(&id))?,
+                            kind: kind.to_string(),
+                            fields: kept,
+                            // Kept from when it was created.
+                            created_at: 0,
+                            created_at_text: String::new(),
+                            deleted: false,
+                        },
+                    );
+                }
             }
         }
         Some(StoredRecord { deleted: true, .. }) if natural.is_none() => {
@@ -370,6 +421,11 @@ pub(crate) fn save(
             } else {
                 OpKind::Create
             };
+            let kept = ctx.writer.batch.map(|_| {
+                let mut kept = value.clone();
+                kept.remove(PARTICIPANT_FIELD);
+                kept
+            });
             let origin = record(
                 conn,
                 ctx,
@@ -379,6 +435,8 @@ pub(crate) fn save(
                 Some(Value::Object(value)),
             )?;
             // The body is the operation's: the row points at it and keeps no copy.
+            let (device, author) = ctx.writer.codes(conn)?;
+            let created_at = seconds(ctx.created_at)?;
             conn.prepare_cached(
                 "INSERT INTO case_records (participant_id, id, kind, created_at, created_by,
                                            origin_device, origin_seq, data)
@@ -391,11 +449,26 @@ pub(crate) fn save(
                 compact::id_bytes(participant_id).as_slice(),
                 compact::id_bytes(&id).as_slice(),
                 changelog::name_code(conn, kind)?,
-                seconds(ctx.created_at)?,
-                changelog::name_code(conn, ctx.writer.author_id)?,
-                changelog::name_code(conn, ctx.writer.device_id)?,
+                created_at,
+                author,
+                device,
                 origin.seq as i64,
             ])?;
+            if let (Some(batch), Some(fields)) = (ctx.writer.batch, kept) {
+                batch.keep(
+                    participant_id,
+                    BatchRecord {
+                        id: compact::id_text(&compact::id_bytes(&id))?,
+                        kind: kind.to_string(),
+                        fields,
+                        created_at,
+                        created_at_text: chrono::DateTime::from_timestamp(created_at, 0)
+                            .ok_or(Error::invalid("createdAt", "not a time"))?
+                            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        deleted: false,
+                    },
+                );
+            }
         }
     }
     if ctx.refresh_counts {

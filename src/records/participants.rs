@@ -716,10 +716,7 @@ impl Vault {
     }
 
     pub(crate) fn writer(&self) -> Writer<'_> {
-        Writer {
-            device_id: &self.device_id,
-            author_id: &self.me.id,
-        }
+        Writer::new(&self.device_id, &self.me.id)
     }
 
     fn staff_id_of(&self, username: &str) -> Result<String> {

@@ -419,6 +419,47 @@ pub(crate) fn stored(
     Ok(stored_records(conn, participant_id, Some(id), None, true)?.pop())
 }
 
+impl changelog::Batch {
+    /// A record the batch kept, as [`stored_records`] reads it.
+    pub(crate) fn as_stored(&self, record: &changelog::BatchRecord) -> StoredRecord {
+        StoredRecord {
+            id: record.id.clone(),
+            kind: record.kind.clone(),
+            fields: record.fields.clone(),
+            created_at: record.created_at_text.clone(),
+            created_by: Some(self.author_name().to_string()),
+            deleted: record.deleted,
+        }
+    }
+
+    /// One record of a file created in this batch, deleted or not, as [`stored`] reads it
+    /// (`None` for any other file: ask the database).
+    pub(crate) fn stored(&self, participant_id: &str, id: &str) -> Option<Option<StoredRecord>> {
+        let id = compact::id_text(&compact::id_bytes(id)).ok()?;
+        self.read_file(participant_id, |records| {
+            records
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| self.as_stored(r))
+        })
+    }
+
+    /// The live records of `kind` in a file created in this batch, oldest first.
+    pub(crate) fn stored_of_kind(
+        &self,
+        participant_id: &str,
+        kind: &str,
+    ) -> Option<Vec<StoredRecord>> {
+        self.read_file(participant_id, |records| {
+            records
+                .iter()
+                .filter(|r| !r.deleted && r.kind == kind)
+                .map(|r| self.as_stored(r))
+                .collect()
+        })
+    }
+}
+
 /// A file's records as the interfaces show them: members of staff named by username.
 pub(crate) fn load_records(conn: &Connection, participant_id: &str) -> Result<Vec<CaseRecord>> {
     load_where(conn, participant_id, None, true)
@@ -452,34 +493,67 @@ fn load_where(
 ) -> Result<Vec<CaseRecord>> {
     stored_records(conn, participant_id, record_id, None, false)?
         .into_iter()
-        .map(|found| {
-            let mut data = found.data()?;
-            let StoredRecord {
-                id,
-                created_at,
-                created_by,
-                ..
-            } = found;
-            if present {
-                present_staff(conn, &mut data)?;
-            }
-            let mut masked = false;
-            if let RecordData::Note(note) = &mut data {
-                if note.sensitive {
-                    note.text = String::new();
-                    masked = true;
-                }
-            }
-            Ok(CaseRecord {
-                id,
-                participant_id: participant_id.to_string(),
-                data,
-                created_at,
-                created_by,
-                masked,
-            })
-        })
+        .map(|found| case_record(conn, participant_id, found, present))
         .collect()
+}
+
+fn case_record(
+    conn: &Connection,
+    participant_id: &str,
+    found: StoredRecord,
+    present: bool,
+) -> Result<CaseRecord> {
+    let StoredRecord {
+        id,
+        kind,
+        fields,
+        created_at,
+        created_by,
+        ..
+    } = found;
+    let mut data = RecordData::from_fields(&kind, fields)?;
+    if present {
+        present_staff(conn, &mut data)?;
+    }
+    let mut masked = false;
+    if let RecordData::Note(note) = &mut data {
+        if note.sensitive {
+            note.text = String::new();
+            masked = true;
+        }
+    }
+    Ok(CaseRecord {
+        id,
+        participant_id: participant_id.to_string(),
+        data,
+        created_at,
+        created_by,
+        masked,
+    })
+}
+
+/// The records of a file created in the demo generator's `batch`, exactly as
+/// [`load_records_as_stored`] would read them back, from what the write path kept (`None`
+/// for a file the batch did not create).
+pub(crate) fn batch_records_as_stored(
+    conn: &Connection,
+    batch: &changelog::Batch,
+    participant_id: &str,
+) -> Result<Option<Vec<CaseRecord>>> {
+    let Some(found) = batch.read_file(participant_id, |records| {
+        records
+            .iter()
+            .filter(|r| !r.deleted)
+            .map(|r| batch.as_stored(r))
+            .collect::<Vec<_>>()
+    }) else {
+        return Ok(None);
+    };
+    found
+        .into_iter()
+        .map(|found| case_record(conn, participant_id, found, false))
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
 }
 
 impl Vault {

@@ -15,6 +15,27 @@ use crate::error::{Error, Result};
 /// settings. Nothing is written until the checks have passed. The whole file is read only by
 /// [`full_check`], so opening takes the same time whatever the vault's size.
 pub fn open(path: &Path, key: &SecretKey, create: bool) -> Result<Connection> {
+    open_with(path, key, create, Memory::Protected)
+}
+
+/// Whether SQLCipher locks its buffers in memory (never swapped out) and wipes them when
+/// freed. SQLCipher's switch is process-wide and can only be turned on: once a vault with
+/// real data has been opened, every later connection of the process is protected too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Memory {
+    /// Every vault that may hold a real woman's data.
+    Protected,
+    /// A demo vault being created: its data is invented and its password public. Locking and
+    /// wiping every allocation took a third of the demo generator's time.
+    Invented,
+}
+
+pub(crate) fn open_with(
+    path: &Path,
+    key: &SecretKey,
+    create: bool,
+    memory: Memory,
+) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -26,8 +47,11 @@ pub fn open(path: &Path, key: &SecretKey, create: bool) -> Result<Connection> {
             Error::VaultCorrupt("the database could not be opened")
         }
     })?;
-    // Wipe SQLCipher's own buffers on free (off by default since SQLCipher 4.5).
-    conn.execute_batch("PRAGMA cipher_memory_security = ON; PRAGMA cipher_log_level = NONE;")?;
+    // Lock SQLCipher's buffers and wipe them on free (off by default since SQLCipher 4.5).
+    if memory == Memory::Protected {
+        conn.execute_batch("PRAGMA cipher_memory_security = ON")?;
+    }
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     conn.pragma_update(None, "key", &*key.sqlcipher_literal())?;
     if !create {
         quick_check(&conn)?;

@@ -455,14 +455,7 @@ impl Vault {
         let mut new_slots = self.slots.clone();
         new_slots.remove(&label);
         self.commit_with_slots(new_slots, |tx, device, me| {
-            staff::disable(
-                tx,
-                crate::changelog::Writer {
-                    device_id: device,
-                    author_id: me,
-                },
-                &member.id,
-            )?;
+            staff::disable(tx, crate::changelog::Writer::new(device, me), &member.id)?;
             audit::append(
                 tx,
                 NewEntry {
