@@ -808,7 +808,6 @@ pub fn generate(
         caseworkers,
     };
     let mut summary = DemoSummary::default();
-    vault.conn.execute_batch("PRAGMA cache_size = -262144")?;
     let device_id = vault.device_id.clone();
     let author = vault.me.id.clone();
     let author_name = vault.me.username.to_string();
@@ -819,96 +818,110 @@ pub fn generate(
         tx.commit()?;
         organizations
     };
-    const BATCH: u32 = 5000;
-    let mut done = 0;
-    while done < count {
-        let batch = BATCH.min(count - done);
-        let tx = vault.conn.unchecked_transaction()?;
-        let indexed_up_to = participants::last_search_id(&tx)?;
-        // The same operations the write path writes, without asking the database what the
-        // batch already knows (see changelog::Batch).
-        let log = Batch::start(&tx, Writer::new(&device_id, &author), &author_name)?;
-        let writer = Writer {
-            batch: Some(&log),
-            ..Writer::new(&device_id, &author)
-        };
-        for offset in 0..batch {
-            let invented = generator.invent(existing + done + offset + 1, &organizations);
-            log.new_file(&invented.row.id);
-            let created_at = invented.row.created_at.clone();
-            let ctx = RecordContext {
-                writer,
-                catalog,
-                created_at: &created_at,
-                refresh_counts: false,
+    // Large transactions (each page written once per batch, not once per few women) and a
+    // cache that holds a batch's pages; the usual cache is set back afterwards.
+    crate::store::set_cache_kib(&vault.conn, 256 * 1024)?;
+    let written = (|| -> Result<()> {
+        const BATCH: u32 = 5000;
+        let mut done = 0;
+        while done < count {
+            let batch = BATCH.min(count - done);
+            let tx = vault.conn.unchecked_transaction()?;
+            let indexed_up_to = participants::last_search_id(&tx)?;
+            // The same operations the write path writes, without asking the database what the
+            // batch already knows (see changelog::Batch).
+            let log = Batch::start(&tx, Writer::new(&device_id, &author), &author_name)?;
+            let writer = Writer {
+                batch: Some(&log),
+                ..Writer::new(&device_id, &author)
             };
-            participants::insert(
-                &tx,
-                writer,
-                &invented.row,
-                catalog.required_for_herself().count() as u32,
-                false,
-            )?;
-            let id = &invented.row.id;
-            for data in invented.records {
-                case_file::save(&tx, ctx, id, None, data)?;
-                summary.records += 1;
-            }
-            for (dependant, documents) in invented.dependants {
-                let dependant_id =
-                    case_file::save(&tx, ctx, id, None, RecordData::Dependant(dependant))?;
-                summary.records += 1;
-                let kinds = catalog.documents.iter().filter(|d| {
-                    d.required && d.holders.contains(&catalog::DocumentHolder::Dependant)
-                });
-                for (document, status) in kinds.zip(documents) {
-                    case_file::save(
-                        &tx,
-                        ctx,
-                        id,
-                        None,
-                        RecordData::Document(Document {
-                            document_type: document.code.clone(),
-                            dependant_id: Some(dependant_id.clone()),
-                            status,
-                            issuing_body: None,
-                            requested_on: None,
-                            obtained_on: None,
-                            cost: None,
-                            expires_on: None,
-                            original_kept_at: None,
-                        }),
-                    )?;
-                    summary.records += 1;
-                }
-            }
-            summary.records += invented.legal.save(&tx, ctx, id)?;
-            // Her records for the list's counts and her tasks, as the write path kept them:
-            // what reading them back would give (checked in debug builds).
-            let records = record::batch_records_as_stored(&tx, &log, id)?
-                .ok_or(Error::Internal("a new file outside its batch".into()))?;
-            debug_assert_eq!(records, record::load_records_as_stored(&tx, id)?);
-            case_file::refresh_counts(&tx, id, &records, catalog)?;
-            crate::records::tasks::refresh(&tx, id, &records, catalog)?;
-            if let Some(reason) = invented.closed {
-                participants::set_column(&tx, writer, id, "status", serde_json::json!("closed"))?;
-                participants::set_column(
+            for offset in 0..batch {
+                let invented = generator.invent(existing + done + offset + 1, &organizations);
+                log.new_file(&invented.row.id);
+                let created_at = invented.row.created_at.clone();
+                let ctx = RecordContext {
+                    writer,
+                    catalog,
+                    created_at: &created_at,
+                    refresh_counts: false,
+                };
+                participants::insert(
                     &tx,
                     writer,
-                    id,
-                    "closing_reason",
-                    serde_json::to_value(reason)?,
+                    &invented.row,
+                    catalog.required_for_herself().count() as u32,
+                    false,
                 )?;
+                let id = &invented.row.id;
+                for data in invented.records {
+                    case_file::save(&tx, ctx, id, None, data)?;
+                    summary.records += 1;
+                }
+                for (dependant, documents) in invented.dependants {
+                    let dependant_id =
+                        case_file::save(&tx, ctx, id, None, RecordData::Dependant(dependant))?;
+                    summary.records += 1;
+                    let kinds = catalog.documents.iter().filter(|d| {
+                        d.required && d.holders.contains(&catalog::DocumentHolder::Dependant)
+                    });
+                    for (document, status) in kinds.zip(documents) {
+                        case_file::save(
+                            &tx,
+                            ctx,
+                            id,
+                            None,
+                            RecordData::Document(Document {
+                                document_type: document.code.clone(),
+                                dependant_id: Some(dependant_id.clone()),
+                                status,
+                                issuing_body: None,
+                                requested_on: None,
+                                obtained_on: None,
+                                cost: None,
+                                expires_on: None,
+                                original_kept_at: None,
+                            }),
+                        )?;
+                        summary.records += 1;
+                    }
+                }
+                summary.records += invented.legal.save(&tx, ctx, id)?;
+                // Her records for the list's counts and her tasks, as the write path kept them:
+                // what reading them back would give (checked in debug builds).
+                let records = record::batch_records_as_stored(&tx, &log, id)?
+                    .ok_or(Error::Internal("a new file outside its batch".into()))?;
+                debug_assert_eq!(records, record::load_records_as_stored(&tx, id)?);
+                case_file::refresh_counts(&tx, id, &records, catalog)?;
+                crate::records::tasks::refresh(&tx, id, &records, catalog)?;
+                if let Some(reason) = invented.closed {
+                    participants::set_column(
+                        &tx,
+                        writer,
+                        id,
+                        "status",
+                        serde_json::json!("closed"),
+                    )?;
+                    participants::set_column(
+                        &tx,
+                        writer,
+                        id,
+                        "closing_reason",
+                        serde_json::to_value(reason)?,
+                    )?;
+                }
+                log.file_done(id);
+                summary.participants += 1;
             }
-            log.file_done(id);
-            summary.participants += 1;
+            participants::index_new_files(&tx, indexed_up_to)?;
+            log.finish(&tx)?;
+            tx.commit()?;
+            done += batch;
+            progress(done);
         }
-        participants::index_new_files(&tx, indexed_up_to)?;
-        log.finish(&tx)?;
-        tx.commit()?;
-        done += batch;
-        progress(done);
-    }
+        Ok(())
+    })();
+    crate::store::set_cache_kib(&vault.conn, crate::store::CACHE_KIB)?;
+    written?;
     participants::optimize_search_index(&vault.conn)?;
     vault.audit(
         crate::audit::AuditAction::DemoDataGenerated,

@@ -60,6 +60,15 @@ pub(crate) fn open_with(
     Ok(conn)
 }
 
+/// The page cache of every connection, in KiB.
+pub const CACHE_KIB: u32 = 16 * 1024;
+
+/// Sets the connection's page cache (SQLite takes memory for it only as pages are read).
+pub fn set_cache_kib(conn: &Connection, kib: u32) -> Result<()> {
+    conn.execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
+    Ok(())
+}
+
 /// The settings every connection runs with besides the key: also applied to the benchmark's
 /// unencrypted copy, so that the two differ only by encryption.
 pub fn tune(conn: &Connection) -> Result<()> {
@@ -67,9 +76,9 @@ pub fn tune(conn: &Connection) -> Result<()> {
         "PRAGMA secure_delete = ON;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -16384;
          PRAGMA synchronous = FULL;",
     )?;
+    set_cache_kib(conn, CACHE_KIB)?;
     // Every statement the write path and the readers use stays prepared: with rusqlite's
     // default of 16 the demo generator and a file's save re-parsed their SQL on each call.
     conn.set_prepared_statement_cache_capacity(256);
