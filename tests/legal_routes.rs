@@ -1013,12 +1013,12 @@ fn reassigning_a_file_moves_its_tasks_to_the_new_caseworkers_hoy() {
 }
 
 /// Tasks of a vault written before the index on whom they fall to are given it by the
-/// migration (the last one).
+/// migration (0010).
 #[test]
 fn the_migration_tells_existing_tasks_whom_they_fall_to() {
     use acompana::store::migrations;
     let mut conn = rusqlite::Connection::open_in_memory().unwrap();
-    migrations::apply_up_to(&mut conn, migrations::latest_version() - 1).unwrap();
+    migrations::apply_up_to(&mut conn, 9).unwrap();
     // Staff ids without their rows: the migration only copies them.
     conn.execute_batch(
         "PRAGMA foreign_keys = OFF;
@@ -1051,6 +1051,98 @@ fn the_migration_tells_existing_tasks_whom_they_fall_to() {
             ("d".into(), None, s("s2")),
         ]
     );
+}
+
+/// Tasks of a vault written before they carried their file's status are told it by the
+/// migration (0011): closed and deleted files' tasks are not open.
+#[test]
+fn the_migration_tells_existing_tasks_whether_their_file_is_open() {
+    use acompana::store::migrations;
+    let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+    migrations::apply_up_to(&mut conn, 10).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         INSERT INTO participants (id, case_code, legal_name, search_text, created_at, search_id,
+                                   status, deleted)
+         VALUES ('p1', 'CO-AAAA', 'X', 'x', '2026-01-01', 1, 'open', 0),
+                ('p2', 'CO-BBBB', 'Y', 'y', '2026-01-01', 2, 'closed', 0),
+                ('p3', 'CO-CCCC', 'Z', 'z', '2026-01-01', 3, 'open', 1);
+         INSERT INTO tasks_due (participant_id, key, kind, due_on)
+         VALUES ('p1', 'a', 'follow_up', '2026-02-01'),
+                ('p2', 'b', 'follow_up', '2026-02-01'),
+                ('p3', 'c', 'follow_up', '2026-02-01');",
+    )
+    .unwrap();
+    migrations::apply(&mut conn).unwrap();
+    let open = |conn: &rusqlite::Connection| -> Vec<(String, i64)> {
+        conn.prepare("SELECT key, open FROM tasks_due ORDER BY key")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    assert_eq!(
+        open(&conn),
+        vec![("a".into(), 1), ("b".into(), 0), ("c".into(), 0)]
+    );
+    // The trigger follows the file, whichever path changes it.
+    conn.execute_batch(
+        "UPDATE participants SET status = 'open' WHERE id = 'p2';
+         UPDATE participants SET status = 'closed' WHERE id = 'p1';
+         UPDATE participants SET deleted = 0 WHERE id = 'p3';",
+    )
+    .unwrap();
+    assert_eq!(
+        open(&conn),
+        vec![("a".into(), 0), ("b".into(), 1), ("c".into(), 1)]
+    );
+}
+
+/// A caseworker's counts read only the tasks' own index: they must still leave out a file
+/// once it is closed, and bring it back when it is reopened, as her list does.
+#[test]
+fn closing_a_file_takes_its_tasks_out_of_her_caseworkers_hoy_until_it_is_reopened() {
+    let test = new_vault();
+    test.add("lucia", "Lucía", Role::Caseworker, "clave-de-lucia-1");
+    let lucia = || test.unlock("lucia", "clave-de-lucia-1").unwrap();
+    let mut admin = test.admin();
+    let id = woman(&mut admin, "Rosa Elena Díaz", Some("lucia"));
+    let kept = woman(&mut admin, "Carmen Rojas", Some("lucia"));
+    for file in [&id, &kept] {
+        admin
+            .record_save(file, None, stay("2025-01-01", Some("2026-10-01")))
+            .unwrap();
+    }
+    let totals = |vault: &Vault| {
+        let seen = today(vault, "2026-11-29", false);
+        (seen.overdue.total, seen.overdue.items.len() as u32)
+    };
+    assert_eq!(totals(&lucia()), (2, 2));
+    admin
+        .participant_close(&id, ClosingReason::MovedAway)
+        .unwrap();
+    assert_eq!(totals(&lucia()), (1, 1));
+    assert_eq!(totals(&admin), (1, 1));
+    assert_eq!(
+        overdue_of(&lucia(), false),
+        vec![(kept.clone(), 1)],
+        "the file left open is the one listed"
+    );
+    // Recomputing every file's tasks (after a migration) keeps a closed file's out.
+    admin
+        .connection_for_tests()
+        .execute(
+            "INSERT INTO vault_meta (key, value) VALUES ('tasks_stale', '1')",
+            [],
+        )
+        .unwrap();
+    admin.lock(LockReason::Manual).unwrap();
+    let mut admin = test.admin();
+    assert_eq!(totals(&lucia()), (1, 1));
+    admin.participant_reopen(&id).unwrap();
+    assert_eq!(totals(&lucia()), (2, 2));
+    assert_eq!(totals(&admin), (2, 2));
 }
 
 #[test]

@@ -299,13 +299,16 @@ pub(crate) fn refresh(
     // Whom each task falls to: its own assignee, else her caseworker (kept for "only mine"
     // and a caseworker's "Hoy"; the trigger of migration 0010 moves both when she changes
     // caseworker).
-    let caseworker: Option<String> = conn
-        .prepare_cached("SELECT assigned_to FROM participants WHERE id = ?1")?
-        .query_row([participant_id], |row| row.get(0))?;
+    // Whether her file is open is kept on each task too (migration 0011's trigger follows it).
+    let (caseworker, open): (Option<String>, bool) = conn
+        .prepare_cached(
+            "SELECT assigned_to, deleted = 0 AND status = 'open' FROM participants WHERE id = ?1",
+        )?
+        .query_row([participant_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO tasks_due (participant_id, key, kind, due_on, record_id, detail, assigned_to,
-                               caseworker, falls_to)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, a.id, ?8, COALESCE(a.id, ?8)
+                               caseworker, falls_to, open)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, a.id, ?8, COALESCE(a.id, ?8), ?9
          FROM (SELECT (SELECT id FROM staff WHERE id = ?7 OR username = ?7) AS id) a",
     )?;
     for task in generate(records, catalog) {
@@ -318,6 +321,7 @@ pub(crate) fn refresh(
             task.detail,
             task.assigned_to,
             caseworker,
+            open,
         ])?;
     }
     Ok(())
@@ -395,17 +399,17 @@ fn today_sql(
     const SHARED: &str = "t.participant_id IN (SELECT a.participant_id FROM participant_access a
                                                WHERE a.staff_id = ?1)
                           AND t.caseworker IS NOT ?1";
+    // A caseworker's own files: `caseworker` is the file's `assigned_to` and `open` its
+    // status (both kept by triggers), so she sees them all and her count reads one index.
+    const HER_FILES: &str = "t.caseworker = ?1 AND t.open = 1";
     let scopes: &[(&str, &str)] = if mine {
         &[("INDEXED BY tasks_due_falls_to", "t.falls_to = ?1")]
     } else if role != Role::Caseworker {
         &[("INDEXED BY tasks_due_by_date", "1")]
     } else if shared {
-        &[
-            ("INDEXED BY tasks_due_caseworker", "t.caseworker = ?1"),
-            ("", SHARED),
-        ]
+        &[("INDEXED BY tasks_due_caseworker", HER_FILES), ("", SHARED)]
     } else {
-        &[("INDEXED BY tasks_due_caseworker", "t.caseworker = ?1")]
+        &[("INDEXED BY tasks_due_caseworker", HER_FILES)]
     };
     let me = format!("'{}'", me.replace('\'', "''"));
     let visible = crate::records::participants::visible_clause_for(role).replace("?1", &me);
@@ -429,9 +433,20 @@ fn today_sql(
                            t.kind, t.due_on AS due, t.record_id, t.detail, t.assigned_to,
                            p.assigned_to";
     let walks: Vec<(String, String)> = scopes.iter().map(walk).collect();
-    let count = walks
+    let count = scopes
         .iter()
-        .map(|(from, condition)| format!("SELECT 1 {from} {condition}"))
+        .zip(&walks)
+        .map(|((index, scope), (from, condition))| {
+            if *scope == HER_FILES {
+                format!(
+                    "SELECT 1 FROM tasks_due t {index} WHERE {} AND t.due_on >= ?1
+                     AND t.due_on {upper} ?2",
+                    scope.replace("?1", &me)
+                )
+            } else {
+                format!("SELECT 1 {from} {condition}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
     let page = walks
@@ -713,5 +728,12 @@ mod tests {
         for plan in plans(Role::Coordinator, false, false) {
             assert!(plan.contains("INDEX tasks_due_by_date"), "{plan}");
         }
+        // Her own files' count reads the index alone: no file row, no table row.
+        let count = &plans(Role::Caseworker, false, false)[0];
+        assert!(
+            count.contains("COVERING INDEX tasks_due_caseworker (caseworker=? AND open=?"),
+            "{count}"
+        );
+        assert!(!count.contains(" p "), "{count}");
     }
 }

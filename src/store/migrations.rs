@@ -51,6 +51,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0010_tasks_falls_to",
         include_str!("../../migrations/0010_tasks_falls_to.sql"),
     ),
+    (
+        "0011_tasks_open",
+        include_str!("../../migrations/0011_tasks_open.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,23 @@
+-- A caseworker's first "Hoy" after unlocking read a page of `participants` for every task it
+-- counted, to drop closed and deleted files. Each task now carries whether its file is open,
+-- so her counts walk one index and read no other table.
+--
+-- open: 1 while the file is not deleted and its status is 'open'. Derived like the rest of
+--       tasks_due: the write path sets it when it recomputes a file's tasks, and the trigger
+--       below follows the file's status, whichever path changes it.
+
+ALTER TABLE tasks_due ADD COLUMN open INTEGER NOT NULL DEFAULT 1 CHECK (open IN (0, 1));
+
+UPDATE tasks_due SET open = (SELECT p.deleted = 0 AND p.status = 'open' FROM participants p
+                             WHERE p.id = tasks_due.participant_id);
+
+-- A caseworker's walk: her open files' tasks in "Hoy"'s order (due date, file, key).
+DROP INDEX tasks_due_caseworker;
+CREATE INDEX tasks_due_caseworker ON tasks_due (caseworker, open, due_on);
+
+CREATE TRIGGER tasks_due_follow_status AFTER UPDATE OF status, deleted ON participants
+WHEN (NEW.deleted = 0 AND NEW.status = 'open') IS NOT (OLD.deleted = 0 AND OLD.status = 'open')
+BEGIN
+    UPDATE tasks_due SET open = (NEW.deleted = 0 AND NEW.status = 'open')
+     WHERE participant_id = NEW.id;
+END;
