@@ -14,7 +14,8 @@
 //! - the same read workload on the encrypted database and on an unencrypted copy of it, as a
 //!   ratio.
 //!
-//! Numbers are printed, never asserted: they depend on the machine.
+//! Numbers are printed, never asserted: they depend on the machine. Each size runs in its own
+//! process.
 
 use std::time::{Duration, Instant};
 
@@ -347,7 +348,20 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    for size in sizes {
+    // SQLCipher's memory protection is process-wide and stays on once a vault is unlocked
+    // (see `store::Memory`): each size runs in a process of its own, so that its demo data is
+    // generated as the first-run screen and `acompana demo` generate it, in a fresh process.
+    if let [size] = sizes[..] {
         bench(size);
+        return;
+    }
+    let me = std::env::current_exe().unwrap();
+    for size in sizes {
+        let status = std::process::Command::new(&me)
+            .args(std::env::args().skip(1))
+            .env("ACOMPANA_BENCH_SIZES", size.to_string())
+            .status()
+            .unwrap();
+        assert!(status.success(), "the {size}-woman benchmark failed");
     }
 }

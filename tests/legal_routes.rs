@@ -984,6 +984,10 @@ fn reassigning_a_file_moves_its_tasks_to_the_new_caseworkers_hoy() {
         .unwrap();
     assert_eq!(overdue_of(&lucia(), true), one);
     assert_eq!(overdue_of(&bea(), true), one);
+    // Counted too: the count reads the task's own columns, not the file's row.
+    assert_eq!(today(&lucia(), "2026-11-29", true).overdue.total, 1);
+    assert_eq!(today(&bea(), "2026-11-29", true).overdue.total, 1);
+    assert_eq!(today(&bea(), "2026-11-29", false).overdue.total, 2);
 
     // Nobody's: the follow-up falls to no one, the hand-made task still to Lucía.
     admin.participant_assign(&id, None).unwrap();

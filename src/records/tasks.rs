@@ -402,8 +402,13 @@ fn today_sql(
     // A caseworker's own files: `caseworker` is the file's `assigned_to` and `open` its
     // status (both kept by triggers), so she sees them all and her count reads one index.
     const HER_FILES: &str = "t.caseworker = ?1 AND t.open = 1";
+    // What falls to her, on open files; a caseworker sees a file that is hers or shared with
+    // her (the visibility rule of `visible_clause_for`, read from the task's own columns).
+    const FALLS_TO_HER: &str = "t.falls_to = ?1 AND t.open = 1";
+    const HERS_OR_SHARED: &str = "(t.caseworker = ?1 OR EXISTS (SELECT 1 FROM participant_access a
+                                  WHERE a.participant_id = t.participant_id AND a.staff_id = ?1))";
     let scopes: &[(&str, &str)] = if mine {
-        &[("INDEXED BY tasks_due_falls_to", "t.falls_to = ?1")]
+        &[("INDEXED BY tasks_due_falls_to", FALLS_TO_HER)]
     } else if role != Role::Caseworker {
         &[("INDEXED BY tasks_due_by_date", "1")]
     } else if shared {
@@ -437,10 +442,15 @@ fn today_sql(
         .iter()
         .zip(&walks)
         .map(|((index, scope), (from, condition))| {
-            if *scope == HER_FILES {
+            if *scope == HER_FILES || *scope == FALLS_TO_HER {
+                let seen = if *scope == FALLS_TO_HER && role == Role::Caseworker {
+                    format!(" AND {}", HERS_OR_SHARED.replace("?1", &me))
+                } else {
+                    String::new()
+                };
                 format!(
                     "SELECT 1 FROM tasks_due t {index} WHERE {} AND t.due_on >= ?1
-                     AND t.due_on {upper} ?2",
+                     AND t.due_on {upper} ?2{seen}",
                     scope.replace("?1", &me)
                 )
             } else {
@@ -735,5 +745,14 @@ mod tests {
             "{count}"
         );
         assert!(!count.contains(" p "), "{count}");
+        // "Only mine" counts read no file row either.
+        for role in [Role::Caseworker, Role::Coordinator, Role::Admin] {
+            let count = &plans(role, true, false)[0];
+            assert!(
+                count.contains("tasks_due_falls_to (falls_to=? AND open=?"),
+                "{count}"
+            );
+            assert!(!count.contains(" p "), "{count}");
+        }
     }
 }
