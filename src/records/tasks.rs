@@ -402,6 +402,8 @@ fn today_sql(
     // A caseworker's own files: `caseworker` is the file's `assigned_to` and `open` its
     // status (both kept by triggers), so she sees them all and her count reads one index.
     const HER_FILES: &str = "t.caseworker = ?1 AND t.open = 1";
+    // A coordinator or an administrator sees every file.
+    const EVERY_OPEN_FILE: &str = "t.open = 1";
     // What falls to her, on open files; a caseworker sees a file that is hers or shared with
     // her (the visibility rule of `visible_clause_for`, read from the task's own columns).
     const FALLS_TO_HER: &str = "t.falls_to = ?1 AND t.open = 1";
@@ -410,7 +412,7 @@ fn today_sql(
     let scopes: &[(&str, &str)] = if mine {
         &[("INDEXED BY tasks_due_falls_to", FALLS_TO_HER)]
     } else if role != Role::Caseworker {
-        &[("INDEXED BY tasks_due_by_date", "1")]
+        &[("INDEXED BY tasks_due_by_date", EVERY_OPEN_FILE)]
     } else if shared {
         &[("INDEXED BY tasks_due_caseworker", HER_FILES), ("", SHARED)]
     } else {
@@ -442,7 +444,7 @@ fn today_sql(
         .iter()
         .zip(&walks)
         .map(|((index, scope), (from, condition))| {
-            if *scope == HER_FILES || *scope == FALLS_TO_HER {
+            if [HER_FILES, FALLS_TO_HER, EVERY_OPEN_FILE].contains(scope) {
                 let seen = if *scope == FALLS_TO_HER && role == Role::Caseworker {
                     format!(" AND {}", HERS_OR_SHARED.replace("?1", &me))
                 } else {
@@ -736,8 +738,15 @@ mod tests {
             }
         }
         for plan in plans(Role::Coordinator, false, false) {
-            assert!(plan.contains("INDEX tasks_due_by_date"), "{plan}");
+            assert!(plan.contains("INDEX tasks_due_by_date (open=?"), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "walked in order: {plan}");
         }
+        let count = &plans(Role::Coordinator, false, false)[0];
+        assert!(
+            count.contains("COVERING INDEX tasks_due_by_date"),
+            "{count}"
+        );
+        assert!(!count.contains(" p "), "{count}");
         // Her own files' count reads the index alone: no file row, no table row.
         let count = &plans(Role::Caseworker, false, false)[0];
         assert!(
