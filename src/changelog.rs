@@ -219,6 +219,9 @@ pub(crate) struct BatchRecord {
     pub created_at: i64,
     pub created_at_text: String,
     pub deleted: bool,
+    /// The typed record the writer kept (the records module's own type; the log does not
+    /// know it), so that reading it back needs no parsing.
+    pub typed: Option<std::rc::Rc<dyn std::any::Any>>,
 }
 
 impl Batch {
@@ -262,6 +265,7 @@ impl Batch {
             Some(found) => {
                 found.fields = record.fields;
                 found.deleted = record.deleted;
+                found.typed = record.typed;
             }
             None => {
                 // Kept in the order `case_records` is read in: by creation, then id.

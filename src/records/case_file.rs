@@ -396,6 +396,7 @@ pub(crate) fn save(
                             created_at: 0,
                             created_at_text: String::new(),
                             deleted: false,
+                            typed: Some(std::rc::Rc::new(data.clone())),
                         },
                     );
                 }
@@ -466,6 +467,7 @@ pub(crate) fn save(
                             .ok_or(Error::invalid("createdAt", "not a time"))?
                             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                         deleted: false,
+                        typed: Some(std::rc::Rc::new(data.clone())),
                     },
                 );
             }

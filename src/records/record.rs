@@ -511,7 +511,32 @@ fn case_record(
         created_by,
         ..
     } = found;
-    let mut data = RecordData::from_fields(&kind, fields)?;
+    let data = RecordData::from_fields(&kind, fields)?;
+    let found = StoredRecord {
+        id,
+        kind,
+        fields: Default::default(),
+        created_at,
+        created_by,
+        deleted: false,
+    };
+    typed_case_record(conn, participant_id, found, data, present)
+}
+
+/// [`case_record`] with the record already typed (its `fields` are not read).
+fn typed_case_record(
+    conn: &Connection,
+    participant_id: &str,
+    found: StoredRecord,
+    mut data: RecordData,
+    present: bool,
+) -> Result<CaseRecord> {
+    let StoredRecord {
+        id,
+        created_at,
+        created_by,
+        ..
+    } = found;
     if present {
         present_staff(conn, &mut data)?;
     }
@@ -544,14 +569,36 @@ pub(crate) fn batch_records_as_stored(
         records
             .iter()
             .filter(|r| !r.deleted)
-            .map(|r| batch.as_stored(r))
+            .map(|r| {
+                let typed = r
+                    .typed
+                    .as_ref()
+                    .and_then(|typed| typed.downcast_ref::<RecordData>())
+                    .cloned();
+                let found = match typed {
+                    // Typed already: its fields are not read again.
+                    Some(_) => StoredRecord {
+                        id: r.id.clone(),
+                        kind: r.kind.clone(),
+                        fields: Default::default(),
+                        created_at: r.created_at_text.clone(),
+                        created_by: Some(batch.author_name().to_string()),
+                        deleted: r.deleted,
+                    },
+                    None => batch.as_stored(r),
+                };
+                (found, typed)
+            })
             .collect::<Vec<_>>()
     }) else {
         return Ok(None);
     };
     found
         .into_iter()
-        .map(|found| case_record(conn, participant_id, found, false))
+        .map(|(found, typed)| match typed {
+            Some(data) => typed_case_record(conn, participant_id, found, data, false),
+            None => case_record(conn, participant_id, found, false),
+        })
         .collect::<Result<Vec<_>>>()
         .map(Some)
 }
