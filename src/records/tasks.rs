@@ -298,8 +298,7 @@ pub(crate) fn refresh(
         .execute([participant_id])?;
     // Whom each task falls to: its own assignee, else her caseworker (kept for "only mine"
     // and a caseworker's "Hoy"; the trigger of migration 0010 moves both when she changes
-    // caseworker).
-    // Whether her file is open is kept on each task too (migration 0011's trigger follows it).
+    // caseworker), and whether her file is open (followed by migration 0011's trigger).
     let (caseworker, open): (Option<String>, bool) = conn
         .prepare_cached(
             "SELECT assigned_to, deleted = 0 AND status = 'open' FROM participants WHERE id = ?1",
@@ -399,6 +398,12 @@ fn today_sql(
     const SHARED: &str = "t.participant_id IN (SELECT a.participant_id FROM participant_access a
                                                WHERE a.staff_id = ?1)
                           AND t.caseworker IS NOT ?1";
+    // How a scope is counted: from the tasks alone, with this visibility condition on the
+    // task's own columns (`None`: none needed), or, for a shared file, through its row.
+    enum Count {
+        Alone(Option<&'static str>),
+        ThroughTheFile,
+    }
     // A caseworker's own files: `caseworker` is the file's `assigned_to` and `open` its
     // status (both kept by triggers), so she sees them all and her count reads one index.
     const HER_FILES: &str = "t.caseworker = ?1 AND t.open = 1";
@@ -409,26 +414,51 @@ fn today_sql(
     const FALLS_TO_HER: &str = "t.falls_to = ?1 AND t.open = 1";
     const HERS_OR_SHARED: &str = "(t.caseworker = ?1 OR EXISTS (SELECT 1 FROM participant_access a
                                   WHERE a.participant_id = t.participant_id AND a.staff_id = ?1))";
-    let scopes: &[(&str, &str)] = if mine {
-        &[("INDEXED BY tasks_due_falls_to", FALLS_TO_HER)]
-    } else if role != Role::Caseworker {
-        &[("INDEXED BY tasks_due_by_date", EVERY_OPEN_FILE)]
-    } else if shared {
-        &[("INDEXED BY tasks_due_caseworker", HER_FILES), ("", SHARED)]
+    let mine_seen = if role == Role::Caseworker {
+        Some(HERS_OR_SHARED)
     } else {
-        &[("INDEXED BY tasks_due_caseworker", HER_FILES)]
+        None
+    };
+    let scopes: Vec<(&str, &str, Count)> = if mine {
+        vec![(
+            "INDEXED BY tasks_due_falls_to",
+            FALLS_TO_HER,
+            Count::Alone(mine_seen),
+        )]
+    } else if role != Role::Caseworker {
+        vec![(
+            "INDEXED BY tasks_due_by_date",
+            EVERY_OPEN_FILE,
+            Count::Alone(None),
+        )]
+    } else if shared {
+        vec![
+            (
+                "INDEXED BY tasks_due_caseworker",
+                HER_FILES,
+                Count::Alone(None),
+            ),
+            ("", SHARED, Count::ThroughTheFile),
+        ]
+    } else {
+        vec![(
+            "INDEXED BY tasks_due_caseworker",
+            HER_FILES,
+            Count::Alone(None),
+        )]
     };
     let me = format!("'{}'", me.replace('\'', "''"));
     let visible = crate::records::participants::visible_clause_for(role).replace("?1", &me);
     let upper = if exclusive { "<" } else { "<=" };
+    let dates = format!("t.due_on >= ?1 AND t.due_on {upper} ?2");
     // CROSS JOIN keeps tasks_due outermost: its index is walked in order.
-    let walk = |(index, scope): &(&str, &str)| {
+    let walk = |(index, scope, _): &(&str, &str, Count)| {
         (
             format!(
                 "FROM tasks_due t {index} CROSS JOIN participants p ON p.id = t.participant_id"
             ),
             format!(
-                "WHERE {} AND t.due_on >= ?1 AND t.due_on {upper} ?2
+                "WHERE {} AND {dates}
                  AND p.deleted = 0 AND p.status = 'open' AND {visible}",
                 scope.replace("?1", &me)
             ),
@@ -443,22 +473,20 @@ fn today_sql(
     let count = scopes
         .iter()
         .zip(&walks)
-        .map(|((index, scope), (from, condition))| {
-            if [HER_FILES, FALLS_TO_HER, EVERY_OPEN_FILE].contains(scope) {
-                let seen = if *scope == FALLS_TO_HER && role == Role::Caseworker {
-                    format!(" AND {}", HERS_OR_SHARED.replace("?1", &me))
-                } else {
-                    String::new()
-                };
-                format!(
-                    "SELECT 1 FROM tasks_due t {index} WHERE {} AND t.due_on >= ?1
-                     AND t.due_on {upper} ?2{seen}",
-                    scope.replace("?1", &me)
-                )
-            } else {
-                format!("SELECT 1 {from} {condition}")
-            }
-        })
+        .map(
+            |((index, scope, counted), (from, condition))| match counted {
+                Count::Alone(seen) => {
+                    let seen = seen
+                        .map(|seen| format!(" AND {}", seen.replace("?1", &me)))
+                        .unwrap_or_default();
+                    format!(
+                        "SELECT 1 FROM tasks_due t {index} WHERE {} AND {dates}{seen}",
+                        scope.replace("?1", &me)
+                    )
+                }
+                Count::ThroughTheFile => format!("SELECT 1 {from} {condition}"),
+            },
+        )
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
     let page = walks
