@@ -221,7 +221,7 @@ pub(crate) struct BatchRecord {
     pub deleted: bool,
     /// The typed record the writer kept (the records module's own type; the log does not
     /// know it), so that reading it back needs no parsing.
-    pub typed: Option<std::rc::Rc<dyn std::any::Any>>,
+    pub typed: std::rc::Rc<dyn std::any::Any>,
 }
 
 impl Batch {
@@ -254,24 +254,44 @@ impl Batch {
             .remove(&compact::id_bytes(participant_id));
     }
 
-    /// Keeps a record of a file created in this batch as the write path stored it (a new
-    /// record, or an edited one's fields); records of other files are not kept.
+    /// Keeps a new record of a file created in this batch as the write path stored it;
+    /// records of other files are not kept.
     pub(crate) fn keep(&self, participant_id: &str, record: BatchRecord) {
         let mut files = self.files.borrow_mut();
         let Some(file) = files.get_mut(&compact::id_bytes(participant_id)) else {
             return;
         };
-        match file.records.iter_mut().find(|r| r.id == record.id) {
-            Some(found) => {
-                found.fields = record.fields;
-                found.deleted = record.deleted;
-                found.typed = record.typed;
-            }
-            None => {
-                // Kept in the order `case_records` is read in: by creation, then id.
-                let key = |r: &BatchRecord| (r.created_at, compact::id_bytes(&r.id));
-                let at = file.records.partition_point(|r| key(r) < key(&record));
-                file.records.insert(at, record);
+        // A record revived under its natural id takes the place of its deleted self and keeps
+        // its creation time, as its row does.
+        if let Some(found) = file.records.iter_mut().find(|r| r.id == record.id) {
+            found.fields = record.fields;
+            found.typed = record.typed;
+            found.deleted = false;
+            return;
+        }
+        // Kept in the order `case_records` is read in: by creation, then id.
+        let key = |r: &BatchRecord| (r.created_at, compact::id_bytes(&r.id));
+        let at = file.records.partition_point(|r| key(r) < key(&record));
+        file.records.insert(at, record);
+    }
+
+    /// Keeps an edited record's new fields (for a file created in this batch).
+    pub(crate) fn edited(
+        &self,
+        participant_id: &str,
+        record_id: &str,
+        fields: serde_json::Map<String, serde_json::Value>,
+        typed: std::rc::Rc<dyn std::any::Any>,
+    ) {
+        let id = compact::id_text(&compact::id_bytes(record_id)).unwrap_or_default();
+        if let Some(file) = self
+            .files
+            .borrow_mut()
+            .get_mut(&compact::id_bytes(participant_id))
+        {
+            if let Some(found) = file.records.iter_mut().find(|r| r.id == id) {
+                found.fields = fields;
+                found.typed = typed;
             }
         }
     }

@@ -16,8 +16,8 @@ use crate::records::contacts::{BatchVisit, Contact, ContactType};
 use crate::records::directory;
 use crate::records::needs::NeedsAssessment;
 use crate::records::record::{
-    load_record, load_records_as_stored, stored, stored_records, CaseRecord, RecordData,
-    StoredRecord,
+    created_at_text, load_record, load_records_as_stored, stored, stored_records, CaseRecord,
+    RecordData, StoredRecord,
 };
 use crate::records::search;
 use crate::records::tasks;
@@ -386,19 +386,7 @@ pub(crate) fn save(
                     compact::id_bytes(&id).as_slice()
                 ])?;
                 if let Some(batch) = ctx.writer.batch {
-                    batch.keep(
-                        participant_id,
-                        BatchRecord {
-                            id: compact::id_text(&compact::id_bytes(&id))?,
-                            kind: kind.to_string(),
-                            fields: kept,
-                            // Kept from when it was created.
-                            created_at: 0,
-                            created_at_text: String::new(),
-                            deleted: false,
-                            typed: Some(std::rc::Rc::new(data.clone())),
-                        },
-                    );
+                    batch.edited(participant_id, &id, kept, std::rc::Rc::new(data.clone()));
                 }
             }
         }
@@ -463,11 +451,9 @@ pub(crate) fn save(
                         kind: kind.to_string(),
                         fields,
                         created_at,
-                        created_at_text: chrono::DateTime::from_timestamp(created_at, 0)
-                            .ok_or(Error::invalid("createdAt", "not a time"))?
-                            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        created_at_text: created_at_text(created_at)?,
                         deleted: false,
-                        typed: Some(std::rc::Rc::new(data.clone())),
+                        typed: std::rc::Rc::new(data.clone()),
                     },
                 );
             }

@@ -349,15 +349,20 @@ pub(crate) fn stored_records(
                     id: compact::id_text(&id)?,
                     kind: names.name(kind)?,
                     fields,
-                    created_at: chrono::DateTime::from_timestamp(created_at, 0)
-                        .ok_or_else(bad)?
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    created_at: created_at_text(created_at)?,
                     created_by,
                     deleted,
                 })
             },
         )
         .collect()
+}
+
+/// A record's creation time as read back: RFC 3339, to the second, UTC.
+pub(crate) fn created_at_text(seconds: i64) -> Result<String> {
+    Ok(chrono::DateTime::from_timestamp(seconds, 0)
+        .ok_or(Error::VaultCorrupt("bad record in the database"))?
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 /// A record as the vault stores it, deleted ones included: what rebuilding from the log must
@@ -503,58 +508,31 @@ fn case_record(
     found: StoredRecord,
     present: bool,
 ) -> Result<CaseRecord> {
-    let StoredRecord {
-        id,
-        kind,
-        fields,
-        created_at,
-        created_by,
-        ..
-    } = found;
-    let data = RecordData::from_fields(&kind, fields)?;
-    let found = StoredRecord {
-        id,
-        kind,
-        fields: Default::default(),
-        created_at,
-        created_by,
-        deleted: false,
-    };
-    typed_case_record(conn, participant_id, found, data, present)
-}
-
-/// [`case_record`] with the record already typed (its `fields` are not read).
-fn typed_case_record(
-    conn: &Connection,
-    participant_id: &str,
-    found: StoredRecord,
-    mut data: RecordData,
-    present: bool,
-) -> Result<CaseRecord> {
-    let StoredRecord {
-        id,
-        created_at,
-        created_by,
-        ..
-    } = found;
-    if present {
-        present_staff(conn, &mut data)?;
-    }
-    let mut masked = false;
-    if let RecordData::Note(note) = &mut data {
-        if note.sensitive {
-            note.text = String::new();
-            masked = true;
-        }
-    }
-    Ok(CaseRecord {
-        id,
+    let data = RecordData::from_fields(&found.kind, found.fields)?;
+    let shown = CaseRecord {
+        id: found.id,
         participant_id: participant_id.to_string(),
         data,
-        created_at,
-        created_by,
-        masked,
-    })
+        created_at: found.created_at,
+        created_by: found.created_by,
+        masked: false,
+    };
+    as_shown(conn, shown, present)
+}
+
+/// A record ready to show: members of staff named by username when `present`, and a
+/// sensitive note's text masked.
+fn as_shown(conn: &Connection, mut record: CaseRecord, present: bool) -> Result<CaseRecord> {
+    if present {
+        present_staff(conn, &mut record.data)?;
+    }
+    if let RecordData::Note(note) = &mut record.data {
+        if note.sensitive {
+            note.text = String::new();
+            record.masked = true;
+        }
+    }
+    Ok(record)
 }
 
 /// The records of a file created in the demo generator's `batch`, exactly as
@@ -570,35 +548,28 @@ pub(crate) fn batch_records_as_stored(
             .iter()
             .filter(|r| !r.deleted)
             .map(|r| {
-                let typed = r
+                // Kept typed by the write path: its fields are not parsed again.
+                let data = r
                     .typed
-                    .as_ref()
-                    .and_then(|typed| typed.downcast_ref::<RecordData>())
-                    .cloned();
-                let found = match typed {
-                    // Typed already: its fields are not read again.
-                    Some(_) => StoredRecord {
-                        id: r.id.clone(),
-                        kind: r.kind.clone(),
-                        fields: Default::default(),
-                        created_at: r.created_at_text.clone(),
-                        created_by: Some(batch.author_name().to_string()),
-                        deleted: r.deleted,
-                    },
-                    None => batch.as_stored(r),
-                };
-                (found, typed)
+                    .downcast_ref::<RecordData>()
+                    .cloned()
+                    .ok_or_else(|| Error::Internal("a kept record of another type".into()))?;
+                Ok(CaseRecord {
+                    id: r.id.clone(),
+                    participant_id: participant_id.to_string(),
+                    data,
+                    created_at: r.created_at_text.clone(),
+                    created_by: Some(batch.author_name().to_string()),
+                    masked: false,
+                })
             })
-            .collect::<Vec<_>>()
+            .collect::<Result<Vec<_>>>()
     }) else {
         return Ok(None);
     };
-    found
+    found?
         .into_iter()
-        .map(|(found, typed)| match typed {
-            Some(data) => typed_case_record(conn, participant_id, found, data, false),
-            None => case_record(conn, participant_id, found, false),
-        })
+        .map(|record| as_shown(conn, record, false))
         .collect::<Result<Vec<_>>>()
         .map(Some)
 }
