@@ -50,17 +50,7 @@ fn dependant(alias: &str, age: u8) -> RecordData {
 }
 
 fn document(code: &str, status: DocumentStatus, dependant_id: Option<&str>) -> RecordData {
-    RecordData::Document(Document {
-        document_type: code.into(),
-        dependant_id: dependant_id.map(str::to_string),
-        status,
-        issuing_body: None,
-        requested_on: None,
-        obtained_on: None,
-        cost: None,
-        expires_on: None,
-        original_kept_at: None,
-    })
+    RecordData::Document(Document::new(code, dependant_id, status))
 }
 
 fn note(text: &str, sensitive: bool) -> RecordData {

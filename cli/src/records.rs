@@ -220,17 +220,8 @@ pub(crate) fn document(
                 Err(Error::NotFound) => None,
                 Err(other) => return Err(other.into()),
             };
-            let mut document = existing.unwrap_or(Document {
-                document_type: document_type.clone(),
-                dependant_id: dependant.clone(),
-                status: *status,
-                issuing_body: None,
-                requested_on: None,
-                obtained_on: None,
-                cost: None,
-                expires_on: None,
-                original_kept_at: None,
-            });
+            let mut document = existing
+                .unwrap_or_else(|| Document::new(document_type, dependant.as_deref(), *status));
             document.status = *status;
             if requested_on.is_some() {
                 document.requested_on = requested_on.clone();

@@ -870,17 +870,11 @@ pub fn generate(
                             ctx,
                             id,
                             None,
-                            RecordData::Document(Document {
-                                document_type: document.code.clone(),
-                                dependant_id: Some(dependant_id.clone()),
+                            RecordData::Document(Document::new(
+                                &document.code,
+                                Some(&dependant_id),
                                 status,
-                                issuing_body: None,
-                                requested_on: None,
-                                obtained_on: None,
-                                cost: None,
-                                expires_on: None,
-                                original_kept_at: None,
-                            }),
+                            )),
                         )?;
                         summary.records += 1;
                     }

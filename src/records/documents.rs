@@ -56,6 +56,25 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document of `document_type`, hers or a dependant's, with only its status known.
+    pub fn new(
+        document_type: &str,
+        dependant_id: Option<&str>,
+        status: DocumentStatus,
+    ) -> Document {
+        Document {
+            document_type: document_type.to_string(),
+            dependant_id: dependant_id.map(str::to_string),
+            status,
+            issuing_body: None,
+            requested_on: None,
+            obtained_on: None,
+            cost: None,
+            expires_on: None,
+            original_kept_at: None,
+        }
+    }
+
     pub(crate) fn validate(&mut self, catalog: &CountryCatalog) -> Result<()> {
         let entry = catalog
             .document(&self.document_type)
