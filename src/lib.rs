@@ -16,6 +16,7 @@ pub mod session;
 pub mod settings;
 pub mod staff;
 pub mod store;
+pub mod sync;
 pub mod vault;
 
 pub use error::{Error, ErrorCode, Result};

@@ -15,6 +15,7 @@ const FLOORS: &[&[&str]] = &[
     &["vault"],
     &["preferences"],
     &["records"],
+    &["sync"],
     &["opening"],
     &["demo"],
     &["session"],

@@ -1,0 +1,641 @@
+//! The frame and manifest of a sync file (format 1, `docs/sync-format.md`).
+//!
+//! Inside the age container a sync file is:
+//!
+//! ```text
+//! MAGIC (14 bytes) | manifest length (u32, big-endian) | manifest (JSON)
+//! | signature (64 bytes, Ed25519 over SIGNING_CONTEXT ‖ manifest) | payload
+//! ```
+//!
+//! The manifest states the payload's length and SHA-256, so the signature covers the whole
+//! file. Every reader here is strict: a field it does not know, a length that does not add
+//! up or a byte too many is a [`Refusal`], never a guess.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The first bytes of every sync file's plaintext.
+pub const MAGIC: &[u8; 14] = b"ACOMPANA-SYNC\0";
+/// What the sending device's Ed25519 key signs, before the manifest's bytes.
+pub const SIGNING_CONTEXT: &[u8] = b"acompana sync manifest 1\0";
+/// The format this build writes, and the newest it reads.
+pub const FORMAT: u32 = 1;
+/// The largest manifest a reader accepts.
+pub const MAX_MANIFEST_BYTES: usize = 256 * 1024;
+/// The largest payload a reader accepts (a full export of a very large organization).
+pub const MAX_PAYLOAD_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+/// The most operations one file may carry.
+pub const MAX_OPERATIONS: u64 = 50_000_000;
+/// The most devices a manifest may name (ranges, knowledge or recipients).
+pub const MAX_DEVICES: usize = 10_000;
+const SIGNATURE_BYTES: usize = 64;
+
+/// Why a sync file is refused. Each has a stable code; a refused file changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The plaintext does not start with [`MAGIC`]: not a sync file (or not decrypted).
+    #[error("not a sync file")]
+    NotASyncFile,
+    /// The file ends before its frame says it should.
+    #[error("the file is truncated")]
+    Truncated,
+    /// Bytes follow the payload.
+    #[error("the file has bytes after its payload")]
+    TrailingBytes,
+    /// The file needs a newer reader than this build.
+    #[error("the file needs reader version {0}")]
+    TooNew(u32),
+    /// The manifest is not a well-formed format-1 manifest (the reason is for developers).
+    #[error("the manifest is malformed: {0}")]
+    BadManifest(&'static str),
+    /// A stated size or count is beyond the reader's limits.
+    #[error("the file is larger than a sync file may be")]
+    TooLarge,
+    /// The payload's length or SHA-256 is not what the manifest states.
+    #[error("the payload does not match its manifest")]
+    PayloadMismatch,
+}
+
+impl Refusal {
+    /// The stable reason code (the CLI and the app translate it).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::NotASyncFile => "sync_not_a_sync_file",
+            Refusal::Truncated => "sync_truncated",
+            Refusal::TrailingBytes => "sync_trailing_bytes",
+            Refusal::TooNew(_) => "sync_too_new",
+            Refusal::BadManifest(_) => "sync_bad_manifest",
+            Refusal::TooLarge => "sync_too_large",
+            Refusal::PayloadMismatch => "sync_payload_mismatch",
+        }
+    }
+}
+
+/// What a file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// Operations for registered devices.
+    Changes,
+    /// A new laptop's first load, encrypted to a one-off passphrase.
+    Join,
+}
+
+/// The operations a file carries from one device: `count` of the sequence numbers
+/// `first_seq..=last_seq` (fewer than the span when the receiver's scope leaves some out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceRange {
+    pub device: String,
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub count: u64,
+}
+
+/// The highest sequence number the sender has seen from a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Knowledge {
+    pub device: String,
+    pub last_seq: u64,
+}
+
+/// A sync file's manifest (format 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub format: u32,
+    pub min_reader: u32,
+    pub kind: FileKind,
+    pub organization_id: String,
+    pub sender_device: String,
+    /// The devices the file is encrypted to (empty for a join file).
+    pub recipients: Vec<String>,
+    /// Milliseconds since 1970 (UTC) on the sender's clock, for the report only.
+    pub created_ms: u64,
+    pub knowledge: Vec<Knowledge>,
+    pub ranges: Vec<DeviceRange>,
+    pub operations: u64,
+    pub payload_bytes: u64,
+    /// Lower-case hex.
+    pub payload_sha256: String,
+}
+
+fn canonical_uuid(text: &str) -> bool {
+    uuid::Uuid::parse_str(text).is_ok_and(|id| id.hyphenated().to_string() == text && !id.is_nil())
+}
+
+fn distinct<'a>(devices: impl Iterator<Item = &'a String>) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    devices.into_iter().all(|device| seen.insert(device))
+}
+
+impl Manifest {
+    /// Reads a manifest's bytes: the version first (a newer file is `TooNew`, not malformed),
+    /// then every field strictly, then the rules that tie the fields together.
+    pub fn parse(bytes: &[u8]) -> Result<Manifest, Refusal> {
+        if bytes.len() > MAX_MANIFEST_BYTES {
+            return Err(Refusal::TooLarge);
+        }
+        #[derive(Deserialize)]
+        struct Versions {
+            format: u32,
+            min_reader: u32,
+        }
+        let versions: Versions = serde_json::from_slice(bytes)
+            .map_err(|_| Refusal::BadManifest("no format or reader version"))?;
+        if versions.min_reader > FORMAT {
+            return Err(Refusal::TooNew(versions.min_reader));
+        }
+        if versions.min_reader == 0 || versions.min_reader > versions.format {
+            return Err(Refusal::BadManifest("reader version outside the format"));
+        }
+        let manifest: Manifest = serde_json::from_slice(bytes)
+            .map_err(|_| Refusal::BadManifest("a field is missing, unknown or mistyped"))?;
+        manifest.check()?;
+        Ok(manifest)
+    }
+
+    /// The rules between fields: ids in canonical form, no device twice, ranges that hold
+    /// what they say, counts that add up, sizes within the limits.
+    pub fn check(&self) -> Result<(), Refusal> {
+        if self.format != FORMAT {
+            // A later format that this build may read would need its own rules here.
+            return Err(Refusal::BadManifest("format this build does not know"));
+        }
+        if !canonical_uuid(&self.organization_id) || !canonical_uuid(&self.sender_device) {
+            return Err(Refusal::BadManifest("organization or sender is not an id"));
+        }
+        if self.ranges.len() > MAX_DEVICES
+            || self.knowledge.len() > MAX_DEVICES
+            || self.recipients.len() > MAX_DEVICES
+            || self.operations > MAX_OPERATIONS
+            || self.payload_bytes > MAX_PAYLOAD_BYTES
+        {
+            return Err(Refusal::TooLarge);
+        }
+        let ids = self
+            .recipients
+            .iter()
+            .chain(self.ranges.iter().map(|r| &r.device))
+            .chain(self.knowledge.iter().map(|k| &k.device));
+        for id in ids {
+            if !canonical_uuid(id) {
+                return Err(Refusal::BadManifest("a device is not an id"));
+            }
+        }
+        if !distinct(self.recipients.iter())
+            || !distinct(self.ranges.iter().map(|r| &r.device))
+            || !distinct(self.knowledge.iter().map(|k| &k.device))
+        {
+            return Err(Refusal::BadManifest("a device is named twice"));
+        }
+        match self.kind {
+            FileKind::Join if !self.recipients.is_empty() => {
+                return Err(Refusal::BadManifest("a join file has no device recipients"));
+            }
+            FileKind::Changes if self.recipients.is_empty() => {
+                return Err(Refusal::BadManifest("a changes file names its recipients"));
+            }
+            FileKind::Changes if self.recipients.contains(&self.sender_device) => {
+                return Err(Refusal::BadManifest("a device does not send to itself"));
+            }
+            _ => {}
+        }
+        let mut total: u64 = 0;
+        for range in &self.ranges {
+            if range.first_seq == 0 || range.last_seq < range.first_seq || range.count == 0 {
+                return Err(Refusal::BadManifest("an empty or reversed range"));
+            }
+            if range.count > range.last_seq - range.first_seq + 1 {
+                return Err(Refusal::BadManifest("a range holds more than its span"));
+            }
+            // What the sender sends from a device, it has seen.
+            let seen = self
+                .knowledge
+                .iter()
+                .find(|k| k.device == range.device)
+                .map(|k| k.last_seq);
+            if seen.is_none_or(|seen| seen < range.last_seq) {
+                return Err(Refusal::BadManifest(
+                    "a range beyond the sender's knowledge",
+                ));
+            }
+            total = total.checked_add(range.count).ok_or(Refusal::TooLarge)?;
+        }
+        if total != self.operations {
+            return Err(Refusal::BadManifest(
+                "the ranges do not add up to the count",
+            ));
+        }
+        if self.payload_sha256.len() != 64
+            || !self
+                .payload_sha256
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            return Err(Refusal::BadManifest(
+                "the payload hash is not lower-case hex",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A sync file's plaintext split into its parts, the manifest read and the payload checked
+/// against it. The signature is checked by the caller, which knows the sender's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame<'a> {
+    pub manifest: Manifest,
+    /// The manifest exactly as signed.
+    pub manifest_bytes: &'a [u8],
+    pub signature: [u8; SIGNATURE_BYTES],
+    pub payload: &'a [u8],
+}
+
+impl<'a> Frame<'a> {
+    /// Reads a whole plaintext. Nothing is returned unless every part is where and what the
+    /// frame says.
+    pub fn read(plaintext: &'a [u8]) -> Result<Frame<'a>, Refusal> {
+        let Some(rest) = plaintext.strip_prefix(MAGIC.as_slice()) else {
+            return Err(if MAGIC.starts_with(plaintext) {
+                Refusal::Truncated
+            } else {
+                Refusal::NotASyncFile
+            });
+        };
+        let (length, rest) = rest.split_at_checked(4).ok_or(Refusal::Truncated)?;
+        let length = u32::from_be_bytes(length.try_into().expect("four bytes")) as usize;
+        if length > MAX_MANIFEST_BYTES {
+            return Err(Refusal::TooLarge);
+        }
+        let (manifest_bytes, rest) = rest.split_at_checked(length).ok_or(Refusal::Truncated)?;
+        let (signature, payload) = rest
+            .split_at_checked(SIGNATURE_BYTES)
+            .ok_or(Refusal::Truncated)?;
+        let manifest = Manifest::parse(manifest_bytes)?;
+        let stated = manifest.payload_bytes;
+        match (payload.len() as u64).cmp(&stated) {
+            std::cmp::Ordering::Less => return Err(Refusal::Truncated),
+            std::cmp::Ordering::Greater => return Err(Refusal::TrailingBytes),
+            std::cmp::Ordering::Equal => {}
+        }
+        if hex::encode(Sha256::digest(payload)) != manifest.payload_sha256 {
+            return Err(Refusal::PayloadMismatch);
+        }
+        Ok(Frame {
+            manifest,
+            manifest_bytes,
+            signature: signature.try_into().expect("64 bytes"),
+            payload,
+        })
+    }
+
+    /// Writes a plaintext: the manifest as given (its payload length and hash are set here),
+    /// a signature made by `sign` over [`SIGNING_CONTEXT`] and the manifest, and the payload.
+    pub fn write(
+        mut manifest: Manifest,
+        payload: &[u8],
+        sign: impl FnOnce(&[u8]) -> [u8; SIGNATURE_BYTES],
+    ) -> Result<Vec<u8>, Refusal> {
+        manifest.payload_bytes = payload.len() as u64;
+        manifest.payload_sha256 = hex::encode(Sha256::digest(payload));
+        manifest.check()?;
+        let manifest_bytes =
+            serde_json::to_vec(&manifest).map_err(|_| Refusal::BadManifest("not writable"))?;
+        if manifest_bytes.len() > MAX_MANIFEST_BYTES {
+            return Err(Refusal::TooLarge);
+        }
+        let signed = [SIGNING_CONTEXT, manifest_bytes.as_slice()].concat();
+        let signature = sign(&signed);
+        let mut out =
+            Vec::with_capacity(MAGIC.len() + 4 + manifest_bytes.len() + 64 + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(manifest_bytes.len() as u32).to_be_bytes());
+        out.extend_from_slice(&manifest_bytes);
+        out.extend_from_slice(&signature);
+        out.extend_from_slice(payload);
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORG: &str = "0191c3a0-0000-7000-8000-000000000001";
+    const SENDER: &str = "0191c3a0-0000-7000-8000-0000000000a1";
+    const OTHER: &str = "0191c3a0-0000-7000-8000-0000000000b2";
+    const THIRD: &str = "0191c3a0-0000-7000-8000-0000000000c3";
+
+    fn manifest() -> Manifest {
+        Manifest {
+            format: 1,
+            min_reader: 1,
+            kind: FileKind::Changes,
+            organization_id: ORG.into(),
+            sender_device: SENDER.into(),
+            recipients: vec![OTHER.into()],
+            created_ms: 1_790_000_000_000,
+            knowledge: vec![
+                Knowledge {
+                    device: SENDER.into(),
+                    last_seq: 40,
+                },
+                Knowledge {
+                    device: THIRD.into(),
+                    last_seq: 7,
+                },
+            ],
+            ranges: vec![
+                DeviceRange {
+                    device: SENDER.into(),
+                    first_seq: 11,
+                    last_seq: 40,
+                    count: 25,
+                },
+                DeviceRange {
+                    device: THIRD.into(),
+                    first_seq: 1,
+                    last_seq: 7,
+                    count: 7,
+                },
+            ],
+            operations: 32,
+            payload_bytes: 0,
+            payload_sha256: String::new(),
+        }
+    }
+
+    fn signer(bytes: &[u8]) -> [u8; 64] {
+        // A stand-in: the first 32 bytes of SHA-256 twice. The frame does not check it.
+        let digest = Sha256::digest(bytes);
+        let mut signature = [0u8; 64];
+        signature[..32].copy_from_slice(&digest);
+        signature[32..].copy_from_slice(&digest);
+        signature
+    }
+
+    fn file(manifest: Manifest, payload: &[u8]) -> Vec<u8> {
+        Frame::write(manifest, payload, signer).expect("a valid manifest")
+    }
+
+    /// A file whose manifest is given as raw JSON, so that fields can be wrong.
+    fn raw_file(manifest_json: &serde_json::Value, payload: &[u8]) -> Vec<u8> {
+        let bytes = serde_json::to_vec(manifest_json).unwrap();
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        out.extend_from_slice(&bytes);
+        out.extend_from_slice(&[7u8; 64]);
+        out.extend_from_slice(payload);
+        out
+    }
+
+    fn valid_json(payload: &[u8]) -> serde_json::Value {
+        let mut m = manifest();
+        m.payload_bytes = payload.len() as u64;
+        m.payload_sha256 = hex::encode(Sha256::digest(payload));
+        serde_json::to_value(m).unwrap()
+    }
+
+    fn refusal_of(json: serde_json::Value, payload: &[u8]) -> Refusal {
+        Frame::read(&raw_file(&json, payload)).expect_err("refused")
+    }
+
+    #[test]
+    fn a_written_file_reads_back_with_its_signed_bytes_and_payload() {
+        let payload = b"operations go here";
+        let bytes = file(manifest(), payload);
+        let frame = Frame::read(&bytes).unwrap();
+        assert_eq!(frame.payload, payload);
+        assert_eq!(frame.manifest.payload_bytes, payload.len() as u64);
+        assert_eq!(frame.manifest.ranges, manifest().ranges);
+        let signed = [SIGNING_CONTEXT, frame.manifest_bytes].concat();
+        assert_eq!(frame.signature, signer(&signed));
+    }
+
+    #[test]
+    fn every_truncation_is_refused_and_none_panics() {
+        let bytes = file(manifest(), b"0123456789abcdef");
+        for end in 0..bytes.len() {
+            let refusal = Frame::read(&bytes[..end]).expect_err("a truncated file is refused");
+            // Cut inside the manifest, its JSON is malformed; anywhere else it is truncated.
+            assert!(
+                matches!(refusal, Refusal::Truncated | Refusal::BadManifest(_)),
+                "cut at {end}: {refusal:?}"
+            );
+        }
+        assert!(matches!(
+            Frame::read(&bytes[..bytes.len() - 1]),
+            Err(Refusal::Truncated)
+        ));
+    }
+
+    #[test]
+    fn extra_bytes_and_other_files_are_refused() {
+        let mut bytes = file(manifest(), b"payload");
+        bytes.push(0);
+        assert_eq!(Frame::read(&bytes), Err(Refusal::TrailingBytes));
+        assert_eq!(
+            Frame::read(b"age-encryption.org/v1\n"),
+            Err(Refusal::NotASyncFile)
+        );
+        assert_eq!(Frame::read(b"ACOMPANA"), Err(Refusal::Truncated));
+    }
+
+    #[test]
+    fn every_flipped_bit_of_the_magic_length_manifest_or_payload_is_refused() {
+        let bytes = file(manifest(), b"the payload");
+        let signature_at = bytes.len() - b"the payload".len() - 64;
+        for at in (0..bytes.len()).filter(|at| !(signature_at..signature_at + 64).contains(at)) {
+            for bit in 0..8 {
+                let mut flipped = bytes.clone();
+                flipped[at] ^= 1 << bit;
+                // A flip inside the manifest may still be valid JSON (a digit of a number);
+                // then the manifest differs from what was signed, which the caller's
+                // signature check refuses. Everything else the frame refuses itself.
+                match Frame::read(&flipped) {
+                    Err(_) => {}
+                    Ok(frame) => assert_ne!(
+                        frame.manifest_bytes,
+                        &bytes[18..signature_at],
+                        "byte {at} bit {bit} went unnoticed"
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_payload_must_be_the_one_the_manifest_hashes() {
+        let mut bytes = file(manifest(), b"the payload");
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0x20;
+        assert_eq!(Frame::read(&bytes), Err(Refusal::PayloadMismatch));
+    }
+
+    #[test]
+    fn a_newer_reader_version_is_too_new_even_with_fields_this_build_does_not_know() {
+        let mut json = valid_json(b"p");
+        json["format"] = 2.into();
+        json["min_reader"] = 2.into();
+        json["something_new"] = "x".into();
+        assert_eq!(refusal_of(json, b"p"), Refusal::TooNew(2));
+    }
+
+    #[test]
+    fn a_later_format_readable_by_format_1_is_still_refused_until_its_rules_are_known() {
+        let mut json = valid_json(b"p");
+        json["format"] = 2.into();
+        assert!(matches!(refusal_of(json, b"p"), Refusal::BadManifest(_)));
+    }
+
+    #[test]
+    fn malformed_manifests_are_refused_each_with_its_reason() {
+        let payload = b"p";
+        type Change = Box<dyn Fn(&mut serde_json::Value)>;
+        let cases: Vec<(&str, Change)> = vec![
+            ("unknown field", Box::new(|j| j["extra"] = 1.into())),
+            (
+                "missing field",
+                Box::new(|j| drop(j.as_object_mut().unwrap().remove("ranges"))),
+            ),
+            ("min_reader 0", Box::new(|j| j["min_reader"] = 0.into())),
+            (
+                "reader above format",
+                Box::new(|j| {
+                    j["format"] = 1.into();
+                    j["min_reader"] = 1.into();
+                    j["format"] = 0.into();
+                }),
+            ),
+            (
+                "organization not an id",
+                Box::new(|j| j["organization_id"] = "mujeres-libres".into()),
+            ),
+            (
+                "nil organization",
+                Box::new(|j| j["organization_id"] = uuid::Uuid::nil().to_string().into()),
+            ),
+            (
+                "upper-case sender",
+                Box::new(|j| j["sender_device"] = SENDER.to_uppercase().into()),
+            ),
+            (
+                "recipient twice",
+                Box::new(|j| j["recipients"] = serde_json::json!([OTHER, OTHER])),
+            ),
+            (
+                "sends to itself",
+                Box::new(|j| j["recipients"] = serde_json::json!([SENDER])),
+            ),
+            (
+                "no recipients",
+                Box::new(|j| j["recipients"] = serde_json::json!([])),
+            ),
+            (
+                "join with recipients",
+                Box::new(|j| j["kind"] = "join".into()),
+            ),
+            ("unknown kind", Box::new(|j| j["kind"] = "backup".into())),
+            (
+                "range reversed",
+                Box::new(|j| j["ranges"][0]["first_seq"] = 41.into()),
+            ),
+            (
+                "range from zero",
+                Box::new(|j| j["ranges"][1]["first_seq"] = 0.into()),
+            ),
+            (
+                "range holds more than its span",
+                Box::new(|j| j["ranges"][1]["count"] = 8.into()),
+            ),
+            (
+                "range beyond knowledge",
+                Box::new(|j| j["ranges"][1]["last_seq"] = 9.into()),
+            ),
+            (
+                "range of an unknown device",
+                Box::new(|j| j["knowledge"].as_array_mut().unwrap().truncate(1)),
+            ),
+            (
+                "device ranged twice",
+                Box::new(|j| j["ranges"][1]["device"] = SENDER.into()),
+            ),
+            (
+                "count does not add up",
+                Box::new(|j| j["operations"] = 31.into()),
+            ),
+            (
+                "negative count",
+                Box::new(|j| j["operations"] = (-1).into()),
+            ),
+            (
+                "hash upper-case",
+                Box::new(|j| {
+                    let h = j["payload_sha256"].as_str().unwrap().to_uppercase();
+                    j["payload_sha256"] = h.into();
+                }),
+            ),
+            (
+                "hash short",
+                Box::new(|j| j["payload_sha256"] = "abcd".into()),
+            ),
+            ("not JSON", Box::new(|j| *j = "manifest".into())),
+        ];
+        for (what, change) in cases {
+            let mut json = valid_json(payload);
+            change(&mut json);
+            let refusal = refusal_of(json, payload);
+            assert!(
+                matches!(refusal, Refusal::BadManifest(_)),
+                "{what}: {refusal:?}"
+            );
+            assert_eq!(refusal.code(), "sync_bad_manifest");
+        }
+    }
+
+    #[test]
+    fn sizes_beyond_the_limits_are_refused_before_anything_is_read() {
+        let mut json = valid_json(b"p");
+        json["operations"] = (MAX_OPERATIONS + 1).into();
+        assert_eq!(refusal_of(json, b"p"), Refusal::TooLarge);
+        let mut json = valid_json(b"p");
+        json["payload_bytes"] = (MAX_PAYLOAD_BYTES + 1).into();
+        assert_eq!(refusal_of(json, b"p"), Refusal::TooLarge);
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&u32::MAX.to_be_bytes());
+        assert_eq!(Frame::read(&bytes), Err(Refusal::TooLarge));
+        let mut json = valid_json(b"p");
+        json["ranges"][0]["count"] = u64::MAX.into();
+        json["ranges"][0]["first_seq"] = 1.into();
+        json["ranges"][0]["last_seq"] = u64::MAX.into();
+        json["knowledge"][0]["last_seq"] = u64::MAX.into();
+        assert!(Frame::read(&raw_file(&json, b"p")).is_err());
+    }
+
+    #[test]
+    fn a_join_file_has_no_device_recipients() {
+        let mut join = manifest();
+        join.kind = FileKind::Join;
+        join.recipients.clear();
+        let bytes = file(join, b"first load");
+        assert_eq!(Frame::read(&bytes).unwrap().manifest.kind, FileKind::Join);
+    }
+
+    #[test]
+    fn every_refusal_has_a_distinct_sync_code() {
+        let all = [
+            Refusal::NotASyncFile,
+            Refusal::Truncated,
+            Refusal::TrailingBytes,
+            Refusal::TooNew(2),
+            Refusal::BadManifest("x"),
+            Refusal::TooLarge,
+            Refusal::PayloadMismatch,
+        ];
+        let codes: std::collections::BTreeSet<_> = all.iter().map(Refusal::code).collect();
+        assert_eq!(codes.len(), all.len());
+        assert!(codes.iter().all(|c| c.starts_with("sync_")));
+    }
+}
