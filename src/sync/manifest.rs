@@ -54,6 +54,9 @@ pub enum Refusal {
     /// The payload's length or SHA-256 is not what the manifest states.
     #[error("the payload does not match its manifest")]
     PayloadMismatch,
+    /// The signature is not the sending device's over this manifest.
+    #[error("the signature does not match the sender")]
+    BadSignature,
 }
 
 impl Refusal {
@@ -67,6 +70,7 @@ impl Refusal {
             Refusal::BadManifest(_) => "sync_bad_manifest",
             Refusal::TooLarge => "sync_too_large",
             Refusal::PayloadMismatch => "sync_payload_mismatch",
+            Refusal::BadSignature => "sync_bad_signature",
         }
     }
 }
@@ -320,15 +324,18 @@ impl<'a> Frame<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Where the manifest starts in a frame.
+    pub(crate) const MANIFEST_AT: usize = MAGIC.len() + 4;
 
     const ORG: &str = "0191c3a0-0000-7000-8000-000000000001";
     const SENDER: &str = "0191c3a0-0000-7000-8000-0000000000a1";
     const OTHER: &str = "0191c3a0-0000-7000-8000-0000000000b2";
     const THIRD: &str = "0191c3a0-0000-7000-8000-0000000000c3";
 
-    fn manifest() -> Manifest {
+    pub(crate) fn manifest() -> Manifest {
         Manifest {
             format: 1,
             min_reader: 1,
@@ -458,7 +465,7 @@ mod tests {
                     Err(_) => {}
                     Ok(frame) => assert_ne!(
                         frame.manifest_bytes,
-                        &bytes[18..signature_at],
+                        &bytes[MANIFEST_AT..signature_at],
                         "byte {at} bit {bit} went unnoticed"
                     ),
                 }
@@ -633,6 +640,7 @@ mod tests {
             Refusal::BadManifest("x"),
             Refusal::TooLarge,
             Refusal::PayloadMismatch,
+            Refusal::BadSignature,
         ];
         let codes: std::collections::BTreeSet<_> = all.iter().map(Refusal::code).collect();
         assert_eq!(codes.len(), all.len());
