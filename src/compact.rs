@@ -239,7 +239,8 @@ fn hashed(text: &str) -> [u8; 16] {
     *uuid::Uuid::new_v8(bytes).as_bytes()
 }
 
-fn canonical_uuid(text: &str) -> Option<uuid::Uuid> {
+/// The UUID `text` is, when it is written in the canonical lower-case hyphenated form.
+pub(crate) fn canonical_uuid(text: &str) -> Option<uuid::Uuid> {
     if text.len() != 36 {
         return None;
     }

@@ -125,13 +125,19 @@ pub struct Manifest {
     pub payload_sha256: String,
 }
 
-fn canonical_uuid(text: &str) -> bool {
-    uuid::Uuid::parse_str(text).is_ok_and(|id| id.hyphenated().to_string() == text && !id.is_nil())
+/// An id in canonical form, and not the nil UUID.
+fn is_id(text: &str) -> bool {
+    crate::compact::canonical_uuid(text).is_some_and(|id| !id.is_nil())
 }
 
-fn distinct<'a>(devices: impl Iterator<Item = &'a String>) -> bool {
+/// What the sending device signs: [`SIGNING_CONTEXT`] followed by the manifest's bytes.
+pub fn signed_message(manifest_bytes: &[u8]) -> Vec<u8> {
+    [SIGNING_CONTEXT, manifest_bytes].concat()
+}
+
+fn distinct<'a>(mut devices: impl Iterator<Item = &'a String>) -> bool {
     let mut seen = std::collections::BTreeSet::new();
-    devices.into_iter().all(|device| seen.insert(device))
+    devices.all(|device| seen.insert(device))
 }
 
 impl Manifest {
@@ -167,7 +173,7 @@ impl Manifest {
             // A later format that this build may read would need its own rules here.
             return Err(Refusal::BadManifest("format this build does not know"));
         }
-        if !canonical_uuid(&self.organization_id) || !canonical_uuid(&self.sender_device) {
+        if !is_id(&self.organization_id) || !is_id(&self.sender_device) {
             return Err(Refusal::BadManifest("organization or sender is not an id"));
         }
         if self.ranges.len() > MAX_DEVICES
@@ -184,7 +190,7 @@ impl Manifest {
             .chain(self.ranges.iter().map(|r| &r.device))
             .chain(self.knowledge.iter().map(|k| &k.device));
         for id in ids {
-            if !canonical_uuid(id) {
+            if !is_id(id) {
                 return Err(Refusal::BadManifest("a device is not an id"));
             }
         }
@@ -310,8 +316,7 @@ impl<'a> Frame<'a> {
         if manifest_bytes.len() > MAX_MANIFEST_BYTES {
             return Err(Refusal::TooLarge);
         }
-        let signed = [SIGNING_CONTEXT, manifest_bytes.as_slice()].concat();
-        let signature = sign(&signed);
+        let signature = sign(&signed_message(&manifest_bytes));
         let mut out =
             Vec::with_capacity(MAGIC.len() + 4 + manifest_bytes.len() + 64 + payload.len());
         out.extend_from_slice(MAGIC);
@@ -417,8 +422,10 @@ pub(crate) mod tests {
         assert_eq!(frame.payload, payload);
         assert_eq!(frame.manifest.payload_bytes, payload.len() as u64);
         assert_eq!(frame.manifest.ranges, manifest().ranges);
-        let signed = [SIGNING_CONTEXT, frame.manifest_bytes].concat();
-        assert_eq!(frame.signature, signer(&signed));
+        assert_eq!(
+            frame.signature,
+            signer(&signed_message(frame.manifest_bytes))
+        );
     }
 
     #[test]

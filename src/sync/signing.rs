@@ -7,7 +7,7 @@
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
-use super::manifest::{Frame, Refusal, SIGNING_CONTEXT};
+use super::manifest::{signed_message, Frame, Refusal};
 
 /// A device's private signing key.
 pub struct DeviceSigningKey(SigningKey);
@@ -46,8 +46,7 @@ impl DeviceSigningKey {
 pub fn verify(frame: &Frame<'_>, sender_public: &[u8; 32]) -> Result<(), Refusal> {
     let key = VerifyingKey::from_bytes(sender_public).map_err(|_| Refusal::BadSignature)?;
     let signature = Signature::from_bytes(&frame.signature);
-    let signed = [SIGNING_CONTEXT, frame.manifest_bytes].concat();
-    key.verify_strict(&signed, &signature)
+    key.verify_strict(&signed_message(frame.manifest_bytes), &signature)
         .map_err(|_| Refusal::BadSignature)
 }
 
