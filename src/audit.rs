@@ -36,6 +36,13 @@ pub enum AuditAction {
     ParticipantFilePrinted,
     IntakeFormPrinted,
     IntegrityChecked,
+    SyncExported,
+    SyncImported,
+    SyncOperationsDropped,
+    DeviceAdded,
+    DeviceRegistered,
+    DeviceRevoked,
+    VaultJoined,
 }
 
 impl AuditAction {
@@ -64,11 +71,18 @@ impl AuditAction {
             AuditAction::ParticipantFilePrinted => "participant_file_printed",
             AuditAction::IntakeFormPrinted => "intake_form_printed",
             AuditAction::IntegrityChecked => "integrity_checked",
+            AuditAction::SyncExported => "sync_exported",
+            AuditAction::SyncImported => "sync_imported",
+            AuditAction::SyncOperationsDropped => "sync_operations_dropped",
+            AuditAction::DeviceAdded => "device_added",
+            AuditAction::DeviceRegistered => "device_registered",
+            AuditAction::DeviceRevoked => "device_revoked",
+            AuditAction::VaultJoined => "vault_joined",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        const ALL: [AuditAction; 22] = [
+        const ALL: [AuditAction; 29] = [
             AuditAction::VaultCreated,
             AuditAction::SignedIn,
             AuditAction::SignInFailed,
@@ -91,6 +105,13 @@ impl AuditAction {
             AuditAction::ParticipantFilePrinted,
             AuditAction::IntakeFormPrinted,
             AuditAction::IntegrityChecked,
+            AuditAction::SyncExported,
+            AuditAction::SyncImported,
+            AuditAction::SyncOperationsDropped,
+            AuditAction::DeviceAdded,
+            AuditAction::DeviceRegistered,
+            AuditAction::DeviceRevoked,
+            AuditAction::VaultJoined,
         ];
         ALL.into_iter().find(|action| action.as_str() == text)
     }

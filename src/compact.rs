@@ -190,6 +190,12 @@ pub const TERMS: &[&str] = &[
     "statuses.violence_safety",
     "statuses.peer_networks",
     "statuses.other",
+    "device",
+    "ageRecipient",
+    "signingKey",
+    "registeredBy",
+    "joinExpires",
+    "revoked",
 ];
 
 /// The field of a record's first operation that names the file it belongs to.

@@ -29,6 +29,7 @@ pub enum ErrorCode {
     CannotDisableSelf,
     WrongRecoveryCode,
     DiskFull,
+    SyncRefused,
     Io,
     Internal,
 }
@@ -56,6 +57,7 @@ impl ErrorCode {
             ErrorCode::CannotDisableSelf => "cannot_disable_self",
             ErrorCode::WrongRecoveryCode => "wrong_recovery_code",
             ErrorCode::DiskFull => "disk_full",
+            ErrorCode::SyncRefused => "sync_refused",
             ErrorCode::Io => "io",
             ErrorCode::Internal => "internal",
         }
@@ -123,6 +125,10 @@ pub enum Error {
     /// Nobody can disable her own account.
     #[error("you cannot disable your own account")]
     CannotDisableSelf,
+    /// A sync file was refused, for the reason its code gives (`sync_wrong_org`,
+    /// `sync_bad_signature`…); nothing was changed.
+    #[error("the sync file was refused: {0}")]
+    SyncRefused(&'static str),
     /// The disk is full; nothing was changed.
     #[error("the disk is full")]
     DiskFull,
@@ -160,6 +166,7 @@ impl Error {
             Error::LastAdmin => ErrorCode::LastAdmin,
             Error::CannotDisableSelf => ErrorCode::CannotDisableSelf,
             Error::DiskFull => ErrorCode::DiskFull,
+            Error::SyncRefused(_) => ErrorCode::SyncRefused,
             Error::Io(_) => ErrorCode::Io,
             Error::Internal(_) => ErrorCode::Internal,
         }

@@ -106,6 +106,7 @@ pub(crate) fn create_with(
             &admin_label,
         )?;
         settings::store(&tx, &Settings::default())?;
+        sync_identity(&tx, &device_id, &me)?;
         mark_session_open(&tx)?;
         for (action, target) in [
             (AuditAction::VaultCreated, None),
@@ -213,6 +214,243 @@ fn this_device(conn: &Connection, dir: &Path) -> Result<String> {
     Ok(device_id)
 }
 
+/// Gives this laptop its sync keys when its device id has none (a new vault, or a vault
+/// copied here, which minted a new device id), and registers it in the organization's
+/// device registry when whoever opens it may register laptops. A laptop that joined with a
+/// join file is registered by the coordinator who prepared it.
+fn sync_identity(tx: &Connection, device_id: &str, me: &staff::StaffMember) -> Result<()> {
+    crate::sync::device::ensure_keys(tx, device_id)?;
+    let listed = crate::sync::device::entry(tx, device_id)?.is_some();
+    if !listed && me.role != Role::Caseworker {
+        let this = crate::sync::device::this_device(tx, device_id)?;
+        let recipient = this.identity.recipient();
+        let signing = hex::encode(this.signing.public());
+        crate::sync::device::register(
+            tx,
+            crate::changelog::Writer::new(device_id, &me.id),
+            device_id,
+            crate::sync::device::first_fields(
+                &format!("Laptop de {}", me.display_name),
+                &me.id,
+                &me.id,
+                Some((&recipient, &signing)),
+                None,
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// A colleague's new laptop: a join file from a coordinator, its one-off passphrase, and her
+/// new password.
+pub struct Joining<'a> {
+    pub file: &'a [u8],
+    pub passphrase: &'a str,
+    pub password: &'a SecretString,
+}
+
+/// Creates this laptop's vault from a join file: the organization's id, name and country,
+/// her member of staff (with her own password and a new recovery code, returned once), the
+/// device id the coordinator registered, and everything her role may see. The laptop's keys
+/// are minted here; its first file to the coordinator's laptop proves it holds the join
+/// secret, and only then do the other laptops accept its files.
+pub fn join(
+    paths: &VaultPaths,
+    joining: Joining<'_>,
+    kdf: KdfChoice,
+) -> Result<(Vault, RecoveryCode)> {
+    use crate::sync::manifest::{FileKind, Frame, Refusal, Registration};
+    let refuse = |refusal: Refusal| Error::SyncRefused(refusal.code());
+    staff::check_new_password(joining.password.expose_secret())?;
+    if paths.exists() {
+        return Err(Error::VaultExists(paths.dir.clone()));
+    }
+    let passphrase = crate::sync::device::normalize_passphrase(joining.passphrase);
+    let plaintext =
+        crate::sync::container::open_with_passphrase(joining.file, &passphrase).map_err(refuse)?;
+    let frame = Frame::read(&plaintext).map_err(refuse)?;
+    let manifest = frame.manifest.clone();
+    let (FileKind::Join, Some(info)) = (manifest.kind, manifest.join.clone()) else {
+        return Err(refuse(Refusal::NotAJoinFile));
+    };
+    if (info.expires_ms as i64) < chrono::Utc::now().timestamp_millis() {
+        return Err(refuse(Refusal::JoinExpired));
+    }
+    let operations = crate::sync::payload::decode(frame.payload, &manifest).map_err(refuse)?;
+    // The file states its sender's key in its own registry records; the passphrase is what
+    // makes it trusted.
+    let folded = |record_type: &str, id: &str| {
+        let ops: Vec<_> = operations
+            .iter()
+            .filter(|op| op.record_type == record_type && op.record_id == id)
+            .cloned()
+            .collect();
+        crate::changelog::fold(&ops)
+            .into_values()
+            .next()
+            .unwrap_or_default()
+    };
+    let sender = folded(crate::sync::device::RECORD_TYPE, &manifest.sender_device);
+    let sender_key: [u8; 32] = sender
+        .fields
+        .get("signingKey")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|text| hex::decode(text).ok())
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or(refuse(Refusal::UnknownDevice))?;
+    crate::sync::signing::verify(&frame, &sender_key).map_err(refuse)?;
+    let member = folded(staff::RECORD_TYPE, &info.staff_id);
+    let text = |name: &str| {
+        member
+            .fields
+            .get(name)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    };
+    let (Some(username), Some(display_name), Some(role)) =
+        (text("username"), text("displayName"), text("role"))
+    else {
+        return Err(refuse(Refusal::BadManifest(
+            "the join names no member of staff",
+        )));
+    };
+    let role: Role = role.parse()?;
+    let username = staff::Username::parse(&username)?;
+    let country: crate::Country = info.country.parse()?;
+
+    fs::create_dir_all(&paths.dir)?;
+    restrict_permissions(&paths.dir)?;
+    let params = kdf.params();
+    let master = SecretKey::generate();
+    let vault_id = Uuid::new_v4();
+    let code = RecoveryCode::generate();
+    let mut slots = KeySlotFile::new(vault_id);
+    let recovery_label = slots.recovery_label();
+    let canonical = RecoveryCode::normalize(code.display())
+        .ok_or_else(|| Error::Internal("generated code does not normalize".into()))?;
+    slots.put(
+        SlotKind::Recovery,
+        recovery_label,
+        canonical.as_bytes(),
+        params,
+        &master,
+    )?;
+    let my_label = slots.staff_label(username.as_str());
+    slots.put(
+        SlotKind::Staff,
+        my_label,
+        joining.password.expose_secret().as_bytes(),
+        params,
+        &master,
+    )?;
+    let device_id = info.device_id.clone();
+    let result = (|| -> Result<Vault> {
+        let mut conn = store::open(&paths.db, &master, true)?;
+        restrict_permissions(&paths.db)?;
+        store::migrations::apply(&mut conn)?;
+        conn.execute("DELETE FROM vault_meta WHERE key = 'tasks_stale'", [])?;
+        let tx = conn.transaction()?;
+        for (key, value) in [
+            ("vault_id", vault_id.to_string()),
+            ("org_id", manifest.organization_id.clone()),
+            ("device_id", device_id.clone()),
+            (DEVICE_BINDING, device_binding(&paths.dir)),
+            ("org_name", info.org_name.clone()),
+            ("country", country.code().to_string()),
+            ("created_at", crate::now_rfc3339()),
+        ] {
+            tx.execute(
+                "INSERT INTO vault_meta (key, value) VALUES (?1, ?2)",
+                params![key, value],
+            )?;
+        }
+        let now = crate::now_rfc3339();
+        tx.execute(
+            "INSERT INTO staff (id, username, display_name, role, active, slot_label, created_at)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
+            params![
+                info.staff_id,
+                username.as_str(),
+                display_name,
+                role.as_str(),
+                my_label.as_slice(),
+                now
+            ],
+        )?;
+        settings::store(&tx, &Settings::default())?;
+        crate::sync::device::ensure_keys(&tx, &device_id)?;
+        let this = crate::sync::device::this_device(&tx, &device_id)?;
+        let recipient = this.identity.recipient();
+        let signing_key = hex::encode(this.signing.public());
+        let proof = crate::sync::device::join_proof(
+            &crate::sync::device::proof_key(&passphrase),
+            &device_id,
+            &recipient,
+            &signing_key,
+        );
+        let registration = Registration {
+            age_recipient: recipient,
+            signing_key,
+            proof: hex::encode(proof),
+        };
+        tx.execute(
+            "INSERT INTO vault_meta (key, value) VALUES ('join_registration', ?1)",
+            [serde_json::to_string(&registration)?],
+        )?;
+        let slots_ref = &slots;
+        let label = |name: &str| slots_ref.staff_label(name);
+        crate::sync::import::apply(
+            &tx,
+            &crate::sync::import::ApplyContext {
+                device_id: &device_id,
+                me: &info.staff_id,
+                catalog: crate::catalog::for_country(country),
+                slot_label: &label,
+            },
+            &[crate::sync::import::Verified {
+                manifest: manifest.clone(),
+                operations,
+                registration: None,
+            }],
+        )?;
+        mark_session_open(&tx)?;
+        for action in [AuditAction::VaultJoined, AuditAction::SignedIn] {
+            audit::append(
+                &tx,
+                NewEntry {
+                    device_id: &device_id,
+                    actor_id: Some(&info.staff_id),
+                    action,
+                    target_id: None,
+                    detail: None,
+                    at: None,
+                },
+            )?;
+        }
+        tx.commit()?;
+        write_atomic(&paths.keyslots, &slots.to_bytes(&master))?;
+        let me = staff::by_id(&conn, &info.staff_id)?;
+        Ok(Vault {
+            paths: paths.clone(),
+            conn,
+            master,
+            slots: slots.clone(),
+            device_id: device_id.clone(),
+            me,
+        })
+    })();
+    match result {
+        Ok(vault) => Ok((vault, code)),
+        Err(error) => {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = fs::remove_file(format!("{}{suffix}", paths.db.display()));
+            }
+            let _ = fs::remove_file(&paths.keyslots);
+            Err(error)
+        }
+    }
+}
+
 fn session_was_open(conn: &Connection) -> Result<bool> {
     conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM vault_meta WHERE key = ?1)",
@@ -268,6 +506,7 @@ pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Re
     staff::put_roster_on_log(&conn, &device_id)?;
     let failures = throttle.take_and_reset();
     let tx = conn.transaction()?;
+    sync_identity(&tx, &device_id, &me)?;
     for at in &failures {
         audit::append(
             &tx,
@@ -339,6 +578,11 @@ pub fn recover(
     }
     let device_id = this_device(&conn, &paths.dir)?;
     staff::put_roster_on_log(&conn, &device_id)?;
+    {
+        let tx = conn.unchecked_transaction()?;
+        sync_identity(&tx, &device_id, &me)?;
+        tx.commit()?;
+    }
     let failures = throttle.take_and_reset();
     let mut vault = Vault {
         paths: paths.clone(),

@@ -342,6 +342,50 @@ pub(crate) fn disable(conn: &Connection, writer: changelog::Writer<'_>, id: &str
     Ok(())
 }
 
+/// Writes a member of staff as the change log states it (the roster arrived by sync). She has
+/// no key slot on this laptop unless she was added here: `slot_label` is what her label
+/// would be.
+pub(crate) fn write_folded(
+    conn: &Connection,
+    id: &str,
+    state: &changelog::RecordState,
+    slot_label: impl Fn(&str) -> [u8; 32],
+    created_at: &str,
+) -> Result<()> {
+    let text = |name: &str| state.fields.get(name).and_then(serde_json::Value::as_str);
+    let (Some(username), Some(display_name), Some(role)) =
+        (text("username"), text("displayName"), text("role"))
+    else {
+        return Ok(());
+    };
+    let role = Role::parse(role)?;
+    let active = state
+        .fields
+        .get("active")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(true)
+        && !state.deleted;
+    conn.execute(
+        "INSERT INTO staff (id, username, display_name, role, active, slot_label, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(id) DO UPDATE SET username = excluded.username,
+             display_name = excluded.display_name, role = excluded.role,
+             active = excluded.active,
+             disabled_at = CASE WHEN excluded.active = 0
+                                THEN coalesce(disabled_at, ?7) END",
+        params![
+            id,
+            username,
+            display_name,
+            role.as_str(),
+            active,
+            slot_label(username).as_slice(),
+            created_at
+        ],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

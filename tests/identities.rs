@@ -56,10 +56,25 @@ fn a_copied_vault_mints_its_own_device_id_and_keeps_the_organization() {
     let id = add_woman(&mut copy, "Beatriz Copia");
     let operations = copy.participant_operations(&id).unwrap();
     assert!(operations.iter().all(|op| op.device_id == copy_device));
-    assert_eq!(
-        operations[0].seq, 1,
-        "the new device's sequence starts at 1"
-    );
+    let of_copy = changelog::since(copy.connection_for_tests(), &copy_device, 0).unwrap();
+    assert_eq!(of_copy[0].seq, 1, "the new device's sequence starts at 1");
+    // Its first operation registers it, with sync keys of its own.
+    assert_eq!(of_copy[0].record_type, "device");
+    let devices = copy.device_list().unwrap();
+    let this = devices.iter().find(|d| d.this_laptop).unwrap();
+    assert_eq!(this.id, copy_device);
+    assert!(this.registered);
+    let key_of = |device: &str| -> String {
+        copy.connection_for_tests()
+            .query_row(
+                "SELECT signing_key FROM devices WHERE id = ?1",
+                [device],
+                |row| row.get(0),
+            )
+            .unwrap()
+    };
+    assert_ne!(key_of(&copy_device), key_of(&device));
+    assert!(operations[0].seq > 1);
     assert!(changelog::sequences_are_gap_free(copy.connection_for_tests()).unwrap());
     copy.lock(LockReason::Manual).unwrap();
 

@@ -28,7 +28,10 @@ fn exit_code(error: &Error) -> u8 {
     match error {
         Error::InvalidInput { .. } | Error::WeakPassword { .. } => exit::USAGE,
         Error::WrongCredentials | Error::WrongRecoveryCode => exit::CREDENTIALS,
-        Error::VaultMissing(_) | Error::VaultCorrupt(_) | Error::VaultTooNew { .. } => exit::VAULT,
+        Error::VaultMissing(_)
+        | Error::VaultCorrupt(_)
+        | Error::VaultTooNew { .. }
+        | Error::SyncRefused(_) => exit::VAULT,
         _ => exit::OTHER,
     }
 }
@@ -44,7 +47,11 @@ pub(crate) fn report(error: &CliError, json: bool) -> u8 {
             if json {
                 eprintln!(
                     "{}",
-                    serde_json::json!({"error": {"code": error.code().as_str(), "message": error.to_string()}})
+                    serde_json::json!({"error": {
+                        "code": error.code().as_str(),
+                        "reason": match error { Error::SyncRefused(reason) => Some(*reason), _ => None },
+                        "message": error.to_string(),
+                    }})
                 );
             } else {
                 eprintln!("error: {error}");

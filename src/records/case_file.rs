@@ -465,6 +465,61 @@ pub(crate) fn save(
     Ok(id)
 }
 
+/// Writes a record of her file as the change log states it (operations that arrived by
+/// sync): its body (an added entry's, or the folded fields), whether it is deleted, when and by
+/// whom it was made. Its body is kept in the row (`data`), not pointed at.
+pub(crate) fn write_folded(
+    conn: &Connection,
+    participant_id: &str,
+    (kind, id): (&str, &str),
+    state: &changelog::RecordState,
+    (created_at, created_by): (i64, &str),
+) -> Result<()> {
+    let fields: Map<String, Value> = match state.appended.first() {
+        Some(Value::Object(entry)) => entry.clone(),
+        Some(_) => return Ok(()),
+        None => state
+            .fields
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    };
+    let kept: Map<String, Value> = fields
+        .into_iter()
+        .filter(|(k, v)| !v.is_null() && k != PARTICIPANT_FIELD)
+        .collect();
+    conn.prepare_cached(
+        "INSERT INTO case_records (participant_id, id, kind, created_at, created_by, deleted,
+                                   origin_device, origin_seq, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, NULL, ?7)
+         ON CONFLICT(participant_id, id) DO UPDATE SET
+            deleted = excluded.deleted, origin_device = NULL, origin_seq = NULL,
+            data = excluded.data",
+    )?
+    .execute(params![
+        compact::id_bytes(participant_id).as_slice(),
+        compact::id_bytes(id).as_slice(),
+        changelog::name_code(conn, kind)?,
+        created_at,
+        changelog::name_code(conn, created_by)?,
+        state.deleted,
+        compact::encode_value(&Value::Object(kept), None)?,
+    ])?;
+    Ok(())
+}
+
+/// Recomputes everything the write path keeps about a file from her records: the counts
+/// the list filters on and her tasks.
+pub(crate) fn refresh_file(
+    conn: &Connection,
+    participant_id: &str,
+    catalog: &CountryCatalog,
+) -> Result<()> {
+    let records = load_records_as_stored(conn, participant_id)?;
+    refresh_counts(conn, participant_id, &records, catalog)?;
+    tasks::refresh(conn, participant_id, &records, catalog)
+}
+
 /// The live records of `kinds` in a file whose `field` names `parent`.
 fn owned_by(
     conn: &Connection,

@@ -294,6 +294,70 @@ fn write(conn: &Connection, writer: changelog::Writer<'_>, entry: Entry<'_>) -> 
     Ok(())
 }
 
+/// Writes a directory entry as the change log states it (it arrived by sync). An entry whose
+/// fields do not make an organization or a service (its `create` not held here) writes
+/// nothing.
+pub(crate) fn write_folded(
+    conn: &Connection,
+    kind: &str,
+    id: &str,
+    state: &changelog::RecordState,
+) -> Result<()> {
+    let object = Value::Object(state.fields.clone().into_iter().collect());
+    let (kind, organization_id, fields, search_text, categories) = match kind {
+        "organization" => {
+            let Ok(organization) = serde_json::from_value::<Organization>(object) else {
+                return Ok(());
+            };
+            let categories: String = organization
+                .categories
+                .iter()
+                .map(|c| category_tag(*c))
+                .collect();
+            (
+                "organization",
+                id.to_string(),
+                fields(&organization)?,
+                organization.search_text(),
+                categories,
+            )
+        }
+        _ => {
+            let Ok(service) = serde_json::from_value::<Service>(object) else {
+                return Ok(());
+            };
+            (
+                "service",
+                service.organization_id.clone(),
+                fields(&service)?,
+                search::fold(&format!(
+                    "{} {}",
+                    service.name,
+                    service.requirements.as_deref().unwrap_or_default()
+                )),
+                category_tag(service.category),
+            )
+        }
+    };
+    conn.prepare_cached(
+        "INSERT INTO directory (id, kind, organization_id, data, search_text, categories, deleted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(id) DO UPDATE SET data = excluded.data, search_text = excluded.search_text,
+             categories = excluded.categories, organization_id = excluded.organization_id,
+             deleted = excluded.deleted",
+    )?
+    .execute(params![
+        id,
+        kind,
+        organization_id,
+        Value::Object(fields).to_string(),
+        search_text,
+        categories,
+        state.deleted
+    ])?;
+    Ok(())
+}
+
 pub(crate) fn save_organization(
     conn: &Connection,
     writer: changelog::Writer<'_>,

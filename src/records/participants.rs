@@ -1161,6 +1161,126 @@ impl Vault {
     }
 }
 
+/// Writes a file's row as the change log states it (operations that arrived by sync): her
+/// details, case code, caseworker, status and whether she is deleted, her search text in the
+/// row and the trigram index. A state without a case code or legal name (its `create` not
+/// held here) writes nothing.
+pub(crate) fn write_folded(
+    conn: &rusqlite::Connection,
+    id: &str,
+    state: &changelog::RecordState,
+    created_at: &str,
+) -> Result<()> {
+    let field = |name: &str| state.fields.get(name).cloned().unwrap_or(Value::Null);
+    let (Some(case_code), Some(legal_name)) = (
+        field("caseCode").as_str().map(str::to_string),
+        field("legalName").as_str().map(str::to_string),
+    ) else {
+        return Ok(());
+    };
+    let mut columns: Vec<(&str, rusqlite::types::Value)> = vec![
+        ("case_code", case_code.clone().into()),
+        (
+            "assigned_to",
+            to_sql(&field(ParticipantField::AssignedTo.log_name())),
+        ),
+        (
+            "status",
+            field("status")
+                .as_str()
+                .unwrap_or("open")
+                .to_string()
+                .into(),
+        ),
+        ("closing_reason", to_sql(&field("closingReason"))),
+        ("deleted", i64::from(state.deleted).into()),
+    ];
+    for detail in ParticipantField::DETAILS {
+        columns.push((detail.as_str(), to_sql(&field(detail.log_name()))));
+    }
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    let marks: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 4)).collect();
+    let updates: Vec<String> = names
+        .iter()
+        .map(|name| format!("{name} = excluded.{name}"))
+        .collect();
+    let mut values: Vec<rusqlite::types::Value> = vec![
+        id.to_string().into(),
+        created_at.to_string().into(),
+        "".to_string().into(),
+    ];
+    values.extend(columns.into_iter().map(|(_, value)| value));
+    conn.prepare_cached(&format!(
+        "INSERT INTO participants (id, created_at, search_text, {}, search_id)
+         VALUES (?1, ?2, ?3, {}, (SELECT coalesce(max(search_id), 0) + 1 FROM participants))
+         ON CONFLICT(id) DO UPDATE SET {}",
+        names.join(", "),
+        marks.join(", "),
+        updates.join(", ")
+    ))?
+    .execute(rusqlite::params_from_iter(values))?;
+    let chosen = field("chosenName");
+    set_search_text(
+        conn,
+        id,
+        &search_text(&case_code, &legal_name, chosen.as_str()),
+    )?;
+    Ok(())
+}
+
+/// Writes whether a file is shared with a colleague as the change log states it.
+pub(crate) fn write_access_folded(
+    conn: &rusqlite::Connection,
+    state: &changelog::RecordState,
+) -> Result<()> {
+    let text = |name: &str| state.fields.get(name).and_then(Value::as_str);
+    let (Some(participant), Some(staff)) = (text("participantId"), text("staffId")) else {
+        return Ok(());
+    };
+    if state.deleted {
+        conn.execute(
+            "DELETE FROM participant_access WHERE participant_id = ?1 AND staff_id = ?2",
+            params![participant, staff],
+        )?;
+    } else {
+        conn.execute(
+            "INSERT OR IGNORE INTO participant_access (participant_id, staff_id)
+             SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM participants WHERE id = ?1)
+                             AND EXISTS (SELECT 1 FROM staff WHERE id = ?2)",
+            params![participant, staff],
+        )?;
+    }
+    Ok(())
+}
+
+/// Takes a file off this laptop: her row, who it is shared with, her records, tasks, search
+/// entry and every operation about her (a laptop that may no longer see her, or her
+/// erasure). Secure delete is on, so the freed pages are zeroed.
+pub(crate) fn purge(conn: &rusqlite::Connection, id: &str) -> Result<()> {
+    let bytes = crate::compact::id_bytes(id);
+    conn.execute(
+        "DELETE FROM participant_search WHERE rowid =
+             (SELECT search_id FROM participants WHERE id = ?1)",
+        [id],
+    )?;
+    for sql in [
+        "DELETE FROM tasks_due WHERE participant_id = ?1",
+        "DELETE FROM participant_access WHERE participant_id = ?1",
+    ] {
+        conn.execute(sql, [id])?;
+    }
+    conn.execute(
+        "DELETE FROM case_records WHERE participant_id = ?1",
+        [bytes.as_slice()],
+    )?;
+    conn.execute(
+        "DELETE FROM change_log WHERE participant_id = ?1",
+        [bytes.as_slice()],
+    )?;
+    conn.execute("DELETE FROM participants WHERE id = ?1", [id])?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,6 +36,18 @@ pub const RECORD_TYPES: &[(&str, &[&str])] = &[
     ("participant_access", &["participantId", "staffId"]),
     ("staff", &["username", "displayName", "role", "active"]),
     (
+        "device",
+        &[
+            "name",
+            "staffId",
+            "ageRecipient",
+            "signingKey",
+            "registeredBy",
+            "joinExpires",
+            "revoked",
+        ],
+    ),
+    (
         "consent",
         &[
             "participantId",

@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0011_tasks_open",
         include_str!("../../migrations/0011_tasks_open.sql"),
     ),
+    ("0012_sync", include_str!("../../migrations/0012_sync.sql")),
 ];
 
 /// The schema version this build writes.

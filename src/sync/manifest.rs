@@ -28,6 +28,8 @@ pub const MAX_PAYLOAD_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 pub const MAX_OPERATIONS: u64 = 50_000_000;
 /// The most devices a manifest may name (ranges, knowledge or recipients).
 pub const MAX_DEVICES: usize = 10_000;
+/// The most files one manifest may withdraw (the rest wait for the next file).
+pub const MAX_FILES_WITHDRAWN: usize = 5_000;
 const SIGNATURE_BYTES: usize = 64;
 
 /// Why a sync file is refused. Each has a stable code; a refused file changes nothing.
@@ -57,6 +59,42 @@ pub enum Refusal {
     /// The signature is not the sending device's over this manifest.
     #[error("the signature does not match the sender")]
     BadSignature,
+    /// The container is encrypted to other laptops (or to a passphrase).
+    #[error("the file is not for this laptop")]
+    NotForThisDevice,
+    /// The container's authentication failed: a byte was changed.
+    #[error("the file is damaged")]
+    Damaged,
+    /// The join passphrase does not open the file.
+    #[error("the passphrase does not open the file")]
+    WrongPassphrase,
+    /// A file sent to laptops was given where a join file was expected.
+    #[error("not a join file")]
+    NotAJoinFile,
+    /// The file comes from another organization.
+    #[error("the file is from another organization")]
+    WrongOrganization,
+    /// The sending laptop is not in this laptop's device registry.
+    #[error("the sending laptop is unknown")]
+    UnknownDevice,
+    /// The sending laptop was revoked.
+    #[error("the sending laptop was revoked")]
+    DeviceRevoked,
+    /// This laptop's own file.
+    #[error("the file was made on this laptop")]
+    OwnFile,
+    /// An operation in the payload is malformed or not where the manifest says.
+    #[error("an operation is malformed: {0}")]
+    BadOperation(&'static str),
+    /// An operation its author or the sending laptop may not make.
+    #[error("an operation is not allowed: {0}")]
+    NotAllowed(&'static str),
+    /// The join secret expired before the new laptop used it.
+    #[error("the join file has expired")]
+    JoinExpired,
+    /// The join secret was already used by a laptop.
+    #[error("the join file was already used")]
+    JoinUsed,
 }
 
 impl Refusal {
@@ -71,6 +109,18 @@ impl Refusal {
             Refusal::TooLarge => "sync_too_large",
             Refusal::PayloadMismatch => "sync_payload_mismatch",
             Refusal::BadSignature => "sync_bad_signature",
+            Refusal::NotForThisDevice => "sync_not_for_this_device",
+            Refusal::Damaged => "sync_damaged",
+            Refusal::WrongPassphrase => "sync_wrong_passphrase",
+            Refusal::NotAJoinFile => "sync_not_a_join_file",
+            Refusal::WrongOrganization => "sync_wrong_org",
+            Refusal::UnknownDevice => "sync_unknown_device",
+            Refusal::DeviceRevoked => "sync_device_revoked",
+            Refusal::OwnFile => "sync_own_file",
+            Refusal::BadOperation(_) => "sync_bad_operation",
+            Refusal::NotAllowed(_) => "sync_not_allowed",
+            Refusal::JoinExpired => "sync_join_expired",
+            Refusal::JoinUsed => "sync_join_used",
         }
     }
 }
@@ -120,9 +170,50 @@ pub struct Manifest {
     pub knowledge: Vec<Knowledge>,
     pub ranges: Vec<DeviceRange>,
     pub operations: u64,
+    /// Files the receiver may no longer see (unshared or reassigned away from her): it
+    /// purges them.
+    pub withdrawn: Vec<String>,
+    /// For a join file: the laptop it makes, for whom, until when.
+    pub join: Option<JoinInfo>,
+    /// In a new laptop's files until its registration has reached the receiver: its public
+    /// keys and the proof that it holds the join secret.
+    pub registration: Option<Registration>,
     pub payload_bytes: u64,
     /// Lower-case hex.
     pub payload_sha256: String,
+}
+
+/// What a join file makes: the new laptop's device id, the colleague who will use it, and
+/// when the join secret stops working (milliseconds since 1970, UTC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinInfo {
+    pub device_id: String,
+    pub staff_id: String,
+    pub expires_ms: u64,
+    /// The organization's name and country, which a new vault needs before any operation.
+    pub org_name: String,
+    pub country: String,
+}
+
+/// A new laptop's public keys and the HMAC-SHA-256, under the key its join passphrase
+/// derives, of its device id and those keys (`sync::device::join_proof`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    pub age_recipient: String,
+    /// Ed25519 public key, lower-case hex.
+    pub signing_key: String,
+    /// Lower-case hex.
+    pub proof: String,
+}
+
+/// Whether `text` is `bytes` bytes in lower-case hex.
+pub(crate) fn is_hex(text: &str, bytes: usize) -> bool {
+    text.len() == bytes * 2
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// An id in canonical form, and not the nil UUID.
@@ -214,7 +305,9 @@ impl Manifest {
         }
         let mut total: u64 = 0;
         for range in &self.ranges {
-            if range.first_seq == 0 || range.last_seq < range.first_seq || range.count == 0 {
+            // A range may carry none of its span: the receiver may see none of it, and learns
+            // that it has missed nothing there.
+            if range.first_seq == 0 || range.last_seq < range.first_seq {
                 return Err(Refusal::BadManifest("an empty or reversed range"));
             }
             if range.count > range.last_seq - range.first_seq + 1 {
@@ -238,12 +331,40 @@ impl Manifest {
                 "the ranges do not add up to the count",
             ));
         }
-        if self.payload_sha256.len() != 64
-            || !self
-                .payload_sha256
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        {
+        if self.withdrawn.len() > MAX_FILES_WITHDRAWN {
+            return Err(Refusal::TooLarge);
+        }
+        if !self.withdrawn.iter().all(|id| is_id(id)) || !distinct(self.withdrawn.iter()) {
+            return Err(Refusal::BadManifest(
+                "a withdrawn file is not an id, or twice",
+            ));
+        }
+        match (&self.kind, &self.join) {
+            (FileKind::Join, Some(join)) => {
+                if !is_id(&join.device_id)
+                    || !is_id(&join.staff_id)
+                    || join.org_name.is_empty()
+                    || join.org_name.chars().count() > 200
+                    || join.country.len() != 2
+                    || join.device_id == self.sender_device
+                {
+                    return Err(Refusal::BadManifest("the join names no new device"));
+                }
+            }
+            (FileKind::Changes, None) => {}
+            _ => return Err(Refusal::BadManifest("join details only in a join file")),
+        }
+        if let Some(registration) = &self.registration {
+            if self.kind != FileKind::Changes
+                || !registration.age_recipient.starts_with("age1")
+                || registration.age_recipient.len() > 100
+                || !is_hex(&registration.signing_key, 32)
+                || !is_hex(&registration.proof, 32)
+            {
+                return Err(Refusal::BadManifest("a malformed registration"));
+            }
+        }
+        if !is_hex(&self.payload_sha256, 32) {
             return Err(Refusal::BadManifest(
                 "the payload hash is not lower-case hex",
             ));
@@ -374,6 +495,9 @@ pub(crate) mod tests {
                 },
             ],
             operations: 32,
+            withdrawn: vec![],
+            join: None,
+            registration: None,
             payload_bytes: 0,
             payload_sha256: String::new(),
         }
@@ -629,12 +753,86 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_join_file_has_no_device_recipients() {
+    fn a_join_file_has_no_device_recipients_and_says_what_it_makes() {
         let mut join = manifest();
         join.kind = FileKind::Join;
         join.recipients.clear();
-        let bytes = file(join, b"first load");
-        assert_eq!(Frame::read(&bytes).unwrap().manifest.kind, FileKind::Join);
+        let info = JoinInfo {
+            device_id: THIRD.into(),
+            staff_id: OTHER.into(),
+            expires_ms: 1_790_000_000_000,
+            org_name: "Mujeres Libres".into(),
+            country: "CO".into(),
+        };
+        assert!(
+            Frame::write(join.clone(), b"x", signer).is_err(),
+            "no join details"
+        );
+        join.join = Some(info.clone());
+        let bytes = file(join.clone(), b"first load");
+        assert_eq!(
+            Frame::read(&bytes).unwrap().manifest.join,
+            Some(info.clone())
+        );
+        for broken in [
+            JoinInfo {
+                device_id: SENDER.into(),
+                ..info.clone()
+            },
+            JoinInfo {
+                staff_id: "lucia".into(),
+                ..info.clone()
+            },
+            JoinInfo {
+                org_name: String::new(),
+                ..info.clone()
+            },
+            JoinInfo {
+                country: "COL".into(),
+                ..info.clone()
+            },
+        ] {
+            let mut bad = join.clone();
+            bad.join = Some(broken);
+            assert!(Frame::write(bad, b"x", signer).is_err());
+        }
+        // Join details belong only in a join file, a registration only in a changes file.
+        let mut changes = manifest();
+        changes.join = Some(info);
+        assert!(Frame::write(changes, b"x", signer).is_err());
+        let registration = Registration {
+            age_recipient: "age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq".into(),
+            signing_key: "ab".repeat(32),
+            proof: "cd".repeat(32),
+        };
+        let mut joined = manifest();
+        joined.registration = Some(registration.clone());
+        assert!(Frame::write(joined.clone(), b"x", signer).is_ok());
+        join.registration = Some(registration.clone());
+        assert!(Frame::write(join, b"x", signer).is_err());
+        joined.registration = Some(Registration {
+            proof: "CD".repeat(32),
+            ..registration
+        });
+        assert!(
+            Frame::write(joined, b"x", signer).is_err(),
+            "upper-case hex"
+        );
+    }
+
+    #[test]
+    fn withdrawn_files_are_ids_named_once_and_bounded() {
+        let mut m = manifest();
+        m.withdrawn = vec![THIRD.into()];
+        assert!(Frame::write(m.clone(), b"x", signer).is_ok());
+        m.withdrawn = vec![THIRD.into(), THIRD.into()];
+        assert!(Frame::write(m.clone(), b"x", signer).is_err());
+        m.withdrawn = vec!["Valentina".into()];
+        assert!(Frame::write(m.clone(), b"x", signer).is_err());
+        m.withdrawn = (0..=MAX_FILES_WITHDRAWN)
+            .map(|i| format!("0191c3a0-0000-7000-8000-{i:012x}"))
+            .collect();
+        assert_eq!(m.check(), Err(Refusal::TooLarge));
     }
 
     #[test]
@@ -648,6 +846,18 @@ pub(crate) mod tests {
             Refusal::TooLarge,
             Refusal::PayloadMismatch,
             Refusal::BadSignature,
+            Refusal::NotForThisDevice,
+            Refusal::Damaged,
+            Refusal::WrongPassphrase,
+            Refusal::NotAJoinFile,
+            Refusal::WrongOrganization,
+            Refusal::UnknownDevice,
+            Refusal::DeviceRevoked,
+            Refusal::OwnFile,
+            Refusal::BadOperation("x"),
+            Refusal::NotAllowed("x"),
+            Refusal::JoinExpired,
+            Refusal::JoinUsed,
         ];
         let codes: std::collections::BTreeSet<_> = all.iter().map(Refusal::code).collect();
         assert_eq!(codes.len(), all.len());

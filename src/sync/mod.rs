@@ -1,13 +1,22 @@
-//! Sync between laptops by encrypted file (issue 10; under construction).
+//! Sync between laptops by encrypted file (`docs/sync-format.md`).
 //!
-//! What is here so far is the inside of a sync file, below the age encryption: the frame
-//! (magic, signed manifest, payload), the manifest's strict reader and the device's
-//! Ed25519 signature over it, each refusing bad input
-//! with a typed [`Refusal`] before anything else reads it. The format is written down in
-//! `docs/sync-format.md`; nothing writes or imports sync files yet.
+//! A sync file is an age file (`container`) encrypted to the receiving laptops' X25519 keys,
+//! or for a new laptop to a one-off passphrase. Inside is a frame: a manifest signed with the
+//! sending laptop's Ed25519 key (`manifest`, `signing`), then the operations (`payload`).
+//! `device` keeps this laptop's keys and the organization's device registry; `export` writes
+//! the files, each with what its receiver has not seen and may see; `import` checks a file
+//! whole before applying any of it, in one transaction, refolding every record it touches.
 
+pub mod container;
+pub mod device;
+pub mod export;
+pub mod import;
 pub mod manifest;
+pub mod payload;
 pub mod signing;
 
+pub use device::Device;
+pub use export::{ExportedFile, NewDevice};
+pub use import::{ChangedFile, ImportReport};
 pub use manifest::{DeviceRange, FileKind, Frame, Manifest, Refusal};
 pub use signing::DeviceSigningKey;

@@ -31,6 +31,11 @@ impl DeviceSigningKey {
         DeviceSigningKey(SigningKey::from_bytes(bytes))
     }
 
+    /// The seed, for the encrypted database only.
+    pub(crate) fn secret_bytes(&self) -> zeroize::Zeroizing<[u8; 32]> {
+        zeroize::Zeroizing::new(self.0.to_bytes())
+    }
+
     /// The public half, as the device registry lists it.
     pub fn public(&self) -> [u8; 32] {
         self.0.verifying_key().to_bytes()

@@ -120,6 +120,7 @@ const KNOWN_ERROR_CODES: Record<ErrorCode, true> = {
   cannot_disable_self: true,
   wrong_recovery_code: true,
   disk_full: true,
+  sync_refused: true,
   io: true,
   internal: true,
 };

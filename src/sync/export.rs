@@ -1,0 +1,547 @@
+//! Export: for each receiving laptop, the operations it has not seen and may see, in one
+//! file encrypted to it (or, for a new laptop, a join file encrypted to a passphrase).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::container;
+use super::device::{self, ThisDevice};
+use super::manifest::{
+    DeviceRange, FileKind, Frame, JoinInfo, Knowledge, Manifest, Registration, FORMAT,
+    MAX_FILES_WITHDRAWN,
+};
+use super::payload;
+use crate::audit::AuditAction;
+use crate::changelog::{self, Operation};
+use crate::error::{Error, Result};
+use crate::records::participants::visible_clause_for;
+use crate::staff::Role;
+use crate::vault::Vault;
+
+/// One file written by an export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedFile {
+    pub device_id: String,
+    pub path: String,
+    pub operations: u64,
+    /// Files the receiving laptop is told to purge.
+    pub withdrawn: u32,
+    pub bytes: u64,
+}
+
+/// A new laptop's join file, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct NewDevice {
+    pub device_id: String,
+    /// Shown once, to be read aloud to the colleague; never stored.
+    pub passphrase: String,
+    /// RFC 3339.
+    pub expires: String,
+}
+
+/// How long a join file works.
+pub const JOIN_VALID_DAYS: i64 = 7;
+
+/// The highest sequence number of each device this laptop can vouch for: its own devices'
+/// last operations, and for the others the ranges files have covered from 1 without a gap.
+pub(crate) fn knowledge(conn: &Connection) -> Result<BTreeMap<String, u64>> {
+    let mut known: BTreeMap<String, u64> = BTreeMap::new();
+    let mut statement = conn.prepare(
+        "SELECT n.name, c.last_seq FROM device_clock c JOIN log_names n ON n.code = c.device",
+    )?;
+    for row in statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+    })? {
+        let (device, last) = row?;
+        known.insert(device, last as u64);
+    }
+    let mut statement = conn.prepare(
+        "SELECT device_id, first_seq, last_seq FROM sync_coverage ORDER BY device_id, first_seq",
+    )?;
+    let mut prefix: BTreeMap<String, u64> = BTreeMap::new();
+    let mut broken: BTreeSet<String> = BTreeSet::new();
+    for row in statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, i64>(2)?,
+        ))
+    })? {
+        let (device, first, last) = row?;
+        if broken.contains(&device) {
+            continue;
+        }
+        let reached = prefix.entry(device.clone()).or_insert(0);
+        if first as u64 <= *reached + 1 {
+            *reached = (*reached).max(last as u64);
+        } else {
+            broken.insert(device);
+        }
+    }
+    for (device, last) in prefix {
+        let entry = known.entry(device).or_insert(0);
+        *entry = (*entry).max(last);
+    }
+    Ok(known)
+}
+
+/// What a laptop may receive about the women: everything (a coordinator's or an
+/// administrator's), or the files its colleague may see.
+enum Scope {
+    All,
+    Files(HashSet<String>),
+}
+
+impl Scope {
+    fn of(conn: &Connection, staff_id: Option<&str>) -> Result<Scope> {
+        let role: Option<(String, bool)> = match staff_id {
+            Some(id) => rusqlite::OptionalExtension::optional(conn.query_row(
+                "SELECT role, active FROM staff WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            ))?,
+            None => None,
+        };
+        match role {
+            Some((role, true)) if role != Role::Caseworker.as_str() => Ok(Scope::All),
+            Some((_, true)) => {
+                let mut statement = conn.prepare(&format!(
+                    "SELECT p.id FROM participants p WHERE p.deleted = 0 AND {}",
+                    visible_clause_for(Role::Caseworker)
+                ))?;
+                let ids = statement
+                    .query_map([staff_id], |row| row.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<HashSet<String>>>()?;
+                Ok(Scope::Files(ids))
+            }
+            _ => Ok(Scope::Files(HashSet::new())),
+        }
+    }
+
+    fn allows(&self, op: &Operation) -> bool {
+        match (self, &op.participant_id) {
+            (_, None) | (Scope::All, _) => true,
+            (Scope::Files(ids), Some(her)) => ids.contains(her),
+        }
+    }
+}
+
+/// A file's contents before encryption, and what it tells the bookkeeping.
+struct Built {
+    plaintext: Vec<u8>,
+    operations: u64,
+    sent_whole: Vec<String>,
+    withdrawn: Vec<String>,
+}
+
+/// Builds the frame for `receiver` (whose colleague is `staff_id`), given what it knows.
+#[allow(clippy::too_many_arguments)]
+fn build(
+    conn: &Connection,
+    this: &ThisDevice,
+    receiver: &str,
+    staff_id: Option<&str>,
+    peer_knows: &BTreeMap<String, u64>,
+    kind: FileKind,
+    join: Option<JoinInfo>,
+    registration: Option<Registration>,
+) -> Result<Built> {
+    let ours = knowledge(conn)?;
+    let scope = Scope::of(conn, staff_id)?;
+    let mut chosen: BTreeMap<(String, u64), Operation> = BTreeMap::new();
+    for (device, &last) in &ours {
+        let after = peer_knows.get(device).copied().unwrap_or(0);
+        if after >= last {
+            continue;
+        }
+        for op in changelog::since(conn, device, after)? {
+            if op.seq <= last && scope.allows(&op) {
+                chosen.insert((op.device_id.clone(), op.seq), op);
+            }
+        }
+    }
+    // A laptop that sees only some files gets a file whole the first time it may see it (or
+    // again, while it has not confirmed the file that carried it), and is told to purge the
+    // files it may no longer see.
+    let mut sent_whole = Vec::new();
+    let mut withdrawn = Vec::new();
+    if let Scope::Files(ids) = &scope {
+        let mut confirmed: BTreeMap<String, u64> = BTreeMap::new();
+        let mut statement =
+            conn.prepare("SELECT participant_id, at_seq FROM sync_sent WHERE peer = ?1")?;
+        for row in statement.query_map([receiver], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })? {
+            let (id, at) = row?;
+            confirmed.insert(id, at as u64);
+        }
+        let acknowledged = peer_knows.get(&this.id).copied().unwrap_or(0);
+        let mut sorted: Vec<&String> = ids.iter().collect();
+        sorted.sort();
+        for id in sorted {
+            if confirmed.get(id).is_some_and(|at| *at <= acknowledged) {
+                continue;
+            }
+            for op in changelog::about_participant(conn, id)? {
+                if ours.get(&op.device_id).is_some_and(|last| op.seq <= *last) {
+                    chosen.insert((op.device_id.clone(), op.seq), op);
+                }
+            }
+            sent_whole.push(id.clone());
+        }
+        for id in confirmed.keys() {
+            if !ids.contains(id) && withdrawn.len() < MAX_FILES_WITHDRAWN {
+                withdrawn.push(id.clone());
+            }
+        }
+    }
+    let mut ranges = Vec::new();
+    for (device, &last) in &ours {
+        let after = peer_knows.get(device).copied().unwrap_or(0);
+        let carried = chosen.range((device.clone(), 0)..=(device.clone(), u64::MAX));
+        let count = carried.clone().count() as u64;
+        let lowest = carried.map(|((_, seq), _)| *seq).next();
+        if count == 0 && after >= last {
+            continue;
+        }
+        let first = lowest.map_or(after + 1, |low| low.min(after + 1)).min(last);
+        ranges.push(DeviceRange {
+            device: device.clone(),
+            first_seq: first.max(1),
+            last_seq: last,
+            count,
+        });
+    }
+    let operations: Vec<Operation> = chosen.into_values().collect();
+    let payload = payload::encode(&operations)?;
+    let manifest = Manifest {
+        format: FORMAT,
+        min_reader: FORMAT,
+        kind,
+        organization_id: crate::vault::meta(conn, "org_id")?,
+        sender_device: this.id.clone(),
+        recipients: if kind == FileKind::Join {
+            vec![]
+        } else {
+            vec![receiver.to_string()]
+        },
+        created_ms: chrono::Utc::now().timestamp_millis().max(0) as u64,
+        knowledge: ours
+            .iter()
+            .map(|(device, last)| Knowledge {
+                device: device.clone(),
+                last_seq: *last,
+            })
+            .collect(),
+        ranges,
+        operations: operations.len() as u64,
+        withdrawn: withdrawn.clone(),
+        join,
+        registration,
+        payload_bytes: 0,
+        payload_sha256: String::new(),
+    };
+    let plaintext = Frame::write(manifest, &payload, |bytes| this.signing.sign(bytes))
+        .map_err(|refusal| Error::Internal(format!("export: {}", refusal.code())))?;
+    Ok(Built {
+        plaintext,
+        operations: operations.len() as u64,
+        sent_whole,
+        withdrawn,
+    })
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, flushed to disk,
+/// renamed, then read back and compared.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or(Error::invalid("to", "a file name"))?
+        .to_string_lossy()
+        .to_string();
+    let partial = dir.join(format!(".{name}.partial"));
+    let result = (|| -> Result<()> {
+        let mut file = std::fs::File::create(&partial)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&partial, path)?;
+        if let Ok(folder) = std::fs::File::open(dir) {
+            let _ = folder.sync_all();
+        }
+        let back = std::fs::read(path)?;
+        if Sha256::digest(&back) != Sha256::digest(bytes) {
+            return Err(Error::Io(std::io::Error::other(
+                "the file did not read back whole",
+            )));
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
+/// What this laptop sends while its own registration has not come back with its keys.
+pub(crate) fn pending_registration(
+    conn: &Connection,
+    this: &ThisDevice,
+) -> Result<Option<Registration>> {
+    let registered = device::entry(conn, &this.id)?.is_some_and(|e| e.signing_key.is_some());
+    if registered {
+        return Ok(None);
+    }
+    let stored: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT value FROM vault_meta WHERE key = 'join_registration'",
+        [],
+        |row| row.get(0),
+    ))?;
+    stored
+        .map(|text| {
+            serde_json::from_str(&text)
+                .map_err(|_| Error::VaultCorrupt("this laptop's registration is unreadable"))
+        })
+        .transpose()
+}
+
+impl Vault {
+    /// This laptop's sync keys.
+    pub(crate) fn this_device(&self) -> Result<ThisDevice> {
+        device::this_device(&self.conn, &self.device_id)
+    }
+
+    /// The organization's laptops.
+    pub fn device_list(&self) -> Result<Vec<device::Device>> {
+        device::list(&self.conn, &self.device_id)
+    }
+
+    /// Writes, for each receiving laptop (`for_devices`, or every other registered laptop),
+    /// the operations it has not seen and may see, one file each: `to` is the file when there
+    /// is one receiver, a folder otherwise. `full` sends everything it may see.
+    pub fn sync_export(
+        &mut self,
+        to: &Path,
+        for_devices: &[String],
+        full: bool,
+    ) -> Result<Vec<ExportedFile>> {
+        let this = self.this_device()?;
+        let registered: Vec<device::Device> = self
+            .device_list()?
+            .into_iter()
+            .filter(|d| !d.this_laptop && d.registered && !d.revoked)
+            .collect();
+        let receivers: Vec<String> = if for_devices.is_empty() {
+            registered.iter().map(|d| d.id.clone()).collect()
+        } else {
+            for wanted in for_devices {
+                if !registered.iter().any(|d| &d.id == wanted) {
+                    return Err(Error::invalid(
+                        "for",
+                        "a registered laptop of the organization",
+                    ));
+                }
+            }
+            for_devices.to_vec()
+        };
+        if receivers.is_empty() {
+            return Err(Error::invalid("for", "no other laptop is registered yet"));
+        }
+        let one = receivers.len() == 1;
+        if !one {
+            std::fs::create_dir_all(to)?;
+        }
+        let registration = pending_registration(&self.conn, &this)?;
+        let mut written = Vec::new();
+        for receiver in &receivers {
+            let entry = device::entry(&self.conn, receiver)?
+                .ok_or(Error::invalid("for", "a registered laptop"))?;
+            let recipient = entry
+                .age_recipient
+                .clone()
+                .ok_or(Error::invalid("for", "a laptop that has joined"))?;
+            let peer_knows: BTreeMap<String, u64> = if full {
+                BTreeMap::new()
+            } else {
+                let mut statement = self
+                    .conn
+                    .prepare("SELECT device, last_seq FROM sync_peers WHERE peer = ?1")?;
+                let rows = statement.query_map([receiver], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64))
+                })?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            let built = build(
+                &self.conn,
+                &this,
+                receiver,
+                entry.staff_id.as_deref(),
+                &peer_knows,
+                FileKind::Changes,
+                None,
+                registration.clone(),
+            )?;
+            let sealed = container::seal_to_devices(&built.plaintext, &[recipient])?;
+            let path: PathBuf = if one {
+                to.to_path_buf()
+            } else {
+                to.join(file_name(&this.id, receiver))
+            };
+            write_file(&path, &sealed)?;
+            let tx = self.conn.unchecked_transaction()?;
+            remember_sent(&tx, receiver, &built, &self.device_id)?;
+            self.audit_in(
+                &tx,
+                AuditAction::SyncExported,
+                None,
+                Some(
+                    &serde_json::json!({"to": receiver, "operations": built.operations})
+                        .to_string(),
+                ),
+            )?;
+            tx.commit()?;
+            written.push(ExportedFile {
+                device_id: receiver.clone(),
+                path: path.display().to_string(),
+                operations: built.operations,
+                withdrawn: built.withdrawn.len() as u32,
+                bytes: sealed.len() as u64,
+            });
+        }
+        Ok(written)
+    }
+
+    /// Prepares a laptop for a colleague: registers it (without keys yet), and writes to
+    /// `out` its join file, encrypted to a one-off passphrase that is returned once. The file
+    /// carries everything her role may see; it works once, for [`JOIN_VALID_DAYS`] days.
+    pub fn device_add(&mut self, username: &str, name: &str, out: &Path) -> Result<NewDevice> {
+        self.require(&[Role::Admin, Role::Coordinator])?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(Error::invalid("name", "1 to 100 characters"));
+        }
+        let member =
+            crate::staff::by_username(&self.conn, &crate::staff::Username::typed(username))?;
+        if !member.active {
+            return Err(Error::StaffNotFound);
+        }
+        let this = self.this_device()?;
+        let device_id = uuid::Uuid::new_v4().to_string();
+        let passphrase = device::new_passphrase();
+        let expires = chrono::Utc::now() + chrono::Duration::days(JOIN_VALID_DAYS);
+        let expires_text = expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let tx = self.conn.unchecked_transaction()?;
+        device::register(
+            &tx,
+            self.writer(),
+            &device_id,
+            device::first_fields(name, &member.id, &self.me.id, None, Some(&expires_text)),
+        )?;
+        tx.execute(
+            "INSERT INTO join_secrets (device_id, proof_key, expires_ms) VALUES (?1, ?2, ?3)",
+            params![
+                device_id,
+                device::proof_key(&passphrase).as_slice(),
+                expires.timestamp_millis()
+            ],
+        )?;
+        let built = build(
+            &tx,
+            &this,
+            &device_id,
+            Some(&member.id),
+            &BTreeMap::new(),
+            FileKind::Join,
+            Some(JoinInfo {
+                device_id: device_id.clone(),
+                staff_id: member.id.clone(),
+                expires_ms: expires.timestamp_millis().max(0) as u64,
+                org_name: crate::vault::meta(&tx, "org_name")?,
+                country: crate::vault::meta(&tx, "country")?,
+            }),
+            None,
+        )?;
+        let sealed = container::seal_to_passphrase(&built.plaintext, &passphrase)?;
+        write_file(out, &sealed)?;
+        remember_sent(&tx, &device_id, &built, &self.device_id)?;
+        self.audit_in(&tx, AuditAction::DeviceAdded, Some(&member.id), None)?;
+        tx.commit()?;
+        Ok(NewDevice {
+            device_id,
+            passphrase,
+            expires: expires_text,
+        })
+    }
+
+    /// Revokes a laptop: files it signs are refused wherever the revocation has reached.
+    pub fn device_revoke(&mut self, device_id: &str) -> Result<()> {
+        self.require(&[Role::Admin, Role::Coordinator])?;
+        if device_id == self.device_id {
+            return Err(Error::invalid("device", "another laptop than this one"));
+        }
+        device::entry(&self.conn, device_id)?.ok_or(Error::NotFound)?;
+        let tx = self.conn.unchecked_transaction()?;
+        device::set(
+            &tx,
+            self.writer(),
+            device_id,
+            "revoked",
+            serde_json::json!(true),
+        )?;
+        tx.execute("DELETE FROM join_secrets WHERE device_id = ?1", [device_id])?;
+        self.audit_in(&tx, AuditAction::DeviceRevoked, None, Some(device_id))?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// A file name that says which laptops it is between and when, and nothing about the women.
+pub fn file_name(sender: &str, receiver: &str) -> String {
+    format!(
+        "acompana_{sender}_{receiver}_{}.sync",
+        chrono::Utc::now().timestamp_millis()
+    )
+}
+
+fn remember_sent(
+    conn: &Connection,
+    receiver: &str,
+    built: &Built,
+    this_device: &str,
+) -> Result<()> {
+    let at: i64 = conn
+        .query_row(
+            "SELECT c.last_seq FROM device_clock c JOIN log_names n ON n.code = c.device
+             WHERE n.name = ?1",
+            [this_device],
+            |row| row.get(0),
+        )
+        .unwrap_or(0);
+    for id in &built.sent_whole {
+        conn.execute(
+            "INSERT INTO sync_sent (peer, participant_id, at_seq) VALUES (?1, ?2, ?3)
+             ON CONFLICT(peer, participant_id) DO UPDATE SET at_seq = excluded.at_seq",
+            params![receiver, id, at],
+        )?;
+    }
+    for id in &built.withdrawn {
+        conn.execute(
+            "DELETE FROM sync_sent WHERE peer = ?1 AND participant_id = ?2",
+            params![receiver, id],
+        )?;
+    }
+    Ok(())
+}

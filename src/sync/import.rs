@@ -1,0 +1,693 @@
+//! Import: each file decrypted and checked whole (signature, sender, organization, versions,
+//! sizes, payload, every operation and the authority behind it) before any of it is applied;
+//! then every file's operations applied in one transaction, with the same derived state a
+//! local edit keeps (visible rows, search index, counts, tasks).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::container;
+use super::device::{self, ThisDevice};
+use super::manifest::{FileKind, Frame, Manifest, Refusal};
+use super::payload;
+use super::signing;
+use crate::audit::AuditAction;
+use crate::changelog::{self, OpKind, Operation};
+use crate::error::{Error, Result};
+use crate::records::{case_file, directory, participants};
+use crate::staff::Role;
+use crate::vault::Vault;
+
+/// A file checked whole and ready to apply.
+pub(crate) struct Verified {
+    pub manifest: Manifest,
+    pub operations: Vec<Operation>,
+    /// A new laptop whose first file proved its join secret: its keys.
+    pub registration: Option<(String, String, String)>,
+}
+
+/// A file whose contents changed here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ChangedFile {
+    pub id: String,
+    pub case_code: String,
+    pub chosen_name: Option<String>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    pub files: u32,
+    /// Operations new to this laptop, now on its log.
+    pub applied: u64,
+    /// Operations it already had.
+    pub known: u64,
+    /// New operations that lost to one that had seen them, or to a later one.
+    pub superseded: u64,
+    /// Records with concurrent edits waiting to be settled.
+    pub conflicts: u64,
+    /// Operations not kept (about a file this laptop may not hold).
+    pub dropped: u64,
+    /// Operations stamped more than a day ahead of this laptop's clock.
+    pub from_the_future: u64,
+    /// The laptops the files came from (names).
+    pub from: Vec<String>,
+    pub participants_changed: Vec<ChangedFile>,
+    /// Files this laptop no longer holds.
+    pub purged: u32,
+}
+
+fn refused(refusal: Refusal) -> Error {
+    Error::SyncRefused(refusal.code())
+}
+
+/// The roles of the roster, with the batch's own staff records folded in.
+fn roster(conn: &Connection, operations: &[Operation]) -> Result<HashMap<String, (Role, bool)>> {
+    let mut roles = HashMap::new();
+    let mut statement = conn.prepare("SELECT id, role, active FROM staff")?;
+    for row in statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, bool>(2)?,
+        ))
+    })? {
+        let (id, role, active) = row?;
+        if let Ok(role) = role.parse::<Role>() {
+            roles.insert(id, (role, active));
+        }
+    }
+    let staff_ops: Vec<Operation> = operations
+        .iter()
+        .filter(|op| op.record_type == crate::staff::RECORD_TYPE)
+        .cloned()
+        .collect();
+    for ((_, id), state) in changelog::fold(&staff_ops) {
+        let known = roles.get(&id).copied();
+        let role = state
+            .fields
+            .get("role")
+            .and_then(Value::as_str)
+            .and_then(|r| r.parse::<Role>().ok())
+            .or(known.map(|(role, _)| role));
+        let active = state
+            .fields
+            .get("active")
+            .and_then(Value::as_bool)
+            .unwrap_or(known.is_none_or(|(_, active)| active));
+        if let Some(role) = role {
+            roles.insert(id, (role, active));
+        }
+    }
+    Ok(roles)
+}
+
+/// Whether `staff` may see the file `her`: assigned or shared here, or in the batch by someone
+/// who may assign and share.
+fn may_see(conn: &Connection, batch: &[Operation], staff: &str, her: &str) -> Result<bool> {
+    let here: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM participants p WHERE p.id = ?2 AND (p.assigned_to = ?1
+             OR EXISTS (SELECT 1 FROM participant_access a
+                        WHERE a.participant_id = p.id AND a.staff_id = ?1)))",
+        params![staff, her],
+        |row| row.get(0),
+    )?;
+    if here {
+        return Ok(true);
+    }
+    Ok(batch.iter().any(|op| {
+        op.participant_id.as_deref() == Some(her)
+            && match (op.record_type.as_str(), op.kind) {
+                ("participant", OpKind::Create) => {
+                    op.value
+                        .as_ref()
+                        .and_then(|v| v.get("assignedTo"))
+                        .and_then(Value::as_str)
+                        == Some(staff)
+                }
+                ("participant", OpKind::Set) => {
+                    op.field == "assignedTo"
+                        && op.value.as_ref().and_then(Value::as_str) == Some(staff)
+                }
+                ("participant_access", OpKind::Create) => {
+                    op.value
+                        .as_ref()
+                        .and_then(|v| v.get("staffId"))
+                        .and_then(Value::as_str)
+                        == Some(staff)
+                }
+                _ => false,
+            }
+    }))
+}
+
+/// Refuses operations that their author's role, or the sending laptop's colleague, may not
+/// make: a caseworker changes no roles, registers no laptop, assigns and shares no file, and
+/// touches only the files she may see.
+fn check_authority(
+    conn: &Connection,
+    operations: &[Operation],
+    sender_staff: Option<&str>,
+) -> std::result::Result<(), Refusal> {
+    let failed = |_| Refusal::Damaged;
+    let roles = roster(conn, operations).map_err(failed)?;
+    let sender_role = sender_staff
+        .and_then(|id| roles.get(id))
+        .map(|(role, _)| *role);
+    let mut seen_files: HashMap<(String, String), bool> = HashMap::new();
+    for op in operations {
+        let Some((role, _)) = roles.get(&op.author_id).copied() else {
+            return Err(Refusal::NotAllowed("an author not on the roster"));
+        };
+        let manager = role != Role::Caseworker;
+        match op.record_type.as_str() {
+            "staff" => {
+                let own_first = op.author_id == op.record_id
+                    && op.kind == OpKind::Create
+                    && op
+                        .value
+                        .as_ref()
+                        .and_then(|v| v.get("role"))
+                        .and_then(Value::as_str)
+                        == Some(role.as_str());
+                if role != Role::Admin && !own_first {
+                    return Err(Refusal::NotAllowed(
+                        "only an administrator changes the roster",
+                    ));
+                }
+            }
+            "device" if !manager => {
+                return Err(Refusal::NotAllowed("only a coordinator registers laptops"));
+            }
+            "participant_access" if !manager => {
+                return Err(Refusal::NotAllowed("only a coordinator shares files"));
+            }
+            "participant" if !manager && op.kind == OpKind::Set && op.field == "assignedTo" => {
+                return Err(Refusal::NotAllowed("only a coordinator assigns files"));
+            }
+            _ => {}
+        }
+        if let Some(her) = &op.participant_id {
+            let mut check = |staff: &str| -> std::result::Result<bool, Refusal> {
+                let key = (staff.to_string(), her.clone());
+                if let Some(known) = seen_files.get(&key) {
+                    return Ok(*known);
+                }
+                let sees = may_see(conn, operations, staff, her).map_err(failed)?;
+                seen_files.insert(key, sees);
+                Ok(sees)
+            };
+            if !manager && !check(&op.author_id)? {
+                return Err(Refusal::NotAllowed("a file its author may not see"));
+            }
+            if let (Some(staff), Some(Role::Caseworker)) = (sender_staff, sender_role) {
+                if !check(staff)? {
+                    return Err(Refusal::NotAllowed(
+                        "a file the sending laptop may not hold",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Decrypts and checks one file whole. Nothing is written.
+pub(crate) fn verify(
+    conn: &Connection,
+    this: &ThisDevice,
+    file: &[u8],
+) -> std::result::Result<Verified, Refusal> {
+    let failed = |_| Refusal::Damaged;
+    let plaintext = container::open_for_device(file, &this.identity)?;
+    let frame = Frame::read(&plaintext)?;
+    let manifest = &frame.manifest;
+    let org = crate::vault::meta(conn, "org_id").map_err(failed)?;
+    if manifest.organization_id != org {
+        return Err(Refusal::WrongOrganization);
+    }
+    if manifest.kind != FileKind::Changes || !manifest.recipients.contains(&this.id) {
+        return Err(Refusal::NotForThisDevice);
+    }
+    if manifest.sender_device == this.id {
+        return Err(Refusal::OwnFile);
+    }
+    let entry = device::entry(conn, &manifest.sender_device)
+        .map_err(failed)?
+        .ok_or(Refusal::UnknownDevice)?;
+    if entry.revoked {
+        return Err(Refusal::DeviceRevoked);
+    }
+    let mut registration = None;
+    match (entry.signing_key, &manifest.registration) {
+        (Some(key), _) => signing::verify(&frame, &key)?,
+        (None, Some(offered)) => {
+            let secret: Option<(Vec<u8>, i64, bool)> = conn
+                .query_row(
+                    "SELECT proof_key, expires_ms, used FROM join_secrets WHERE device_id = ?1",
+                    [&manifest.sender_device],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()
+                .map_err(|_| Refusal::Damaged)?;
+            let (proof_key, expires_ms, used) = secret.ok_or(Refusal::UnknownDevice)?;
+            if used {
+                return Err(Refusal::JoinUsed);
+            }
+            if expires_ms < chrono::Utc::now().timestamp_millis() {
+                return Err(Refusal::JoinExpired);
+            }
+            let proof_key: [u8; 32] = proof_key.try_into().map_err(|_| Refusal::Damaged)?;
+            let expected = device::join_proof(
+                &proof_key,
+                &manifest.sender_device,
+                &offered.age_recipient,
+                &offered.signing_key,
+            );
+            let offered_proof = hex::decode(&offered.proof).map_err(|_| Refusal::BadSignature)?;
+            if !crate::crypto::macs_equal(&expected, &offered_proof)
+                || !container::is_recipient(&offered.age_recipient)
+            {
+                return Err(Refusal::BadSignature);
+            }
+            let key: [u8; 32] = hex::decode(&offered.signing_key)
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .ok_or(Refusal::BadSignature)?;
+            signing::verify(&frame, &key)?;
+            registration = Some((
+                manifest.sender_device.clone(),
+                offered.age_recipient.clone(),
+                offered.signing_key.clone(),
+            ));
+        }
+        (None, None) => return Err(Refusal::UnknownDevice),
+    }
+    let operations = payload::decode(frame.payload, manifest)?;
+    // An operation already held under its (device, sequence) must be the same operation.
+    for op in &operations {
+        let held: Option<Vec<u8>> = conn
+            .prepare_cached(
+                "SELECT c.op_id FROM change_log c JOIN log_names n ON n.code = c.device
+                 WHERE n.name = ?1 AND c.seq = ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![op.device_id, op.seq as i64], |row| row.get(0))
+                    .optional()
+            })
+            .map_err(|_| Refusal::Damaged)?;
+        if held.is_some_and(|held| held != crate::compact::id_bytes(&op.op_id)) {
+            return Err(Refusal::BadOperation(
+                "a sequence number used by another operation",
+            ));
+        }
+    }
+    check_authority(conn, &operations, entry.staff_id.as_deref())?;
+    Ok(Verified {
+        manifest: frame.manifest.clone(),
+        operations,
+        registration,
+    })
+}
+
+/// The order records are written in: the roster and registry before what names them.
+fn write_order(record_type: &str) -> u8 {
+    match record_type {
+        "staff" => 0,
+        "device" => 1,
+        "organization" => 2,
+        "service" => 3,
+        "participant" => 4,
+        "participant_access" => 5,
+        _ => 6,
+    }
+}
+
+/// What applying needs to know about the vault.
+pub(crate) struct ApplyContext<'a> {
+    pub device_id: &'a str,
+    pub me: &'a str,
+    pub catalog: &'static crate::catalog::CountryCatalog,
+    pub slot_label: &'a dyn Fn(&str) -> [u8; 32],
+}
+
+/// Applies checked files in the caller's transaction.
+pub(crate) fn apply(
+    conn: &Connection,
+    ctx: &ApplyContext<'_>,
+    files: &[Verified],
+) -> Result<ImportReport> {
+    let mut report = ImportReport {
+        files: files.len() as u32,
+        ..ImportReport::default()
+    };
+    let future = chrono::Utc::now().timestamp_millis().max(0) as u64 + 24 * 3600 * 1000;
+    let mut touched: BTreeSet<(u8, String, String)> = BTreeSet::new();
+    let mut files_touched: BTreeSet<String> = BTreeSet::new();
+    let mut new_ops: Vec<&Operation> = Vec::new();
+    let mut seen_now: BTreeSet<(String, u64)> = BTreeSet::new();
+    for file in files {
+        for op in &file.operations {
+            let held: bool = conn
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM change_log c JOIN log_names n ON n.code = c.device
+                     WHERE n.name = ?1 AND c.seq = ?2)",
+                )?
+                .query_row(params![op.device_id, op.seq as i64], |row| row.get(0))?;
+            if held || !seen_now.insert((op.device_id.clone(), op.seq)) {
+                report.known += 1;
+                continue;
+            }
+            changelog::insert(conn, op)?;
+            report.applied += 1;
+            if op.hlc.wall_ms > future {
+                report.from_the_future += 1;
+            }
+            touched.insert((
+                write_order(&op.record_type),
+                op.record_type.clone(),
+                op.record_id.clone(),
+            ));
+            if let Some(her) = &op.participant_id {
+                files_touched.insert(her.clone());
+            }
+            new_ops.push(op);
+        }
+    }
+    for (_, record_type, record_id) in &touched {
+        let history = changelog::history(conn, record_type, record_id)?;
+        let state = changelog::fold(&history)
+            .into_values()
+            .next()
+            .unwrap_or_default();
+        let first = history
+            .iter()
+            .filter(|op| matches!(op.kind, OpKind::Create | OpKind::Append))
+            .min_by(|a, b| a.order_key().cmp(&b.order_key()))
+            .or(history.first());
+        let Some(first) = first else { continue };
+        let created_ms = first.hlc.wall_ms as i64;
+        let created_text = chrono::DateTime::from_timestamp_millis(created_ms)
+            .unwrap_or_default()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        match record_type.as_str() {
+            "staff" => {
+                crate::staff::write_folded(conn, record_id, &state, ctx.slot_label, &created_text)?
+            }
+            "device" => device::write_folded(conn, record_id, &state)?,
+            "organization" | "service" => {
+                directory::write_folded(conn, record_type, record_id, &state)?
+            }
+            "participant" => participants::write_folded(conn, record_id, &state, &created_text)?,
+            "participant_access" => participants::write_access_folded(conn, &state)?,
+            kind => {
+                let Some(her) = first.participant_id.as_deref() else {
+                    continue;
+                };
+                let exists: bool = conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM participants WHERE id = ?1)",
+                    [her],
+                    |row| row.get(0),
+                )?;
+                if exists {
+                    case_file::write_folded(
+                        conn,
+                        her,
+                        (kind, record_id),
+                        &state,
+                        (created_ms / 1000, &first.author_id),
+                    )?;
+                }
+            }
+        }
+        // Superseded: new operations on this record that are no longer what it states.
+        report.superseded += superseded_in(&history, &new_ops);
+        if !conflicts_in(&history).is_empty() {
+            report.conflicts += 1;
+            conn.execute(
+                "INSERT OR IGNORE INTO sync_conflicted (record_type, record_id) VALUES (?1, ?2)",
+                params![record_type, record_id],
+            )?;
+        }
+    }
+    // What this laptop may hold: a caseworker's laptop purges the files she may no longer see.
+    let my_staff = device::entry(conn, ctx.device_id)?
+        .and_then(|e| e.staff_id)
+        .unwrap_or_else(|| ctx.me.to_string());
+    let my_role: Option<String> = conn
+        .query_row("SELECT role FROM staff WHERE id = ?1", [&my_staff], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    let scoped = my_role.as_deref() == Some(Role::Caseworker.as_str());
+    let mut candidates: BTreeSet<String> = files_touched.clone();
+    // Files withdrawn by a laptop whose colleague assigns and shares files are purged: it
+    // knows she may no longer see them (the operations that say so are not sent to her).
+    let mut withdrawn: BTreeSet<String> = BTreeSet::new();
+    for file in files {
+        let sender_staff =
+            device::entry(conn, &file.manifest.sender_device)?.and_then(|e| e.staff_id);
+        let sender_role: Option<String> = match sender_staff {
+            Some(staff) => conn
+                .query_row("SELECT role FROM staff WHERE id = ?1", [&staff], |row| {
+                    row.get(0)
+                })
+                .optional()?,
+            None => None,
+        };
+        if sender_role.is_some_and(|role| role != Role::Caseworker.as_str()) {
+            withdrawn.extend(file.manifest.withdrawn.iter().cloned());
+        }
+    }
+    candidates.extend(withdrawn.iter().cloned());
+    for her in &candidates {
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM participants WHERE id = ?1)",
+            [her],
+            |row| row.get(0),
+        )?;
+        if !exists {
+            // Her records arrived without her file (it is not for this laptop).
+            let dropped = conn.execute(
+                "DELETE FROM change_log WHERE participant_id = ?1",
+                [crate::compact::id_bytes(her).as_slice()],
+            )?;
+            report.dropped += dropped as u64;
+            continue;
+        }
+        if scoped && (withdrawn.contains(her) || !may_see(conn, &[], &my_staff, her)?) {
+            participants::purge(conn, her)?;
+            report.purged += 1;
+            continue;
+        }
+        if files_touched.contains(her) {
+            case_file::refresh_file(conn, her, ctx.catalog)?;
+            let (case_code, chosen_name): (String, Option<String>) = conn.query_row(
+                "SELECT case_code, chosen_name FROM participants WHERE id = ?1",
+                [her],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            report.participants_changed.push(ChangedFile {
+                id: her.clone(),
+                case_code,
+                chosen_name,
+            });
+        }
+    }
+    for file in files {
+        let manifest = &file.manifest;
+        for range in &manifest.ranges {
+            conn.execute(
+                "INSERT INTO sync_coverage (device_id, first_seq, last_seq) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(device_id, first_seq) DO UPDATE
+                 SET last_seq = max(last_seq, excluded.last_seq)",
+                params![range.device, range.first_seq as i64, range.last_seq as i64],
+            )?;
+        }
+        for known in &manifest.knowledge {
+            conn.execute(
+                "INSERT INTO sync_peers (peer, device, last_seq) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(peer, device) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+                params![manifest.sender_device, known.device, known.last_seq as i64],
+            )?;
+        }
+        conn.execute(
+            "INSERT INTO sync_heard (peer, heard_at) VALUES (?1, ?2)
+             ON CONFLICT(peer) DO UPDATE SET heard_at = excluded.heard_at",
+            params![manifest.sender_device, crate::now_rfc3339()],
+        )?;
+        let name: Option<String> = conn
+            .query_row(
+                "SELECT name FROM devices WHERE id = ?1",
+                [&manifest.sender_device],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let name = name.unwrap_or_else(|| manifest.sender_device.clone());
+        if !report.from.contains(&name) {
+            report.from.push(name);
+        }
+    }
+    Ok(report)
+}
+
+/// New operations on a record that lost: not what its state says now.
+fn superseded_in(history: &[Operation], new_ops: &[&Operation]) -> u64 {
+    let newest_per_field: BTreeMap<&str, &Operation> = history
+        .iter()
+        .filter(|op| op.kind == OpKind::Set)
+        .fold(BTreeMap::new(), |mut newest, op| {
+            let slot = newest.entry(op.field.as_str()).or_insert(op);
+            if op.order_key() > slot.order_key() {
+                *slot = op;
+            }
+            newest
+        });
+    new_ops
+        .iter()
+        .filter(|op| {
+            op.kind == OpKind::Set
+                && history.iter().any(|h| h.op_id == op.op_id)
+                && newest_per_field
+                    .get(op.field.as_str())
+                    .is_some_and(|winner| winner.op_id != op.op_id)
+        })
+        .count() as u64
+}
+
+/// The operations of a record that lost without having been seen by the winner: concurrent
+/// edits of one field with different values, and edits a concurrent delete overrode. Each is
+/// (field, winner, loser).
+pub(crate) fn conflicts_in(history: &[Operation]) -> Vec<(String, String, String)> {
+    let parents: HashMap<&str, &Vec<String>> = history
+        .iter()
+        .map(|op| (op.op_id.as_str(), &op.based_on))
+        .collect();
+    let ancestors_of = |start: &str| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![start.to_string()];
+        while let Some(id) = stack.pop() {
+            if let Some(based) = parents.get(id.as_str()) {
+                for parent in based.iter() {
+                    if seen.insert(parent.clone()) {
+                        stack.push(parent.clone());
+                    }
+                }
+            }
+        }
+        seen
+    };
+    let mut found = Vec::new();
+    let mut fields: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for op in history.iter().filter(|op| op.kind == OpKind::Set) {
+        fields.entry(op.field.as_str()).or_default().push(op);
+    }
+    for (field, ops) in fields {
+        let Some(winner) = ops.iter().max_by(|a, b| a.order_key().cmp(&b.order_key())) else {
+            continue;
+        };
+        let seen = ancestors_of(&winner.op_id);
+        for op in &ops {
+            if op.op_id != winner.op_id && !seen.contains(&op.op_id) && op.value != winner.value {
+                found.push((field.to_string(), winner.op_id.clone(), op.op_id.clone()));
+            }
+        }
+    }
+    // Edit against delete: the delete wins; edits it did not see are kept as conflicts.
+    let last_state = history
+        .iter()
+        .filter(|op| matches!(op.kind, OpKind::Create | OpKind::Delete))
+        .max_by(|a, b| a.order_key().cmp(&b.order_key()));
+    if let Some(delete) = last_state.filter(|op| op.kind == OpKind::Delete) {
+        let seen = ancestors_of(&delete.op_id);
+        for op in history.iter().filter(|op| op.kind == OpKind::Set) {
+            if !seen.contains(&op.op_id) && op.order_key() > delete.order_key() {
+                found.push((op.field.clone(), delete.op_id.clone(), op.op_id.clone()));
+            }
+        }
+    }
+    found
+}
+
+impl Vault {
+    /// Imports sync files sent to this laptop: each is decrypted and checked whole first;
+    /// if any is refused, nothing is applied and the first refusal is the answer
+    /// ([`Error::SyncRefused`] with its reason code). Otherwise every file's operations are
+    /// applied in one transaction. Importing a file again, or files in any order, changes
+    /// nothing beyond the first application.
+    pub fn sync_import(&mut self, files: &[PathBuf]) -> Result<ImportReport> {
+        let this = self.this_device()?;
+        let mut verified = Vec::with_capacity(files.len());
+        for path in files {
+            let metadata = std::fs::metadata(path)?;
+            if metadata.len() > super::manifest::MAX_PAYLOAD_BYTES + 16 * 1024 * 1024 {
+                return Err(refused(Refusal::TooLarge));
+            }
+            let bytes = std::fs::read(path)?;
+            verified.push(verify(&self.conn, &this, &bytes).map_err(refused)?);
+        }
+        let catalog = crate::catalog::for_country(self.country()?);
+        let slots = &self.slots;
+        let label = |username: &str| slots.staff_label(username);
+        let tx = self.conn.unchecked_transaction()?;
+        for file in &verified {
+            if let Some((device_id, age_recipient, signing_key)) = &file.registration {
+                tx.execute(
+                    "UPDATE join_secrets SET used = 1 WHERE device_id = ?1",
+                    [device_id],
+                )?;
+                let writer = changelog::Writer::new(&self.device_id, &self.me.id);
+                device::set(
+                    &tx,
+                    writer,
+                    device_id,
+                    "ageRecipient",
+                    Value::from(age_recipient.clone()),
+                )?;
+                device::set(
+                    &tx,
+                    writer,
+                    device_id,
+                    "signingKey",
+                    Value::from(signing_key.clone()),
+                )?;
+                self.audit_in(&tx, AuditAction::DeviceRegistered, None, Some(device_id))?;
+            }
+        }
+        let report = apply(
+            &tx,
+            &ApplyContext {
+                device_id: &self.device_id,
+                me: &self.me.id,
+                catalog,
+                slot_label: &label,
+            },
+            &verified,
+        )?;
+        self.audit_in(
+            &tx,
+            AuditAction::SyncImported,
+            None,
+            Some(
+                &serde_json::json!({
+                    "files": report.files,
+                    "applied": report.applied,
+                    "known": report.known,
+                    "conflicts": report.conflicts,
+                    "dropped": report.dropped,
+                })
+                .to_string(),
+            ),
+        )?;
+        tx.commit()?;
+        Ok(report)
+    }
+}

@@ -1,0 +1,364 @@
+//! Sync between laptops by encrypted file: joining a laptop, exporting, verified import,
+//! scope, revocation, and files that are refused without changing anything.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use acompana::records::participants::{NewParticipant, ParticipantField, ParticipantQuery};
+use acompana::staff::Role;
+use acompana::vault::{KdfChoice, LockReason, Vault, VaultPaths};
+use acompana::Error;
+use common::*;
+
+const LUCIA: &str = "lucia";
+const LUCIA_PASSWORD: &str = "clave-de-lucia-1";
+const MARTA: &str = "marta";
+
+fn add_woman(vault: &mut Vault, name: &str, assign_to: Option<&str>) -> String {
+    vault
+        .participant_add(NewParticipant {
+            legal_name: name.into(),
+            chosen_name: None,
+            birth_year: Some(1990),
+            department: Some("Antioquia".into()),
+            assign_to: assign_to.map(str::to_string),
+        })
+        .unwrap()
+        .id
+}
+
+/// The names of the women a vault holds, whoever may see them (read from its tables).
+fn names_held(vault: &Vault) -> Vec<String> {
+    let conn = vault.connection_for_tests();
+    let mut statement = conn
+        .prepare("SELECT legal_name FROM participants ORDER BY legal_name")
+        .unwrap();
+    statement
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn listed(vault: &Vault) -> Vec<String> {
+    vault
+        .participant_list(&ParticipantQuery::default())
+        .unwrap()
+        .into_iter()
+        .map(|p| p.case_code)
+        .collect()
+}
+
+struct Organization {
+    coordinator: TestVault,
+    laptop: tempfile::TempDir,
+    lucia: VaultPaths,
+    mine: String,
+    hers_not: String,
+    lucia_device: String,
+}
+
+/// A coordinator's vault with two caseworkers and a woman each, and Lucía's laptop joined
+/// with a join file.
+fn organization() -> Organization {
+    let coordinator = new_vault();
+    coordinator.add(LUCIA, "Lucía Gómez", Role::Caseworker, LUCIA_PASSWORD);
+    coordinator.add(MARTA, "Marta Ruiz", Role::Caseworker, "clave-de-marta-1");
+    let mut admin = coordinator.admin();
+    let mine = add_woman(&mut admin, "Rosa Caminante", Some(LUCIA));
+    let hers_not = add_woman(&mut admin, "Valentina Escondida", Some(MARTA));
+    let join_file = coordinator.dir.path().join("lucia.join");
+    let added = admin.device_add(LUCIA, "Laptop Lucía", &join_file).unwrap();
+    assert_eq!(added.passphrase.split(' ').count(), 8);
+    admin.lock(LockReason::Manual).unwrap();
+    let laptop = tempfile::tempdir().unwrap();
+    let lucia = VaultPaths::new(laptop.path().join("data"));
+    let (vault, code) = acompana::opening::join(
+        &lucia,
+        acompana::opening::Joining {
+            file: &std::fs::read(&join_file).unwrap(),
+            passphrase: &added.passphrase,
+            password: &secret(LUCIA_PASSWORD),
+        },
+        KdfChoice::Minimum,
+    )
+    .unwrap();
+    assert!(!code.display().is_empty());
+    assert_eq!(vault.device_id(), added.device_id);
+    vault.lock(LockReason::Manual).unwrap();
+    Organization {
+        coordinator,
+        laptop,
+        lucia,
+        mine,
+        hers_not,
+        lucia_device: added.device_id,
+    }
+}
+
+impl Organization {
+    fn lucia(&self) -> Vault {
+        acompana::opening::unlock(&self.lucia, LUCIA, &secret(LUCIA_PASSWORD)).unwrap()
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.laptop.path().join(name)
+    }
+}
+
+fn export_to(vault: &mut Vault, device: &str, path: &Path) -> u64 {
+    let written = vault
+        .sync_export(path, &[device.to_string()], false)
+        .unwrap();
+    assert_eq!(written.len(), 1);
+    written[0].operations
+}
+
+#[test]
+fn a_joined_laptop_holds_only_her_files_and_work_flows_both_ways() {
+    let org = organization();
+    let mut lucia = org.lucia();
+    // She holds her woman, the roster and the registry, and nothing of Marta's woman.
+    assert_eq!(names_held(&lucia), vec!["Rosa Caminante".to_string()]);
+    assert_eq!(listed(&lucia).len(), 1);
+    assert!(lucia.participant_show(&org.hers_not).is_err());
+    let devices = lucia.device_list().unwrap();
+    assert_eq!(devices.len(), 2);
+    assert!(devices
+        .iter()
+        .any(|d| d.this_laptop && d.name == "Laptop Lucía"));
+    assert!(lucia
+        .staff_list()
+        .unwrap()
+        .iter()
+        .any(|s| s.username == MARTA));
+    assert_rebuilt_state_matches(&lucia, &org.mine);
+
+    // Her visit notes and an edit reach the coordinator, and prove her join secret there.
+    lucia
+        .participant_set(&org.mine, ParticipantField::ChosenName, Some("Rosi"))
+        .unwrap();
+    let coordinator_id = devices.iter().find(|d| !d.this_laptop).unwrap().id.clone();
+    let to_coordinator = org.file("to-coordinator.sync");
+    assert!(export_to(&mut lucia, &coordinator_id, &to_coordinator) >= 1);
+    let mut admin = org.coordinator.admin();
+    let report = admin.sync_import(std::slice::from_ref(&to_coordinator)).unwrap();
+    assert!(report.applied >= 1, "{report:?}");
+    assert_eq!(report.participants_changed.len(), 1);
+    assert_eq!(report.participants_changed[0].id, org.mine);
+    assert_eq!(
+        admin.load_for_tests(&org.mine).chosen_name.as_deref(),
+        Some("Rosi")
+    );
+    assert_rebuilt_state_matches(&admin, &org.mine);
+    let registered = admin.device_list().unwrap();
+    assert!(registered
+        .iter()
+        .any(|d| d.id == org.lucia_device && d.registered && d.last_heard.is_some()));
+
+    // The same file again changes nothing.
+    let again = admin.sync_import(std::slice::from_ref(&to_coordinator)).unwrap();
+    assert_eq!(again.applied, 0);
+    assert!(again.known >= 1);
+
+    // The coordinator's edit comes back; the registration (her keys) reaches her laptop too.
+    admin
+        .participant_set(&org.mine, ParticipantField::Department, Some("Caldas"))
+        .unwrap();
+    let to_lucia = org.file("to-lucia.sync");
+    export_to(&mut admin, &org.lucia_device, &to_lucia);
+    let report = lucia.sync_import(std::slice::from_ref(&to_lucia)).unwrap();
+    assert!(report.applied >= 1);
+    assert_eq!(
+        lucia.load_for_tests(&org.mine).department.as_deref(),
+        Some("Caldas")
+    );
+    assert!(lucia
+        .device_list()
+        .unwrap()
+        .iter()
+        .any(|d| d.this_laptop && d.registered));
+    assert_rebuilt_state_matches(&lucia, &org.mine);
+    // Until her laptop confirms what it has (its knowledge, in its next file), the same
+    // operations are sent again; once it has, an export carries only what is new.
+    let unconfirmed = org.file("unconfirmed.sync");
+    assert_eq!(
+        export_to(&mut admin, &org.lucia_device, &unconfirmed),
+        report.applied
+    );
+    let confirm = org.file("confirm.sync");
+    assert_eq!(export_to(&mut lucia, &coordinator_id, &confirm), 0);
+    admin.sync_import(&[confirm]).unwrap();
+    let nothing_new = org.file("again.sync");
+    assert_eq!(export_to(&mut admin, &org.lucia_device, &nothing_new), 0);
+    assert_eq!(
+        lucia
+            .sync_import(&[unconfirmed, nothing_new])
+            .unwrap()
+            .applied,
+        0
+    );
+
+    // Reassigned away from her: the next file withdraws it and her laptop purges it.
+    admin.participant_assign(&org.mine, Some(MARTA)).unwrap();
+    let withdraw = org.file("withdraw.sync");
+    export_to(&mut admin, &org.lucia_device, &withdraw);
+    let report = lucia.sync_import(&[withdraw]).unwrap();
+    assert_eq!(report.purged, 1, "{report:?}");
+    assert!(names_held(&lucia).is_empty());
+    let conn = lucia.connection_for_tests();
+    let about_her: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM change_log WHERE participant_id = ?1",
+            [acompana::compact::id_bytes(&org.mine).as_slice()],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(about_her, 0);
+}
+
+#[test]
+fn refused_files_change_nothing_and_say_why() {
+    let org = organization();
+    let mut lucia = org.lucia();
+    let coordinator_id = lucia
+        .device_list()
+        .unwrap()
+        .into_iter()
+        .find(|d| !d.this_laptop)
+        .unwrap()
+        .id;
+    let good = org.file("good.sync");
+    export_to(&mut lucia, &coordinator_id, &good);
+    lucia.lock(LockReason::Manual).unwrap();
+
+    let refusal = |vault: &mut Vault, path: &Path| match vault.sync_import(&[path.to_path_buf()]) {
+        Err(Error::SyncRefused(reason)) => reason,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let admin = org.coordinator.admin();
+    admin.lock(LockReason::Manual).unwrap();
+    let before = org.coordinator.snapshot();
+
+    // A flipped byte, a cut file, a file that is not a sync file.
+    let cases: Vec<(Vec<u8>, &str)> = {
+        let bytes = std::fs::read(&good).unwrap();
+        let mut flipped = bytes.clone();
+        let at = flipped.len() - 40;
+        flipped[at] ^= 1;
+        vec![
+            (flipped, "sync_damaged"),
+            (bytes[..bytes.len() - 100].to_vec(), "sync_truncated"),
+            (
+                b"hola, esto no es un archivo".to_vec(),
+                "sync_not_a_sync_file",
+            ),
+        ]
+    };
+    for (bytes, reason) in cases {
+        let path = org.file("bad.sync");
+        std::fs::write(&path, bytes).unwrap();
+        let mut admin = org.coordinator.admin();
+        let found = refusal(&mut admin, &path);
+        admin.lock(LockReason::Manual).unwrap();
+        assert!(
+            found == reason || (reason == "sync_truncated" && found == "sync_damaged"),
+            "{reason}: {found}"
+        );
+    }
+    // Locking writes the session mark and audit; compare the database's content instead of
+    // its bytes: nothing from the file was applied.
+    let mut admin = org.coordinator.admin();
+    assert!(admin
+        .participant_list(&ParticipantQuery::default())
+        .unwrap()
+        .iter()
+        .all(|p| p.chosen_name.is_none()));
+    assert!(!admin
+        .device_list()
+        .unwrap()
+        .iter()
+        .any(|d| d.id == org.lucia_device && d.registered));
+
+    // Another organization's laptop cannot read or send to this one.
+    let other = new_vault_named("Otra organización", "Otra Coordinadora");
+    let mut stranger = other.admin();
+    let stranger_file = org.file("stranger.join");
+    let added = stranger
+        .device_add(ADMIN, "Laptop ajena", &stranger_file)
+        .unwrap();
+    drop(added);
+    assert_eq!(
+        refusal(&mut admin, &stranger_file),
+        "sync_not_for_this_device"
+    );
+
+    // The good file is accepted; once the laptop is revoked, its files are refused.
+    admin.sync_import(std::slice::from_ref(&good)).unwrap();
+    admin.device_revoke(&org.lucia_device).unwrap();
+    let mut lucia = org.lucia();
+    let late = org.file("late.sync");
+    lucia
+        .participant_set(&org.mine, ParticipantField::ChosenName, Some("Rosa María"))
+        .unwrap();
+    let coordinator_id = lucia_coordinator(&lucia);
+    export_to(&mut lucia, &coordinator_id, &late);
+    assert_eq!(refusal(&mut admin, &late), "sync_device_revoked");
+    assert_eq!(refusal(&mut admin, &good), "sync_device_revoked");
+    drop(before);
+}
+
+fn lucia_coordinator(lucia: &Vault) -> String {
+    lucia
+        .device_list()
+        .unwrap()
+        .into_iter()
+        .find(|d| !d.this_laptop)
+        .unwrap()
+        .id
+}
+
+#[test]
+fn a_join_file_needs_its_passphrase_and_works_once() {
+    let coordinator = new_vault();
+    coordinator.add(LUCIA, "Lucía Gómez", Role::Caseworker, LUCIA_PASSWORD);
+    let mut admin = coordinator.admin();
+    let join_file = coordinator.dir.path().join("lucia.join");
+    let added = admin.device_add(LUCIA, "Laptop Lucía", &join_file).unwrap();
+    let bytes = std::fs::read(&join_file).unwrap();
+    let laptop = tempfile::tempdir().unwrap();
+    let paths = VaultPaths::new(laptop.path().join("data"));
+    let wrong = acompana::opening::join(
+        &paths,
+        acompana::opening::Joining {
+            file: &bytes,
+            passphrase: "luna sol mar rio pan sal oro luz",
+            password: &secret(LUCIA_PASSWORD),
+        },
+        KdfChoice::Minimum,
+    );
+    assert!(matches!(
+        wrong,
+        Err(Error::SyncRefused("sync_wrong_passphrase"))
+    ));
+    assert!(!paths.exists(), "a refused join leaves no vault behind");
+    // Typed with other spacing and capitals, the passphrase still works.
+    let typed = added.passphrase.to_uppercase().replace(' ', "  ");
+    let (vault, _) = acompana::opening::join(
+        &paths,
+        acompana::opening::Joining {
+            file: &bytes,
+            passphrase: &typed,
+            password: &secret(LUCIA_PASSWORD),
+        },
+        KdfChoice::Minimum,
+    )
+    .unwrap();
+    assert_eq!(vault.me().username, LUCIA);
+    assert_eq!(vault.me().role, Role::Caseworker);
+    assert_eq!(
+        vault.organization_id().unwrap(),
+        admin.organization_id().unwrap()
+    );
+}
