@@ -68,3 +68,15 @@ CREATE TABLE sync_conflicted (
     record_id   TEXT NOT NULL,
     PRIMARY KEY (record_type, record_id)
 ) STRICT, WITHOUT ROWID;
+
+-- Files a sync folder held that were applied here (by their SHA-256), so they are not read
+-- again; and the knowledge this laptop last told each laptop through the folder, so a file
+-- with nothing new is not written twice.
+CREATE TABLE sync_applied (
+    sha256 BLOB PRIMARY KEY NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sync_folder_sent (
+    peer      TEXT PRIMARY KEY NOT NULL,
+    knowledge TEXT NOT NULL
+) STRICT;

@@ -43,6 +43,7 @@ pub enum AuditAction {
     DeviceRegistered,
     DeviceRevoked,
     VaultJoined,
+    ParticipantErased,
 }
 
 impl AuditAction {
@@ -78,11 +79,12 @@ impl AuditAction {
             AuditAction::DeviceRegistered => "device_registered",
             AuditAction::DeviceRevoked => "device_revoked",
             AuditAction::VaultJoined => "vault_joined",
+            AuditAction::ParticipantErased => "participant_erased",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        const ALL: [AuditAction; 29] = [
+        const ALL: [AuditAction; 30] = [
             AuditAction::VaultCreated,
             AuditAction::SignedIn,
             AuditAction::SignInFailed,
@@ -112,6 +114,7 @@ impl AuditAction {
             AuditAction::DeviceRegistered,
             AuditAction::DeviceRevoked,
             AuditAction::VaultJoined,
+            AuditAction::ParticipantErased,
         ];
         ALL.into_iter().find(|action| action.as_str() == text)
     }

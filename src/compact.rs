@@ -196,6 +196,7 @@ pub const TERMS: &[&str] = &[
     "registeredBy",
     "joinExpires",
     "revoked",
+    "erasure",
 ];
 
 /// The field of a record's first operation that names the file it belongs to.

@@ -143,7 +143,9 @@ fn a_joined_laptop_holds_only_her_files_and_work_flows_both_ways() {
     let to_coordinator = org.file("to-coordinator.sync");
     assert!(export_to(&mut lucia, &coordinator_id, &to_coordinator) >= 1);
     let mut admin = org.coordinator.admin();
-    let report = admin.sync_import(std::slice::from_ref(&to_coordinator)).unwrap();
+    let report = admin
+        .sync_import(std::slice::from_ref(&to_coordinator))
+        .unwrap();
     assert!(report.applied >= 1, "{report:?}");
     assert_eq!(report.participants_changed.len(), 1);
     assert_eq!(report.participants_changed[0].id, org.mine);
@@ -158,7 +160,9 @@ fn a_joined_laptop_holds_only_her_files_and_work_flows_both_ways() {
         .any(|d| d.id == org.lucia_device && d.registered && d.last_heard.is_some()));
 
     // The same file again changes nothing.
-    let again = admin.sync_import(std::slice::from_ref(&to_coordinator)).unwrap();
+    let again = admin
+        .sync_import(std::slice::from_ref(&to_coordinator))
+        .unwrap();
     assert_eq!(again.applied, 0);
     assert!(again.known >= 1);
 
@@ -361,4 +365,204 @@ fn a_join_file_needs_its_passphrase_and_works_once() {
         vault.organization_id().unwrap(),
         admin.organization_id().unwrap()
     );
+}
+
+fn coordinator_device(admin: &Vault) -> String {
+    admin
+        .device_list()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.this_laptop)
+        .unwrap()
+        .id
+}
+
+/// Exchanges files both ways until both laptops have what the other has.
+fn exchange(org: &Organization, admin: &mut Vault, lucia: &mut Vault, round: &str) {
+    let up = org.file(&format!("{round}-up.sync"));
+    let down = org.file(&format!("{round}-down.sync"));
+    export_to(lucia, &coordinator_device(admin), &up);
+    admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    export_to(admin, &org.lucia_device, &down);
+    lucia.sync_import(std::slice::from_ref(&down)).unwrap();
+}
+
+#[test]
+fn concurrent_edits_are_kept_as_a_conflict_until_settled_everywhere() {
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    let mut lucia = org.lucia();
+    exchange(&org, &mut admin, &mut lucia, "first");
+    // Both change her department without seeing the other's change.
+    admin
+        .participant_set(&org.mine, ParticipantField::Department, Some("Caldas"))
+        .unwrap();
+    lucia
+        .participant_set(&org.mine, ParticipantField::Department, Some("Risaralda"))
+        .unwrap();
+    exchange(&org, &mut admin, &mut lucia, "second");
+    // Both laptops agree on the value, and both list the loser.
+    let here = admin.load_for_tests(&org.mine).department;
+    assert_eq!(lucia.load_for_tests(&org.mine).department, here);
+    let conflicts = admin.conflicts_list().unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    let on_her_laptop = lucia.conflicts_list().unwrap();
+    assert_eq!(on_her_laptop.len(), 1);
+    assert_eq!(on_her_laptop[0].id, conflicts[0].id);
+    assert_eq!(on_her_laptop[0].kept.op_id, conflicts[0].kept.op_id);
+    assert_eq!(on_her_laptop[0].other.value, conflicts[0].other.value);
+    let conflict = &conflicts[0];
+    assert_eq!(conflict.field, "department");
+    assert_eq!(
+        conflict.case_code.as_deref(),
+        Some(admin.load_for_tests(&org.mine).case_code.as_str())
+    );
+    let values = [conflict.kept.value.clone(), conflict.other.value.clone()];
+    assert!(values.contains(&Some("\"Caldas\"".into())));
+    assert!(values.contains(&Some("\"Risaralda\"".into())));
+    // The coordinator keeps the value that lost; the next sync settles it on her laptop too.
+    admin
+        .conflicts_resolve(&conflict.id, &conflict.other.op_id)
+        .unwrap();
+    let kept = conflict.other.value.clone().unwrap();
+    assert_eq!(
+        serde_json::to_string(&admin.load_for_tests(&org.mine).department).unwrap(),
+        kept
+    );
+    assert!(admin.conflicts_list().unwrap().is_empty());
+    exchange(&org, &mut admin, &mut lucia, "third");
+    assert!(lucia.conflicts_list().unwrap().is_empty());
+    assert_eq!(
+        serde_json::to_string(&lucia.load_for_tests(&org.mine).department).unwrap(),
+        kept
+    );
+    assert_rebuilt_state_matches(&lucia, &org.mine);
+    assert_rebuilt_state_matches(&admin, &org.mine);
+}
+
+#[test]
+fn an_erased_woman_leaves_every_laptop_and_cannot_come_back() {
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    let mut lucia = org.lucia();
+    exchange(&org, &mut admin, &mut lucia, "first");
+    // A file from her laptop that still carries the woman's data, sent before the erasure.
+    lucia
+        .participant_set(&org.mine, ParticipantField::ChosenName, Some("Rosi"))
+        .unwrap();
+    let old = org.file("old.sync");
+    export_to(&mut lucia, &coordinator_device(&admin), &old);
+
+    assert!(
+        lucia
+            .participant_erase(&org.mine, "a pedido de ella")
+            .is_err(),
+        "caseworkers do not erase"
+    );
+    admin
+        .participant_erase(&org.mine, "a pedido de ella")
+        .unwrap();
+    assert!(names_held(&admin) == vec!["Valentina Escondida".to_string()]);
+    assert!(admin.participant_show(&org.mine).is_err());
+    let conn = admin.connection_for_tests();
+    let about_her: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM change_log WHERE participant_id = ?1",
+            [acompana::compact::id_bytes(&org.mine).as_slice()],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(about_her, 0);
+
+    // The old file arrives after the erasure: its operations about her are dropped.
+    let report = admin.sync_import(std::slice::from_ref(&old)).unwrap();
+    assert!(report.dropped_erased >= 1, "{report:?}");
+    assert!(admin.participant_show(&org.mine).is_err());
+    assert!(admin
+        .audit_list(0, 100)
+        .unwrap()
+        .iter()
+        .any(|e| e.action == acompana::audit::AuditAction::SyncOperationsDropped));
+
+    // The marker reaches her laptop, which purges her.
+    let down = org.file("erasure.sync");
+    export_to(&mut admin, &org.lucia_device, &down);
+    let report = lucia.sync_import(std::slice::from_ref(&down)).unwrap();
+    assert_eq!(report.erased, 1, "{report:?}");
+    assert!(names_held(&lucia).is_empty());
+    assert!(lucia.participant_show(&org.mine).is_err());
+    let searched = lucia
+        .participant_list(&ParticipantQuery {
+            text: Some("Rosa".into()),
+            ..ParticipantQuery::default()
+        })
+        .unwrap();
+    assert!(searched.is_empty());
+}
+
+#[test]
+fn a_sync_folder_carries_work_both_ways_and_ignores_what_is_not_for_it() {
+    let org = organization();
+    let folder = org.laptop.path().join("carpeta");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut admin = org.coordinator.admin();
+    let mut lucia = org.lucia();
+    lucia
+        .participant_set(&org.mine, ParticipantField::ChosenName, Some("Rosi"))
+        .unwrap();
+    let first = lucia.sync_folder(&folder).unwrap();
+    assert_eq!(first.exported.len(), 1);
+    // A sync engine's leftovers and a stranger's file are not read.
+    let written = std::path::PathBuf::from(&first.exported[0].path);
+    let name = written.file_name().unwrap().to_string_lossy().to_string();
+    std::fs::write(folder.join(format!(".syncthing.{name}.tmp")), b"half").unwrap();
+    std::fs::write(
+        folder.join(name.replace(".sync", ".sync-conflict-20261201-101010-ABCDEFG.sync")),
+        b"copy",
+    )
+    .unwrap();
+    std::fs::write(folder.join("lista.txt"), b"nada").unwrap();
+    let report = admin.sync_folder(&folder).unwrap();
+    assert_eq!(report.imported.len(), 1, "{report:?}");
+    assert!(report.refused.is_empty());
+    assert_eq!(
+        admin.load_for_tests(&org.mine).chosen_name.as_deref(),
+        Some("Rosi")
+    );
+    // Nothing new: nothing written again, nothing read again.
+    let again = admin.sync_folder(&folder).unwrap();
+    assert!(again.imported.is_empty());
+    assert_eq!(again.already_applied, 1);
+    assert!(again.exported.is_empty(), "{again:?}");
+    // Back to her laptop; no name in the folder says anything about the women.
+    lucia.sync_folder(&folder).unwrap();
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_lowercase();
+        assert!(!name.contains("rosa") && !name.contains("rosi"));
+    }
+    // A damaged file is reported and the rest still applies.
+    admin
+        .participant_set(&org.mine, ParticipantField::Department, Some("Caldas"))
+        .unwrap();
+    let report = admin.sync_folder(&folder).unwrap();
+    let good = std::path::PathBuf::from(&report.exported[0].path);
+    let bad = folder.join(file_name_for(
+        &coordinator_device(&admin),
+        &org.lucia_device,
+    ));
+    let mut bytes = std::fs::read(&good).unwrap();
+    let at = bytes.len() - 30;
+    bytes[at] ^= 1;
+    std::fs::write(&bad, bytes).unwrap();
+    let report = lucia.sync_folder(&folder).unwrap();
+    assert_eq!(report.refused.len(), 1, "{report:?}");
+    assert_eq!(report.refused[0].reason, "sync_damaged");
+    assert_eq!(
+        lucia.load_for_tests(&org.mine).department.as_deref(),
+        Some("Caldas")
+    );
+}
+
+fn file_name_for(sender: &str, receiver: &str) -> String {
+    format!("acompana_{sender}_{receiver}_1.sync")
 }

@@ -35,6 +35,7 @@ pub const RECORD_TYPES: &[(&str, &[&str])] = &[
     ),
     ("participant_access", &["participantId", "staffId"]),
     ("staff", &["username", "displayName", "role", "active"]),
+    ("erasure", &[]),
     (
         "device",
         &[

@@ -367,61 +367,180 @@ impl Vault {
         let registration = pending_registration(&self.conn, &this)?;
         let mut written = Vec::new();
         for receiver in &receivers {
-            let entry = device::entry(&self.conn, receiver)?
-                .ok_or(Error::invalid("for", "a registered laptop"))?;
-            let recipient = entry
-                .age_recipient
-                .clone()
-                .ok_or(Error::invalid("for", "a laptop that has joined"))?;
-            let peer_knows: BTreeMap<String, u64> = if full {
-                BTreeMap::new()
-            } else {
-                let mut statement = self
-                    .conn
-                    .prepare("SELECT device, last_seq FROM sync_peers WHERE peer = ?1")?;
-                let rows = statement.query_map([receiver], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64))
-                })?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            let built = build(
-                &self.conn,
-                &this,
-                receiver,
-                entry.staff_id.as_deref(),
-                &peer_knows,
-                FileKind::Changes,
-                None,
-                registration.clone(),
-            )?;
-            let sealed = container::seal_to_devices(&built.plaintext, &[recipient])?;
             let path: PathBuf = if one {
                 to.to_path_buf()
             } else {
                 to.join(file_name(&this.id, receiver))
             };
-            write_file(&path, &sealed)?;
-            let tx = self.conn.unchecked_transaction()?;
-            remember_sent(&tx, receiver, &built, &self.device_id)?;
-            self.audit_in(
-                &tx,
-                AuditAction::SyncExported,
-                None,
-                Some(
-                    &serde_json::json!({"to": receiver, "operations": built.operations})
-                        .to_string(),
-                ),
-            )?;
-            tx.commit()?;
-            written.push(ExportedFile {
-                device_id: receiver.clone(),
-                path: path.display().to_string(),
-                operations: built.operations,
-                withdrawn: built.withdrawn.len() as u32,
-                bytes: sealed.len() as u64,
-            });
+            if let Some(file) =
+                self.export_one(&this, receiver, registration.clone(), full, &path, false)?
+            {
+                written.push(file);
+            }
         }
         Ok(written)
+    }
+
+    /// Writes one receiver's file to `path`. With `only_if_new`, a file with no operation and
+    /// no withdrawal is written only when this laptop's knowledge changed since the last one
+    /// it put in the sync folder for that receiver.
+    fn export_one(
+        &mut self,
+        this: &ThisDevice,
+        receiver: &str,
+        registration: Option<Registration>,
+        full: bool,
+        path: &Path,
+        only_if_new: bool,
+    ) -> Result<Option<ExportedFile>> {
+        let entry = device::entry(&self.conn, receiver)?
+            .ok_or(Error::invalid("for", "a registered laptop"))?;
+        let recipient = entry
+            .age_recipient
+            .clone()
+            .ok_or(Error::invalid("for", "a laptop that has joined"))?;
+        let mut peer_knows: BTreeMap<String, u64> = if full {
+            BTreeMap::new()
+        } else {
+            let mut statement = self
+                .conn
+                .prepare("SELECT device, last_seq FROM sync_peers WHERE peer = ?1")?;
+            let rows = statement.query_map([receiver], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let last_told: Option<String> =
+            rusqlite::OptionalExtension::optional(self.conn.query_row(
+                "SELECT knowledge FROM sync_folder_sent WHERE peer = ?1",
+                [receiver],
+                |row| row.get(0),
+            ))?;
+        if only_if_new && !full {
+            // What an earlier file in the folder carries is not written again: the folder
+            // still holds it.
+            let told: BTreeMap<String, u64> = last_told
+                .as_deref()
+                .and_then(|text| serde_json::from_str(text).ok())
+                .unwrap_or_default();
+            for (device, last) in told {
+                let known = peer_knows.entry(device).or_insert(0);
+                *known = (*known).max(last);
+            }
+        }
+        let built = build(
+            &self.conn,
+            this,
+            receiver,
+            entry.staff_id.as_deref(),
+            &peer_knows,
+            FileKind::Changes,
+            None,
+            registration,
+        )?;
+        let told = serde_json::to_string(&knowledge(&self.conn)?)?;
+        if only_if_new
+            && built.operations == 0
+            && built.withdrawn.is_empty()
+            && last_told.as_deref() == Some(told.as_str())
+        {
+            return Ok(None);
+        }
+        let sealed = container::seal_to_devices(&built.plaintext, &[recipient])?;
+        write_file(path, &sealed)?;
+        let tx = self.conn.unchecked_transaction()?;
+        remember_sent(&tx, receiver, &built, &self.device_id)?;
+        if only_if_new {
+            tx.execute(
+                "INSERT INTO sync_folder_sent (peer, knowledge) VALUES (?1, ?2)
+                 ON CONFLICT(peer) DO UPDATE SET knowledge = excluded.knowledge",
+                params![receiver, told],
+            )?;
+        }
+        self.audit_in(
+            &tx,
+            AuditAction::SyncExported,
+            None,
+            Some(&serde_json::json!({"to": receiver, "operations": built.operations}).to_string()),
+        )?;
+        tx.commit()?;
+        Ok(Some(ExportedFile {
+            device_id: receiver.to_string(),
+            path: path.display().to_string(),
+            operations: built.operations,
+            withdrawn: built.withdrawn.len() as u32,
+            bytes: sealed.len() as u64,
+        }))
+    }
+
+    /// Syncs through a shared folder (a USB stick, or one a sync engine carries): imports
+    /// every file in `dir` meant for this laptop that it has not applied (each on its own:
+    /// a refused file is reported and the others still apply), then writes what is new for
+    /// each other laptop. Its own files, partial files and a sync engine's temporary files
+    /// and conflict copies are ignored.
+    pub fn sync_folder(&mut self, dir: &Path) -> Result<FolderReport> {
+        if !dir.is_dir() {
+            return Err(Error::invalid("dir", "an existing folder"));
+        }
+        let this = self.this_device()?;
+        let mut report = FolderReport::default();
+        let mut names: Vec<String> = std::fs::read_dir(dir)?
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        for name in names {
+            let Some((sender, receiver)) = parse_file_name(&name) else {
+                continue;
+            };
+            if receiver != this.id || sender == this.id {
+                continue;
+            }
+            let path = dir.join(&name);
+            let bytes = std::fs::read(&path)?;
+            let digest = Sha256::digest(&bytes).to_vec();
+            let applied: bool = self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sync_applied WHERE sha256 = ?1)",
+                [&digest],
+                |row| row.get(0),
+            )?;
+            if applied {
+                report.already_applied += 1;
+                continue;
+            }
+            match self.sync_import(std::slice::from_ref(&path)) {
+                Ok(imported) => {
+                    self.conn.execute(
+                        "INSERT OR IGNORE INTO sync_applied (sha256) VALUES (?1)",
+                        [&digest],
+                    )?;
+                    report.imported.push(name);
+                    report.merge(imported);
+                }
+                Err(Error::SyncRefused(reason)) => report.refused.push(RefusedFile {
+                    file: name,
+                    reason: reason.to_string(),
+                }),
+                Err(other) => return Err(other),
+            }
+        }
+        let registration = pending_registration(&self.conn, &this)?;
+        let receivers: Vec<String> = self
+            .device_list()?
+            .into_iter()
+            .filter(|d| !d.this_laptop && d.registered && !d.revoked)
+            .map(|d| d.id)
+            .collect();
+        for receiver in receivers {
+            let path = dir.join(file_name(&this.id, &receiver));
+            if let Some(file) =
+                self.export_one(&this, &receiver, registration.clone(), false, &path, true)?
+            {
+                report.exported.push(file);
+            }
+        }
+        Ok(report)
     }
 
     /// Prepares a laptop for a colleague: registers it (without keys yet), and writes to
@@ -508,6 +627,59 @@ impl Vault {
     }
 }
 
+/// A file refused by a folder sync, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedFile {
+    pub file: String,
+    pub reason: String,
+}
+
+/// What a folder sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct FolderReport {
+    pub imported: Vec<String>,
+    pub already_applied: u32,
+    pub refused: Vec<RefusedFile>,
+    pub exported: Vec<ExportedFile>,
+    /// The imports' totals.
+    pub applied: u64,
+    pub known: u64,
+    pub conflicts: u64,
+    pub dropped: u64,
+    pub participants_changed: Vec<super::import::ChangedFile>,
+}
+
+impl FolderReport {
+    fn merge(&mut self, imported: super::import::ImportReport) {
+        self.applied += imported.applied;
+        self.known += imported.known;
+        self.conflicts += imported.conflicts;
+        self.dropped += imported.dropped;
+        for changed in imported.participants_changed {
+            if !self.participants_changed.contains(&changed) {
+                self.participants_changed.push(changed);
+            }
+        }
+    }
+}
+
+/// The sending and receiving laptops a sync file's name states, when it is exactly a name
+/// [`file_name`] makes (a partial file, a temporary file or a conflict copy is not).
+pub fn parse_file_name(name: &str) -> Option<(String, String)> {
+    let rest = name.strip_prefix("acompana_")?.strip_suffix(".sync")?;
+    let mut parts = rest.split('_');
+    let (sender, receiver, ms) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || ms.is_empty() || !ms.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let id = |text: &str| crate::compact::canonical_uuid(text).map(|_| text.to_string());
+    Some((id(sender)?, id(receiver)?))
+}
+
 /// A file name that says which laptops it is between and when, and nothing about the women.
 pub fn file_name(sender: &str, receiver: &str) -> String {
     format!(
@@ -544,4 +716,32 @@ fn remember_sent(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "0191c3a0-0000-7000-8000-0000000000a1";
+    const B: &str = "0191c3a0-0000-7000-8000-0000000000b2";
+
+    #[test]
+    fn only_whole_sync_file_names_are_read_from_a_folder() {
+        let name = file_name(A, B);
+        assert_eq!(parse_file_name(&name), Some((A.into(), B.into())));
+        for ignored in [
+            format!(".{name}.partial"),
+            format!(".syncthing.{name}.tmp"),
+            name.replace(".sync", ".sync-conflict-20261201-101010-ABCDEFG.sync"),
+            format!("acompana_{A}_{B}_12x.sync"),
+            format!("acompana_{A}_{B}_.sync"),
+            format!("acompana_{A}_{B}_1_2.sync"),
+            format!("acompana_{A}_Lucia_1.sync"),
+            format!("acompana_{}_{B}_1.sync", A.to_uppercase()),
+            "notas.txt".to_string(),
+        ] {
+            assert_eq!(parse_file_name(&ignored), None, "{ignored}");
+        }
+        assert!(!name.contains("Rosa") && name.len() < 120);
+    }
 }

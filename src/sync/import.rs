@@ -63,6 +63,10 @@ pub struct ImportReport {
     pub participants_changed: Vec<ChangedFile>,
     /// Files this laptop no longer holds.
     pub purged: u32,
+    /// Women erased by the files: taken off this laptop.
+    pub erased: u32,
+    /// Operations about an erased woman, not kept.
+    pub dropped_erased: u64,
 }
 
 fn refused(refusal: Refusal) -> Error {
@@ -163,6 +167,14 @@ fn check_authority(
         .and_then(|id| roles.get(id))
         .map(|(role, _)| *role);
     let mut seen_files: HashMap<(String, String), bool> = HashMap::new();
+    // Operations about an erased woman are dropped whoever wrote them.
+    let mut erased = super::erasure::erased(conn).map_err(failed)?;
+    erased.extend(
+        operations
+            .iter()
+            .filter(|op| op.record_type == super::erasure::RECORD_TYPE)
+            .map(|op| op.record_id.clone()),
+    );
     for op in operations {
         let Some((role, _)) = roles.get(&op.author_id).copied() else {
             return Err(Refusal::NotAllowed("an author not on the roster"));
@@ -184,7 +196,7 @@ fn check_authority(
                     ));
                 }
             }
-            "device" if !manager => {
+            "device" | "erasure" if !manager => {
                 return Err(Refusal::NotAllowed("only a coordinator registers laptops"));
             }
             "participant_access" if !manager => {
@@ -195,7 +207,11 @@ fn check_authority(
             }
             _ => {}
         }
-        if let Some(her) = &op.participant_id {
+        if let Some(her) = op
+            .participant_id
+            .as_ref()
+            .filter(|her| !erased.contains(*her))
+        {
             let mut check = |staff: &str| -> std::result::Result<bool, Refusal> {
                 let key = (staff.to_string(), her.clone());
                 if let Some(known) = seen_files.get(&key) {
@@ -339,6 +355,62 @@ pub(crate) struct ApplyContext<'a> {
     pub slot_label: &'a dyn Fn(&str) -> [u8; 32],
 }
 
+/// Rebuilds one record's visible row from its operations on this laptop (as sync and the
+/// settling of a conflict leave them), and returns its history.
+pub(crate) fn refold(
+    conn: &Connection,
+    slot_label: &dyn Fn(&str) -> [u8; 32],
+    record_type: &str,
+    record_id: &str,
+) -> Result<Vec<Operation>> {
+    let history = changelog::history(conn, record_type, record_id)?;
+    let state = changelog::fold(&history)
+        .into_values()
+        .next()
+        .unwrap_or_default();
+    let first = history
+        .iter()
+        .filter(|op| matches!(op.kind, OpKind::Create | OpKind::Append))
+        .min_by(|a, b| a.order_key().cmp(&b.order_key()))
+        .or(history.first());
+    let Some(first) = first else {
+        return Ok(history);
+    };
+    let created_ms = first.hlc.wall_ms as i64;
+    let created_text = chrono::DateTime::from_timestamp_millis(created_ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    match record_type {
+        "staff" => crate::staff::write_folded(conn, record_id, &state, slot_label, &created_text)?,
+        "device" => device::write_folded(conn, record_id, &state)?,
+        "organization" | "service" => {
+            directory::write_folded(conn, record_type, record_id, &state)?
+        }
+        "participant" => participants::write_folded(conn, record_id, &state, &created_text)?,
+        "participant_access" => participants::write_access_folded(conn, &state)?,
+        super::erasure::RECORD_TYPE => {}
+        kind => {
+            if let Some(her) = first.participant_id.as_deref() {
+                let exists: bool = conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM participants WHERE id = ?1)",
+                    [her],
+                    |row| row.get(0),
+                )?;
+                if exists {
+                    case_file::write_folded(
+                        conn,
+                        her,
+                        (kind, record_id),
+                        &state,
+                        (created_ms / 1000, &first.author_id),
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(history)
+}
+
 /// Applies checked files in the caller's transaction.
 pub(crate) fn apply(
     conn: &Connection,
@@ -354,8 +426,28 @@ pub(crate) fn apply(
     let mut files_touched: BTreeSet<String> = BTreeSet::new();
     let mut new_ops: Vec<&Operation> = Vec::new();
     let mut seen_now: BTreeSet<(String, u64)> = BTreeSet::new();
+    // An erasure wins over every operation about her, older or newer.
+    let mut erased = super::erasure::erased(conn)?;
+    let mut newly_erased = BTreeSet::new();
     for file in files {
         for op in &file.operations {
+            if op.record_type == super::erasure::RECORD_TYPE && erased.insert(op.record_id.clone())
+            {
+                newly_erased.insert(op.record_id.clone());
+            }
+        }
+    }
+    for file in files {
+        for op in &file.operations {
+            if op
+                .participant_id
+                .as_ref()
+                .is_some_and(|her| erased.contains(her))
+            {
+                report.dropped += 1;
+                report.dropped_erased += 1;
+                continue;
+            }
             let held: bool = conn
                 .prepare_cached(
                     "SELECT EXISTS (SELECT 1 FROM change_log c JOIN log_names n ON n.code = c.device
@@ -383,51 +475,7 @@ pub(crate) fn apply(
         }
     }
     for (_, record_type, record_id) in &touched {
-        let history = changelog::history(conn, record_type, record_id)?;
-        let state = changelog::fold(&history)
-            .into_values()
-            .next()
-            .unwrap_or_default();
-        let first = history
-            .iter()
-            .filter(|op| matches!(op.kind, OpKind::Create | OpKind::Append))
-            .min_by(|a, b| a.order_key().cmp(&b.order_key()))
-            .or(history.first());
-        let Some(first) = first else { continue };
-        let created_ms = first.hlc.wall_ms as i64;
-        let created_text = chrono::DateTime::from_timestamp_millis(created_ms)
-            .unwrap_or_default()
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        match record_type.as_str() {
-            "staff" => {
-                crate::staff::write_folded(conn, record_id, &state, ctx.slot_label, &created_text)?
-            }
-            "device" => device::write_folded(conn, record_id, &state)?,
-            "organization" | "service" => {
-                directory::write_folded(conn, record_type, record_id, &state)?
-            }
-            "participant" => participants::write_folded(conn, record_id, &state, &created_text)?,
-            "participant_access" => participants::write_access_folded(conn, &state)?,
-            kind => {
-                let Some(her) = first.participant_id.as_deref() else {
-                    continue;
-                };
-                let exists: bool = conn.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM participants WHERE id = ?1)",
-                    [her],
-                    |row| row.get(0),
-                )?;
-                if exists {
-                    case_file::write_folded(
-                        conn,
-                        her,
-                        (kind, record_id),
-                        &state,
-                        (created_ms / 1000, &first.author_id),
-                    )?;
-                }
-            }
-        }
+        let history = refold(conn, ctx.slot_label, record_type, record_id)?;
         // Superseded: new operations on this record that are no longer what it states.
         report.superseded += superseded_in(&history, &new_ops);
         if !conflicts_in(&history).is_empty() {
@@ -448,6 +496,19 @@ pub(crate) fn apply(
         })
         .optional()?;
     let scoped = my_role.as_deref() == Some(Role::Caseworker.as_str());
+    for her in &newly_erased {
+        let held: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM participants WHERE id = ?1)",
+            [her],
+            |row| row.get(0),
+        )?;
+        if held {
+            participants::purge(conn, her)?;
+            conn.execute("DELETE FROM sync_sent WHERE participant_id = ?1", [her])?;
+            report.erased += 1;
+        }
+    }
+    files_touched.retain(|her| !erased.contains(her));
     let mut candidates: BTreeSet<String> = files_touched.clone();
     // Files withdrawn by a laptop whose colleague assigns and shares files are purged: it
     // knows she may no longer see them (the operations that say so are not sent to her).
@@ -672,6 +733,14 @@ impl Vault {
             },
             &verified,
         )?;
+        if report.dropped_erased > 0 {
+            self.audit_in(
+                &tx,
+                AuditAction::SyncOperationsDropped,
+                None,
+                Some(&serde_json::json!({ "operations": report.dropped_erased }).to_string()),
+            )?;
+        }
         self.audit_in(
             &tx,
             AuditAction::SyncImported,
@@ -688,6 +757,9 @@ impl Vault {
             ),
         )?;
         tx.commit()?;
+        if report.erased > 0 {
+            super::erasure::scrub(&self.conn)?;
+        }
         Ok(report)
     }
 }

@@ -7,8 +7,10 @@
 //! the files, each with what its receiver has not seen and may see; `import` checks a file
 //! whole before applying any of it, in one transaction, refolding every record it touches.
 
+pub mod conflicts;
 pub mod container;
 pub mod device;
+pub mod erasure;
 pub mod export;
 pub mod import;
 pub mod manifest;

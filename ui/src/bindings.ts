@@ -446,7 +446,7 @@ export type AssessmentPhase = "pre_release" | "release" | "day_30" | "day_90" | 
 /**
  * What happened.
  */
-export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed" | "integrity_checked" | "sync_exported" | "sync_imported" | "sync_operations_dropped" | "device_added" | "device_registered" | "device_revoked" | "vault_joined"
+export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed" | "integrity_checked" | "sync_exported" | "sync_imported" | "sync_operations_dropped" | "device_added" | "device_registered" | "device_revoked" | "vault_joined" | "participant_erased"
 /**
  * One entry as an administrator reads it.
  */
