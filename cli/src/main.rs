@@ -9,7 +9,8 @@
 //! Every command is a call into the `acompana` core; this crate only reads arguments and
 //! passwords and prints results. One module per area: `setup` (init, recover, check), `demo`,
 //! `staff`, `audit`, `participants`, `records` (dependants, documents, consent, notes, visits),
-//! `legal` (applications and community service), `directory` (and referrals), `tasks`.
+//! `legal` (applications and community service), `directory` (and referrals), `tasks`,
+//! `sync` (laptops, joining, sync files, conflicts).
 
 mod audit;
 mod demo;
@@ -21,6 +22,7 @@ mod passwords;
 mod records;
 mod setup;
 mod staff;
+mod sync;
 mod tasks;
 mod values;
 
@@ -137,6 +139,22 @@ enum Command {
     /// Tasks: what is due, and marking one done.
     #[command(subcommand)]
     Tasks(tasks::TasksCommand),
+    /// Create this laptop's vault from a join file a coordinator prepared (passphrase from a
+    /// prompt or ACOMPANA_JOIN_PASSPHRASE, your new password from ACOMPANA_NEW_PASSWORD or a
+    /// prompt); prints your recovery code once.
+    Join {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// The organization's laptops: add one (join file), list, revoke.
+    #[command(subcommand)]
+    Device(sync::DeviceCommand),
+    /// Sync with the other laptops by encrypted file: export, import, a sync folder.
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
+    /// Changes made on two laptops without seeing each other: list, resolve.
+    #[command(subcommand)]
+    Conflicts(sync::ConflictsCommand),
     /// Fill a new, separate vault with invented women for trying the app out or measuring it.
     Demo {
         /// How many women to invent.
@@ -198,6 +216,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             json,
         ),
         Command::Recover { username } => setup::recover(&paths, username, json),
+        Command::Join { file } => sync::join(&paths, file, json),
         Command::Demo {
             participants,
             seed,
@@ -246,7 +265,13 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
         Command::Directory(command) => directory::directory(vault, command, json),
         Command::Referral(command) => directory::referral(vault, command, json),
         Command::Tasks(command) => tasks::tasks(vault, command, json),
-        Command::Init { .. } | Command::Recover { .. } | Command::Demo { .. } => {
+        Command::Device(command) => sync::device(vault, command, json),
+        Command::Sync(command) => sync::sync(vault, command, json),
+        Command::Conflicts(command) => sync::conflicts(vault, command, json),
+        Command::Init { .. }
+        | Command::Recover { .. }
+        | Command::Demo { .. }
+        | Command::Join { .. } => {
             unreachable!("handled before sign-in")
         }
     }

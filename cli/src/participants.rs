@@ -65,6 +65,15 @@ pub(crate) enum ParticipantCommand {
         #[arg(long, value_parser = values::closing_reason())]
         reason: ClosingReason,
     },
+    /// Erase a woman at her request (coordinators and administrators): her file leaves this
+    /// laptop and, at the next sync, every other; only an erasure marker stays.
+    Erase {
+        #[arg(value_name = "ID")]
+        id: String,
+        /// Why (for the audit log; no personal data).
+        #[arg(long)]
+        reason: String,
+    },
     /// Reopen a closed case.
     Reopen {
         #[arg(value_name = "ID")]
@@ -159,6 +168,12 @@ pub(crate) fn participant(
         ParticipantCommand::Close { id, reason } => {
             let p = vault.participant_close(id, *reason)?;
             print(json, &p, |p| format!("Closed {}.", p.case_code));
+        }
+        ParticipantCommand::Erase { id, reason } => {
+            vault.participant_erase(id, reason)?;
+            print(json, &serde_json::json!({ "erased": id }), |_| {
+                format!("Erased {id}. The other laptops erase her at their next sync.")
+            });
         }
         ParticipantCommand::Reopen { id } => {
             let p = vault.participant_reopen(id)?;

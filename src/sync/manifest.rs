@@ -98,6 +98,35 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// Every reason code, as [`Refusal::code`] gives them.
+    pub const CODES: [&'static str; 20] = [
+        "sync_not_a_sync_file",
+        "sync_truncated",
+        "sync_trailing_bytes",
+        "sync_too_new",
+        "sync_bad_manifest",
+        "sync_too_large",
+        "sync_payload_mismatch",
+        "sync_bad_signature",
+        "sync_not_for_this_device",
+        "sync_damaged",
+        "sync_wrong_passphrase",
+        "sync_not_a_join_file",
+        "sync_wrong_org",
+        "sync_unknown_device",
+        "sync_device_revoked",
+        "sync_own_file",
+        "sync_bad_operation",
+        "sync_not_allowed",
+        "sync_join_expired",
+        "sync_join_used",
+    ];
+
+    /// The static code equal to `text`, if it is one.
+    pub fn code_from_str(text: &str) -> Option<&'static str> {
+        Self::CODES.iter().copied().find(|code| *code == text)
+    }
+
     /// The stable reason code (the CLI and the app translate it).
     pub fn code(&self) -> &'static str {
         match self {
@@ -861,6 +890,8 @@ pub(crate) mod tests {
         ];
         let codes: std::collections::BTreeSet<_> = all.iter().map(Refusal::code).collect();
         assert_eq!(codes.len(), all.len());
+        let listed: std::collections::BTreeSet<_> = Refusal::CODES.iter().copied().collect();
+        assert_eq!(codes, listed, "CODES lists every refusal's code");
         assert!(codes.iter().all(|c| c.starts_with("sync_")));
     }
 }
