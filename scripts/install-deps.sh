@@ -20,7 +20,8 @@ build_packages=(pkg-config build-essential perl make file libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev)
 # A virtual display, the WebDriver for WebKitGTK that tauri-driver drives, and fonts for
 # legible screenshots.
-test_packages=(xvfb webkit2gtk-driver fonts-dejavu-core)
+# Python's venv for the test that opens sync files with an independent age implementation.
+test_packages=(xvfb webkit2gtk-driver fonts-dejavu-core python3 python3-venv)
 
 packages=("${build_packages[@]}")
 if [ "$what" = test ]; then packages+=("${test_packages[@]}"); fi
@@ -57,5 +58,14 @@ if [ "$what" = test ]; then
   if ! cargo install --list | grep -q "^tauri-driver v${tauri_driver_version}:"; then
     echo "Installing tauri-driver ${tauri_driver_version}"
     cargo install tauri-driver --locked --version "$tauri_driver_version"
+  fi
+  # pyrage (Python bindings of another age implementation) opens the sync files in
+  # tests/sync_interop.rs, to show that the container is plain age.
+  pyrage_version=1.4.0
+  venv=".venv-tests"
+  if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('pyrage') != '$pyrage_version')" 2>/dev/null; then
+    echo "Installing pyrage ${pyrage_version} into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "pyrage==${pyrage_version}"
   fi
 fi

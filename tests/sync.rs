@@ -566,3 +566,106 @@ fn a_sync_folder_carries_work_both_ways_and_ignores_what_is_not_for_it() {
 fn file_name_for(sender: &str, receiver: &str) -> String {
     format!("acompana_{sender}_{receiver}_1.sync")
 }
+
+/// The Python of the interoperability test's environment (`scripts/install-deps.sh test`).
+fn python_with_pyrage() -> PathBuf {
+    let python = std::env::var_os("ACOMPANA_TEST_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-tests/bin/python"));
+    assert!(
+        python.exists(),
+        "{} is missing: run `scripts/install-deps.sh test` (make test does) to install pyrage",
+        python.display()
+    );
+    python
+}
+
+fn run_python(script: &str, args: &[&str]) -> Vec<u8> {
+    let output = std::process::Command::new(python_with_pyrage())
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+#[test]
+fn sync_files_are_plain_age_that_another_implementation_opens_and_writes() {
+    let coordinator = new_vault();
+    coordinator.add(LUCIA, "Lucía Gómez", Role::Caseworker, LUCIA_PASSWORD);
+    let mut admin = coordinator.admin();
+    add_woman(&mut admin, "Rosa Caminante", Some(LUCIA));
+    let join_file = coordinator.dir.path().join("lucia.join");
+    let added = admin.device_add(LUCIA, "Laptop Lucía", &join_file).unwrap();
+    // A join file opens with its passphrase in pyrage, and holds a sync frame.
+    let plaintext = run_python(
+        "import sys, pyrage; \
+         data = open(sys.argv[1], 'rb').read(); \
+         sys.stdout.buffer.write(pyrage.passphrase.decrypt(data, sys.argv[2]))",
+        &[join_file.to_str().unwrap(), &added.passphrase],
+    );
+    assert!(plaintext.starts_with(acompana::sync::manifest::MAGIC));
+    let frame = acompana::sync::Frame::read(&plaintext).unwrap();
+    assert_eq!(frame.manifest.kind, acompana::sync::FileKind::Join);
+
+    // A changes file opens with the receiving laptop's key in pyrage; the frame pyrage got,
+    // encrypted again by pyrage to the same laptop, is imported here like any other.
+    let laptop = tempfile::tempdir().unwrap();
+    let lucia_paths = VaultPaths::new(laptop.path().join("data"));
+    let (mut lucia, _) = acompana::opening::join(
+        &lucia_paths,
+        acompana::opening::Joining {
+            file: &std::fs::read(&join_file).unwrap(),
+            passphrase: &added.passphrase,
+            password: &secret(LUCIA_PASSWORD),
+        },
+        KdfChoice::Minimum,
+    )
+    .unwrap();
+    let first = laptop.path().join("first.sync");
+    export_to(&mut lucia, &coordinator_device(&admin), &first);
+    admin.sync_import(std::slice::from_ref(&first)).unwrap();
+    let id = add_woman(&mut admin, "Carmen Nueva", Some(LUCIA));
+    let by_us = laptop.path().join("by-us.sync");
+    export_to(&mut admin, &added.device_id, &by_us);
+    let secret_key: String = lucia
+        .connection_for_tests()
+        .query_row(
+            "SELECT age_identity FROM device_keys WHERE device_id = ?1",
+            [&added.device_id],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let recipient: String = admin
+        .connection_for_tests()
+        .query_row(
+            "SELECT age_recipient FROM devices WHERE id = ?1",
+            [&added.device_id],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let by_pyrage = laptop.path().join("by-pyrage.sync");
+    run_python(
+        "import sys, pyrage; \
+         data = open(sys.argv[1], 'rb').read(); \
+         frame = pyrage.decrypt(data, [pyrage.x25519.Identity.from_str(sys.argv[2])]); \
+         assert frame.startswith(b'ACOMPANA-SYNC\\x00'); \
+         out = pyrage.encrypt(frame, [pyrage.x25519.Recipient.from_str(sys.argv[3])]); \
+         open(sys.argv[4], 'wb').write(out)",
+        &[
+            by_us.to_str().unwrap(),
+            &secret_key,
+            &recipient,
+            by_pyrage.to_str().unwrap(),
+        ],
+    );
+    let report = lucia.sync_import(&[by_pyrage]).unwrap();
+    assert!(report.applied >= 1, "{report:?}");
+    assert_eq!(lucia.load_for_tests(&id).legal_name, "Carmen Nueva");
+}
