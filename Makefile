@@ -23,7 +23,7 @@ UI_MODULES := ui/node_modules/.package-lock.json
 E2E_MODULES := tests/e2e/node_modules/.package-lock.json
 
 .PHONY: bindings help run app deps-build deps-test ui-deps ui-build check-fmt check-ui check-rust \
-	test-rust e2e-deps e2e test bench check-large
+	test-rust e2e-deps e2e test bench check-large crash-loop
 
 help:
 	@echo "make run         build the UI and the desktop app (debug) and start it"
@@ -35,6 +35,7 @@ help:
 	@echo "make e2e         drive the built app through tauri-driver under Xvfb"
 	@echo "make bench       vault and case-file benchmarks (1k, 10k, 100k demo women)"
 	@echo "make check-large the full integrity check on a vault past 4 GiB (writes 4.3 GiB)"
+	@echo "make crash-loop  kill the command line 200 times during sync export and import"
 	@echo "make bindings    regenerate ui/src/bindings.ts from the Rust commands"
 
 # ---------------------------------------------------------------- system packages
@@ -94,6 +95,11 @@ bench:
 # 4.3 GiB into a temporary folder; about two minutes).
 check-large:
 	$(CARGO) test -p acompana --test large_vault -- --ignored
+
+# Kills the command line 100 times during a sync import and 100 times during an export; after
+# each the vault must open whole and be exactly before or after (make test runs 10 of each).
+crash-loop:
+	ACOMPANA_CRASH_KILLS=100 $(CARGO) test -p acompana-cli --test crash_loop -- --nocapture
 
 # Regenerates ui/src/bindings.ts from the Rust commands (a test fails while it is stale).
 bindings:

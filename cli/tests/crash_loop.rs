@@ -1,0 +1,272 @@
+//! Crash safety of sync: the command line is killed at random moments while it exports and
+//! imports. After every kill the vault opens, passes the full integrity check, and holds
+//! exactly what it held before the import or what it holds after it; an export leaves either
+//! no file or a whole one that imports.
+//!
+//! `ACOMPANA_CRASH_KILLS` sets how many kills of each kind (default 10, so `make test` stays
+//! short; `make crash-loop` runs 100 of each, 200 in all).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use acompana::records::participants::NewParticipant;
+use acompana::staff::Role;
+use acompana::vault::{KdfChoice, LockReason, NewVault, Vault, VaultPaths};
+use acompana::Country;
+use rand::{Rng, SeedableRng};
+use secrecy::SecretString;
+
+const PASSWORD: &str = "clave-de-coordinadora";
+const LUCIA_PASSWORD: &str = "clave-de-lucia-1";
+
+fn secret(text: &str) -> SecretString {
+    SecretString::from(text.to_string())
+}
+
+fn cli(data: &Path) -> Command {
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("acompana"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ACOMPANA_DATA_DIR", data)
+        .env("TMPDIR", std::env::temp_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command
+}
+
+fn add_women(vault: &mut Vault, from: usize, count: usize) {
+    for n in from..from + count {
+        vault
+            .participant_add(NewParticipant {
+                legal_name: format!("Mujer de Prueba {n}"),
+                chosen_name: Some(format!("M{n}")),
+                birth_year: Some(1980 + (n % 20) as i32),
+                department: Some("Antioquia".into()),
+                assign_to: None,
+            })
+            .unwrap();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+/// What a laptop holds, as the command line reports it after signing in (which, after a
+/// kill, first checks every page): the number of files it may list, or the failure.
+fn held(data: &Path) -> Result<usize, String> {
+    let check = cli(data)
+        .args(["--user", "coordinadora2", "check"])
+        .env("ACOMPANA_PASSWORD", LUCIA_PASSWORD)
+        .status()
+        .unwrap();
+    if !check.success() {
+        return Err(format!("check failed: {check}"));
+    }
+    let output = cli(data)
+        .args([
+            "--json",
+            "--user",
+            "coordinadora2",
+            "participant",
+            "list",
+            "--limit",
+            "100000",
+        ])
+        .env("ACOMPANA_PASSWORD", LUCIA_PASSWORD)
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    let list: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+    Ok(list.as_array().map(Vec::len).unwrap_or(0))
+}
+
+/// Runs the command, killing it after `after` unless it finished first. Returns whether it
+/// was killed.
+fn run_and_kill(mut command: Command, after: Duration) -> bool {
+    let mut child = command.spawn().unwrap();
+    let started = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        if started.elapsed() >= after {
+            let _ = child.kill();
+            let _ = child.wait();
+            return true;
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    }
+}
+
+#[test]
+fn killed_exports_and_imports_leave_whole_files_and_a_vault_before_or_after() {
+    let kills: usize = std::env::var("ACOMPANA_CRASH_KILLS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10);
+    let work = tempfile::tempdir().unwrap();
+    let office = VaultPaths::new(work.path().join("office"));
+    let (mut admin, _) = acompana::opening::create(
+        &office,
+        NewVault {
+            org_name: "Mujeres de Prueba".into(),
+            country: Country::CO,
+            admin_username: "coordinadora".into(),
+            admin_display_name: "Coordinadora".into(),
+            admin_password: secret(PASSWORD),
+        },
+        KdfChoice::Minimum,
+    )
+    .unwrap();
+    admin
+        .staff_add(
+            "coordinadora2",
+            "Segunda Coordinadora",
+            Role::Coordinator,
+            &secret("clave-provisional-1"),
+        )
+        .unwrap();
+    add_women(&mut admin, 0, 20);
+    let join_file = work.path().join("laptop.join");
+    let added = admin
+        .device_add("coordinadora2", "Laptop dos", &join_file)
+        .unwrap();
+    let laptop = VaultPaths::new(work.path().join("laptop"));
+    let (second, _) = acompana::opening::join(
+        &laptop,
+        acompana::opening::Joining {
+            file: &std::fs::read(&join_file).unwrap(),
+            passphrase: &added.passphrase,
+            password: &secret(LUCIA_PASSWORD),
+        },
+        KdfChoice::Minimum,
+    )
+    .unwrap();
+    // Its first file registers it on the office laptop.
+    let mut second = second;
+    let office_device = admin.device_id().to_string();
+    let first = work.path().join("first.sync");
+    second
+        .sync_export(&first, std::slice::from_ref(&office_device), false)
+        .unwrap();
+    admin.sync_import(std::slice::from_ref(&first)).unwrap();
+    second.lock(LockReason::Manual).unwrap();
+    // A large file for the laptop: 300 more women, each with her records.
+    add_women(&mut admin, 20, 300);
+    let big = work.path().join("big.sync");
+    admin
+        .sync_export(&big, std::slice::from_ref(&added.device_id), false)
+        .unwrap();
+    admin.lock(LockReason::Manual).unwrap();
+    let baseline = work.path().join("baseline");
+    copy_dir(&laptop.dir, &baseline);
+    let before = held(&laptop.dir).unwrap();
+    copy_dir(&baseline, &laptop.dir);
+
+    // How long a whole import takes, to spread the kills over it.
+    let started = Instant::now();
+    let mut import = cli(&laptop.dir);
+    import
+        .args(["--user", "coordinadora2", "sync", "import"])
+        .arg(&big)
+        .env("ACOMPANA_PASSWORD", LUCIA_PASSWORD);
+    assert!(import.status().unwrap().success());
+    let whole = started.elapsed();
+    let after = held(&laptop.dir).unwrap();
+    assert_eq!(after, before + 300);
+
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2292);
+    let mut killed = 0;
+    let mut seen_after = 0;
+    while killed < kills {
+        copy_dir(&baseline, &laptop.dir);
+        let mut import = cli(&laptop.dir);
+        import
+            .args(["--user", "coordinadora2", "sync", "import"])
+            .arg(&big)
+            .env("ACOMPANA_PASSWORD", LUCIA_PASSWORD);
+        let at = Duration::from_micros(rng.random_range(0..whole.as_micros() as u64 + 1));
+        if !run_and_kill(import, at) {
+            continue;
+        }
+        killed += 1;
+        let now = held(&laptop.dir).unwrap_or_else(|e| panic!("after a kill at {at:?}: {e}"));
+        assert!(
+            now == before || now == after,
+            "after a kill at {at:?}: {now} files, neither {before} nor {after}"
+        );
+        if now == after {
+            seen_after += 1;
+        }
+        // Importing again finishes the job.
+        let mut again = cli(&laptop.dir);
+        again
+            .args(["--user", "coordinadora2", "sync", "import"])
+            .arg(&big)
+            .env("ACOMPANA_PASSWORD", LUCIA_PASSWORD);
+        assert!(again.status().unwrap().success());
+        assert_eq!(held(&laptop.dir).unwrap(), after);
+    }
+    eprintln!("import: {killed} kills, {seen_after} after the commit, whole import {whole:?}");
+
+    // Exports killed at random: the file is absent or whole.
+    copy_dir(&baseline, &laptop.dir);
+    let started = Instant::now();
+    let out: PathBuf = work.path().join("export.sync");
+    let mut export = cli(&office.dir);
+    export
+        .args(["--user", "coordinadora", "sync", "export", "--full", "--to"])
+        .arg(&out)
+        .env("ACOMPANA_PASSWORD", PASSWORD);
+    assert!(export.status().unwrap().success());
+    let whole = started.elapsed();
+    let mut killed = 0;
+    let mut whole_files = 0;
+    while killed < kills {
+        let _ = std::fs::remove_file(&out);
+        let mut export = cli(&office.dir);
+        export
+            .args(["--user", "coordinadora", "sync", "export", "--full", "--to"])
+            .arg(&out)
+            .env("ACOMPANA_PASSWORD", PASSWORD);
+        let at = Duration::from_micros(rng.random_range(0..whole.as_micros() as u64 + 1));
+        if !run_and_kill(export, at) {
+            continue;
+        }
+        killed += 1;
+        assert!(
+            cli(&office.dir)
+                .args(["--user", "coordinadora", "check"])
+                .env("ACOMPANA_PASSWORD", PASSWORD)
+                .status()
+                .unwrap()
+                .success(),
+            "the office vault after a kill at {at:?}"
+        );
+        if out.exists() {
+            whole_files += 1;
+            copy_dir(&baseline, &laptop.dir);
+            let status = cli(&laptop.dir)
+                .args(["--user", "coordinadora2", "sync", "import"])
+                .arg(&out)
+                .env("ACOMPANA_PASSWORD", LUCIA_PASSWORD)
+                .status()
+                .unwrap();
+            assert!(
+                status.success(),
+                "a file left by a kill at {at:?} is not whole"
+            );
+            assert_eq!(held(&laptop.dir).unwrap(), after);
+        }
+    }
+    eprintln!("export: {killed} kills, {whole_files} left a whole file, whole export {whole:?}");
+}
