@@ -33,7 +33,7 @@ help:
 	@echo "make test-rust   cargo test --workspace"
 	@echo "make app         build $(APP_BIN) (debug) with the embedded UI"
 	@echo "make e2e         drive the built app through tauri-driver under Xvfb"
-	@echo "make bench       vault and case-file benchmarks (1k, 10k, 100k demo women)"
+	@echo "make bench       vault, case-file (1k, 10k, 100k demo women) and sync (1k, 10k) benchmarks"
 	@echo "make check-large the full integrity check on a vault past 4 GiB (writes 4.3 GiB)"
 	@echo "make crash-loop  kill the command line 200 times during sync export and import"
 	@echo "make bindings    regenerate ui/src/bindings.ts from the Rust commands"
@@ -90,6 +90,7 @@ run: deps-build ui-build
 bench:
 	$(CARGO) bench --bench vault
 	$(CARGO) bench --bench case_files
+	$(CARGO) bench --bench sync
 
 # A vault past 4 GiB: the full check reads every page there and finds a flipped byte (writes
 # 4.3 GiB into a temporary folder; about two minutes).

@@ -204,6 +204,19 @@ fn a_joined_laptop_holds_only_her_files_and_work_flows_both_ways() {
         0
     );
 
+    // A field emptied (a null value) and a share withdrawn (a delete that names what it
+    // deletes) travel too.
+    admin
+        .participant_set(&org.mine, ParticipantField::ChosenName, None)
+        .unwrap();
+    admin.participant_share(&org.mine, MARTA, true).unwrap();
+    admin.participant_share(&org.mine, MARTA, false).unwrap();
+    let emptied = org.file("emptied.sync");
+    export_to(&mut admin, &org.lucia_device, &emptied);
+    lucia.sync_import(std::slice::from_ref(&emptied)).unwrap();
+    assert_eq!(lucia.load_for_tests(&org.mine).chosen_name, None);
+    assert_rebuilt_state_matches(&lucia, &org.mine);
+
     // Reassigned away from her: the next file withdraws it and her laptop purges it.
     admin.participant_assign(&org.mine, Some(MARTA)).unwrap();
     let withdraw = org.file("withdraw.sync");

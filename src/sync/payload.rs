@@ -29,7 +29,7 @@ struct WireOperation {
     f: String,
     /// Kind: create, set, delete, append.
     k: String,
-    /// Value (JSON-shaped), absent for a delete.
+    /// Value (JSON-shaped); a delete may carry none.
     v: Option<serde_json::Value>,
     /// Based on.
     b: Vec<String>,
@@ -114,9 +114,12 @@ pub fn decode(payload: &[u8], manifest: &Manifest) -> Result<Vec<Operation>, Ref
         if wire.s == 0 || wire.c > Hlc::MAX_COUNTER || wire.w >= (1 << 47) {
             return Err(bad("a sequence number or clock out of range"));
         }
-        if (kind == OpKind::Delete) != wire.v.is_none() {
-            return Err(bad("a value where none belongs, or none where one does"));
-        }
+        // CBOR's null reads as no value: a `set` to empty is a null value, and a delete may
+        // say what it deletes (a share names the file and the colleague) or nothing.
+        let value = match kind {
+            OpKind::Delete => wire.v,
+            _ => Some(wire.v.unwrap_or(serde_json::Value::Null)),
+        };
         let Some(range) = manifest
             .ranges
             .iter()
@@ -141,7 +144,7 @@ pub fn decode(payload: &[u8], manifest: &Manifest) -> Result<Vec<Operation>, Ref
             record_id: wire.r,
             field: wire.f,
             kind,
-            value: wire.v,
+            value,
             based_on: wire.b,
             participant_id: wire.p,
         };
