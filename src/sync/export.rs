@@ -745,3 +745,128 @@ mod tests {
         assert!(!name.contains("Rosa") && name.len() < 120);
     }
 }
+
+/// What a caseworker's laptop holds, read from every page of its database and log.
+#[cfg(test)]
+mod scope_tests {
+    use secrecy::SecretString;
+
+    use crate::records::contacts::Note;
+    use crate::records::participants::NewParticipant;
+    use crate::records::record::RecordData;
+    use crate::staff::Role;
+    use crate::sync::pages::{found, plaintext_pages};
+    use crate::vault::{KdfChoice, LockReason, NewVault, Vault, VaultPaths};
+
+    fn secret(text: &str) -> SecretString {
+        SecretString::from(text.to_string())
+    }
+
+    fn woman(vault: &mut Vault, name: &str, note: &str, caseworker: &str) -> String {
+        let her = vault
+            .participant_add(NewParticipant {
+                legal_name: name.into(),
+                chosen_name: None,
+                birth_year: Some(1990),
+                department: None,
+                assign_to: Some(caseworker.into()),
+            })
+            .unwrap();
+        vault
+            .record_save(
+                &her.id,
+                None,
+                RecordData::Note(Note {
+                    date: "2026-11-30".into(),
+                    text: note.into(),
+                    sensitive: false,
+                    contact_id: None,
+                }),
+            )
+            .unwrap();
+        her.id
+    }
+
+    #[test]
+    fn a_caseworkers_laptop_holds_no_byte_of_another_caseworkers_woman() {
+        let dir = tempfile::tempdir().unwrap();
+        let office = VaultPaths::new(dir.path().join("office"));
+        let (mut admin, _) = crate::opening::create(
+            &office,
+            NewVault {
+                org_name: "Organización de prueba".into(),
+                country: crate::Country::CO,
+                admin_username: "coordinadora".into(),
+                admin_display_name: "Coordinadora".into(),
+                admin_password: secret("clave-de-prueba-1"),
+            },
+            KdfChoice::Minimum,
+        )
+        .unwrap();
+        for (username, role) in [("lucia", Role::Caseworker), ("marta", Role::Caseworker)] {
+            admin
+                .staff_add(username, username, role, &secret("clave-de-prueba-2"))
+                .unwrap();
+        }
+        let hers = woman(
+            &mut admin,
+            "Abigail Lucerito",
+            "Habló de Cornelio Fosforito",
+            "lucia",
+        );
+        woman(
+            &mut admin,
+            "Brunilda Martinica",
+            "Habló de Eustaquio Piedralumbre",
+            "marta",
+        );
+        let join = dir.path().join("lucia.join");
+        let added = admin.device_add("lucia", "Laptop Lucía", &join).unwrap();
+        let laptop = VaultPaths::new(dir.path().join("laptop"));
+        let (mut lucia, _) = crate::opening::join(
+            &laptop,
+            crate::opening::Joining {
+                file: &std::fs::read(&join).unwrap(),
+                passphrase: &added.passphrase,
+                password: &secret("clave-de-lucia-1"),
+            },
+            KdfChoice::Minimum,
+        )
+        .unwrap();
+        let key = *lucia.master.expose();
+        let up = dir.path().join("up.sync");
+        lucia
+            .sync_export(&up, &[admin.device_id().to_string()], false)
+            .unwrap();
+        admin.sync_import(std::slice::from_ref(&up)).unwrap();
+        let down = dir.path().join("down.sync");
+        admin
+            .sync_export(&down, std::slice::from_ref(&added.device_id), false)
+            .unwrap();
+        lucia.sync_import(std::slice::from_ref(&down)).unwrap();
+        let pages = plaintext_pages(&laptop, &key);
+        for mine in ["Lucerito", "Cornelio Fosforito"] {
+            assert!(found(&pages, mine) > 0, "{mine} is on her laptop");
+        }
+        for not_mine in ["Martinica", "Eustaquio Piedralumbre", "martinica"] {
+            assert_eq!(
+                found(&pages, not_mine),
+                0,
+                "{not_mine} is not on her laptop"
+            );
+        }
+        // Reassigned away from her: the next file purges it, and no page keeps it.
+        admin.participant_assign(&hers, Some("marta")).unwrap();
+        admin
+            .sync_export(&down, std::slice::from_ref(&added.device_id), false)
+            .unwrap();
+        let report = lucia.sync_import(std::slice::from_ref(&down)).unwrap();
+        assert_eq!(report.purged, 1);
+        let pages = plaintext_pages(&laptop, &key);
+        for gone in ["Lucerito", "Cornelio Fosforito", "lucerito"] {
+            assert_eq!(found(&pages, gone), 0, "{gone} left her laptop");
+        }
+        lucia.lock(LockReason::Manual).unwrap();
+        admin.lock(LockReason::Manual).unwrap();
+    }
+}

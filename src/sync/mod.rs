@@ -14,6 +14,8 @@ pub mod erasure;
 pub mod export;
 pub mod import;
 pub mod manifest;
+#[cfg(test)]
+pub(crate) mod pages;
 pub mod payload;
 pub mod signing;
 
