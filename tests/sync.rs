@@ -682,3 +682,54 @@ fn sync_files_are_plain_age_that_another_implementation_opens_and_writes() {
     assert!(report.applied >= 1, "{report:?}");
     assert_eq!(lucia.load_for_tests(&id).legal_name, "Carmen Nueva");
 }
+
+#[test]
+fn a_laptop_whose_clock_is_years_ahead_still_merges_by_what_each_change_saw() {
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    let mut lucia = org.lucia();
+    exchange(&org, &mut admin, &mut lucia, "first");
+    lucia
+        .participant_set(&org.mine, ParticipantField::ChosenName, Some("Rosi"))
+        .unwrap();
+    // Her laptop's clock runs three years ahead: its clock never goes back, so every change
+    // it makes from now on is stamped in the future.
+    let three_years_ms: i64 = 3 * 365 * 24 * 3600 * 1000;
+    let ahead = (chrono::Utc::now().timestamp_millis() + three_years_ms) * 65536;
+    lucia
+        .connection_for_tests()
+        .execute(
+            "UPDATE device_clock SET last_hlc = ?1 WHERE device =
+                 (SELECT code FROM log_names WHERE name = ?2)",
+            rusqlite::params![ahead, org.lucia_device],
+        )
+        .map(|changed| assert_eq!(changed, 1))
+        .unwrap();
+    lucia
+        .participant_set(&org.mine, ParticipantField::Department, Some("Risaralda"))
+        .unwrap();
+    let up = org.file("ahead.sync");
+    export_to(&mut lucia, &coordinator_device(&admin), &up);
+    let report = admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    assert!(
+        report.from_the_future >= 1,
+        "flagged in the report: {report:?}"
+    );
+    assert_eq!(
+        admin.load_for_tests(&org.mine).department.as_deref(),
+        Some("Risaralda")
+    );
+    // The coordinator, with a right clock, changes it after seeing her change: hers is the
+    // change it is based on, so the coordinator's wins everywhere despite the clocks.
+    admin
+        .participant_set(&org.mine, ParticipantField::Department, Some("Caldas"))
+        .unwrap();
+    exchange(&org, &mut admin, &mut lucia, "second");
+    for vault in [&admin, &lucia] {
+        assert_eq!(
+            vault.load_for_tests(&org.mine).department.as_deref(),
+            Some("Caldas")
+        );
+        assert!(vault.conflicts_list().unwrap().is_empty());
+    }
+}
