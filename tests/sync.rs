@@ -733,3 +733,100 @@ fn a_laptop_whose_clock_is_years_ahead_still_merges_by_what_each_change_saw() {
         assert!(vault.conflicts_list().unwrap().is_empty());
     }
 }
+
+/// Joins a laptop for `username` from the coordinator's vault and registers it there.
+fn join_laptop(
+    admin: &mut Vault,
+    username: &str,
+    password: &str,
+    dir: &Path,
+) -> (VaultPaths, String) {
+    let join_file = dir.join(format!("{username}.join"));
+    let added = admin
+        .device_add(username, &format!("Laptop {username}"), &join_file)
+        .unwrap();
+    let paths = VaultPaths::new(dir.join(username));
+    let (mut vault, _) = acompana::opening::join(
+        &paths,
+        acompana::opening::Joining {
+            file: &std::fs::read(&join_file).unwrap(),
+            passphrase: &added.passphrase,
+            password: &secret(password),
+        },
+        KdfChoice::Minimum,
+    )
+    .unwrap();
+    let first = dir.join(format!("{username}-first.sync"));
+    export_to(&mut vault, &coordinator_device(admin), &first);
+    admin.sync_import(std::slice::from_ref(&first)).unwrap();
+    vault.lock(LockReason::Manual).unwrap();
+    (paths, added.device_id)
+}
+
+#[test]
+fn a_caseworkers_laptop_does_not_vouch_for_what_it_cannot_see() {
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    admin
+        .staff_add(
+            "carmen",
+            "Carmen Coordinadora",
+            Role::Coordinator,
+            &secret("clave-de-carmen-1"),
+        )
+        .unwrap();
+    let (carmen_paths, carmen_device) =
+        join_laptop(&mut admin, "carmen", "clave-de-carmen-1", org.laptop.path());
+    let mut carmen =
+        acompana::opening::unlock(&carmen_paths, "carmen", &secret("clave-de-carmen-1")).unwrap();
+    let mut lucia = org.lucia();
+    exchange(&org, &mut admin, &mut lucia, "first");
+    // Carmen's laptop knows Lucía's laptop from the office.
+    let to_carmen = org.file("to-carmen-0.sync");
+    export_to(&mut admin, &carmen_device, &to_carmen);
+    carmen
+        .sync_import(std::slice::from_ref(&to_carmen))
+        .unwrap();
+
+    // The office changes both women; only Lucía's reaches her laptop.
+    admin
+        .participant_set(&org.hers_not, ParticipantField::ChosenName, Some("Vale"))
+        .unwrap();
+    admin
+        .participant_set(&org.mine, ParticipantField::ChosenName, Some("Rosi"))
+        .unwrap();
+    let down = org.file("down-1.sync");
+    export_to(&mut admin, &org.lucia_device, &down);
+    lucia.sync_import(std::slice::from_ref(&down)).unwrap();
+    // Lucía's laptop sends to Carmen's: it carries only its own changes, and tells nothing
+    // that would make Carmen's laptop skip Marta's woman's change.
+    let sideways = org.file("sideways.sync");
+    let carmen_device_seen_by_lucia = carmen_device.clone();
+    let written = lucia
+        .sync_export(&sideways, &[carmen_device_seen_by_lucia], false)
+        .unwrap_or_default();
+    if let Some(file) = written.first() {
+        assert_eq!(
+            file.operations, 0,
+            "no operation of another laptop: {file:?}"
+        );
+        carmen.sync_import(std::slice::from_ref(&sideways)).unwrap();
+    }
+    // Carmen's laptop tells the office what it knows; the office then sends what it lacks.
+    let back = org.file("carmen-back.sync");
+    export_to(&mut carmen, &coordinator_device(&admin), &back);
+    admin.sync_import(std::slice::from_ref(&back)).unwrap();
+    let to_carmen = org.file("to-carmen-1.sync");
+    export_to(&mut admin, &carmen_device, &to_carmen);
+    carmen
+        .sync_import(std::slice::from_ref(&to_carmen))
+        .unwrap();
+    assert_eq!(
+        carmen.load_for_tests(&org.hers_not).chosen_name.as_deref(),
+        Some("Vale")
+    );
+    assert_eq!(
+        carmen.load_for_tests(&org.mine).chosen_name.as_deref(),
+        Some("Rosi")
+    );
+}

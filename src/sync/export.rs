@@ -101,6 +101,20 @@ enum Scope {
     Files(HashSet<String>),
 }
 
+/// Whether a laptop whose colleague is `staff_id` holds every file: a coordinator's or an
+/// administrator's (active).
+fn holds_everything(conn: &Connection, staff_id: Option<&str>) -> Result<bool> {
+    let Some(id) = staff_id else {
+        return Ok(false);
+    };
+    let role: Option<(String, bool)> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT role, active FROM staff WHERE id = ?1",
+        [id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    ))?;
+    Ok(matches!(role, Some((role, true)) if role != Role::Caseworker.as_str()))
+}
+
 impl Scope {
     fn of(conn: &Connection, staff_id: Option<&str>) -> Result<Scope> {
         let role: Option<(String, bool)> = match staff_id {
@@ -157,8 +171,17 @@ fn build(
 ) -> Result<Built> {
     let ours = knowledge(conn)?;
     let scope = Scope::of(conn, staff_id)?;
+    // A laptop that holds only some files (a caseworker's) cannot vouch for another laptop's
+    // operations outside them, so it sends only its own: the receiver learns the rest from
+    // laptops that hold it whole.
+    let own_staff = device::entry(conn, &this.id)?.and_then(|e| e.staff_id);
+    let whole_holder = holds_everything(conn, own_staff.as_deref())?;
+    let vouches_for = |device: &str| whole_holder || device == this.id;
     let mut chosen: BTreeMap<(String, u64), Operation> = BTreeMap::new();
     for (device, &last) in &ours {
+        if !vouches_for(device) {
+            continue;
+        }
         let after = peer_knows.get(device).copied().unwrap_or(0);
         if after >= last {
             continue;
@@ -192,7 +215,9 @@ fn build(
                 continue;
             }
             for op in changelog::about_participant(conn, id)? {
-                if ours.get(&op.device_id).is_some_and(|last| op.seq <= *last) {
+                if vouches_for(&op.device_id)
+                    && ours.get(&op.device_id).is_some_and(|last| op.seq <= *last)
+                {
                     chosen.insert((op.device_id.clone(), op.seq), op);
                 }
             }
@@ -206,6 +231,9 @@ fn build(
     }
     let mut ranges = Vec::new();
     for (device, &last) in &ours {
+        if !vouches_for(device) {
+            continue;
+        }
         let after = peer_knows.get(device).copied().unwrap_or(0);
         let carried = chosen.range((device.clone(), 0)..=(device.clone(), u64::MAX));
         let count = carried.clone().count() as u64;
