@@ -23,7 +23,7 @@ UI_MODULES := ui/node_modules/.package-lock.json
 E2E_MODULES := tests/e2e/node_modules/.package-lock.json
 
 .PHONY: bindings help run app deps-build deps-test ui-deps ui-build check-fmt check-ui check-rust \
-	test-rust e2e-deps e2e test bench check-large crash-loop
+	test-rust e2e-deps e2e test bench check-large crash-loop fuzz
 
 help:
 	@echo "make run         build the UI and the desktop app (debug) and start it"
@@ -36,6 +36,7 @@ help:
 	@echo "make bench       vault, case-file (1k, 10k, 100k demo women) and sync (1k, 10k) benchmarks"
 	@echo "make check-large the full integrity check on a vault past 4 GiB (writes 4.3 GiB)"
 	@echo "make crash-loop  kill the command line 200 times during sync export and import"
+	@echo "make fuzz        cargo fuzz the sync parsers, FUZZ_SECONDS each (default 180; nightly)"
 	@echo "make bindings    regenerate ui/src/bindings.ts from the Rust commands"
 
 # ---------------------------------------------------------------- system packages
@@ -101,6 +102,17 @@ check-large:
 # each the vault must open whole and be exactly before or after (make test runs 10 of each).
 crash-loop:
 	ACOMPANA_CRASH_KILLS=100 $(CARGO) test -p acompana-cli --test crash_loop -- --nocapture
+
+# Fuzzes the sync file's parsers (frame, manifest, payload, container) with libFuzzer; needs
+# the nightly toolchain, and installs cargo-fuzz when it is missing. make test runs the
+# proptest mutations of valid files instead (tests/sync_refusals.rs).
+FUZZ_SECONDS ?= 180
+FUZZ_TARGETS := sync_frame sync_manifest sync_payload sync_container
+fuzz:
+	@cargo install --list | grep -q '^cargo-fuzz ' || cargo install cargo-fuzz --locked
+	for target in $(FUZZ_TARGETS); do \
+		cargo +nightly fuzz run $$target -- -max_total_time=$(FUZZ_SECONDS); \
+	done
 
 # Regenerates ui/src/bindings.ts from the Rust commands (a test fails while it is stale).
 bindings:
