@@ -599,7 +599,13 @@ impl Names {
     }
 }
 
-fn insert_coded(conn: &Connection, op: &Operation, device: i64, author: i64) -> Result<()> {
+/// Stores an operation whose device and author are already numbered ([`name_code`]).
+pub(crate) fn insert_coded(
+    conn: &Connection,
+    op: &Operation,
+    device: i64,
+    author: i64,
+) -> Result<()> {
     let her = op.participant_id.as_deref();
     conn.prepare_cached(
         "INSERT INTO change_log (device, seq, op_id, hlc, author, record_type, record_id, field,
@@ -700,7 +706,8 @@ impl StoredRow {
 /// The operations `sql_tail` selects, in the order it gives.
 fn query(conn: &Connection, sql_tail: &str, args: impl rusqlite::Params) -> Result<Vec<Operation>> {
     let names = Names::load(conn)?;
-    let mut statement = conn.prepare(&format!("SELECT {COLUMNS} FROM change_log {sql_tail}"))?;
+    let mut statement =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM change_log {sql_tail}"))?;
     let rows = statement.query_map(args, StoredRow::read)?;
     rows.map(|row| row?.into_operation(&names)).collect()
 }

@@ -468,16 +468,23 @@ pub(crate) fn save(
 /// Writes a record of her file as the change log states it (operations that arrived by
 /// sync): its body (an added entry's, or the folded fields), whether it is deleted, when and by
 /// whom it was made. Its body is kept in the row (`data`), not pointed at.
+/// `kind` and `created_by` come as their stored numbers (`changelog::name_code`).
 pub(crate) fn write_folded(
     conn: &Connection,
     participant_id: &str,
-    (kind, id): (&str, &str),
+    (kind, id): (i64, &str),
     state: &changelog::RecordState,
-    (created_at, created_by): (i64, &str),
+    (created_at, created_by): (i64, i64),
 ) -> Result<()> {
     let fields: Map<String, Value> = match state.appended.first() {
         Some(Value::Object(entry)) => entry.clone(),
         Some(_) => return Ok(()),
+        // Every record's creation names her file: without it, the record's creation is not
+        // held here yet (a caseworker's laptop sends its changes to a record another laptop
+        // made, not the making). Written from its changes alone, the record could not be read
+        // back and the whole import failed as a damaged vault; it is written whole when its
+        // creation arrives.
+        None if !state.fields.contains_key(PARTICIPANT_FIELD) => return Ok(()),
         None => state
             .fields
             .iter()
@@ -494,14 +501,18 @@ pub(crate) fn write_folded(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, NULL, ?7)
          ON CONFLICT(participant_id, id) DO UPDATE SET
             deleted = excluded.deleted, origin_device = NULL, origin_seq = NULL,
-            data = excluded.data",
+            data = excluded.data,
+            -- When and by whom, as the log states them too: a record two laptops created
+            -- under one derived id kept, on the laptop that created it second, its own
+            -- creation, where every other laptop shows the first.
+            created_at = excluded.created_at, created_by = excluded.created_by",
     )?
     .execute(params![
         compact::id_bytes(participant_id).as_slice(),
         compact::id_bytes(id).as_slice(),
-        changelog::name_code(conn, kind)?,
+        kind,
         created_at,
-        changelog::name_code(conn, created_by)?,
+        created_by,
         state.deleted,
         compact::encode_value(&Value::Object(kept), None)?,
     ])?;

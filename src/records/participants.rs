@@ -1198,27 +1198,31 @@ pub(crate) fn write_folded(
     for detail in ParticipantField::DETAILS {
         columns.push((detail.as_str(), to_sql(&field(detail.log_name()))));
     }
-    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
-    let marks: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 4)).collect();
-    let updates: Vec<String> = names
-        .iter()
-        .map(|name| format!("{name} = excluded.{name}"))
-        .collect();
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+        let marks: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 4)).collect();
+        let updates: Vec<String> = names
+            .iter()
+            .map(|name| format!("{name} = excluded.{name}"))
+            .collect();
+        format!(
+            "INSERT INTO participants (id, created_at, search_text, {}, search_id)
+             VALUES (?1, ?2, ?3, {}, (SELECT coalesce(max(search_id), 0) + 1 FROM participants))
+             ON CONFLICT(id) DO UPDATE SET {}",
+            names.join(", "),
+            marks.join(", "),
+            updates.join(", ")
+        )
+    });
     let mut values: Vec<rusqlite::types::Value> = vec![
         id.to_string().into(),
         created_at.to_string().into(),
         "".to_string().into(),
     ];
     values.extend(columns.into_iter().map(|(_, value)| value));
-    conn.prepare_cached(&format!(
-        "INSERT INTO participants (id, created_at, search_text, {}, search_id)
-         VALUES (?1, ?2, ?3, {}, (SELECT coalesce(max(search_id), 0) + 1 FROM participants))
-         ON CONFLICT(id) DO UPDATE SET {}",
-        names.join(", "),
-        marks.join(", "),
-        updates.join(", ")
-    ))?
-    .execute(rusqlite::params_from_iter(values))?;
+    conn.prepare_cached(sql)?
+        .execute(rusqlite::params_from_iter(values))?;
     let chosen = field("chosenName");
     set_search_text(
         conn,

@@ -73,7 +73,27 @@ fn refused(refusal: Refusal) -> Error {
     Error::SyncRefused(refusal.code())
 }
 
-/// The roles of the roster, with the batch's own staff records folded in.
+/// Whether a staff operation makes its record an administrator.
+fn makes_admin(op: &Operation) -> bool {
+    let admin = Some(Role::Admin.as_str());
+    match op.kind {
+        OpKind::Create => {
+            op.value
+                .as_ref()
+                .and_then(|v| v.get("role"))
+                .and_then(Value::as_str)
+                == admin
+        }
+        OpKind::Set => op.field == "role" && op.value.as_ref().and_then(Value::as_str) == admin,
+        _ => false,
+    }
+}
+
+/// The roles of the roster, with the batch's own staff records folded in: those written by an
+/// administrator (of the roster, or made one by such records), the only ones the batch may
+/// carry. Any other author's staff records are left out, so that her role is the one she
+/// had; [`check_authority`] then refuses them (a caseworker's laptop cannot make her, or a
+/// colleague it invents, an administrator by sending the change itself).
 fn roster(conn: &Connection, operations: &[Operation]) -> Result<HashMap<String, (Role, bool)>> {
     let mut roles = HashMap::new();
     let mut statement = conn.prepare("SELECT id, role, active FROM staff")?;
@@ -89,9 +109,29 @@ fn roster(conn: &Connection, operations: &[Operation]) -> Result<HashMap<String,
             roles.insert(id, (role, active));
         }
     }
-    let staff_ops: Vec<Operation> = operations
+    let staff_ops: Vec<&Operation> = operations
         .iter()
         .filter(|op| op.record_type == crate::staff::RECORD_TYPE)
+        .collect();
+    let mut admins: BTreeSet<&str> = roles
+        .iter()
+        .filter(|(_, (role, _))| *role == Role::Admin)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    loop {
+        let known = admins.len();
+        for op in &staff_ops {
+            if admins.contains(op.author_id.as_str()) && makes_admin(op) {
+                admins.insert(&op.record_id);
+            }
+        }
+        if admins.len() == known {
+            break;
+        }
+    }
+    let staff_ops: Vec<Operation> = staff_ops
+        .into_iter()
+        .filter(|op| admins.contains(op.author_id.as_str()))
         .cloned()
         .collect();
     for ((_, id), state) in changelog::fold(&staff_ops) {
@@ -127,35 +167,50 @@ fn may_see(conn: &Connection, batch: &[Operation], staff: &str, her: &str) -> Re
     if here {
         return Ok(true);
     }
-    Ok(batch.iter().any(|op| {
-        op.participant_id.as_deref() == Some(her)
-            && match (op.record_type.as_str(), op.kind) {
-                ("participant", OpKind::Create) => {
-                    op.value
-                        .as_ref()
-                        .and_then(|v| v.get("assignedTo"))
-                        .and_then(Value::as_str)
-                        == Some(staff)
-                }
-                ("participant", OpKind::Set) => {
-                    op.field == "assignedTo"
-                        && op.value.as_ref().and_then(Value::as_str) == Some(staff)
-                }
-                ("participant_access", OpKind::Create) => {
-                    op.value
-                        .as_ref()
-                        .and_then(|v| v.get("staffId"))
-                        .and_then(Value::as_str)
-                        == Some(staff)
-                }
-                _ => false,
+    Ok(batch.iter().any(|op| gives(op, staff, her)))
+}
+
+/// Whether `op` assigns or shares the file `her` to `staff`.
+fn gives(op: &Operation, staff: &str, her: &str) -> bool {
+    op.participant_id.as_deref() == Some(her)
+        && match (op.record_type.as_str(), op.kind) {
+            ("participant", OpKind::Create) => {
+                op.value
+                    .as_ref()
+                    .and_then(|v| v.get("assignedTo"))
+                    .and_then(Value::as_str)
+                    == Some(staff)
             }
-    }))
+            ("participant", OpKind::Set) => {
+                op.field == "assignedTo" && op.value.as_ref().and_then(Value::as_str) == Some(staff)
+            }
+            ("participant_access", OpKind::Create) => {
+                op.value
+                    .as_ref()
+                    .and_then(|v| v.get("staffId"))
+                    .and_then(Value::as_str)
+                    == Some(staff)
+            }
+            _ => false,
+        }
+}
+
+/// Whether `staff` may see the file `her`, or was given it once (by an operation held here
+/// or in the batch): a caseworker's laptop goes on writing about a file until it hears that
+/// the file was reassigned or unshared, and sends what it wrote. Refusing those operations
+/// refused every file that carried them, from her laptop or any other, for good.
+fn was_given(conn: &Connection, batch: &[Operation], staff: &str, her: &str) -> Result<bool> {
+    if may_see(conn, batch, staff, her)? {
+        return Ok(true);
+    }
+    Ok(changelog::about_participant(conn, her)?
+        .iter()
+        .any(|op| gives(op, staff, her)))
 }
 
 /// Refuses operations that their author's role, or the sending laptop's colleague, may not
 /// make: a caseworker changes no roles, registers no laptop, assigns and shares no file, and
-/// touches only the files she may see.
+/// touches only the files she may see or was given ([`was_given`]).
 fn check_authority(
     conn: &Connection,
     operations: &[Operation],
@@ -217,7 +272,7 @@ fn check_authority(
                 if let Some(known) = seen_files.get(&key) {
                     return Ok(*known);
                 }
-                let sees = may_see(conn, operations, staff, her).map_err(failed)?;
+                let sees = was_given(conn, operations, staff, her).map_err(failed)?;
                 seen_files.insert(key, sees);
                 Ok(sees)
             };
@@ -309,18 +364,29 @@ pub(crate) fn verify(
     }
     let operations = payload::decode(frame.payload, manifest)?;
     // An operation already held under its (device, sequence) must be the same operation.
-    for op in &operations {
-        let held: Option<Vec<u8>> = conn
+    // What this laptop holds of each range is read once.
+    let mut held: HashMap<(&str, u64), Vec<u8>> = HashMap::new();
+    for range in &manifest.ranges {
+        let mut statement = conn
             .prepare_cached(
-                "SELECT c.op_id FROM change_log c JOIN log_names n ON n.code = c.device
-                 WHERE n.name = ?1 AND c.seq = ?2",
+                "SELECT c.seq, c.op_id FROM change_log c JOIN log_names n ON n.code = c.device
+                 WHERE n.name = ?1 AND c.seq BETWEEN ?2 AND ?3",
             )
-            .and_then(|mut s| {
-                s.query_row(params![op.device_id, op.seq as i64], |row| row.get(0))
-                    .optional()
-            })
             .map_err(|_| Refusal::Damaged)?;
-        if held.is_some_and(|held| held != crate::compact::id_bytes(&op.op_id)) {
+        let rows = statement
+            .query_map(
+                params![range.device, range.first_seq as i64, range.last_seq as i64],
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?)),
+            )
+            .map_err(|_| Refusal::Damaged)?;
+        for row in rows {
+            let (seq, op_id) = row.map_err(|_| Refusal::Damaged)?;
+            held.insert((range.device.as_str(), seq as u64), op_id);
+        }
+    }
+    for op in &operations {
+        let found = held.get(&(op.device_id.as_str(), op.seq));
+        if found.is_some_and(|held| *held != crate::compact::id_bytes(&op.op_id)) {
             return Err(Refusal::BadOperation(
                 "a sequence number used by another operation",
             ));
@@ -364,7 +430,57 @@ pub(crate) fn refold(
     record_id: &str,
 ) -> Result<Vec<Operation>> {
     let history = changelog::history(conn, record_type, record_id)?;
-    let state = changelog::fold(&history)
+    write_folded(
+        conn,
+        slot_label,
+        record_type,
+        record_id,
+        &history,
+        &mut FoldCache::default(),
+    )?;
+    Ok(history)
+}
+
+/// What writing many records looks up again and again: whether a file is on this laptop,
+/// and the stored numbers of record types and authors.
+#[derive(Default)]
+struct FoldCache {
+    files: HashMap<String, bool>,
+    codes: HashMap<String, i64>,
+}
+
+impl FoldCache {
+    fn has_file(&mut self, conn: &Connection, her: &str) -> Result<bool> {
+        if let Some(held) = self.files.get(her) {
+            return Ok(*held);
+        }
+        let held: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM participants WHERE id = ?1)")?
+            .query_row([her], |row| row.get(0))?;
+        self.files.insert(her.to_string(), held);
+        Ok(held)
+    }
+
+    fn code(&mut self, conn: &Connection, name: &str) -> Result<i64> {
+        if let Some(code) = self.codes.get(name) {
+            return Ok(*code);
+        }
+        let code = changelog::name_code(conn, name)?;
+        self.codes.insert(name.to_string(), code);
+        Ok(code)
+    }
+}
+
+/// Writes one record's visible row as its history (in merge order) states it.
+fn write_folded(
+    conn: &Connection,
+    slot_label: &dyn Fn(&str) -> [u8; 32],
+    record_type: &str,
+    record_id: &str,
+    history: &[Operation],
+    cache: &mut FoldCache,
+) -> Result<()> {
+    let state = changelog::fold(history)
         .into_values()
         .next()
         .unwrap_or_default();
@@ -374,7 +490,7 @@ pub(crate) fn refold(
         .min_by(|a, b| a.order_key().cmp(&b.order_key()))
         .or(history.first());
     let Some(first) = first else {
-        return Ok(history);
+        return Ok(());
     };
     let created_ms = first.hlc.wall_ms as i64;
     let created_text = chrono::DateTime::from_timestamp_millis(created_ms)
@@ -386,29 +502,27 @@ pub(crate) fn refold(
         "organization" | "service" => {
             directory::write_folded(conn, record_type, record_id, &state)?
         }
-        "participant" => participants::write_folded(conn, record_id, &state, &created_text)?,
+        "participant" => {
+            participants::write_folded(conn, record_id, &state, &created_text)?;
+            cache.files.remove(record_id);
+        }
         "participant_access" => participants::write_access_folded(conn, &state)?,
         super::erasure::RECORD_TYPE => {}
         kind => {
             if let Some(her) = first.participant_id.as_deref() {
-                let exists: bool = conn.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM participants WHERE id = ?1)",
-                    [her],
-                    |row| row.get(0),
-                )?;
-                if exists {
+                if cache.has_file(conn, her)? {
                     case_file::write_folded(
                         conn,
                         her,
-                        (kind, record_id),
+                        (cache.code(conn, kind)?, record_id),
                         &state,
-                        (created_ms / 1000, &first.author_id),
+                        (created_ms / 1000, cache.code(conn, &first.author_id)?),
                     )?;
                 }
             }
         }
     }
-    Ok(history)
+    Ok(())
 }
 
 /// Applies checked files in the caller's transaction.
@@ -425,7 +539,6 @@ pub(crate) fn apply(
     let mut touched: BTreeSet<(u8, String, String)> = BTreeSet::new();
     let mut files_touched: BTreeSet<String> = BTreeSet::new();
     let mut new_ops: Vec<&Operation> = Vec::new();
-    let mut seen_now: BTreeSet<(String, u64)> = BTreeSet::new();
     // An erasure wins over every operation about her, older or newer.
     let mut erased = super::erasure::erased(conn)?;
     let mut newly_erased = BTreeSet::new();
@@ -437,6 +550,26 @@ pub(crate) fn apply(
             }
         }
     }
+    // What this laptop already holds of the files' ranges, read once per range.
+    let mut held: std::collections::HashSet<(String, u64)> = std::collections::HashSet::new();
+    for file in files {
+        for range in &file.manifest.ranges {
+            let mut statement = conn.prepare_cached(
+                "SELECT c.seq FROM change_log c JOIN log_names n ON n.code = c.device
+                 WHERE n.name = ?1 AND c.seq BETWEEN ?2 AND ?3",
+            )?;
+            let rows = statement.query_map(
+                params![range.device, range.first_seq as i64, range.last_seq as i64],
+                |row| row.get::<_, i64>(0),
+            )?;
+            for seq in rows {
+                held.insert((range.device.clone(), seq? as u64));
+            }
+        }
+    }
+    // The records the new operations touch, and which of them this laptop held before: only
+    // those need their history read back; the others are stated by the new operations alone.
+    let mut by_record: HashMap<(&str, &str), Vec<&Operation>> = HashMap::new();
     for file in files {
         for op in &file.operations {
             if op
@@ -448,36 +581,75 @@ pub(crate) fn apply(
                 report.dropped_erased += 1;
                 continue;
             }
-            let held: bool = conn
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM change_log c JOIN log_names n ON n.code = c.device
-                     WHERE n.name = ?1 AND c.seq = ?2)",
-                )?
-                .query_row(params![op.device_id, op.seq as i64], |row| row.get(0))?;
-            if held || !seen_now.insert((op.device_id.clone(), op.seq)) {
+            if !held.insert((op.device_id.clone(), op.seq)) {
                 report.known += 1;
                 continue;
             }
-            changelog::insert(conn, op)?;
             report.applied += 1;
             if op.hlc.wall_ms > future {
                 report.from_the_future += 1;
             }
-            touched.insert((
-                write_order(&op.record_type),
-                op.record_type.clone(),
-                op.record_id.clone(),
-            ));
+            by_record
+                .entry((op.record_type.as_str(), op.record_id.as_str()))
+                .or_default()
+                .push(op);
             if let Some(her) = &op.participant_id {
                 files_touched.insert(her.clone());
             }
             new_ops.push(op);
         }
     }
+    let mut held_before: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    for (record_type, record_id) in by_record.keys() {
+        let exists: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM change_log WHERE record_id = ?1)")?
+            .query_row([crate::compact::id_bytes(record_id).as_slice()], |row| {
+                row.get(0)
+            })?;
+        if exists {
+            held_before.insert((record_type, record_id));
+        }
+        touched.insert((
+            write_order(record_type),
+            record_type.to_string(),
+            record_id.to_string(),
+        ));
+    }
+    let mut codes: HashMap<String, i64> = HashMap::new();
+    for op in &new_ops {
+        let mut code = |name: &str| -> Result<i64> {
+            if let Some(code) = codes.get(name) {
+                return Ok(*code);
+            }
+            let code = changelog::name_code(conn, name)?;
+            codes.insert(name.to_string(), code);
+            Ok(code)
+        };
+        let (device, author) = (code(&op.device_id)?, code(&op.author_id)?);
+        changelog::insert_coded(conn, op, device, author)?;
+    }
+    let new_ids: std::collections::HashSet<&str> =
+        new_ops.iter().map(|op| op.op_id.as_str()).collect();
+    let mut cache = FoldCache::default();
     for (_, record_type, record_id) in &touched {
-        let history = refold(conn, ctx.slot_label, record_type, record_id)?;
+        let key = (record_type.as_str(), record_id.as_str());
+        let history = if held_before.contains(&key) {
+            changelog::history(conn, record_type, record_id)?
+        } else {
+            let mut ops: Vec<Operation> = by_record[&key].iter().map(|op| (*op).clone()).collect();
+            ops.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+            ops
+        };
+        write_folded(
+            conn,
+            ctx.slot_label,
+            record_type,
+            record_id,
+            &history,
+            &mut cache,
+        )?;
         // Superseded: new operations on this record that are no longer what it states.
-        report.superseded += superseded_in(&history, &new_ops);
+        report.superseded += superseded_in(&history, &new_ids);
         if !conflicts_in(&history).is_empty() {
             report.conflicts += 1;
             conn.execute(
@@ -601,7 +773,7 @@ pub(crate) fn apply(
 }
 
 /// New operations on a record that lost: not what its state says now.
-fn superseded_in(history: &[Operation], new_ops: &[&Operation]) -> u64 {
+fn superseded_in(history: &[Operation], new_ids: &std::collections::HashSet<&str>) -> u64 {
     let newest_per_field: BTreeMap<&str, &Operation> = history
         .iter()
         .filter(|op| op.kind == OpKind::Set)
@@ -612,11 +784,11 @@ fn superseded_in(history: &[Operation], new_ops: &[&Operation]) -> u64 {
             }
             newest
         });
-    new_ops
+    history
         .iter()
         .filter(|op| {
             op.kind == OpKind::Set
-                && history.iter().any(|h| h.op_id == op.op_id)
+                && new_ids.contains(op.op_id.as_str())
                 && newest_per_field
                     .get(op.field.as_str())
                     .is_some_and(|winner| winner.op_id != op.op_id)
@@ -757,7 +929,8 @@ impl Vault {
             ),
         )?;
         tx.commit()?;
-        if report.erased > 0 {
+        // Files taken off this laptop leave no page behind (see erasure::scrub).
+        if report.erased > 0 || report.purged > 0 {
             super::erasure::scrub(&self.conn)?;
         }
         Ok(report)
