@@ -830,3 +830,89 @@ fn a_caseworkers_laptop_does_not_vouch_for_what_it_cannot_see() {
         Some("Rosi")
     );
 }
+
+#[test]
+fn hours_logged_on_two_laptops_that_break_the_day_once_merged_are_kept_and_shown() {
+    use acompana::records::community_service::{ServiceHours, ServicePlan};
+    use acompana::records::directory::{Organization, OrganizationKind};
+    use acompana::records::needs::NeedCategory;
+    use acompana::records::record::RecordData;
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    let library = admin
+        .directory_save_organization(
+            None,
+            Organization {
+                name: "Biblioteca Pública".into(),
+                kind: OrganizationKind::PublicBody,
+                categories: vec![NeedCategory::CommunityService],
+                requirements: None,
+                accepts_records: true,
+                municipality: Some("Medellín".into()),
+                department: Some("Antioquia".into()),
+                address: None,
+                hours: None,
+                contact: None,
+                verified_on: None,
+            },
+        )
+        .unwrap()
+        .id;
+    let plan = admin
+        .record_save(
+            &org.mine,
+            None,
+            RecordData::ServicePlan(ServicePlan {
+                application_id: None,
+                receiving_entity: Some(library),
+                supervisor: Some("Supervisora".into()),
+                activities: Some("Apoyo en la biblioteca".into()),
+                sentence_months: 48,
+                hours_due_override: None,
+                override_reason: None,
+                hours_per_week: 20,
+                hours_per_day: 5,
+                schedule: None,
+                start_on: "2026-01-05".into(),
+                execution_judge: None,
+            }),
+        )
+        .unwrap()
+        .id;
+    let mut lucia = org.lucia();
+    exchange(&org, &mut admin, &mut lucia, "first");
+    let day = |vault: &mut Vault, hours: u32| {
+        vault
+            .record_save(
+                &org.mine,
+                None,
+                RecordData::ServiceHours(ServiceHours {
+                    plan_id: plan.clone(),
+                    date: "2026-03-02".into(),
+                    hours,
+                    activity: "Clasificación de libros".into(),
+                    verified_by: None,
+                }),
+            )
+            .unwrap();
+    };
+    // Each laptop logs 5 hours for the same day: each within the rule where it was written.
+    day(&mut admin, 5);
+    day(&mut lucia, 5);
+    let up = org.file("hours.sync");
+    export_to(&mut lucia, &coordinator_device(&admin), &up);
+    let report = admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    assert_eq!(report.rule_warnings.len(), 1, "{report:?}");
+    let warning = &report.rule_warnings[0];
+    assert_eq!(warning.rule, "service_hours_over_a_day");
+    assert_eq!(warning.record_id, plan);
+    assert_eq!(warning.detail, "2026-03-02: 10");
+    // Both entries are kept.
+    let file = admin.participant_file(&org.mine).unwrap();
+    let logged = file
+        .records
+        .iter()
+        .filter(|r| matches!(r.data, RecordData::ServiceHours(_)))
+        .count();
+    assert_eq!(logged, 2);
+}

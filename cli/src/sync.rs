@@ -242,6 +242,12 @@ pub(crate) fn sync(vault: &mut Vault, command: &SyncCommand, json: bool) -> Resu
                             r.purged, r.erased
                         ));
                     }
+                    for warning in &r.rule_warnings {
+                        lines.push(format!(
+                            "  check: {} breaks {} once merged ({}); both entries are kept",
+                            warning.case_code, warning.rule, warning.detail
+                        ));
+                    }
                     for changed in &r.participants_changed {
                         lines.push(format!(
                             "  changed: {} {}",

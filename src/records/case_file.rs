@@ -520,15 +520,16 @@ pub(crate) fn write_folded(
 }
 
 /// Recomputes everything the write path keeps about a file from her records: the counts
-/// the list filters on and her tasks.
+/// the list filters on and her tasks. Returns the records it read (live ones).
 pub(crate) fn refresh_file(
     conn: &Connection,
     participant_id: &str,
     catalog: &CountryCatalog,
-) -> Result<()> {
+) -> Result<Vec<CaseRecord>> {
     let records = load_records_as_stored(conn, participant_id)?;
     refresh_counts(conn, participant_id, &records, catalog)?;
-    tasks::refresh(conn, participant_id, &records, catalog)
+    tasks::refresh(conn, participant_id, &records, catalog)?;
+    Ok(records)
 }
 
 /// The live records of `kinds` in a file whose `field` names `parent`.

@@ -178,6 +178,22 @@ pub struct ComplianceReport {
     pub sent_on: Option<String>,
 }
 
+/// The days on which a plan's hours log adds up to more than [`MAX_HOURS_PER_DAY`]: each
+/// entry was within the rule where it was written, but entries from two laptops can break it
+/// once merged. They are kept and shown, never dropped. Each is (plan id, date, hours).
+pub(crate) fn days_over_limit(records: &[CaseRecord]) -> Vec<(String, String, u32)> {
+    let mut days: std::collections::BTreeMap<(&str, &str), u32> = Default::default();
+    for record in records {
+        if let RecordData::ServiceHours(entry) = &record.data {
+            *days.entry((&entry.plan_id, &entry.date)).or_default() += entry.hours;
+        }
+    }
+    days.into_iter()
+        .filter(|(_, hours)| *hours > MAX_HOURS_PER_DAY)
+        .map(|((plan, date), hours)| (plan.to_string(), date.to_string(), hours))
+        .collect()
+}
+
 impl ComplianceReport {
     pub(crate) fn validate(&mut self) -> Result<()> {
         let start = validate::date("periodStart", &self.period_start)?;

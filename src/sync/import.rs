@@ -67,6 +67,23 @@ pub struct ImportReport {
     pub erased: u32,
     /// Operations about an erased woman, not kept.
     pub dropped_erased: u64,
+    /// Merged records that break a rule each met where it was written (kept, to be fixed).
+    pub rule_warnings: Vec<RuleWarning>,
+}
+
+/// A rule that merged records break: each was within it where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RuleWarning {
+    pub participant_id: String,
+    pub case_code: String,
+    /// `service_hours_over_a_day`: a plan's hours log adds up to more than 8 hours in a day.
+    pub rule: String,
+    /// The record it concerns (the plan).
+    pub record_id: String,
+    /// For the hours rule, the day and the hours logged (`2026-11-02: 10`).
+    pub detail: String,
 }
 
 fn refused(refusal: Refusal) -> Error {
@@ -525,6 +542,19 @@ fn write_folded(
     Ok(())
 }
 
+/// Whether the laptop `device` holds every file: its colleague is not a caseworker.
+fn holds_everything(conn: &Connection, device: &str) -> Result<bool> {
+    let Some(staff) = device::entry(conn, device)?.and_then(|e| e.staff_id) else {
+        return Ok(false);
+    };
+    let role: Option<String> = conn
+        .query_row("SELECT role FROM staff WHERE id = ?1", [&staff], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    Ok(role.is_some_and(|role| role != Role::Caseworker.as_str()))
+}
+
 /// Applies checked files in the caller's transaction.
 pub(crate) fn apply(
     conn: &Connection,
@@ -722,12 +752,23 @@ pub(crate) fn apply(
             continue;
         }
         if files_touched.contains(her) {
-            case_file::refresh_file(conn, her, ctx.catalog)?;
+            let records = case_file::refresh_file(conn, her, ctx.catalog)?;
             let (case_code, chosen_name): (String, Option<String>) = conn.query_row(
                 "SELECT case_code, chosen_name FROM participants WHERE id = ?1",
                 [her],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )?;
+            for (plan_id, date, hours) in
+                crate::records::community_service::days_over_limit(&records)
+            {
+                report.rule_warnings.push(RuleWarning {
+                    participant_id: her.clone(),
+                    case_code: case_code.clone(),
+                    rule: "service_hours_over_a_day".into(),
+                    record_id: plan_id,
+                    detail: format!("{date}: {hours}"),
+                });
+            }
             report.participants_changed.push(ChangedFile {
                 id: her.clone(),
                 case_code,
@@ -737,7 +778,17 @@ pub(crate) fn apply(
     }
     for file in files {
         let manifest = &file.manifest;
-        for range in &manifest.ranges {
+        // A range's gaps are operations the receiver may not see only when its sender holds
+        // every operation (a coordinator's or administrator's laptop). A caseworker's laptop
+        // holds only her files: its range of another laptop's operations also skips what she
+        // may not see, which this laptop may. Counted as covered, those operations were
+        // claimed as known here and never sent by their laptop. Her own operations she holds.
+        let whole = holds_everything(conn, &manifest.sender_device)?;
+        for range in manifest
+            .ranges
+            .iter()
+            .filter(|range| whole || range.device == manifest.sender_device)
+        {
             conn.execute(
                 "INSERT INTO sync_coverage (device_id, first_seq, last_seq) VALUES (?1, ?2, ?3)
                  ON CONFLICT(device_id, first_seq) DO UPDATE
