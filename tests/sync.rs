@@ -134,6 +134,24 @@ fn a_joined_laptop_holds_only_her_files_and_work_flows_both_ways() {
         .iter()
         .any(|s| s.username == MARTA));
     assert_rebuilt_state_matches(&lucia, &org.mine);
+    // What the list shows (documents still to get, open needs) is computed on her laptop as
+    // on the coordinator's.
+    let office = org.coordinator.admin();
+    let summary = |vault: &Vault| {
+        let found = vault
+            .participant_list(&ParticipantQuery::default())
+            .unwrap()
+            .into_iter()
+            .find(|p| p.id == org.mine)
+            .unwrap();
+        (found.case_code, found.documents_pending, found.needs_open)
+    };
+    assert_eq!(summary(&lucia), summary(&office));
+    assert!(
+        summary(&lucia).1 > 0,
+        "a new file has documents still to get"
+    );
+    office.lock(LockReason::Manual).unwrap();
 
     // Her visit notes and an edit reach the coordinator, and prove her join secret there.
     lucia

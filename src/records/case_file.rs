@@ -563,6 +563,12 @@ const TASK_SOURCES: [&str; 9] = [
     "task",
 ];
 
+/// Whether a change to a record of `kind` can change what the write path keeps about her
+/// file (the list's counts, her tasks).
+pub(crate) fn moves_derived(kind: &str) -> bool {
+    matches!(kind, "document" | "needs") || TASK_SOURCES.contains(&kind)
+}
+
 /// Recomputes what the write path keeps for lists and "Hoy" after a change of `kind`.
 pub(crate) fn refresh_derived(
     conn: &Connection,

@@ -568,6 +568,8 @@ pub(crate) fn apply(
     let future = chrono::Utc::now().timestamp_millis().max(0) as u64 + 24 * 3600 * 1000;
     let mut touched: BTreeSet<(u8, String, String)> = BTreeSet::new();
     let mut files_touched: BTreeSet<String> = BTreeSet::new();
+    // Files whose counts and tasks a new operation can move (as the write path decides).
+    let mut files_to_refresh: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut new_ops: Vec<&Operation> = Vec::new();
     // An erasure wins over every operation about her, older or newer.
     let mut erased = super::erasure::erased(conn)?;
@@ -625,6 +627,12 @@ pub(crate) fn apply(
                 .push(op);
             if let Some(her) = &op.participant_id {
                 files_touched.insert(her.clone());
+                // A new file needs its counts (documents still to get) as much as a record does.
+                if case_file::moves_derived(&op.record_type)
+                    || (op.record_type == "participant" && op.kind == OpKind::Create)
+                {
+                    files_to_refresh.insert(her.clone());
+                }
             }
             new_ops.push(op);
         }
@@ -752,7 +760,11 @@ pub(crate) fn apply(
             continue;
         }
         if files_touched.contains(her) {
-            let records = case_file::refresh_file(conn, her, ctx.catalog)?;
+            let records = if files_to_refresh.contains(her) {
+                case_file::refresh_file(conn, her, ctx.catalog)?
+            } else {
+                Vec::new()
+            };
             let (case_code, chosen_name): (String, Option<String>) = conn.query_row(
                 "SELECT case_code, chosen_name FROM participants WHERE id = ?1",
                 [her],
