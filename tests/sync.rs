@@ -57,6 +57,7 @@ struct Organization {
     mine: String,
     hers_not: String,
     lucia_device: String,
+    passphrase: String,
 }
 
 /// A coordinator's vault with two caseworkers and a woman each, and Lucía's laptop joined
@@ -87,6 +88,7 @@ fn organization() -> Organization {
     assert!(!code.display().is_empty());
     assert_eq!(vault.device_id(), added.device_id);
     vault.lock(LockReason::Manual).unwrap();
+    let passphrase = added.passphrase.clone();
     Organization {
         coordinator,
         laptop,
@@ -94,6 +96,7 @@ fn organization() -> Organization {
         mine,
         hers_not,
         lucia_device: added.device_id,
+        passphrase,
     }
 }
 
@@ -933,4 +936,60 @@ fn hours_logged_on_two_laptops_that_break_the_day_once_merged_are_kept_and_shown
         .filter(|r| matches!(r.data, RecordData::ServiceHours(_)))
         .count();
     assert_eq!(logged, 2);
+}
+
+#[test]
+fn a_join_secret_works_once_and_not_after_it_expires() {
+    let org = organization();
+    let mut lucia = org.lucia();
+    let coordinator = lucia_coordinator(&lucia);
+    let first = org.file("first.sync");
+    export_to(&mut lucia, &coordinator, &first);
+    let mut admin = org.coordinator.admin();
+    // The secret expired before her first file arrived: refused, and nothing changed.
+    admin
+        .connection_for_tests()
+        .execute("UPDATE join_secrets SET expires_ms = 0", [])
+        .unwrap();
+    match admin.sync_import(std::slice::from_ref(&first)) {
+        Err(Error::SyncRefused(reason)) => assert_eq!(reason, "sync_join_expired"),
+        other => panic!("expected sync_join_expired, got {other:?}"),
+    }
+    assert!(!admin
+        .device_list()
+        .unwrap()
+        .iter()
+        .any(|d| d.id == org.lucia_device && d.registered));
+    // A second laptop that joined with the same file (same device id, its own keys) is not
+    // taken for the first once the first has registered.
+    admin
+        .connection_for_tests()
+        .execute("UPDATE join_secrets SET expires_ms = 9999999999999", [])
+        .unwrap();
+    admin.sync_import(std::slice::from_ref(&first)).unwrap();
+    let used: bool = admin
+        .connection_for_tests()
+        .query_row("SELECT used FROM join_secrets", [], |row| row.get(0))
+        .unwrap();
+    assert!(used, "the secret is spent");
+    let other_dir = tempfile::tempdir().unwrap();
+    let other_paths = VaultPaths::new(other_dir.path().join("data"));
+    let join_file = org.coordinator.dir.path().join("lucia.join");
+    let (mut other, _) = acompana::opening::join(
+        &other_paths,
+        acompana::opening::Joining {
+            file: &std::fs::read(&join_file).unwrap(),
+            passphrase: &org.passphrase,
+            password: &secret(LUCIA_PASSWORD),
+        },
+        KdfChoice::Minimum,
+    )
+    .unwrap();
+    assert_eq!(other.device_id(), org.lucia_device);
+    let impostor = other_dir.path().join("impostor.sync");
+    export_to(&mut other, &coordinator, &impostor);
+    match admin.sync_import(std::slice::from_ref(&impostor)) {
+        Err(Error::SyncRefused(reason)) => assert_eq!(reason, "sync_bad_signature"),
+        other => panic!("expected sync_bad_signature, got {other:?}"),
+    }
 }
