@@ -80,3 +80,10 @@ CREATE TABLE sync_folder_sent (
     peer      TEXT PRIMARY KEY NOT NULL,
     knowledge TEXT NOT NULL
 ) STRICT;
+
+-- Files this laptop no longer holds (withdrawn from it) about which it keeps its own
+-- operations until a laptop that holds every file confirms it has them: an edit made offline
+-- before the withdrawal arrived is not lost.
+CREATE TABLE sync_unsent (
+    participant_id TEXT PRIMARY KEY NOT NULL
+) STRICT;

@@ -993,3 +993,42 @@ fn a_join_secret_works_once_and_not_after_it_expires() {
         other => panic!("expected sync_bad_signature, got {other:?}"),
     }
 }
+
+#[test]
+fn an_edit_made_offline_before_a_file_was_withdrawn_still_reaches_the_coordinator() {
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    let mut lucia = org.lucia();
+    exchange(&org, &mut admin, &mut lucia, "first");
+    // On a prison visit, offline, she adds to the file; meanwhile the file is reassigned.
+    lucia
+        .participant_set(&org.mine, ParticipantField::ChosenName, Some("Rosi"))
+        .unwrap();
+    admin.participant_assign(&org.mine, Some(MARTA)).unwrap();
+    let down = org.file("withdraw.sync");
+    export_to(&mut admin, &org.lucia_device, &down);
+    let report = lucia.sync_import(std::slice::from_ref(&down)).unwrap();
+    assert_eq!(report.purged, 1);
+    assert!(names_held(&lucia).is_empty());
+    // Her change was not lost with the file: her next file carries it.
+    let up = org.file("late-edit.sync");
+    export_to(&mut lucia, &coordinator_device(&admin), &up);
+    admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    assert_eq!(
+        admin.load_for_tests(&org.mine).chosen_name.as_deref(),
+        Some("Rosi")
+    );
+    // Once the coordinator's laptop confirms it, nothing about her stays on Lucía's laptop.
+    let confirm = org.file("confirm.sync");
+    export_to(&mut admin, &org.lucia_device, &confirm);
+    lucia.sync_import(std::slice::from_ref(&confirm)).unwrap();
+    let left: i64 = lucia
+        .connection_for_tests()
+        .query_row(
+            "SELECT count(*) FROM change_log WHERE participant_id = ?1",
+            [acompana::compact::id_bytes(&org.mine).as_slice()],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+}

@@ -1261,6 +1261,16 @@ pub(crate) fn write_access_folded(
 /// entry and every operation about her (a laptop that may no longer see her, or her
 /// erasure). Secure delete is on, so the freed pages are zeroed.
 pub(crate) fn purge(conn: &rusqlite::Connection, id: &str) -> Result<()> {
+    purge_keeping(conn, id, None)
+}
+
+/// [`purge`], keeping the operations of `keep`'s device numbered after its sequence number:
+/// this laptop's own operations that no laptop holding every file has confirmed yet.
+pub(crate) fn purge_keeping(
+    conn: &rusqlite::Connection,
+    id: &str,
+    keep: Option<(i64, u64)>,
+) -> Result<()> {
     let bytes = crate::compact::id_bytes(id);
     conn.execute(
         "DELETE FROM participant_search WHERE rowid =
@@ -1277,9 +1287,10 @@ pub(crate) fn purge(conn: &rusqlite::Connection, id: &str) -> Result<()> {
         "DELETE FROM case_records WHERE participant_id = ?1",
         [bytes.as_slice()],
     )?;
+    let (device, after) = keep.map_or((-1, 0), |(device, after)| (device, after as i64));
     conn.execute(
-        "DELETE FROM change_log WHERE participant_id = ?1",
-        [bytes.as_slice()],
+        "DELETE FROM change_log WHERE participant_id = ?1 AND NOT (device = ?2 AND seq > ?3)",
+        rusqlite::params![bytes.as_slice(), device, after],
     )?;
     conn.execute("DELETE FROM participants WHERE id = ?1", [id])?;
     Ok(())

@@ -696,6 +696,35 @@ pub(crate) fn apply(
             )?;
         }
     }
+    // A file given back to this laptop after it kept its own operations about her (see
+    // sync_unsent): those operations were already held, so the records they state are
+    // rebuilt here too.
+    for her in &files_touched {
+        let kept: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sync_unsent WHERE participant_id = ?1)
+                AND EXISTS (SELECT 1 FROM participants WHERE id = ?1)",
+            [her],
+            |row| row.get(0),
+        )?;
+        if !kept {
+            continue;
+        }
+        let records: BTreeSet<(String, String)> = changelog::about_participant(conn, her)?
+            .into_iter()
+            .map(|op| (op.record_type, op.record_id))
+            .collect();
+        for (record_type, record_id) in records {
+            if record_type != "participant"
+                && !touched.contains(&(
+                    write_order(&record_type),
+                    record_type.clone(),
+                    record_id.clone(),
+                ))
+            {
+                refold(conn, ctx.slot_label, &record_type, &record_id)?;
+            }
+        }
+    }
     // What this laptop may hold: a caseworker's laptop purges the files she may no longer see.
     let my_staff = device::entry(conn, ctx.device_id)?
         .and_then(|e| e.staff_id)
@@ -746,16 +775,33 @@ pub(crate) fn apply(
             |row| row.get(0),
         )?;
         if !exists {
-            // Her records arrived without her file (it is not for this laptop).
+            // Her records arrived without her file (it is not for this laptop). This laptop's
+            // own operations about her that no laptop holding every file has confirmed stay
+            // (see sync_unsent).
+            let own = changelog::name_code(conn, ctx.device_id)?;
+            let confirmed = confirmed_by_a_whole_holder(conn, ctx.device_id)?;
             let dropped = conn.execute(
-                "DELETE FROM change_log WHERE participant_id = ?1",
-                [crate::compact::id_bytes(her).as_slice()],
+                "DELETE FROM change_log WHERE participant_id = ?1
+                 AND NOT (device = ?2 AND seq > ?3)",
+                params![
+                    crate::compact::id_bytes(her).as_slice(),
+                    own,
+                    confirmed as i64
+                ],
             )?;
             report.dropped += dropped as u64;
             continue;
         }
         if scoped && (withdrawn.contains(her) || !may_see(conn, &[], &my_staff, her)?) {
-            participants::purge(conn, her)?;
+            // Her own operations about the file that no laptop holding every file has
+            // confirmed stay until one does, so that they are still sent.
+            let own = changelog::name_code(conn, ctx.device_id)?;
+            let confirmed = confirmed_by_a_whole_holder(conn, ctx.device_id)?;
+            participants::purge_keeping(conn, her, Some((own, confirmed)))?;
+            conn.execute(
+                "INSERT OR IGNORE INTO sync_unsent (participant_id) VALUES (?1)",
+                [her],
+            )?;
             report.purged += 1;
             continue;
         }
@@ -795,11 +841,16 @@ pub(crate) fn apply(
         // holds only her files: its range of another laptop's operations also skips what she
         // may not see, which this laptop may. Counted as covered, those operations were
         // claimed as known here and never sent by their laptop. Her own operations she holds.
+        // And her own range is whole only for a laptop that holds every file too: to another
+        // caseworker's laptop, she filters by what she believes its colleague may see, which
+        // a reassignment she has not heard of makes wrong (the laptops that hold every file
+        // send such a file whole when it becomes hers).
         let whole = holds_everything(conn, &manifest.sender_device)?;
+        let own_range_counts = holds_everything(conn, ctx.device_id)?;
         for range in manifest
             .ranges
             .iter()
-            .filter(|range| whole || range.device == manifest.sender_device)
+            .filter(|range| whole || (own_range_counts && range.device == manifest.sender_device))
         {
             conn.execute(
                 "INSERT INTO sync_coverage (device_id, first_seq, last_seq) VALUES (?1, ?2, ?3)
@@ -832,7 +883,59 @@ pub(crate) fn apply(
             report.from.push(name);
         }
     }
+    sweep_unsent(conn, ctx.device_id)?;
     Ok(report)
+}
+
+/// The highest of this laptop's sequence numbers that a laptop holding every file (a
+/// coordinator's or an administrator's, not revoked) has said it holds.
+fn confirmed_by_a_whole_holder(conn: &Connection, this_device: &str) -> Result<u64> {
+    let confirmed: i64 = conn.query_row(
+        "SELECT coalesce(max(p.last_seq), 0) FROM sync_peers p
+         JOIN devices d ON d.id = p.peer JOIN staff s ON s.id = d.staff_id
+         WHERE p.device = ?1 AND d.revoked = 0 AND s.active = 1 AND s.role != 'caseworker'",
+        [this_device],
+        |row| row.get(0),
+    )?;
+    Ok(confirmed.max(0) as u64)
+}
+
+/// Lets go of this laptop's own operations about files it no longer holds once a laptop that
+/// holds every file has confirmed them.
+fn sweep_unsent(conn: &Connection, this_device: &str) -> Result<()> {
+    let waiting: Vec<String> = {
+        let mut statement = conn.prepare("SELECT participant_id FROM sync_unsent")?;
+        let rows = statement.query_map([], |row| row.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let own = changelog::name_code(conn, this_device)?;
+    let confirmed = confirmed_by_a_whole_holder(conn, this_device)? as i64;
+    for her in waiting {
+        let held: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM participants WHERE id = ?1)",
+            [&her],
+            |row| row.get(0),
+        )?;
+        let bytes = crate::compact::id_bytes(&her);
+        if !held {
+            conn.execute(
+                "DELETE FROM change_log WHERE participant_id = ?1 AND device = ?2 AND seq <= ?3",
+                params![bytes.as_slice(), own, confirmed],
+            )?;
+        }
+        let left: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM change_log WHERE participant_id = ?1)",
+            [bytes.as_slice()],
+            |row| row.get(0),
+        )?;
+        if held || !left {
+            conn.execute("DELETE FROM sync_unsent WHERE participant_id = ?1", [&her])?;
+        }
+    }
+    Ok(())
 }
 
 /// New operations on a record that lost: not what its state says now.
