@@ -27,10 +27,9 @@
 //! on standard error, and fails the case only in the strict run
 //! (`cargo test --test sync_convergence -- --ignored`):
 //!
-//! 1. A caseworker's laptop that purges a file it may no longer see (reassigned or unshared)
-//!    deletes its own operations about her with it: those it had not sent yet are lost, and
-//!    its later files still vouch for all of them (the range of its own operations), so a
-//!    laptop that lacks one is never sent it by the laptops that hold it.
+//! 1. (Fixed: a caseworker's laptop keeps its own operations about a file it purges until a
+//!    laptop holding every file confirms them, `sync_unsent`; the check stays, so a
+//!    regression is caught in both runs as lost operations.)
 //! 2. A file's withdrawal is written once (its sender forgets the file as it writes it), and
 //!    nothing orders it against the receiver's other files: when that file is never imported,
 //!    or an older file from the same laptop is imported after it (bringing the woman back),
