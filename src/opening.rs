@@ -55,26 +55,8 @@ pub(crate) fn create_with(
     let master = SecretKey::generate();
     let vault_id = Uuid::new_v4();
     let device_id = Uuid::new_v4().to_string();
-    let code = RecoveryCode::generate();
-    let mut slots = KeySlotFile::new(vault_id);
-    let recovery_label = slots.recovery_label();
-    let canonical = RecoveryCode::normalize(code.display())
-        .ok_or_else(|| Error::Internal("generated code does not normalize".into()))?;
-    slots.put(
-        SlotKind::Recovery,
-        recovery_label,
-        canonical.as_bytes(),
-        params,
-        &master,
-    )?;
-    let admin_label = slots.staff_label(username.as_str());
-    slots.put(
-        SlotKind::Staff,
-        admin_label,
-        new.admin_password.expose_secret().as_bytes(),
-        params,
-        &master,
-    )?;
+    let (mut slots, code, admin_label) =
+        first_slots(vault_id, &username, &new.admin_password, params, &master)?;
 
     let result = (|| -> Result<Vault> {
         let mut conn = store::open_with(&paths.db, &master, true, memory)?;
@@ -140,14 +122,50 @@ pub(crate) fn create_with(
     match result {
         Ok(vault) => Ok((vault, code)),
         Err(error) => {
-            // Leave no half-made vault behind.
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = fs::remove_file(format!("{}{suffix}", paths.db.display()));
-            }
-            let _ = fs::remove_file(&paths.keyslots);
+            remove_half_made(paths);
             Err(error)
         }
     }
+}
+
+/// A new vault's key slots: the recovery code's (the code is returned, to be shown once)
+/// and her first member of staff's, both wrapping `master`. Returns her slot's label too.
+fn first_slots(
+    vault_id: Uuid,
+    username: &staff::Username,
+    password: &SecretString,
+    params: crate::crypto::KdfParams,
+    master: &SecretKey,
+) -> Result<(KeySlotFile, RecoveryCode, [u8; 32])> {
+    let code = RecoveryCode::generate();
+    let mut slots = KeySlotFile::new(vault_id);
+    let recovery_label = slots.recovery_label();
+    let canonical = RecoveryCode::normalize(code.display())
+        .ok_or_else(|| Error::Internal("generated code does not normalize".into()))?;
+    slots.put(
+        SlotKind::Recovery,
+        recovery_label,
+        canonical.as_bytes(),
+        params,
+        master,
+    )?;
+    let label = slots.staff_label(username.as_str());
+    slots.put(
+        SlotKind::Staff,
+        label,
+        password.expose_secret().as_bytes(),
+        params,
+        master,
+    )?;
+    Ok((slots, code, label))
+}
+
+/// Leaves no half-made vault behind after a failed creation or join.
+fn remove_half_made(paths: &VaultPaths) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = fs::remove_file(format!("{}{suffix}", paths.db.display()));
+    }
+    let _ = fs::remove_file(&paths.keyslots);
 }
 
 /// Opens the database with a master key already unwrapped and checks that it matches the
@@ -323,26 +341,8 @@ pub fn join(
     let params = kdf.params();
     let master = SecretKey::generate();
     let vault_id = Uuid::new_v4();
-    let code = RecoveryCode::generate();
-    let mut slots = KeySlotFile::new(vault_id);
-    let recovery_label = slots.recovery_label();
-    let canonical = RecoveryCode::normalize(code.display())
-        .ok_or_else(|| Error::Internal("generated code does not normalize".into()))?;
-    slots.put(
-        SlotKind::Recovery,
-        recovery_label,
-        canonical.as_bytes(),
-        params,
-        &master,
-    )?;
-    let my_label = slots.staff_label(username.as_str());
-    slots.put(
-        SlotKind::Staff,
-        my_label,
-        joining.password.expose_secret().as_bytes(),
-        params,
-        &master,
-    )?;
+    let (mut slots, code, my_label) =
+        first_slots(vault_id, &username, joining.password, params, &master)?;
     let device_id = info.device_id.clone();
     let result = (|| -> Result<Vault> {
         let mut conn = store::open(&paths.db, &master, true)?;
@@ -442,10 +442,7 @@ pub fn join(
     match result {
         Ok(vault) => Ok((vault, code)),
         Err(error) => {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = fs::remove_file(format!("{}{suffix}", paths.db.display()));
-            }
-            let _ = fs::remove_file(&paths.keyslots);
+            remove_half_made(paths);
             Err(error)
         }
     }
