@@ -304,13 +304,23 @@ pub(crate) fn refresh(
             "SELECT assigned_to, deleted = 0 AND status = 'open' FROM participants WHERE id = ?1",
         )?
         .query_row([participant_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    // One plain row per task, its assignee looked up first: an `INSERT ... SELECT` is a
+    // statement SQLite journals on its own (a copy of every page it touches, allocated and
+    // freed each time), which made this the slowest part of applying a synced file.
     let mut insert = conn.prepare_cached(
         "INSERT INTO tasks_due (participant_id, key, kind, due_on, record_id, detail, assigned_to,
                                caseworker, falls_to, open)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, a.id, ?8, COALESCE(a.id, ?8), ?9
-         FROM (SELECT (SELECT id FROM staff WHERE id = ?7 OR username = ?7) AS id) a",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, COALESCE(?7, ?8), ?9)",
     )?;
     for task in generate(records, catalog) {
+        // A member of staff named by id or username; one who is not on the roster is no one.
+        let assignee: Option<String> = match task.assigned_to.as_deref() {
+            Some(named) => conn
+                .prepare_cached("SELECT id FROM staff WHERE id = ?1 OR username = ?1")?
+                .query_row([named], |row| row.get(0))
+                .optional()?,
+            None => None,
+        };
         insert.execute(params![
             participant_id,
             task.key,
@@ -318,7 +328,7 @@ pub(crate) fn refresh(
             task.due_on,
             task.record_id,
             task.detail,
-            task.assigned_to,
+            assignee,
             caseworker,
             open,
         ])?;
