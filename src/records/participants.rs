@@ -1162,14 +1162,16 @@ impl Vault {
 }
 
 /// Writes a file's row as the change log states it (operations that arrived by sync): her
-/// details, case code, caseworker, status and whether she is deleted, her search text in the
-/// row and the trigram index. A state without a case code or legal name (its `create` not
-/// held here) writes nothing.
+/// details, case code, caseworker, status and whether she is deleted, and her search text in
+/// the row. With `index_now` the trigram index is updated too; otherwise the caller puts the
+/// file in it later with [`index_files`] (a bulk writer: each write to the index flushes it).
+/// A state without a case code or legal name (its `create` not held here) writes nothing.
 pub(crate) fn write_folded(
     conn: &rusqlite::Connection,
     id: &str,
     state: &changelog::RecordState,
     created_at: &str,
+    index_now: bool,
 ) -> Result<()> {
     let field = |name: &str| state.fields.get(name).cloned().unwrap_or(Value::Null);
     let (Some(case_code), Some(legal_name)) = (
@@ -1178,8 +1180,11 @@ pub(crate) fn write_folded(
     ) else {
         return Ok(());
     };
+    let chosen = field("chosenName");
+    let text = search_text(&case_code, &legal_name, chosen.as_str());
     let mut columns: Vec<(&str, rusqlite::types::Value)> = vec![
-        ("case_code", case_code.clone().into()),
+        ("search_text", text.into()),
+        ("case_code", case_code.into()),
         (
             "assigned_to",
             to_sql(&field(ParticipantField::AssignedTo.log_name())),
@@ -1198,37 +1203,64 @@ pub(crate) fn write_folded(
     for detail in ParticipantField::DETAILS {
         columns.push((detail.as_str(), to_sql(&field(detail.log_name()))));
     }
-    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let sql = SQL.get_or_init(|| {
-        let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
-        let marks: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 4)).collect();
-        let updates: Vec<String> = names
-            .iter()
-            .map(|name| format!("{name} = excluded.{name}"))
-            .collect();
-        format!(
-            "INSERT INTO participants (id, created_at, search_text, {}, search_id)
-             VALUES (?1, ?2, ?3, {}, (SELECT coalesce(max(search_id), 0) + 1 FROM participants))
-             ON CONFLICT(id) DO UPDATE SET {}",
-            names.join(", "),
-            marks.join(", "),
-            updates.join(", ")
-        )
-    });
-    let mut values: Vec<rusqlite::types::Value> = vec![
-        id.to_string().into(),
-        created_at.to_string().into(),
-        "".to_string().into(),
-    ];
+    // A new file is a plain insert and a file held here a plain update, not one upsert: an
+    // upsert on this table (whose updates move her tasks by trigger) is a statement SQLite
+    // journals on its own, a copy of each page it touches allocated and freed every time.
+    let exists: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM participants WHERE id = ?1)")?
+        .query_row([id], |row| row.get(0))?;
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    static INSERT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static UPDATE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let mut values: Vec<rusqlite::types::Value> = vec![id.to_string().into()];
+    let sql = if exists {
+        UPDATE.get_or_init(|| {
+            let sets: Vec<String> = names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| format!("{name} = ?{}", i + 2))
+                .collect();
+            format!("UPDATE participants SET {} WHERE id = ?1", sets.join(", "))
+        })
+    } else {
+        values.push(created_at.to_string().into());
+        INSERT.get_or_init(|| {
+            let marks: Vec<String> = (0..names.len()).map(|i| format!("?{}", i + 3)).collect();
+            format!(
+                "INSERT INTO participants (id, created_at, {}, search_id)
+                 VALUES (?1, ?2, {}, (SELECT coalesce(max(search_id), 0) + 1 FROM participants))",
+                names.join(", "),
+                marks.join(", ")
+            )
+        })
+    };
     values.extend(columns.into_iter().map(|(_, value)| value));
     conn.prepare_cached(sql)?
         .execute(rusqlite::params_from_iter(values))?;
-    let chosen = field("chosenName");
-    set_search_text(
-        conn,
-        id,
-        &search_text(&case_code, &legal_name, chosen.as_str()),
-    )?;
+    if index_now {
+        index_files(conn, &[id])?;
+    }
+    Ok(())
+}
+
+/// Puts the files `ids` in the trigram index as their rows' search text states them, in two
+/// statements whatever their number (files not held here are left out).
+pub(crate) fn index_files(conn: &rusqlite::Connection, ids: &[&str]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = serde_json::to_string(ids)?;
+    conn.prepare_cached(
+        "DELETE FROM participant_search WHERE rowid IN
+            (SELECT search_id FROM participants WHERE id IN (SELECT value FROM json_each(?1)))",
+    )?
+    .execute([&list])?;
+    conn.prepare_cached(
+        "INSERT INTO participant_search (rowid, text)
+         SELECT search_id, search_text FROM participants
+         WHERE id IN (SELECT value FROM json_each(?1))",
+    )?
+    .execute([&list])?;
     Ok(())
 }
 

@@ -459,11 +459,13 @@ pub(crate) fn refold(
 }
 
 /// What writing many records looks up again and again: whether a file is on this laptop,
-/// and the stored numbers of record types and authors.
+/// and the stored numbers of record types and authors. With `unindexed`, files written are
+/// collected there to be put in the search index at once ([`participants::index_files`]).
 #[derive(Default)]
 struct FoldCache {
     files: HashMap<String, bool>,
     codes: HashMap<String, i64>,
+    unindexed: Option<Vec<String>>,
 }
 
 impl FoldCache {
@@ -520,7 +522,11 @@ fn write_folded(
             directory::write_folded(conn, record_type, record_id, &state)?
         }
         "participant" => {
-            participants::write_folded(conn, record_id, &state, &created_text)?;
+            let index_now = cache.unindexed.is_none();
+            participants::write_folded(conn, record_id, &state, &created_text, index_now)?;
+            if let Some(unindexed) = &mut cache.unindexed {
+                unindexed.push(record_id.to_string());
+            }
             cache.files.remove(record_id);
         }
         "participant_access" => participants::write_access_folded(conn, &state)?,
@@ -668,7 +674,12 @@ pub(crate) fn apply(
     }
     let new_ids: std::collections::HashSet<&str> =
         new_ops.iter().map(|op| op.op_id.as_str()).collect();
-    let mut cache = FoldCache::default();
+    // Each write to the search index flushes it to its own segment: the files written are
+    // indexed together once their rows are.
+    let mut cache = FoldCache {
+        unindexed: Some(Vec::new()),
+        ..FoldCache::default()
+    };
     for (_, record_type, record_id) in &touched {
         let key = (record_type.as_str(), record_id.as_str());
         let history = if held_before.contains(&key) {
@@ -696,16 +707,20 @@ pub(crate) fn apply(
             )?;
         }
     }
+    if let Some(unindexed) = &cache.unindexed {
+        let ids: Vec<&str> = unindexed.iter().map(String::as_str).collect();
+        participants::index_files(conn, &ids)?;
+    }
     // A file given back to this laptop after it kept its own operations about her (see
     // sync_unsent): those operations were already held, so the records they state are
     // rebuilt here too.
     for her in &files_touched {
-        let kept: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sync_unsent WHERE participant_id = ?1)
-                AND EXISTS (SELECT 1 FROM participants WHERE id = ?1)",
-            [her],
-            |row| row.get(0),
-        )?;
+        let kept: bool = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM sync_unsent WHERE participant_id = ?1)
+                    AND EXISTS (SELECT 1 FROM participants WHERE id = ?1)",
+            )?
+            .query_row([her], |row| row.get(0))?;
         if !kept {
             continue;
         }
@@ -769,11 +784,9 @@ pub(crate) fn apply(
     }
     candidates.extend(withdrawn.iter().cloned());
     for her in &candidates {
-        let exists: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM participants WHERE id = ?1)",
-            [her],
-            |row| row.get(0),
-        )?;
+        let exists: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM participants WHERE id = ?1)")?
+            .query_row([her], |row| row.get(0))?;
         if !exists {
             // Her records arrived without her file (it is not for this laptop). This laptop's
             // own operations about her that no laptop holding every file has confirmed stay
@@ -811,11 +824,9 @@ pub(crate) fn apply(
             } else {
                 Vec::new()
             };
-            let (case_code, chosen_name): (String, Option<String>) = conn.query_row(
-                "SELECT case_code, chosen_name FROM participants WHERE id = ?1",
-                [her],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )?;
+            let (case_code, chosen_name): (String, Option<String>) = conn
+                .prepare_cached("SELECT case_code, chosen_name FROM participants WHERE id = ?1")?
+                .query_row([her], |row| Ok((row.get(0)?, row.get(1)?)))?;
             for (plan_id, date, hours) in
                 crate::records::community_service::days_over_limit(&records)
             {
