@@ -20,17 +20,55 @@ use crate::vault::Vault;
 /// The marker's record type on the change log.
 pub const RECORD_TYPE: &str = "erasure";
 
-/// The women erased in this organization, as far as this laptop knows.
-pub(crate) fn erased(conn: &Connection) -> Result<HashSet<String>> {
-    let code = changelog::name_code(conn, RECORD_TYPE)?;
-    let mut statement =
-        conn.prepare_cached("SELECT record_id FROM change_log WHERE record_type = ?1")?;
-    let rows = statement.query_map([code], |row| row.get::<_, Vec<u8>>(0))?;
-    let mut ids = HashSet::new();
-    for row in rows {
-        ids.insert(crate::compact::id_text(&row?)?);
+/// Whether women are erased, as this laptop's log and a batch of operations say. Each woman
+/// is looked up once, by her id (indexed): listing every erasure reads the whole log (no index
+/// leads with the record type), which an import did twice.
+pub(crate) struct Erasures<'a> {
+    conn: &'a Connection,
+    code: i64,
+    /// Erasures the batch carries.
+    batch: HashSet<String>,
+    known: std::collections::HashMap<String, bool>,
+}
+
+impl<'a> Erasures<'a> {
+    pub(crate) fn new(conn: &'a Connection) -> Result<Erasures<'a>> {
+        Ok(Erasures {
+            conn,
+            code: changelog::name_code(conn, RECORD_TYPE)?,
+            batch: HashSet::new(),
+            known: std::collections::HashMap::new(),
+        })
     }
-    Ok(ids)
+
+    /// Whether this laptop's log holds her erasure.
+    pub(crate) fn on_the_log(&mut self, her: &str) -> Result<bool> {
+        if let Some(known) = self.known.get(her) {
+            return Ok(*known);
+        }
+        let found: bool = self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM change_log WHERE record_id = ?1 AND record_type = ?2)",
+            )?
+            .query_row(
+                rusqlite::params![crate::compact::id_bytes(her).as_slice(), self.code],
+                |row| row.get(0),
+            )?;
+        self.known.insert(her.to_string(), found);
+        Ok(found)
+    }
+
+    /// Adds an erasure the batch carries; true when it is new (neither on the log nor in the
+    /// batch already).
+    pub(crate) fn insert(&mut self, her: &str) -> Result<bool> {
+        Ok(!self.on_the_log(her)? && self.batch.insert(her.to_string()))
+    }
+
+    /// Whether she is erased, on the log or by the batch.
+    pub(crate) fn contains(&mut self, her: &str) -> Result<bool> {
+        Ok(self.batch.contains(her) || self.on_the_log(her)?)
+    }
 }
 
 /// After an erasure: the search index rewritten whole (its old segments freed, and zeroed

@@ -240,13 +240,14 @@ fn check_authority(
         .map(|(role, _)| *role);
     let mut seen_files: HashMap<(String, String), bool> = HashMap::new();
     // Operations about an erased woman are dropped whoever wrote them.
-    let mut erased = super::erasure::erased(conn).map_err(failed)?;
-    erased.extend(
-        operations
-            .iter()
-            .filter(|op| op.record_type == super::erasure::RECORD_TYPE)
-            .map(|op| op.record_id.clone()),
-    );
+    let mut erased = super::erasure::Erasures::new(conn).map_err(failed)?;
+    for op in operations
+        .iter()
+        .filter(|op| op.record_type == super::erasure::RECORD_TYPE)
+    {
+        erased.insert(&op.record_id).map_err(failed)?;
+    }
+    let sender_is_caseworker = sender_staff.is_some() && sender_role == Some(Role::Caseworker);
     for op in operations {
         let Some((role, _)) = roles.get(&op.author_id).copied() else {
             return Err(Refusal::NotAllowed("an author not on the roster"));
@@ -279,11 +280,14 @@ fn check_authority(
             }
             _ => {}
         }
-        if let Some(her) = op
-            .participant_id
-            .as_ref()
-            .filter(|her| !erased.contains(*her))
-        {
+        // Only a caseworker's operations, or a caseworker's laptop's, are checked against the
+        // files she may see (and whether a woman is erased is looked up only for those).
+        let checked = !manager || sender_is_caseworker;
+        let her = match op.participant_id.as_ref() {
+            Some(her) if checked && !erased.contains(her).map_err(failed)? => Some(her),
+            _ => None,
+        };
+        if let Some(her) = her {
             let mut check = |staff: &str| -> std::result::Result<bool, Refusal> {
                 let key = (staff.to_string(), her.clone());
                 if let Some(known) = seen_files.get(&key) {
@@ -308,12 +312,13 @@ fn check_authority(
     Ok(())
 }
 
-/// Decrypts and checks one file whole. Nothing is written.
+/// Decrypts and checks one file whole. Nothing is written. Beside the file, which of its
+/// operations this laptop held when it was checked (in the file's order).
 pub(crate) fn verify(
     conn: &Connection,
     this: &ThisDevice,
     file: &[u8],
-) -> std::result::Result<Verified, Refusal> {
+) -> std::result::Result<(Verified, Vec<bool>), Refusal> {
     let failed = |_| Refusal::Damaged;
     let plaintext = container::open_for_device(file, &this.identity)?;
     let frame = Frame::read(&plaintext)?;
@@ -401,6 +406,7 @@ pub(crate) fn verify(
             held.insert((range.device.as_str(), seq as u64), op_id);
         }
     }
+    let mut known = Vec::with_capacity(operations.len());
     for op in &operations {
         let found = held.get(&(op.device_id.as_str(), op.seq));
         if found.is_some_and(|held| *held != crate::compact::id_bytes(&op.op_id)) {
@@ -408,13 +414,17 @@ pub(crate) fn verify(
                 "a sequence number used by another operation",
             ));
         }
+        known.push(found.is_some());
     }
     check_authority(conn, &operations, entry.staff_id.as_deref())?;
-    Ok(Verified {
-        manifest: frame.manifest.clone(),
-        operations,
-        registration,
-    })
+    Ok((
+        Verified {
+            manifest: frame.manifest.clone(),
+            operations,
+            registration,
+        },
+        known,
+    ))
 }
 
 /// The order records are written in: the roster and registry before what names them.
@@ -567,6 +577,20 @@ pub(crate) fn apply(
     ctx: &ApplyContext<'_>,
     files: &[Verified],
 ) -> Result<ImportReport> {
+    apply_known(conn, ctx, files, None)
+}
+
+/// [`apply`], told which operations of each file this laptop held when [`verify`] read their
+/// ranges (one flag per operation, in each file's order), so that the ranges are not read
+/// again: reading a range reads every operation in it whole, the most of a file already held.
+/// Only this laptop's own operations can have been written since (a new laptop's keys, on
+/// the registry), so its own ranges are read again.
+fn apply_known(
+    conn: &Connection,
+    ctx: &ApplyContext<'_>,
+    files: &[Verified],
+    known: Option<&[Vec<bool>]>,
+) -> Result<ImportReport> {
     let mut report = ImportReport {
         files: files.len() as u32,
         ..ImportReport::default()
@@ -578,20 +602,29 @@ pub(crate) fn apply(
     let mut files_to_refresh: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut new_ops: Vec<&Operation> = Vec::new();
     // An erasure wins over every operation about her, older or newer.
-    let mut erased = super::erasure::erased(conn)?;
+    let mut erased = super::erasure::Erasures::new(conn)?;
     let mut newly_erased = BTreeSet::new();
     for file in files {
         for op in &file.operations {
-            if op.record_type == super::erasure::RECORD_TYPE && erased.insert(op.record_id.clone())
-            {
+            if op.record_type == super::erasure::RECORD_TYPE && erased.insert(&op.record_id)? {
                 newly_erased.insert(op.record_id.clone());
             }
         }
     }
-    // What this laptop already holds of the files' ranges, read once per range.
+    // What this laptop already holds of the files' ranges, read once per range (unless the
+    // check already did), and the new operations of each as they are taken.
     let mut held: std::collections::HashSet<(String, u64)> = std::collections::HashSet::new();
-    for file in files {
-        for range in &file.manifest.ranges {
+    for (n, file) in files.iter().enumerate() {
+        if let Some(flags) = known.and_then(|known| known.get(n)) {
+            for (op, was_held) in file.operations.iter().zip(flags) {
+                if *was_held && op.device_id != ctx.device_id {
+                    held.insert((op.device_id.clone(), op.seq));
+                }
+            }
+        }
+        for range in file.manifest.ranges.iter().filter(|range| {
+            known.is_none_or(|known| known.get(n).is_none()) || range.device == ctx.device_id
+        }) {
             let mut statement = conn.prepare_cached(
                 "SELECT c.seq FROM change_log c JOIN log_names n ON n.code = c.device
                  WHERE n.name = ?1 AND c.seq BETWEEN ?2 AND ?3",
@@ -610,11 +643,11 @@ pub(crate) fn apply(
     let mut by_record: HashMap<(&str, &str), Vec<&Operation>> = HashMap::new();
     for file in files {
         for op in &file.operations {
-            if op
-                .participant_id
-                .as_ref()
-                .is_some_and(|her| erased.contains(her))
-            {
+            let about_erased = match &op.participant_id {
+                Some(her) => erased.contains(her)?,
+                None => false,
+            };
+            if about_erased {
                 report.dropped += 1;
                 report.dropped_erased += 1;
                 continue;
@@ -762,7 +795,13 @@ pub(crate) fn apply(
             report.erased += 1;
         }
     }
-    files_touched.retain(|her| !erased.contains(her));
+    let mut still: BTreeSet<String> = BTreeSet::new();
+    for her in files_touched {
+        if !erased.contains(&her)? {
+            still.insert(her);
+        }
+    }
+    let files_touched = still;
     let mut candidates: BTreeSet<String> = files_touched.clone();
     // Files withdrawn by a laptop whose colleague assigns and shares files are purged: it
     // knows she may no longer see them (the operations that say so are not sent to her).
@@ -1036,13 +1075,16 @@ impl Vault {
     pub fn sync_import(&mut self, files: &[PathBuf]) -> Result<ImportReport> {
         let this = self.this_device()?;
         let mut verified = Vec::with_capacity(files.len());
+        let mut known = Vec::with_capacity(files.len());
         for path in files {
             let metadata = std::fs::metadata(path)?;
             if metadata.len() > super::manifest::MAX_PAYLOAD_BYTES + 16 * 1024 * 1024 {
                 return Err(refused(Refusal::TooLarge));
             }
             let bytes = std::fs::read(path)?;
-            verified.push(verify(&self.conn, &this, &bytes).map_err(refused)?);
+            let (file, held) = verify(&self.conn, &this, &bytes).map_err(refused)?;
+            verified.push(file);
+            known.push(held);
         }
         let catalog = crate::catalog::for_country(self.country()?);
         let slots = &self.slots;
@@ -1072,7 +1114,7 @@ impl Vault {
                 self.audit_in(&tx, AuditAction::DeviceRegistered, None, Some(device_id))?;
             }
         }
-        let report = apply(
+        let report = apply_known(
             &tx,
             &ApplyContext {
                 device_id: &self.device_id,
@@ -1081,6 +1123,7 @@ impl Vault {
                 slot_label: &label,
             },
             &verified,
+            Some(&known),
         )?;
         if report.dropped_erased > 0 {
             self.audit_in(
