@@ -386,8 +386,9 @@ pub(crate) fn verify(
     }
     let operations = payload::decode(frame.payload, manifest)?;
     // An operation already held under its (device, sequence) must be the same operation.
-    // What this laptop holds of each range is read once.
-    let mut held: HashMap<(&str, u64), Vec<u8>> = HashMap::new();
+    // What this laptop holds of each range is read once (an id of another length than an
+    // operation id's, which no operation has, as none).
+    let mut held: HashMap<(&str, u64), Option<[u8; 16]>> = HashMap::new();
     for range in &manifest.ranges {
         let mut statement = conn
             .prepare_cached(
@@ -398,7 +399,10 @@ pub(crate) fn verify(
         let rows = statement
             .query_map(
                 params![range.device, range.first_seq as i64, range.last_seq as i64],
-                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?)),
+                |row| {
+                    let id = row.get_ref(1)?.as_blob()?;
+                    Ok((row.get::<_, i64>(0)?, <[u8; 16]>::try_from(id).ok()))
+                },
             )
             .map_err(|_| Refusal::Damaged)?;
         for row in rows {
@@ -409,7 +413,7 @@ pub(crate) fn verify(
     let mut known = Vec::with_capacity(operations.len());
     for op in &operations {
         let found = held.get(&(op.device_id.as_str(), op.seq));
-        if found.is_some_and(|held| *held != crate::compact::id_bytes(&op.op_id)) {
+        if found.is_some_and(|held| *held != Some(crate::compact::id_bytes(&op.op_id))) {
             return Err(Refusal::BadOperation(
                 "a sequence number used by another operation",
             ));
@@ -614,14 +618,16 @@ fn apply_known(
     // What this laptop already holds of the files' ranges, read once per range (unless the
     // check already did), and the new operations of each as they are taken.
     let mut held: std::collections::HashSet<(String, u64)> = std::collections::HashSet::new();
+    // Whether the check found an operation held (this laptop's own are read again below).
+    let checked_held = |n: usize, i: usize, op: &Operation| {
+        op.device_id != ctx.device_id
+            && known
+                .and_then(|known| known.get(n))
+                .and_then(|flags| flags.get(i))
+                .copied()
+                .unwrap_or(false)
+    };
     for (n, file) in files.iter().enumerate() {
-        if let Some(flags) = known.and_then(|known| known.get(n)) {
-            for (op, was_held) in file.operations.iter().zip(flags) {
-                if *was_held && op.device_id != ctx.device_id {
-                    held.insert((op.device_id.clone(), op.seq));
-                }
-            }
-        }
         for range in file.manifest.ranges.iter().filter(|range| {
             known.is_none_or(|known| known.get(n).is_none()) || range.device == ctx.device_id
         }) {
@@ -641,8 +647,8 @@ fn apply_known(
     // The records the new operations touch, and which of them this laptop held before: only
     // those need their history read back; the others are stated by the new operations alone.
     let mut by_record: HashMap<(&str, &str), Vec<&Operation>> = HashMap::new();
-    for file in files {
-        for op in &file.operations {
+    for (n, file) in files.iter().enumerate() {
+        for (i, op) in file.operations.iter().enumerate() {
             let about_erased = match &op.participant_id {
                 Some(her) => erased.contains(her)?,
                 None => false,
@@ -652,7 +658,7 @@ fn apply_known(
                 report.dropped_erased += 1;
                 continue;
             }
-            if !held.insert((op.device_id.clone(), op.seq)) {
+            if checked_held(n, i, op) || !held.insert((op.device_id.clone(), op.seq)) {
                 report.known += 1;
                 continue;
             }
