@@ -467,14 +467,18 @@ pub(crate) fn save(
 
 /// Writes a record of her file as the change log states it (operations that arrived by
 /// sync): its body (an added entry's, or the folded fields), whether it is deleted, when and by
-/// whom it was made. Its body is kept in the row (`data`), not pointed at.
-/// `kind` and `created_by` come as their stored numbers (`changelog::name_code`).
+/// whom it was made. When the operation that states the record as it is (`origin`: its
+/// device's stored number, its sequence number and its value) says exactly what the body
+/// says, the row points at it, as the write path's rows do; otherwise the body is kept in the
+/// row (`data`). `kind` and `created_by` come as their stored numbers
+/// (`changelog::name_code`).
 pub(crate) fn write_folded(
     conn: &Connection,
     participant_id: &str,
     (kind, id): (i64, &str),
     state: &changelog::RecordState,
     (created_at, created_by): (i64, i64),
+    origin: Option<(i64, u64, Option<&Value>)>,
 ) -> Result<()> {
     let fields: Map<String, Value> = match state.appended.first() {
         Some(Value::Object(entry)) => entry.clone(),
@@ -495,6 +499,43 @@ pub(crate) fn write_folded(
         .into_iter()
         .filter(|(k, v)| !v.is_null() && k != PARTICIPANT_FIELD)
         .collect();
+    // Read through the pointer, the origin's value gives back its fields but her file's id:
+    // the row may point at it when those are exactly the body's (no empty field either).
+    let states_it = |value: &Map<String, Value>| {
+        value
+            .iter()
+            .filter(|(k, _)| *k != PARTICIPANT_FIELD)
+            .count()
+            == kept.len()
+            && value
+                .iter()
+                .filter(|(k, _)| *k != PARTICIPANT_FIELD)
+                .all(|(k, v)| kept.get(k) == Some(v))
+    };
+    if let Some((device, seq, Some(Value::Object(value)))) = origin {
+        if states_it(value) {
+            conn.prepare_cached(
+                "INSERT INTO case_records (participant_id, id, kind, created_at, created_by,
+                                           deleted, origin_device, origin_seq, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL)
+                 ON CONFLICT(participant_id, id) DO UPDATE SET
+                    deleted = excluded.deleted, origin_device = excluded.origin_device,
+                    origin_seq = excluded.origin_seq, data = NULL,
+                    created_at = excluded.created_at, created_by = excluded.created_by",
+            )?
+            .execute(params![
+                compact::id_bytes(participant_id).as_slice(),
+                compact::id_bytes(id).as_slice(),
+                kind,
+                created_at,
+                created_by,
+                state.deleted,
+                device,
+                seq as i64,
+            ])?;
+            return Ok(());
+        }
+    }
     conn.prepare_cached(
         "INSERT INTO case_records (participant_id, id, kind, created_at, created_by, deleted,
                                    origin_device, origin_seq, data)

@@ -548,12 +548,28 @@ fn write_folded(
         kind => {
             if let Some(her) = first.participant_id.as_deref() {
                 if cache.has_file(conn, her)? {
+                    // The operation that states the record as it is, when one does: its
+                    // latest creation or entry, about her file. The row points at it rather
+                    // than keeping a second copy of the body (every operation of a file is on
+                    // this laptop's log while her records are).
+                    let origin = history
+                        .iter()
+                        .filter(|op| matches!(op.kind, OpKind::Create | OpKind::Append))
+                        .max_by(|a, b| a.order_key().cmp(&b.order_key()))
+                        .filter(|op| op.participant_id.as_deref() == Some(her));
+                    let origin = match origin {
+                        Some(op) => {
+                            Some((cache.code(conn, &op.device_id)?, op.seq, op.value.as_ref()))
+                        }
+                        None => None,
+                    };
                     case_file::write_folded(
                         conn,
                         her,
                         (cache.code(conn, kind)?, record_id),
                         &state,
                         (created_ms / 1000, cache.code(conn, &first.author_id)?),
+                        origin,
                     )?;
                 }
             }
