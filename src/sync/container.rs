@@ -110,8 +110,10 @@ fn looks_like_age(file: &[u8]) -> bool {
         .any(|start| file.starts_with(start) || (!file.is_empty() && start.starts_with(file)))
 }
 
-fn read_all<R: Read>(reader: R) -> std::result::Result<Vec<u8>, Refusal> {
-    let mut plaintext = Vec::new();
+/// Reads the whole plaintext; `expected` is the encrypted file's length, which the plaintext
+/// does not exceed (room made once, not doubled and copied as it grows).
+fn read_all<R: Read>(reader: R, expected: usize) -> std::result::Result<Vec<u8>, Refusal> {
+    let mut plaintext = Vec::with_capacity(expected.min(MAX_PLAINTEXT as usize + 1));
     reader
         .take(MAX_PLAINTEXT + 1)
         .read_to_end(&mut plaintext)
@@ -141,7 +143,7 @@ pub fn open_for_device(
     let reader = decryptor
         .decrypt(std::iter::once(&identity.0 as &dyn age::Identity))
         .map_err(|e| refusal(e, Refusal::NotForThisDevice))?;
-    read_all(reader)
+    read_all(reader, file.len())
 }
 
 /// Decrypts a join file with its passphrase: a wrong passphrase is `WrongPassphrase`.
@@ -160,7 +162,7 @@ pub fn open_with_passphrase(
     let reader = decryptor
         .decrypt(std::iter::once(&identity as &dyn age::Identity))
         .map_err(|e| refusal(e, Refusal::WrongPassphrase))?;
-    read_all(reader)
+    read_all(reader, file.len())
 }
 
 #[cfg(test)]

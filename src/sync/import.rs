@@ -387,9 +387,19 @@ pub(crate) fn verify(
     let operations = payload::decode(frame.payload, manifest)?;
     // An operation already held under its (device, sequence) must be the same operation.
     // What this laptop holds of each range is read once (an id of another length than an
-    // operation id's, which no operation has, as none).
-    let mut held: HashMap<(&str, u64), Option<[u8; 16]>> = HashMap::new();
+    // operation id's, which no operation has, as none), by sequence number: in a list from
+    // the range's first when the range is not much wider than what it carries, else a map.
+    let mut held: Vec<HeldRange> = Vec::with_capacity(manifest.ranges.len());
     for range in &manifest.ranges {
+        let span = range
+            .last_seq
+            .saturating_sub(range.first_seq)
+            .saturating_add(1);
+        let mut found = if span <= range.count.saturating_mul(2).saturating_add(4096) {
+            HeldRange::Listed(range.first_seq, vec![None; span as usize])
+        } else {
+            HeldRange::Mapped(HashMap::new())
+        };
         let mut statement = conn
             .prepare_cached(
                 "SELECT c.seq, c.op_id FROM change_log c JOIN log_names n ON n.code = c.device
@@ -407,13 +417,18 @@ pub(crate) fn verify(
             .map_err(|_| Refusal::Damaged)?;
         for row in rows {
             let (seq, op_id) = row.map_err(|_| Refusal::Damaged)?;
-            held.insert((range.device.as_str(), seq as u64), op_id);
+            found.insert(seq as u64, op_id);
         }
+        held.push(found);
     }
     let mut known = Vec::with_capacity(operations.len());
     for op in &operations {
-        let found = held.get(&(op.device_id.as_str(), op.seq));
-        if found.is_some_and(|held| *held != Some(crate::compact::id_bytes(&op.op_id))) {
+        let found = manifest
+            .ranges
+            .iter()
+            .position(|range| range.device == op.device_id)
+            .and_then(|n| held[n].get(op.seq));
+        if found.is_some_and(|held| held != Some(crate::compact::id_bytes(&op.op_id))) {
             return Err(Refusal::BadOperation(
                 "a sequence number used by another operation",
             ));
@@ -429,6 +444,43 @@ pub(crate) fn verify(
         },
         known,
     ))
+}
+
+/// The operations this laptop holds of one range of a file, by sequence number: each one's
+/// id (`None` for an id of another length than an operation id's).
+enum HeldRange {
+    /// From the range's first sequence number on, one place each.
+    Listed(u64, Vec<Option<Option<[u8; 16]>>>),
+    Mapped(HashMap<u64, Option<[u8; 16]>>),
+}
+
+impl HeldRange {
+    fn insert(&mut self, seq: u64, id: Option<[u8; 16]>) {
+        match self {
+            HeldRange::Listed(first, places) => {
+                if let Some(place) = seq
+                    .checked_sub(*first)
+                    .and_then(|at| places.get_mut(at as usize))
+                {
+                    *place = Some(id);
+                }
+            }
+            HeldRange::Mapped(map) => {
+                map.insert(seq, id);
+            }
+        }
+    }
+
+    fn get(&self, seq: u64) -> Option<Option<[u8; 16]>> {
+        match self {
+            HeldRange::Listed(first, places) => seq
+                .checked_sub(*first)
+                .and_then(|at| places.get(at as usize))
+                .copied()
+                .flatten(),
+            HeldRange::Mapped(map) => map.get(&seq).copied(),
+        }
+    }
 }
 
 /// The order records are written in: the roster and registry before what names them.
