@@ -66,8 +66,38 @@ struct WireOperationRef<'a> {
     p: Option<&'a str>,
 }
 
-/// Writes operations as a payload.
+/// Writes operations as a payload: a large one in runs, one thread each, put together in
+/// order (each operation's bytes are its own, so the payload is the same).
 pub fn encode(operations: &[Operation]) -> crate::Result<Vec<u8>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if (operations.len() as u64) < PARALLEL_FROM || threads < 2 {
+        return encode_in_order(operations);
+    }
+    let run = operations.len().div_ceil(threads);
+    let runs: Vec<crate::Result<Vec<u8>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = operations
+            .chunks(run)
+            .map(|ops| scope.spawn(move || encode_in_order(ops)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(crate::Error::Internal("payload: a thread failed".into()))
+                })
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(runs.iter().map(|r| r.as_ref().map_or(0, Vec::len)).sum());
+    for run in runs {
+        out.extend_from_slice(&run?);
+    }
+    Ok(out)
+}
+
+fn encode_in_order(operations: &[Operation]) -> crate::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(operations.len() * 160);
     for op in operations {
         let wire = WireOperationRef {
@@ -432,6 +462,8 @@ mod tests {
     fn threads_read_a_payload_as_one_reader_does_and_leave_any_doubt_to_it() {
         let (ops, manifest) = operations(200);
         let payload = encode(&ops).unwrap();
+        let (many, _) = operations(PARALLEL_FROM + 7);
+        assert_eq!(encode(&many).unwrap(), encode_in_order(&many).unwrap());
         assert_eq!(decode_in_order(&payload, &manifest).unwrap(), ops);
         if std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
             assert_eq!(decode_in_parallel(&payload, &manifest).unwrap(), ops);
