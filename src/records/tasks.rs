@@ -294,8 +294,15 @@ pub(crate) fn refresh(
     records: &[CaseRecord],
     catalog: &CountryCatalog,
 ) -> Result<()> {
-    conn.prepare_cached("DELETE FROM tasks_due WHERE participant_id = ?1")?
-        .execute([participant_id])?;
+    // Deleting a file's rows collects their keys in a temporary table first, made and freed
+    // every time: a file with none (a new one, as a synced file's are) skips it.
+    let has_tasks: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM tasks_due WHERE participant_id = ?1)")?
+        .query_row([participant_id], |row| row.get(0))?;
+    if has_tasks {
+        conn.prepare_cached("DELETE FROM tasks_due WHERE participant_id = ?1")?
+            .execute([participant_id])?;
+    }
     // Whom each task falls to: its own assignee, else her caseworker (kept for "only mine"
     // and a caseworker's "Hoy"; the trigger of migration 0010 moves both when she changes
     // caseworker), and whether her file is open (followed by migration 0011's trigger).
