@@ -787,8 +787,27 @@ fn apply_known(
         unindexed: Some(Vec::new()),
         ..FoldCache::default()
     };
-    for (_, record_type, record_id) in &touched {
-        let key = (record_type.as_str(), record_id.as_str());
+    // A file's records are written one after another, in the order of their table's key
+    // (her file, then the record): in the order of their ids alone, each went to another
+    // page, which split again and again. The roster, registry, directory and files come first.
+    let mut in_order: Vec<(u8, Option<[u8; 16]>, &str, &str)> = touched
+        .iter()
+        .map(|(order, record_type, record_id)| {
+            let file = if *order > write_order("participant_access") {
+                by_record
+                    .get(&(record_type.as_str(), record_id.as_str()))
+                    .and_then(|ops| ops.first())
+                    .and_then(|op| op.participant_id.as_deref())
+                    .map(crate::compact::id_bytes)
+            } else {
+                None
+            };
+            (*order, file, record_type.as_str(), record_id.as_str())
+        })
+        .collect();
+    in_order.sort_unstable();
+    for (_, _, record_type, record_id) in in_order {
+        let key = (record_type, record_id);
         let history = if held_before.contains(&key) {
             changelog::history(conn, record_type, record_id)?
         } else {
