@@ -216,13 +216,21 @@ fn decode_in_parallel(payload: &[u8], manifest: &Manifest) -> Option<Vec<Operati
             .map(|handle| handle.join().ok().flatten())
             .collect()
     });
-    let mut operations = Vec::with_capacity(items as usize);
     let mut placed = Placed::new(manifest);
+    let mut runs = Vec::with_capacity(read.len());
     for run in read {
-        for op in run? {
-            placed.place(&op).ok()?;
-            operations.push(op);
+        let run = run?;
+        for op in &run {
+            placed.place(op).ok()?;
         }
+        runs.push(run);
+    }
+    // Put together by appending whole runs (moving each operation on its own cost more than
+    // reading it).
+    let mut runs = runs.into_iter();
+    let mut operations = runs.next().unwrap_or_default();
+    for mut run in runs {
+        operations.append(&mut run);
     }
     placed.finish(operations.len()).ok()?;
     Some(operations)
