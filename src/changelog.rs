@@ -332,23 +332,39 @@ impl Batch {
         save_device_clock(conn, self.device, seq, hlc)
     }
 
-    /// The head of `field` on a record of a file created in this batch; `None` when the
-    /// record's file is not one of them (the database is asked instead).
-    fn head_of(&self, change: &Change<'_>) -> Option<Option<Head>> {
+    /// The heads a new operation on a record of a file created in this batch is based on (as
+    /// [`heads_of`] finds them in the database); `None` when the record's file is not one of
+    /// them (the database is asked instead). The batch writes one operation after another, so
+    /// a field's heads are the newer of its last `set` and the record's last `create` or
+    /// `delete`, and a record's are the fields set since its last `create` or `delete`, or
+    /// that one when none was.
+    fn heads_of(&self, change: &Change<'_>) -> Option<Vec<Head>> {
         let files = self.files.borrow();
         let file = files.get(&compact::id_bytes(change.participant_id?))?;
         let record = compact::id_bytes(change.record_id);
         let whole = file.heads.get(&(record, String::new()));
-        let own = if change.kind == OpKind::Set {
-            file.heads.get(&(record, change.field.to_string()))
-        } else {
-            None
-        };
+        if change.kind != OpKind::Set {
+            let after = whole.map_or(0, |(seq, _)| *seq);
+            let mut since: Vec<&(u64, Head)> = file
+                .heads
+                .iter()
+                .filter(|((id, field), (seq, _))| {
+                    *id == record && !field.is_empty() && *seq > after
+                })
+                .map(|(_, head)| head)
+                .collect();
+            if since.is_empty() {
+                return Some(whole.map(|(_, head)| head.clone()).into_iter().collect());
+            }
+            since.sort_by_key(|(seq, _)| *seq);
+            return Some(since.into_iter().map(|(_, head)| head.clone()).collect());
+        }
+        let own = file.heads.get(&(record, change.field.to_string()));
         let newest = match (whole, own) {
             (Some(a), Some(b)) => Some(if a.0 > b.0 { a } else { b }),
             (a, b) => a.or(b),
         };
-        Some(newest.map(|(_, head)| head.clone()))
+        Some(newest.map(|(_, head)| head.clone()).into_iter().collect())
     }
 
     fn wrote(&self, op: &Operation) {
@@ -455,32 +471,45 @@ fn record_with_parents(
         Some(batch) => batch.clock.get(),
         None => device_clock(conn, device)?,
     };
-    // A `create` sets every field it carries and blanks the rest, so a field's current head
-    // is the newer of its own last `set` and the record's last `create` or `delete`: a field
-    // never set since the record was created, or revived, is based on that create. The heads
-    // are found among the record's own operations, through the index on its id.
-    let head = if change.kind == OpKind::Append {
-        None
+    // A new operation is based on every operation it follows that no other one it follows
+    // has seen: a `set`, on the concurrent heads of its field (its `set`s and the record's
+    // `create`s and `delete`s, since a `create` states the whole record), a `create` or
+    // `delete` on the concurrent heads of the whole record. So a change made after two
+    // concurrent ones names both, and a deletion names every edit it overrides: a laptop
+    // that imports it can tell what it saw from what it did not (a conflict).
+    let heads = if change.kind == OpKind::Append {
+        Vec::new()
     } else {
-        match writer.batch.and_then(|batch| batch.head_of(&change)) {
-            Some(head) => head,
-            None => head_of(conn, change.record_id, change.field, change.kind)?.map(|op| Head {
-                op_id: op.op_id,
-                hlc: op.hlc,
-            }),
+        match writer.batch.and_then(|batch| batch.heads_of(&change)) {
+            Some(heads) => heads,
+            None => heads_of(conn, change.record_id, change.field, change.kind)?,
         }
     };
-    // Never stamp an operation earlier than the one it replaces, whatever the wall clock says.
+    // Never stamp an operation earlier than one it replaces, whatever the wall clock says.
     let mut hlc = last_hlc;
-    if let Some(head) = &head {
+    for head in &heads {
         hlc = hlc.max(head.hlc);
     }
-    let mut based_on: Vec<String> = head.map(|head| vec![head.op_id]).unwrap_or_default();
+    // A sync file carries at most MAX_BASED_ON parents: past that (a record with more fields
+    // changed since its last creation than that), the newest heads are named and the older
+    // ones read as unseen, listed as a conflict where they lost: never lost unlisted.
+    let mut based_on: Vec<String> = Vec::new();
     for parent in also_based_on {
         if !based_on.contains(parent) {
             based_on.push(parent.clone());
         }
     }
+    let room = MAX_BASED_ON.saturating_sub(based_on.len());
+    let skip = heads.len().saturating_sub(room);
+    let mut named: Vec<String> = heads
+        .into_iter()
+        .skip(skip)
+        .map(|head| head.op_id)
+        .filter(|id| !based_on.contains(id))
+        .collect();
+    named.append(&mut based_on);
+    let mut based_on = named;
+    based_on.truncate(MAX_BASED_ON);
     let operation = Operation {
         op_id: uuid::Uuid::now_v7().to_string(),
         device_id: writer.device_id.to_string(),
@@ -507,46 +536,67 @@ fn record_with_parents(
     Ok(operation)
 }
 
-/// The operation a new one on `field` of a record is based on: for a `set`, the newer of the
-/// field's last `set` and the record's last `create` or `delete`; for a `create` or `delete`,
-/// the record's last `create` or `delete`. In merge order, among the operations this vault
-/// holds.
-fn head_of(
-    conn: &Connection,
-    record_id: &str,
-    field: &str,
-    kind: OpKind,
-) -> Result<Option<Operation>> {
-    let field_code = if kind == OpKind::Set {
-        Some(name_code(conn, field)?)
-    } else {
-        None
-    };
+/// The most operations one operation may be based on (a sync file refuses more).
+pub const MAX_BASED_ON: usize = 64;
+
+/// The operations a new one on `field` of a record is based on, among those this vault holds
+/// (see [`frontier`]), found through the index on the record's id.
+fn heads_of(conn: &Connection, record_id: &str, field: &str, kind: OpKind) -> Result<Vec<Head>> {
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM change_log WHERE record_id = ?1 AND kind != 4
-         AND (field = 0 OR field = ?2)"
+        "SELECT {COLUMNS} FROM change_log WHERE record_id = ?1 AND kind != 4"
     ))?;
     let rows = statement
-        .query_map(
-            params![
-                compact::id_bytes(record_id).as_slice(),
-                field_code.unwrap_or(0)
-            ],
-            StoredRow::read,
-        )?
+        .query_map([compact::id_bytes(record_id).as_slice()], StoredRow::read)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     if rows.is_empty() {
-        return Ok(None);
+        return Ok(Vec::new());
     }
     let names = Names::load(conn)?;
-    let mut head: Option<Operation> = None;
-    for row in rows {
-        let op = row.into_operation(&names)?;
-        if head.as_ref().is_none_or(|h| op.order_key() > h.order_key()) {
-            head = Some(op);
+    let ops = rows
+        .into_iter()
+        .map(|row| row.into_operation(&names))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(frontier(&ops, field, kind)
+        .into_iter()
+        .map(|op| Head {
+            op_id: op.op_id.clone(),
+            hlc: op.hlc,
+        })
+        .collect())
+}
+
+/// The concurrent heads a new operation of `kind` on `field` follows, in merge order, among a
+/// record's operations (appends aside): for a `set`, the field's `set`s and the record's
+/// `create`s and `delete`s that no other of them has seen (through `based_on`, across the
+/// whole record); for a `create` or `delete`, the record's operations that no other has seen.
+pub(crate) fn frontier<'a>(ops: &'a [Operation], field: &str, kind: OpKind) -> Vec<&'a Operation> {
+    let follows = |op: &Operation| {
+        op.kind != OpKind::Append
+            && (kind != OpKind::Set || op.field.is_empty() || op.field == field)
+    };
+    let parents: std::collections::HashMap<&str, &[String]> = ops
+        .iter()
+        .map(|op| (op.op_id.as_str(), op.based_on.as_slice()))
+        .collect();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut stack: Vec<&str> = ops
+        .iter()
+        .filter(|op| follows(op))
+        .flat_map(|op| op.based_on.iter().map(String::as_str))
+        .collect();
+    while let Some(id) = stack.pop() {
+        if seen.insert(id) {
+            if let Some(based) = parents.get(id) {
+                stack.extend(based.iter().map(String::as_str));
+            }
         }
     }
-    Ok(head)
+    let mut heads: Vec<&Operation> = ops
+        .iter()
+        .filter(|op| follows(op) && !seen.contains(op.op_id.as_str()))
+        .collect();
+    heads.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    heads
 }
 
 /// The number a device id, staff id or name is stored as: its place in [`compact::TERMS`],
@@ -1052,6 +1102,90 @@ mod tests {
         assert_eq!(resolution.based_on, vec![after.op_id, other]);
         let stored = history(&conn, "household", "p1/household").unwrap();
         assert_eq!(stored.last().unwrap().based_on.len(), 2);
+    }
+
+    /// A change made after two concurrent ones (one from another laptop) names both, and a
+    /// deletion names every field's last edit, so a laptop that imports them can tell what
+    /// they saw.
+    #[test]
+    fn a_change_is_based_on_every_concurrent_head_it_follows() {
+        let conn = conn();
+        let first = record(
+            &conn,
+            WRITER,
+            Change {
+                record_type: "household",
+                record_id: "p2/household",
+                field: "",
+                kind: OpKind::Create,
+                value: Some(json!({"size": 3})),
+                participant_id: None,
+            },
+        )
+        .unwrap();
+        let ours = record(
+            &conn,
+            WRITER,
+            set_on("household", "p2/household", "size", json!(4)),
+        )
+        .unwrap();
+        // The same field changed on another laptop, based on the same create.
+        let theirs = Operation {
+            op_id: "0190bbbb-0000-7000-8000-000000000002".into(),
+            device_id: "device-b".into(),
+            seq: 1,
+            author_id: "staff-2".into(),
+            based_on: vec![first.op_id.clone()],
+            value: Some(json!(5)),
+            ..ours.clone()
+        };
+        insert(&conn, &theirs).unwrap();
+        let after = record(
+            &conn,
+            WRITER,
+            set_on("household", "p2/household", "size", json!(6)),
+        )
+        .unwrap();
+        let mut both = [&ours, &theirs];
+        both.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        assert_eq!(
+            after.based_on,
+            both.map(|op| op.op_id.clone()).to_vec(),
+            "both concurrent edits of the field, in merge order"
+        );
+        assert!(after.hlc >= theirs.hlc && after.hlc >= ours.hlc);
+        // Another field, then a deletion: it follows the newest edit of each field, not the
+        // create they replaced.
+        let tenure = record(
+            &conn,
+            WRITER,
+            set_on("household", "p2/household", "tenure", json!("owned")),
+        )
+        .unwrap();
+        let delete = record(
+            &conn,
+            WRITER,
+            Change {
+                record_type: "household",
+                record_id: "p2/household",
+                field: "",
+                kind: OpKind::Delete,
+                value: None,
+                participant_id: None,
+            },
+        )
+        .unwrap();
+        let based: std::collections::BTreeSet<&String> = delete.based_on.iter().collect();
+        assert_eq!(
+            based,
+            [&after.op_id, &tenure.op_id].into_iter().collect(),
+            "every field's head"
+        );
+        let history = history(&conn, "household", "p2/household").unwrap();
+        assert!(
+            crate::sync::import::conflicts_in(&history).is_empty(),
+            "the deletion saw every edit and the last size saw both: nothing to settle"
+        );
     }
 
     /// Two laptops create the record with the same derived id without seeing each other:

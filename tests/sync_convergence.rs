@@ -36,15 +36,9 @@
 //!    a caseworker's laptop keeps a file she may no longer see; when an older withdrawal is
 //!    imported after the file was given back, or the file that gave it back is lost, her
 //!    laptop lacks one she may see.
-//! 3. A change is based only on its field's newest change. Two concurrent changes to the same
-//!    value are no conflict; a later change that saw both names one, so the other reads as
-//!    unseen by it: a conflict on every laptop that imports the later change, but not on the
-//!    laptop that made it (conflicts are recorded at import).
-//! 4. A deletion or a creation (which states the whole record: two laptops making a household
-//!    or document of hers at once make one record) is based only on the record's last
-//!    creation or deletion, so it cannot tell which changes it saw: a change it did not see is
-//!    listed as a conflict only when made after it (by the clock) and not overridden by it,
-//!    and otherwise lost unlisted.
+//! 3. (Fixed: a change is based on every concurrent head it follows, so a later change that
+//!    saw two concurrent ones names both, and a deletion or a creation names every edit it
+//!    overrides; a creation competes with a field's edits. Checked in both runs.)
 
 mod common;
 
@@ -386,6 +380,8 @@ struct World {
     /// Every operation any laptop wrote, by id, read from its log right after it wrote it.
     ledger: BTreeMap<String, Operation>,
     seen: HashMap<String, Seen>,
+    /// What each operation saw, directly or through one it saw (see `saw`), worked out once.
+    knew: std::cell::RefCell<HashMap<String, Rc<BTreeSet<String>>>>,
     step: usize,
     erased: Option<String>,
     /// Files a laptop refused, but for `sync_not_allowed`: none should be.
@@ -600,6 +596,7 @@ impl World {
             dir: tempfile::tempdir().unwrap(),
             ledger: BTreeMap::new(),
             seen: HashMap::new(),
+            knew: Default::default(),
             step: 0,
             erased: None,
             refusals: Vec::new(),
@@ -687,10 +684,34 @@ impl World {
         }
     }
 
-    /// Whether the operation `winner` was written on a laptop that held `loser`.
+    /// Whether the operation `winner` saw `loser`: it was written on a laptop that held
+    /// `loser`, or that held an operation that saw it (a deletion made knowing an edit
+    /// overrode that edit; a laptop that later receives only the deletion builds on it).
     fn saw(&self, winner: &str, loser: &str) -> bool {
-        let (w, l) = (&self.seen[winner], &self.seen[loser]);
-        w.before.contains(loser) || (w.step == l.step && w.device == l.device && l.seq < w.seq)
+        self.knew(winner).contains(loser)
+    }
+
+    fn knew(&self, op: &str) -> Rc<BTreeSet<String>> {
+        if let Some(known) = self.knew.borrow().get(op) {
+            return known.clone();
+        }
+        let it = &self.seen[op];
+        let mut direct: BTreeSet<String> = (*it.before).clone();
+        direct.extend(
+            self.seen
+                .iter()
+                .filter(|(_, o)| o.step == it.step && o.device == it.device && o.seq < it.seq)
+                .map(|(id, _)| id.clone()),
+        );
+        let mut all = direct.clone();
+        for earlier in &direct {
+            if self.seen.contains_key(earlier) {
+                all.extend(self.knew(earlier).iter().cloned());
+            }
+        }
+        let all = Rc::new(all);
+        self.knew.borrow_mut().insert(op.to_string(), all.clone());
+        all
     }
 
     fn open_file(&mut self, laptop: usize, name: usize, assign: Option<&str>) {
@@ -1633,28 +1654,6 @@ impl World {
                 views.push((laptop.username, file));
                 times.push((laptop.username, created));
             }
-            // Known gap 3: a conflict listed everywhere but on the laptop whose own change is
-            // its winner, a change that saw the loser (see `conflict_gap`).
-            let listed: BTreeSet<(String, String)> = views
-                .iter()
-                .flat_map(|(_, file)| file.conflicts.iter().cloned())
-                .collect();
-            for conflict in listed {
-                let missing: Vec<&str> = views
-                    .iter()
-                    .filter(|(_, file)| !file.conflicts.contains(&conflict))
-                    .map(|(on, _)| *on)
-                    .collect();
-                if missing.is_empty() || self.strict {
-                    continue;
-                }
-                if let Some(how) = self.conflict_gap(&conflict, &missing) {
-                    eprintln!("known gap 3: {how}");
-                    for (_, file) in &mut views {
-                        file.conflicts.remove(&conflict);
-                    }
-                }
-            }
             let (first, reference) = &views[0];
             for (on, file) in &views[1..] {
                 assert_eq!(reference, file, "{} on {first} and on {on}", self.name(her));
@@ -1795,27 +1794,6 @@ impl World {
         })
     }
 
-    /// Why a conflict (loser, kept) is listed on some laptops but not on `missing`, when known
-    /// gap 3 explains it: the kept change was written on the one laptop missing it, which
-    /// held the loser then. A change is based only on its field's newest change: two
-    /// concurrent changes to the same value are no conflict, and a later change that saw
-    /// both names one, so the other reads as unseen by it, and a conflict, wherever it
-    /// arrives by import; its own laptop, which records conflicts only at import, lists none.
-    fn conflict_gap(&self, (loser, kept): &(String, String), missing: &[&str]) -> Option<String> {
-        let device = &self.ledger.get(kept)?.device_id;
-        let writer = self.laptops.iter().find(|l| l.device == *device)?;
-        (missing == [writer.username] && self.saw(kept, loser)).then(|| {
-            let op = &self.ledger[kept];
-            format!(
-                "{} {} on {}: a conflict everywhere but on {}, whose change saw the other",
-                op.record_type,
-                op.field,
-                self.name(op.participant_id.as_deref().unwrap_or_default()),
-                writer.username
-            )
-        })
-    }
-
     /// A change that lost to one that did not see it is listed as a conflict, and every
     /// conflict listed is such a change.
     fn check_conflicts(
@@ -1836,10 +1814,6 @@ impl World {
         let listed_ids: BTreeSet<&str> = listed.iter().map(|(id, _)| id.as_str()).collect();
         let mut must: BTreeSet<&str> = BTreeSet::new();
         let mut justified: BTreeSet<&str> = BTreeSet::new();
-        // Changes a deletion did not see, made before it, and changes a creation of the same
-        // record overrode without seeing them (known gap 4).
-        let mut before_deletion: BTreeSet<&str> = BTreeSet::new();
-        let mut by_creation: BTreeSet<&str> = BTreeSet::new();
         for ops in by_record.values() {
             let mut sets: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
             for op in ops.iter().filter(|op| op.kind == OpKind::Set) {
@@ -1864,9 +1838,6 @@ impl World {
                         && !self.saw(&winner.op_id, &op.op_id)
                     {
                         must.insert(&op.op_id);
-                        if winner.kind == OpKind::Create {
-                            by_creation.insert(&op.op_id);
-                        }
                     }
                     // A change is a conflict when something that did not see it beat it.
                     let beaten = writers().any(|other| {
@@ -1886,34 +1857,12 @@ impl World {
                     if !self.saw(&delete.op_id, &op.op_id) {
                         must.insert(&op.op_id);
                         justified.insert(&op.op_id);
-                        if op.order_key() < delete.order_key() {
-                            before_deletion.insert(&op.op_id);
-                        }
                     }
                 }
             }
         }
         let unlisted: Vec<&Operation> = must
             .difference(&listed_ids)
-            .filter(|id| {
-                let gap =
-                    !self.strict && (before_deletion.contains(*id) || by_creation.contains(*id));
-                if gap {
-                    let op = &self.ledger[**id];
-                    eprintln!(
-                        "known gap 4: {} {} on {} lost to a {} that did not see it, unlisted",
-                        op.record_type,
-                        op.field,
-                        self.name(her),
-                        if by_creation.contains(*id) {
-                            "creation"
-                        } else {
-                            "deletion"
-                        }
-                    );
-                }
-                !gap
-            })
             .map(|id| &self.ledger[*id])
             .collect();
         assert!(

@@ -1106,8 +1106,9 @@ fn superseded_in(history: &[Operation], new_ids: &std::collections::HashSet<&str
 }
 
 /// The operations of a record that lost without having been seen by the winner: concurrent
-/// edits of one field with different values, and edits a concurrent delete overrode. Each is
-/// (field, winner, loser).
+/// edits of one field with different values (a `create` states every field, so it competes
+/// with the field's edits, and an edit it overrode without seeing it lost to it), and edits a
+/// deletion overrode without seeing them. Each is (field, winner, loser), once per loser.
 pub(crate) fn conflicts_in(history: &[Operation]) -> Vec<(String, String, String)> {
     let parents: HashMap<&str, &Vec<String>> = history
         .iter()
@@ -1127,18 +1128,39 @@ pub(crate) fn conflicts_in(history: &[Operation]) -> Vec<(String, String, String
         }
         seen
     };
+    let value_of = |op: &Operation, field: &str| match op.kind {
+        OpKind::Create => op
+            .value
+            .as_ref()
+            .and_then(|v| v.get(field))
+            .cloned()
+            .unwrap_or(serde_json::Value::Null),
+        _ => op.value.clone().unwrap_or(serde_json::Value::Null),
+    };
     let mut found = Vec::new();
+    let mut losers: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut fields: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in history.iter().filter(|op| op.kind == OpKind::Set) {
         fields.entry(op.field.as_str()).or_default().push(op);
     }
+    let creations: Vec<&Operation> = history
+        .iter()
+        .filter(|op| op.kind == OpKind::Create)
+        .collect();
     for (field, ops) in fields {
-        let Some(winner) = ops.iter().max_by(|a, b| a.order_key().cmp(&b.order_key())) else {
+        let Some(winner) = ops
+            .iter()
+            .chain(creations.iter())
+            .max_by(|a, b| a.order_key().cmp(&b.order_key()))
+        else {
             continue;
         };
         let seen = ancestors_of(&winner.op_id);
+        let kept = value_of(winner, field);
         for op in &ops {
-            if op.op_id != winner.op_id && !seen.contains(&op.op_id) && op.value != winner.value {
+            if op.op_id != winner.op_id && !seen.contains(&op.op_id) && value_of(op, field) != kept
+            {
+                losers.insert(&op.op_id);
                 found.push((field.to_string(), winner.op_id.clone(), op.op_id.clone()));
             }
         }
@@ -1151,7 +1173,7 @@ pub(crate) fn conflicts_in(history: &[Operation]) -> Vec<(String, String, String
     if let Some(delete) = last_state.filter(|op| op.kind == OpKind::Delete) {
         let seen = ancestors_of(&delete.op_id);
         for op in history.iter().filter(|op| op.kind == OpKind::Set) {
-            if !seen.contains(&op.op_id) && op.order_key() > delete.order_key() {
+            if !seen.contains(&op.op_id) && !losers.contains(op.op_id.as_str()) {
                 found.push((op.field.clone(), delete.op_id.clone(), op.op_id.clone()));
             }
         }

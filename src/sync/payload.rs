@@ -327,7 +327,7 @@ fn read_operation(rest: &mut &[u8]) -> Result<Operation, Refusal> {
     {
         return Err(bad("an id is not in canonical form"));
     }
-    if wire.b.len() > 64 {
+    if wire.b.len() > crate::changelog::MAX_BASED_ON {
         return Err(bad("based on too many operations"));
     }
     if wire.s == 0 || wire.c > Hlc::MAX_COUNTER || wire.w >= (1 << 47) {
