@@ -1032,3 +1032,57 @@ fn an_edit_made_offline_before_a_file_was_withdrawn_still_reaches_the_coordinato
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[test]
+fn a_withdrawal_is_repeated_until_the_file_is_hers_again() {
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    let mut lucia = org.lucia();
+    exchange(&org, &mut admin, &mut lucia, "first");
+    // An older file to her laptop, kept on the stick.
+    admin
+        .participant_set(&org.mine, ParticipantField::ChosenName, Some("Nena"))
+        .unwrap();
+    let older = org.file("older.sync");
+    export_to(&mut admin, &org.lucia_device, &older);
+    // Reassigned away from her; the file that says so is lost on the way.
+    admin.participant_assign(&org.mine, Some(MARTA)).unwrap();
+    let lost = org.file("lost.sync");
+    export_to(&mut admin, &org.lucia_device, &lost);
+    // The coordinator's laptop remembers the withdrawal, to repeat it.
+    let withdrawn = |admin: &Vault| -> bool {
+        admin
+            .connection_for_tests()
+            .query_row(
+                "SELECT withdrawn FROM sync_sent WHERE peer = ?1 AND participant_id = ?2",
+                [&org.lucia_device, &org.mine],
+                |row| row.get(0),
+            )
+            .unwrap()
+    };
+    assert!(withdrawn(&admin));
+    // The next file withdraws it again, and her laptop purges it.
+    let next = org.file("next.sync");
+    export_to(&mut admin, &org.lucia_device, &next);
+    let report = lucia.sync_import(std::slice::from_ref(&next)).unwrap();
+    assert_eq!(report.purged, 1, "{report:?}");
+    assert!(names_held(&lucia).is_empty());
+    // The older file, imported late, brings nothing of her back for good: the coordinator's
+    // next file withdraws her again.
+    lucia.sync_import(std::slice::from_ref(&older)).unwrap();
+    let again = org.file("again.sync");
+    export_to(&mut admin, &org.lucia_device, &again);
+    lucia.sync_import(std::slice::from_ref(&again)).unwrap();
+    assert!(names_held(&lucia).is_empty());
+    // Given back to her: sent whole, and no longer withdrawn.
+    admin.participant_assign(&org.mine, Some(LUCIA)).unwrap();
+    let back = org.file("back.sync");
+    export_to(&mut admin, &org.lucia_device, &back);
+    assert!(!withdrawn(&admin));
+    lucia.sync_import(std::slice::from_ref(&back)).unwrap();
+    assert_eq!(names_held(&lucia).len(), 1);
+    assert_eq!(
+        lucia.load_for_tests(&org.mine).chosen_name.as_deref(),
+        Some("Nena")
+    );
+}

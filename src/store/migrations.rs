@@ -56,6 +56,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0011_tasks_open.sql"),
     ),
     ("0012_sync", include_str!("../../migrations/0012_sync.sql")),
+    (
+        "0013_sync_withdrawn",
+        include_str!("../../migrations/0013_sync_withdrawn.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -155,6 +155,8 @@ struct Built {
     operations: u64,
     sent_whole: Vec<String>,
     withdrawn: Vec<String>,
+    /// How many of `withdrawn` no earlier file to this receiver listed.
+    newly_withdrawn: usize,
 }
 
 /// Builds the frame for `receiver` (whose colleague is `staff_id`), given what it knows.
@@ -197,15 +199,28 @@ fn build(
     // files it may no longer see.
     let mut sent_whole = Vec::new();
     let mut withdrawn = Vec::new();
+    let mut newly_withdrawn = 0;
     if let Scope::Files(ids) = &scope {
+        // What was sent whole (and at which of this laptop's sequence numbers), and what was
+        // withdrawn since: a withdrawal is repeated in every file until the file may be
+        // hers again, so one lost or undone by an older file is not final.
         let mut confirmed: BTreeMap<String, u64> = BTreeMap::new();
-        let mut statement =
-            conn.prepare("SELECT participant_id, at_seq FROM sync_sent WHERE peer = ?1")?;
+        let mut was_withdrawn: BTreeSet<String> = BTreeSet::new();
+        let mut statement = conn
+            .prepare("SELECT participant_id, at_seq, withdrawn FROM sync_sent WHERE peer = ?1")?;
         for row in statement.query_map([receiver], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, bool>(2)?,
+            ))
         })? {
-            let (id, at) = row?;
-            confirmed.insert(id, at as u64);
+            let (id, at, gone) = row?;
+            if gone {
+                was_withdrawn.insert(id);
+            } else {
+                confirmed.insert(id, at as u64);
+            }
         }
         let acknowledged = peer_knows.get(&this.id).copied().unwrap_or(0);
         let mut sorted: Vec<&String> = ids.iter().collect();
@@ -223,7 +238,14 @@ fn build(
             }
             sent_whole.push(id.clone());
         }
+        // New withdrawals first, so that a long list never crowds them out.
         for id in confirmed.keys() {
+            if !ids.contains(id) && withdrawn.len() < MAX_FILES_WITHDRAWN {
+                withdrawn.push(id.clone());
+                newly_withdrawn += 1;
+            }
+        }
+        for id in &was_withdrawn {
             if !ids.contains(id) && withdrawn.len() < MAX_FILES_WITHDRAWN {
                 withdrawn.push(id.clone());
             }
@@ -291,6 +313,7 @@ fn build(
         operations: count,
         sent_whole,
         withdrawn,
+        newly_withdrawn,
     })
 }
 
@@ -476,7 +499,7 @@ impl Vault {
         let told = serde_json::to_string(&knowledge(&self.conn)?)?;
         if only_if_new
             && built.operations == 0
-            && built.withdrawn.is_empty()
+            && built.newly_withdrawn == 0
             && last_told.as_deref() == Some(told.as_str())
         {
             return Ok(None);
@@ -740,13 +763,14 @@ fn remember_sent(
     for id in &built.sent_whole {
         conn.execute(
             "INSERT INTO sync_sent (peer, participant_id, at_seq) VALUES (?1, ?2, ?3)
-             ON CONFLICT(peer, participant_id) DO UPDATE SET at_seq = excluded.at_seq",
+             ON CONFLICT(peer, participant_id)
+             DO UPDATE SET at_seq = excluded.at_seq, withdrawn = 0",
             params![receiver, id, at],
         )?;
     }
     for id in &built.withdrawn {
         conn.execute(
-            "DELETE FROM sync_sent WHERE peer = ?1 AND participant_id = ?2",
+            "UPDATE sync_sent SET withdrawn = 1 WHERE peer = ?1 AND participant_id = ?2",
             params![receiver, id],
         )?;
     }
