@@ -1085,4 +1085,9 @@ fn a_withdrawal_is_repeated_until_the_file_is_hers_again() {
         lucia.load_for_tests(&org.mine).chosen_name.as_deref(),
         Some("Nena")
     );
+    // An older file that withdrew her, imported again after she was given back, is out of
+    // date: her file stays.
+    let report = lucia.sync_import(std::slice::from_ref(&lost)).unwrap();
+    assert_eq!(report.purged, 0, "{report:?}");
+    assert_eq!(names_held(&lucia).len(), 1);
 }

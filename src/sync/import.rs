@@ -910,7 +910,9 @@ fn apply_known(
                 .optional()?,
             None => None,
         };
-        if sender_role.is_some_and(|role| role != Role::Caseworker.as_str()) {
+        if sender_role.is_some_and(|role| role != Role::Caseworker.as_str())
+            && !older_than_known(conn, file, files)?
+        {
             withdrawn.extend(file.manifest.withdrawn.iter().cloned());
         }
     }
@@ -1028,6 +1030,43 @@ fn apply_known(
     }
     sweep_unsent(conn, ctx.device_id)?;
     Ok(report)
+}
+
+/// Whether `file` is older than another file from the same laptop that this laptop has
+/// imported before or imports with it: its sender knew then less than it knew later, and no
+/// more. Its withdrawals are then out of date: every file repeats the withdrawals its sender
+/// still means, and a later one may have given a file back.
+fn older_than_known(conn: &Connection, file: &Verified, files: &[Verified]) -> Result<bool> {
+    let sender = &file.manifest.sender_device;
+    let of = |knowledge: &[super::manifest::Knowledge]| -> BTreeMap<String, u64> {
+        knowledge
+            .iter()
+            .map(|k| (k.device.clone(), k.last_seq))
+            .collect()
+    };
+    let mine = of(&file.manifest.knowledge);
+    let mut later: Vec<BTreeMap<String, u64>> = files
+        .iter()
+        .filter(|other| &other.manifest.sender_device == sender)
+        .map(|other| of(&other.manifest.knowledge))
+        .collect();
+    let mut statement =
+        conn.prepare_cached("SELECT device, last_seq FROM sync_peers WHERE peer = ?1")?;
+    let stored = statement
+        .query_map([sender], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?.max(0) as u64,
+            ))
+        })?
+        .collect::<rusqlite::Result<BTreeMap<String, u64>>>()?;
+    later.push(stored);
+    Ok(later.iter().any(|known| {
+        known != &mine
+            && mine
+                .iter()
+                .all(|(device, seq)| known.get(device).is_some_and(|k| k >= seq))
+    }))
 }
 
 /// The highest of this laptop's sequence numbers that a laptop holding every file (a
