@@ -23,22 +23,16 @@
 //! refusal passes, but the last full round of exchange refuses nothing, and any other
 //! refusal fails the case.
 //!
-//! Known gaps, found by this test and not fixed yet: each is recognized precisely, reported
-//! on standard error, and fails the case only in the strict run
-//! (`cargo test --test sync_convergence -- --ignored`):
+//! Gaps this test found, now fixed and checked in every run: a caseworker's laptop keeps
+//! its own operations about a file it purges until a laptop holding every file confirms them
+//! (`sync_unsent`); a withdrawal is repeated in every file until the file is hers again, and
+//! an older file's withdrawals are ignored once a newer file from its laptop arrived; a change
+//! is based on every concurrent head it follows, so a later change that saw two concurrent
+//! ones names both, a deletion or a creation names every edit it overrides, and a creation
+//! competes with a field's edits.
 //!
-//! 1. (Fixed: a caseworker's laptop keeps its own operations about a file it purges until a
-//!    laptop holding every file confirms them, `sync_unsent`; the check stays, so a
-//!    regression is caught in both runs as lost operations.)
-//! 2. A file's withdrawal is written once (its sender forgets the file as it writes it), and
-//!    nothing orders it against the receiver's other files: when that file is never imported,
-//!    or an older file from the same laptop is imported after it (bringing the woman back),
-//!    a caseworker's laptop keeps a file she may no longer see; when an older withdrawal is
-//!    imported after the file was given back, or the file that gave it back is lost, her
-//!    laptop lacks one she may see.
-//! 3. (Fixed: a change is based on every concurrent head it follows, so a later change that
-//!    saw two concurrent ones names both, and a deletion or a creation names every edit it
-//!    overrides; a creation competes with a field's edits. Checked in both runs.)
+//! `make test` runs a fixed set of cases (seed 2292, `PROPTEST_RNG_SEED` picks another);
+//! `laptops_converge_over_random_cases` (ignored) runs random ones.
 
 mod common;
 
@@ -359,13 +353,8 @@ struct Seen {
 
 /// A sync file written and not necessarily imported yet.
 struct SyncFile {
-    from: usize,
     to: usize,
     path: PathBuf,
-    /// The files it tells its receiver to purge, and those it sends whole (read from its
-    /// sender's bookkeeping: the manifest is inside the encryption).
-    withdraws: BTreeSet<String>,
-    whole: BTreeSet<String>,
 }
 
 struct World {
@@ -391,11 +380,9 @@ struct World {
     /// Files purged from caseworkers' laptops, and conflicts settled.
     purged: u32,
     settled: usize,
-    /// A caseworker's laptop's own operations that it purged with a file (known gap 1): its
-    /// later files still vouch for them, so a laptop that lacks one is not sent it by others.
+    /// A caseworker's laptop's own operations that went with a file it purged (noted in the
+    /// trace: they must still reach the others).
     purged_own: BTreeSet<String>,
-    /// Whether the known gaps (the module's documentation) fail the case too.
-    strict: bool,
     /// What happened, step by step: printed when the case fails.
     trace: Vec<String>,
 }
@@ -564,7 +551,7 @@ fn copy_folder(from: &Path, to: &Path) {
 impl World {
     /// The organization's laptops this case uses (the administrator's, Beatriz's, Lucía's,
     /// then Marta's and Carmen's if it has them), copied and unlocked.
-    fn new(organization: &Organization, carmen: bool, marta: bool, strict: bool) -> World {
+    fn new(organization: &Organization, carmen: bool, marta: bool) -> World {
         organization.restore();
         let mut laptops = Vec::new();
         for (username, role, device) in &organization.laptops {
@@ -602,9 +589,8 @@ impl World {
             refusals: Vec::new(),
             not_yet_allowed: 0,
             purged: 0,
-            settled: 0,
             purged_own: BTreeSet::new(),
-            strict,
+            settled: 0,
             trace: Vec::new(),
         };
         for laptop in 0..world.laptops.len() {
@@ -735,12 +721,14 @@ impl World {
         self.note(line);
     }
 
-    /// What `from`'s laptop remembers sending `to`'s whole: each file and the sequence
-    /// number it was sent at.
+    /// What `from`'s laptop remembers sending `to`'s whole and not withdrawing since: each
+    /// file and the sequence number it was sent at.
     fn sent_whole(&self, from: usize, to: usize) -> BTreeMap<String, i64> {
         let conn = self.laptops[from].vault.connection_for_tests();
         let mut statement = conn
-            .prepare("SELECT participant_id, at_seq FROM sync_sent WHERE peer = ?1")
+            .prepare(
+                "SELECT participant_id, at_seq FROM sync_sent WHERE peer = ?1 AND withdrawn = 0",
+            )
             .unwrap();
         let rows = statement
             .query_map([&self.laptops[to].device], |row| {
@@ -764,6 +752,8 @@ impl World {
             .unwrap();
         assert_eq!(written.len(), 1);
         let after = self.sent_whole(from, to);
+        // Newly withdrawn (read from its sender's bookkeeping: the manifest is inside the
+        // encryption); earlier withdrawals are repeated too.
         let withdraws: BTreeSet<String> = before
             .keys()
             .filter(|id| !after.contains_key(*id))
@@ -785,13 +775,7 @@ impl World {
             if full { " (full)" } else { "" }
         );
         self.note(line);
-        self.files.push(SyncFile {
-            from,
-            to,
-            path,
-            withdraws,
-            whole,
-        });
+        self.files.push(SyncFile { to, path });
         self.files.len() - 1
     }
 
@@ -846,7 +830,7 @@ impl World {
     }
 
     /// After `laptop` purged files it may no longer see: its own operations about them that
-    /// are gone (known gap 1, in the module's documentation).
+    /// are gone from it (noted in the trace).
     fn find_purged_own(&mut self, laptop: usize) {
         let own = changelog::since(
             self.laptops[laptop].vault.connection_for_tests(),
@@ -1466,18 +1450,9 @@ impl World {
                 self.name(op.participant_id.as_deref().unwrap_or_default())
             )
         };
-        let unexplained: Vec<String> = lost
-            .iter()
-            .filter(|id| self.strict || !self.purged_own.contains(**id))
-            .map(|id| describe(id))
-            .collect();
+        let unexplained: Vec<String> = lost.iter().map(|id| describe(id)).collect();
         assert!(unexplained.is_empty(), "operations lost: {unexplained:#?}");
-        if !lost.is_empty() {
-            let lost: Vec<String> = lost.iter().map(|id| describe(id)).collect();
-            eprintln!("known gap 1: operations lost, purged by their laptop: {lost:#?}");
-        }
-        // What every laptop wrote, but what was about her (and, but in the strict run, what
-        // known gap 1 lost).
+        // What every laptop wrote, but what was about her.
         let kept: BTreeMap<&String, &Operation> = self
             .ledger
             .iter()
@@ -1498,13 +1473,6 @@ impl World {
             let expected: BTreeSet<String> = kept.keys().map(|id| id.to_string()).collect();
             let missing: Vec<&Operation> = expected
                 .difference(&held)
-                .filter(|id| {
-                    let gap = !self.strict && self.purged_own.contains(*id);
-                    if gap {
-                        eprintln!("known gap 1: {on} never received {id}, purged by its laptop");
-                    }
-                    !gap
-                })
                 .map(|id| &self.ledger[id])
                 .collect::<Vec<_>>();
             let missing: Vec<String> = missing
@@ -1544,11 +1512,8 @@ impl World {
                 .collect();
             expected_views.insert(her, changelog::fold(&about_her));
         }
-        // Coordinators' laptops hold every file, a caseworker's exactly hers (but what known
-        // gap 2 explains, outside the strict run).
+        // Coordinators' laptops hold every file, a caseworker's exactly hers.
         let mut holders: HashMap<&String, Vec<usize>> = HashMap::new();
-        // The laptops' devices that keep a file they may no longer see (known gap 2).
-        let mut kept_by_gap: HashMap<&String, BTreeSet<&str>> = HashMap::new();
         for laptop in 0..self.laptops.len() {
             let Laptop {
                 vault,
@@ -1564,19 +1529,7 @@ impl World {
                 })
                 .cloned()
                 .collect();
-            let mut unexplained = Vec::new();
-            for her in held.symmetric_difference(&expected) {
-                match self.withdrawal_gap(laptop, her, held.contains(her)) {
-                    Some(how) if !self.strict => {
-                        eprintln!("known gap 2: {how}");
-                        if let Some(her) = women.iter().find(|w| *w == her) {
-                            let device = self.laptops[laptop].device.as_str();
-                            kept_by_gap.entry(her).or_default().insert(device);
-                        }
-                    }
-                    _ => unexplained.push(her),
-                }
-            }
+            let unexplained: Vec<&String> = held.symmetric_difference(&expected).collect();
             assert!(
                 unexplained.is_empty(),
                 "the files {username}'s laptop holds: {held:?}, not {expected:?}"
@@ -1591,18 +1544,6 @@ impl World {
         let mut conflicts = 0;
         for her in &women {
             let mut views: Vec<(&str, FileView)> = Vec::new();
-            // A laptop that kept her file by known gap 2 vouched for its changes to her without
-            // sending them to a caseworker's laptop it did not know may see her.
-            let without_gap: Option<BTreeMap<(String, String), RecordState>> =
-                kept_by_gap.get(her).map(|devices| {
-                    let ops: Vec<Operation> = kept
-                        .values()
-                        .filter(|op| op.participant_id.as_deref() == Some(her.as_str()))
-                        .filter(|op| !devices.contains(op.device_id.as_str()))
-                        .map(|op| (*op).clone())
-                        .collect();
-                    changelog::fold(&ops)
-                });
             let mut times: Vec<(&str, Created)> = Vec::new();
             for laptop in holders
                 .get(her)
@@ -1621,29 +1562,12 @@ impl World {
                     .operations
                     .symmetric_difference(&expected_ops)
                     .collect();
-                if !self.strict
-                    && !differing.is_empty()
-                    && differing.iter().all(|id| self.purged_own.contains(*id))
-                {
-                    eprintln!(
-                        "known gap 1: {}'s laptop lacks {} changes to {}, purged by their laptop",
-                        laptop.username,
-                        differing.len(),
-                        self.name(her)
-                    );
-                    continue;
-                }
-                if !is_manager(laptop.role)
-                    && file.folded != expected_views[her]
-                    && without_gap.as_ref() == Some(&file.folded)
-                {
-                    eprintln!(
-                        "known gap 2: {}'s laptop lacks changes to {} from a laptop that kept it",
-                        laptop.username,
-                        self.name(her)
-                    );
-                    continue;
-                }
+                assert!(
+                    differing.is_empty(),
+                    "{}: the operations about {} differ from what was written: {differing:?}",
+                    laptop.username,
+                    self.name(her)
+                );
                 assert_eq!(
                     file.folded,
                     expected_views[her],
@@ -1742,58 +1666,6 @@ impl World {
         );
     }
 
-    /// Why a caseworker's laptop still holds a file it may no longer see (`held`), or lacks
-    /// one it may see, when known gap 2 explains it: a withdrawal of the file was written for
-    /// it and never imported (or an older file brought the file back afterwards), or an old
-    /// withdrawal was imported after a newer file from the same laptop, or the file that
-    /// gave it back was never imported.
-    fn withdrawal_gap(&self, laptop: usize, her: &str, held: bool) -> Option<String> {
-        let on = self.laptops[laptop].username;
-        let imported: Vec<usize> = self.imported[laptop].iter().flatten().copied().collect();
-        let to_it = |f: &&SyncFile| f.to == laptop && is_manager(self.laptops[f.from].role);
-        if held {
-            let withdrawals: Vec<usize> = (0..self.files.len())
-                .filter(|f| to_it(&&self.files[*f]) && self.files[*f].withdraws.contains(her))
-                .collect();
-            return (!withdrawals.is_empty()).then(|| {
-                format!(
-                    "{on}'s laptop keeps {}: withdrawn by files {withdrawals:?}, of which it \
-                     imported {:?}",
-                    self.name(her),
-                    withdrawals
-                        .iter()
-                        .filter(|f| imported.contains(f))
-                        .collect::<Vec<_>>()
-                )
-            });
-        }
-        // An old withdrawal imported after a newer file from the same laptop.
-        for (at, file) in imported.iter().enumerate() {
-            let f = &self.files[*file];
-            if to_it(&f) && f.withdraws.contains(her) {
-                let newer = imported[..at]
-                    .iter()
-                    .find(|g| **g > *file && self.files[**g].from == f.from);
-                if let Some(newer) = newer {
-                    return Some(format!(
-                        "{on}'s laptop lacks {}: file {file} withdrew it after newer file \
-                         {newer} from the same laptop",
-                        self.name(her)
-                    ));
-                }
-            }
-        }
-        let lost = (0..self.files.len()).find(|f| {
-            to_it(&&self.files[*f]) && self.files[*f].whole.contains(her) && !imported.contains(f)
-        });
-        lost.map(|file| {
-            format!(
-                "{on}'s laptop lacks {}: file {file} sent it whole and was never imported",
-                self.name(her)
-            )
-        })
-    }
-
     /// A change that lost to one that did not see it is listed as a conflict, and every
     /// conflict listed is such a change.
     fn check_conflicts(
@@ -1877,8 +1749,8 @@ impl World {
     }
 }
 
-fn run(organization: &Organization, scenario: &Scenario, strict: bool) {
-    let mut world = World::new(organization, scenario.carmen, scenario.marta, strict);
+fn run(organization: &Organization, scenario: &Scenario) {
+    let mut world = World::new(organization, scenario.carmen, scenario.marta);
     let erase_at = scenario.erase_at.index(scenario.actions.len() + 1);
     for (step, action) in scenario.actions.iter().enumerate() {
         world.step = step + 1;
@@ -1895,7 +1767,7 @@ fn run(organization: &Organization, scenario: &Scenario, strict: bool) {
     world.check();
 }
 
-fn check_convergence(strict: bool) {
+fn check_convergence(seed: proptest::test_runner::RngSeed) {
     let organization = Organization::found();
     // `PROPTEST_CASES=100` runs more (a case takes a second or two).
     let env = |name: &str, default: u32| {
@@ -1908,15 +1780,12 @@ fn check_convergence(strict: bool) {
         cases: env("PROPTEST_CASES", 16),
         max_shrink_iters: env("PROPTEST_MAX_SHRINK_ITERS", 64),
         source_file: Some(file!()),
-        // make test runs a fixed set of cases (a random seed found a case of a known gap
-        // that the run does not yet recognise; see the issue's note); PROPTEST_RNG_SEED picks
-        // another set.
-        rng_seed: proptest::test_runner::RngSeed::Fixed(env("PROPTEST_RNG_SEED", 2292) as u64),
+        rng_seed: seed,
         ..ProptestConfig::default()
     };
     let mut runner = proptest::test_runner::TestRunner::new(config);
     if let Err(failure) = runner.run(&scenario(), |scenario| {
-        run(&organization, &scenario, strict);
+        run(&organization, &scenario);
         Ok(())
     }) {
         panic!("{failure}");
@@ -1928,12 +1797,18 @@ fn check_convergence(strict: bool) {
 /// known gaps (the module's documentation) are reported, not failed.
 #[test]
 fn laptops_converge_whatever_the_order_of_their_files() {
-    check_convergence(false);
+    let seed = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(2292);
+    check_convergence(proptest::test_runner::RngSeed::Fixed(seed));
 }
 
-/// The same, with the known gaps failing the case: it fails until they are fixed.
+/// The same over a random seed (`cargo test --test sync_convergence -- --ignored`, with
+/// `PROPTEST_CASES` for more): make test runs the fixed cases above, so that a case found
+/// here is reported by whoever looks for one rather than by a build at random.
 #[test]
-#[ignore = "known gaps in sync (see the module's documentation): fails until they are fixed"]
-fn laptops_converge_and_lose_nothing_strictly() {
-    check_convergence(true);
+#[ignore = "random cases: run on purpose, with PROPTEST_CASES"]
+fn laptops_converge_over_random_cases() {
+    check_convergence(proptest::test_runner::RngSeed::Random);
 }
