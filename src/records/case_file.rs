@@ -512,37 +512,24 @@ pub(crate) fn write_folded(
                 .filter(|(k, _)| *k != PARTICIPANT_FIELD)
                 .all(|(k, v)| kept.get(k) == Some(v))
     };
-    if let Some((device, seq, Some(Value::Object(value)))) = origin {
-        if states_it(value) {
-            conn.prepare_cached(
-                "INSERT INTO case_records (participant_id, id, kind, created_at, created_by,
-                                           deleted, origin_device, origin_seq, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL)
-                 ON CONFLICT(participant_id, id) DO UPDATE SET
-                    deleted = excluded.deleted, origin_device = excluded.origin_device,
-                    origin_seq = excluded.origin_seq, data = NULL,
-                    created_at = excluded.created_at, created_by = excluded.created_by",
-            )?
-            .execute(params![
-                compact::id_bytes(participant_id).as_slice(),
-                compact::id_bytes(id).as_slice(),
-                kind,
-                created_at,
-                created_by,
-                state.deleted,
-                device,
-                seq as i64,
-            ])?;
-            return Ok(());
+    // Either a pointer at the origin (no body) or the body (no pointer).
+    let (origin_device, origin_seq, data) = match origin {
+        Some((device, seq, Some(Value::Object(value)))) if states_it(value) => {
+            (Some(device), Some(seq as i64), None)
         }
-    }
+        _ => (
+            None,
+            None,
+            Some(compact::encode_value(&Value::Object(kept), None)?),
+        ),
+    };
     conn.prepare_cached(
         "INSERT INTO case_records (participant_id, id, kind, created_at, created_by, deleted,
                                    origin_device, origin_seq, data)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, NULL, ?7)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT(participant_id, id) DO UPDATE SET
-            deleted = excluded.deleted, origin_device = NULL, origin_seq = NULL,
-            data = excluded.data,
+            deleted = excluded.deleted, origin_device = excluded.origin_device,
+            origin_seq = excluded.origin_seq, data = excluded.data,
             -- When and by whom, as the log states them too: a record two laptops created
             -- under one derived id kept, on the laptop that created it second, its own
             -- creation, where every other laptop shows the first.
@@ -555,7 +542,9 @@ pub(crate) fn write_folded(
         created_at,
         created_by,
         state.deleted,
-        compact::encode_value(&Value::Object(kept), None)?,
+        origin_device,
+        origin_seq,
+        data,
     ])?;
     Ok(())
 }
