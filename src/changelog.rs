@@ -901,6 +901,23 @@ mod tests {
         }
     }
 
+    /// A `create` or `delete` of a whole record.
+    fn whole_on(
+        record_type: &'static str,
+        record_id: &'static str,
+        kind: OpKind,
+        value: Option<serde_json::Value>,
+    ) -> Change<'static> {
+        Change {
+            record_type,
+            record_id,
+            field: "",
+            kind,
+            value,
+            participant_id: None,
+        }
+    }
+
     fn set(record_id: &str, field: &str, value: serde_json::Value) -> Change<'static> {
         Change {
             record_type: "participant",
@@ -1113,14 +1130,12 @@ mod tests {
         let first = record(
             &conn,
             WRITER,
-            Change {
-                record_type: "household",
-                record_id: "p2/household",
-                field: "",
-                kind: OpKind::Create,
-                value: Some(json!({"size": 3})),
-                participant_id: None,
-            },
+            whole_on(
+                "household",
+                "p2/household",
+                OpKind::Create,
+                Some(json!({"size": 3})),
+            ),
         )
         .unwrap();
         let ours = record(
@@ -1165,14 +1180,7 @@ mod tests {
         let delete = record(
             &conn,
             WRITER,
-            Change {
-                record_type: "household",
-                record_id: "p2/household",
-                field: "",
-                kind: OpKind::Delete,
-                value: None,
-                participant_id: None,
-            },
+            whole_on("household", "p2/household", OpKind::Delete, None),
         )
         .unwrap();
         let based: std::collections::BTreeSet<&String> = delete.based_on.iter().collect();

@@ -48,7 +48,8 @@ pub struct Conflict {
     pub other: ConflictSide,
 }
 
-fn value_of(op: &Operation, field: &str) -> Option<Value> {
+/// What `op` says of `field`: a `set`'s value, or the field in a `create`'s body.
+pub(crate) fn value_of(op: &Operation, field: &str) -> Option<Value> {
     match op.kind {
         OpKind::Set => op.value.clone(),
         OpKind::Create => op.value.as_ref().and_then(|v| v.get(field)).cloned(),

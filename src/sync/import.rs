@@ -1167,14 +1167,8 @@ pub(crate) fn conflicts_in(history: &[Operation]) -> Vec<(String, String, String
         }
         seen
     };
-    let value_of = |op: &Operation, field: &str| match op.kind {
-        OpKind::Create => op
-            .value
-            .as_ref()
-            .and_then(|v| v.get(field))
-            .cloned()
-            .unwrap_or(serde_json::Value::Null),
-        _ => op.value.clone().unwrap_or(serde_json::Value::Null),
+    let value_of = |op: &Operation, field: &str| {
+        super::conflicts::value_of(op, field).unwrap_or(serde_json::Value::Null)
     };
     let mut found = Vec::new();
     let mut losers: std::collections::HashSet<&str> = std::collections::HashSet::new();
