@@ -5,7 +5,8 @@
 //!
 //! - a full export (everything the other laptop may see), and its size per woman;
 //! - importing it into a laptop that holds nothing of it yet;
-//! - importing the same file again (everything already known);
+//! - importing the same file again (recognised: it is not opened again), and the same
+//!   operations in another file (opened and checked, everything already known);
 //! - an incremental file of 100 changes: exported, then imported.
 //!
 //! Numbers are printed, never asserted: they depend on the machine.
@@ -104,6 +105,11 @@ fn run(size: u32) {
         });
         exports.push(took);
     }
+    // The same operations in another file (sealed anew: other bytes).
+    let full_again = work.path().join("full-again.sync");
+    office
+        .sync_export(&full_again, std::slice::from_ref(&added.device_id), true)
+        .unwrap();
     let bytes = std::fs::metadata(&full).unwrap().len();
     let baseline = work.path().join("baseline");
     copy_dir(&laptop_paths.dir, &baseline);
@@ -111,6 +117,7 @@ fn run(size: u32) {
     // Import into the laptop that holds none of it, then the same file again.
     let mut imports = Vec::new();
     let mut again = Vec::new();
+    let mut same_operations = Vec::new();
     let mut operations = 0;
     for round in 0..3 {
         copy_dir(&baseline, &laptop_paths.dir);
@@ -119,8 +126,15 @@ fn run(size: u32) {
         imports.push(took);
         operations = report.applied;
         let (took, report) = time(|| laptop.sync_import(std::slice::from_ref(&full)).unwrap());
-        assert_eq!(report.applied, 0);
+        assert_eq!((report.applied, report.already_imported), (0, 1));
         again.push(took);
+        let (took, report) = time(|| {
+            laptop
+                .sync_import(std::slice::from_ref(&full_again))
+                .unwrap()
+        });
+        assert_eq!(report.applied, 0);
+        same_operations.push(took);
         if round == 2 {
             // Tell the office what the laptop now has, for the incremental rounds.
             let back = work.path().join("back.sync");
@@ -181,10 +195,11 @@ fn run(size: u32) {
     laptop.lock(LockReason::Manual).unwrap();
     office.lock(LockReason::Manual).unwrap();
 
-    let (export, import, again, small_export, small_import) = (
+    let (export, import, again, same_operations, small_export, small_import) = (
         stats(exports),
         stats(imports),
         stats(again),
+        stats(same_operations),
         stats(small_exports),
         stats(small_imports),
     );
@@ -205,9 +220,14 @@ fn run(size: u32) {
         ms(import.p95)
     );
     println!(
-        "  re-import, all known  median {:>9.1} ms  p95 {:>9.1} ms  (3 runs)",
+        "  re-import, same file  median {:>9.1} ms  p95 {:>9.1} ms  (3 runs)",
         ms(again.median),
         ms(again.p95)
+    );
+    println!(
+        "  same changes, new file median {:>8.1} ms  p95 {:>9.1} ms  (3 runs, all known)",
+        ms(same_operations.median),
+        ms(same_operations.p95)
     );
     println!(
         "  100 changes: export   median {:>9.1} ms  p95 {:>9.1} ms  (10 runs, {} bytes)",

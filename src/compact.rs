@@ -326,26 +326,30 @@ fn to_cbor(value: &Value, her: Option<&str>, top: bool) -> Cbor {
             }
         }
         Value::Array(items) => Cbor::Array(items.iter().map(|v| to_cbor(v, her, false)).collect()),
-        Value::Object(fields) => Cbor::Map(
-            fields
-                .iter()
-                .map(|(key, value)| {
-                    let stored_key = match term_code(key) {
-                        Some(code) => Cbor::Integer(code.into()),
-                        None => Cbor::Text(key.clone()),
-                    };
-                    let is_her =
-                        top && key == PARTICIPANT_FIELD && her.is_some() && value.as_str() == her;
-                    let stored = if is_her {
-                        Cbor::Tag(TAG_HER, Box::new(Cbor::Null))
-                    } else {
-                        to_cbor(value, her, false)
-                    };
-                    (stored_key, stored)
-                })
-                .collect(),
-        ),
+        Value::Object(fields) => object_to_cbor(fields, her, top),
     }
+}
+
+fn object_to_cbor(fields: &serde_json::Map<String, Value>, her: Option<&str>, top: bool) -> Cbor {
+    Cbor::Map(
+        fields
+            .iter()
+            .map(|(key, value)| {
+                let stored_key = match term_code(key) {
+                    Some(code) => Cbor::Integer(code.into()),
+                    None => Cbor::Text(key.clone()),
+                };
+                let is_her =
+                    top && key == PARTICIPANT_FIELD && her.is_some() && value.as_str() == her;
+                let stored = if is_her {
+                    Cbor::Tag(TAG_HER, Box::new(Cbor::Null))
+                } else {
+                    to_cbor(value, her, false)
+                };
+                (stored_key, stored)
+            })
+            .collect(),
+    )
 }
 
 /// Stores a value: a record's fields, or one field's new value. `her` is the woman the
@@ -353,6 +357,15 @@ fn to_cbor(value: &Value, her: Option<&str>, top: bool) -> Cbor {
 pub fn encode_value(value: &Value, her: Option<&str>) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     ciborium::into_writer(&to_cbor(value, her, true), &mut bytes)
+        .map_err(|_| Error::Internal("a value could not be encoded".into()))?;
+    Ok(bytes)
+}
+
+/// Stores a record's fields, as [`encode_value`] stores them as an object, with no woman's
+/// id to refer to.
+pub fn encode_object(fields: &serde_json::Map<String, Value>) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    ciborium::into_writer(&object_to_cbor(fields, None, true), &mut bytes)
         .map_err(|_| Error::Internal("a value could not be encoded".into()))?;
     Ok(bytes)
 }

@@ -230,6 +230,12 @@ pub(crate) fn sync(vault: &mut Vault, command: &SyncCommand, json: bool) -> Resu
                     r.conflicts,
                     r.dropped
                 )];
+                    if r.already_imported > 0 {
+                        lines.push(format!(
+                            "{} file(s) had been imported before: nothing in them was read again.",
+                            r.already_imported
+                        ));
+                    }
                     if r.from_the_future > 0 {
                         lines.push(format!(
                         "{} changes are stamped more than a day ahead of this laptop's clock: check the sender's date.",

@@ -479,16 +479,16 @@ pub(crate) fn write_folded(
     state: &changelog::RecordState,
     (created_at, created_by): (i64, i64),
     origin: Option<(i64, u64, Option<&Value>)>,
-) -> Result<()> {
+) -> Result<Option<Map<String, Value>>> {
     let fields: Map<String, Value> = match state.appended.first() {
         Some(Value::Object(entry)) => entry.clone(),
-        Some(_) => return Ok(()),
+        Some(_) => return Ok(None),
         // Every record's creation names her file: without it, the record's creation is not
         // held here yet (a caseworker's laptop sends its changes to a record another laptop
         // made, not the making). Written from its changes alone, the record could not be read
         // back and the whole import failed as a damaged vault; it is written whole when its
         // creation arrives.
-        None if !state.fields.contains_key(PARTICIPANT_FIELD) => return Ok(()),
+        None if !state.fields.contains_key(PARTICIPANT_FIELD) => return Ok(None),
         None => state
             .fields
             .iter()
@@ -517,11 +517,7 @@ pub(crate) fn write_folded(
         Some((device, seq, Some(Value::Object(value)))) if states_it(value) => {
             (Some(device), Some(seq as i64), None)
         }
-        _ => (
-            None,
-            None,
-            Some(compact::encode_value(&Value::Object(kept), None)?),
-        ),
+        _ => (None, None, Some(compact::encode_object(&kept)?)),
     };
     conn.prepare_cached(
         "INSERT INTO case_records (participant_id, id, kind, created_at, created_by, deleted,
@@ -546,7 +542,7 @@ pub(crate) fn write_folded(
         origin_seq,
         data,
     ])?;
-    Ok(())
+    Ok(Some(kept))
 }
 
 /// Recomputes everything the write path keeps about a file from her records: the counts
@@ -557,6 +553,18 @@ pub(crate) fn refresh_file(
     catalog: &CountryCatalog,
 ) -> Result<Vec<CaseRecord>> {
     let records = load_records_as_stored(conn, participant_id)?;
+    refresh_file_with(conn, participant_id, records, catalog)
+}
+
+/// [`refresh_file`], given her records as they are stored ([`load_records_as_stored`]), when
+/// the caller wrote them all and knows them already.
+pub(crate) fn refresh_file_with(
+    conn: &Connection,
+    participant_id: &str,
+    records: Vec<CaseRecord>,
+    catalog: &CountryCatalog,
+) -> Result<Vec<CaseRecord>> {
+    debug_assert_eq!(records, load_records_as_stored(conn, participant_id)?);
     refresh_counts(conn, participant_id, &records, catalog)?;
     tasks::refresh(conn, participant_id, &records, catalog)?;
     Ok(records)

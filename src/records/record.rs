@@ -490,6 +490,31 @@ pub(crate) fn load_record(
         .ok_or(Error::NotFound)
 }
 
+/// A file's records as [`load_records_as_stored`] reads them, from the rows their writer
+/// knows (`stored`, deleted ones included).
+pub(crate) fn records_from_stored(
+    conn: &Connection,
+    participant_id: &str,
+    stored: Vec<StoredRecord>,
+) -> Result<Vec<CaseRecord>> {
+    let mut live: Vec<(String, [u8; 16], StoredRecord)> = stored
+        .into_iter()
+        .filter(|found| !found.deleted)
+        .map(|found| {
+            (
+                found.created_at.clone(),
+                compact::id_bytes(&found.id),
+                found,
+            )
+        })
+        .collect();
+    // In the order stored_records gives: oldest first, then by stored id.
+    live.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    live.into_iter()
+        .map(|(_, _, found)| case_record(conn, participant_id, found, false))
+        .collect()
+}
+
 fn load_where(
     conn: &Connection,
     participant_id: &str,

@@ -60,6 +60,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0013_sync_withdrawn",
         include_str!("../../migrations/0013_sync_withdrawn.sql"),
     ),
+    (
+        "0014_sync_applied_sender",
+        include_str!("../../migrations/0014_sync_applied_sender.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -558,21 +558,13 @@ impl Vault {
             let path = dir.join(&name);
             let bytes = std::fs::read(&path)?;
             let digest = Sha256::digest(&bytes).to_vec();
-            let applied: bool = self.conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM sync_applied WHERE sha256 = ?1)",
-                [&digest],
-                |row| row.get(0),
-            )?;
-            if applied {
+            if super::import::was_applied(&self.conn, &digest)? {
                 report.already_applied += 1;
                 continue;
             }
+            // The import remembers the file as applied.
             match self.sync_import(std::slice::from_ref(&path)) {
                 Ok(imported) => {
-                    self.conn.execute(
-                        "INSERT OR IGNORE INTO sync_applied (sha256) VALUES (?1)",
-                        [&digest],
-                    )?;
                     report.imported.push(name);
                     report.merge(imported);
                 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use super::container;
 use super::device::{self, ThisDevice};
@@ -18,6 +19,7 @@ use super::signing;
 use crate::audit::AuditAction;
 use crate::changelog::{self, OpKind, Operation};
 use crate::error::{Error, Result};
+use crate::records::record::StoredRecord;
 use crate::records::{case_file, directory, participants};
 use crate::staff::Role;
 use crate::vault::Vault;
@@ -69,6 +71,9 @@ pub struct ImportReport {
     pub dropped_erased: u64,
     /// Merged records that break a rule each met where it was written (kept, to be fixed).
     pub rule_warnings: Vec<RuleWarning>,
+    /// Files this laptop had imported before (the very same file): nothing in them is read
+    /// again.
+    pub already_imported: u32,
 }
 
 /// A rule that merged records break: each was within it where it was written.
@@ -516,22 +521,79 @@ pub(crate) fn refold(
     write_folded(
         conn,
         slot_label,
-        record_type,
-        record_id,
-        &history,
+        (record_type, record_id),
+        fold_one(&history),
+        ends(history.iter()),
         &mut FoldCache::default(),
     )?;
     Ok(history)
 }
 
+/// One record's state, as its history (its operations, in merge order) states it.
+fn fold_one(history: &[Operation]) -> changelog::RecordState {
+    changelog::fold(history)
+        .into_values()
+        .next()
+        .unwrap_or_default()
+}
+
+/// A record's first operation and the one that states it as it is ([`write_folded`]), of
+/// its operations in any order: its first creation or entry (else its first operation), and
+/// its latest creation or entry.
+type Ends<'a> = (Option<&'a Operation>, Option<&'a Operation>);
+
+fn ends<'a>(history: impl Iterator<Item = &'a Operation> + Clone) -> Ends<'a> {
+    let makes = |op: &&Operation| matches!(op.kind, OpKind::Create | OpKind::Append);
+    let by_order = |a: &&Operation, b: &&Operation| a.order_key().cmp(&b.order_key());
+    let first = history
+        .clone()
+        .filter(makes)
+        .min_by(by_order)
+        .or_else(|| history.clone().min_by(by_order));
+    (first, history.filter(makes).max_by(by_order))
+}
+
+/// What an import learns of one record from its history: its state, how many of the new
+/// operations no longer state it, whether operations on it are in conflict, and its ends.
+struct Folded<'a> {
+    state: changelog::RecordState,
+    superseded: u64,
+    conflicted: bool,
+    ends: Ends<'a>,
+}
+
+impl<'a> Folded<'a> {
+    /// `history` in merge order; `ends` of the same operations.
+    fn of(
+        history: &[Operation],
+        ends: Ends<'a>,
+        new_ids: &std::collections::HashSet<&str>,
+    ) -> Folded<'a> {
+        Folded {
+            state: fold_one(history),
+            // Superseded: new operations on this record that are no longer what it states.
+            superseded: superseded_in(history, new_ids),
+            conflicted: !conflicts_in(history).is_empty(),
+            ends,
+        }
+    }
+}
+
+/// From how many records an import folds those it did not hold on a second thread.
+const PARALLEL_RECORDS: usize = 2_000;
+
 /// What writing many records looks up again and again: whether a file is on this laptop,
 /// and the stored numbers of record types and authors. With `unindexed`, files written are
 /// collected there to be put in the search index at once ([`participants::index_files`]).
+/// With `written`, the records written for each file are kept there as they are stored, so
+/// that a file whose records all arrive at once needs not read them back.
 #[derive(Default)]
 struct FoldCache {
     files: HashMap<String, bool>,
     codes: HashMap<String, i64>,
     unindexed: Option<Vec<String>>,
+    written: Option<HashMap<String, Vec<StoredRecord>>>,
+    usernames: HashMap<String, Option<String>>,
 }
 
 impl FoldCache {
@@ -544,6 +606,20 @@ impl FoldCache {
             .query_row([her], |row| row.get(0))?;
         self.files.insert(her.to_string(), held);
         Ok(held)
+    }
+
+    /// The username of a member of staff (`None` for one not on the roster), as a stored
+    /// record names its author.
+    fn username(&mut self, conn: &Connection, staff_id: &str) -> Result<Option<String>> {
+        if let Some(name) = self.usernames.get(staff_id) {
+            return Ok(name.clone());
+        }
+        let name: Option<String> = conn
+            .prepare_cached("SELECT username FROM staff WHERE id = ?1")?
+            .query_row([staff_id], |row| row.get(0))
+            .optional()?;
+        self.usernames.insert(staff_id.to_string(), name.clone());
+        Ok(name)
     }
 
     fn code(&mut self, conn: &Connection, name: &str) -> Result<i64> {
@@ -560,20 +636,11 @@ impl FoldCache {
 fn write_folded(
     conn: &Connection,
     slot_label: &dyn Fn(&str) -> [u8; 32],
-    record_type: &str,
-    record_id: &str,
-    history: &[Operation],
+    (record_type, record_id): (&str, &str),
+    state: changelog::RecordState,
+    (first, latest): Ends<'_>,
     cache: &mut FoldCache,
 ) -> Result<()> {
-    let state = changelog::fold(history)
-        .into_values()
-        .next()
-        .unwrap_or_default();
-    let first = history
-        .iter()
-        .filter(|op| matches!(op.kind, OpKind::Create | OpKind::Append))
-        .min_by(|a, b| a.order_key().cmp(&b.order_key()))
-        .or(history.first());
     let Some(first) = first else {
         return Ok(());
     };
@@ -604,18 +671,14 @@ fn write_folded(
                     // latest creation or entry, about her file. The row points at it rather
                     // than keeping a second copy of the body (every operation of a file is on
                     // this laptop's log while her records are).
-                    let origin = history
-                        .iter()
-                        .filter(|op| matches!(op.kind, OpKind::Create | OpKind::Append))
-                        .max_by(|a, b| a.order_key().cmp(&b.order_key()))
-                        .filter(|op| op.participant_id.as_deref() == Some(her));
+                    let origin = latest.filter(|op| op.participant_id.as_deref() == Some(her));
                     let origin = match origin {
                         Some(op) => {
                             Some((cache.code(conn, &op.device_id)?, op.seq, op.value.as_ref()))
                         }
                         None => None,
                     };
-                    case_file::write_folded(
+                    let written = case_file::write_folded(
                         conn,
                         her,
                         (cache.code(conn, kind)?, record_id),
@@ -623,6 +686,23 @@ fn write_folded(
                         (created_ms / 1000, cache.code(conn, &first.author_id)?),
                         origin,
                     )?;
+                    if let Some(fields) = written {
+                        if cache.written.is_some() {
+                            let created_by = cache.username(conn, &first.author_id)?;
+                            if let Some(kept) = &mut cache.written {
+                                kept.entry(her.to_string()).or_default().push(StoredRecord {
+                                    id: record_id.to_string(),
+                                    kind: kind.to_string(),
+                                    fields,
+                                    created_at: crate::records::record::created_at_text(
+                                        created_ms / 1000,
+                                    )?,
+                                    created_by,
+                                    deleted: state.deleted,
+                                });
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -685,7 +765,7 @@ fn apply_known(
     }
     // What this laptop already holds of the files' ranges, read once per range (unless the
     // check already did), and the new operations of each as they are taken.
-    let mut held: std::collections::HashSet<(String, u64)> = std::collections::HashSet::new();
+    let mut held: std::collections::HashSet<(&str, u64)> = std::collections::HashSet::new();
     // Whether the check found an operation held (this laptop's own are read again below).
     let checked_held = |n: usize, i: usize, op: &Operation| {
         op.device_id != ctx.device_id
@@ -708,7 +788,7 @@ fn apply_known(
                 |row| row.get::<_, i64>(0),
             )?;
             for seq in rows {
-                held.insert((range.device.clone(), seq? as u64));
+                held.insert((range.device.as_str(), seq? as u64));
             }
         }
     }
@@ -726,7 +806,7 @@ fn apply_known(
                 report.dropped_erased += 1;
                 continue;
             }
-            if checked_held(n, i, op) || !held.insert((op.device_id.clone(), op.seq)) {
+            if checked_held(n, i, op) || !held.insert((op.device_id.as_str(), op.seq)) {
                 report.known += 1;
                 continue;
             }
@@ -739,10 +819,13 @@ fn apply_known(
                 .or_default()
                 .push(op);
             if let Some(her) = &op.participant_id {
-                files_touched.insert(her.clone());
+                if !files_touched.contains(her) {
+                    files_touched.insert(her.clone());
+                }
                 // A new file needs its counts (documents still to get) as much as a record does.
-                if case_file::moves_derived(&op.record_type)
-                    || (op.record_type == "participant" && op.kind == OpKind::Create)
+                if (case_file::moves_derived(&op.record_type)
+                    || (op.record_type == "participant" && op.kind == OpKind::Create))
+                    && !files_to_refresh.contains(her)
                 {
                     files_to_refresh.insert(her.clone());
                 }
@@ -751,12 +834,37 @@ fn apply_known(
         }
     }
     let mut held_before: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    // Whether each record was held is looked up one by one, unless the log holds fewer than a
+    // few operations per record the import touches (a laptop that joins, or that receives a
+    // large file): its records' ids are then read at once.
+    let bound = by_record.len().saturating_mul(4);
+    let stored: Option<std::collections::HashSet<[u8; 16]>> = if by_record.len() >= 1000
+        && conn.query_row(
+            "SELECT count(*) FROM (SELECT 1 FROM change_log LIMIT ?1)",
+            [bound as i64],
+            |row| row.get::<_, i64>(0),
+        )? < bound as i64
+    {
+        let mut statement = conn.prepare("SELECT DISTINCT record_id FROM change_log")?;
+        let ids = statement
+            .query_map([], |row| row.get::<_, Vec<u8>>(0))?
+            .filter_map(|id| match id {
+                Ok(id) => <[u8; 16]>::try_from(id.as_slice()).ok().map(Ok),
+                Err(error) => Some(Err(error)),
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        Some(ids)
+    } else {
+        None
+    };
     for (record_type, record_id) in by_record.keys() {
-        let exists: bool = conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM change_log WHERE record_id = ?1)")?
-            .query_row([crate::compact::id_bytes(record_id).as_slice()], |row| {
-                row.get(0)
-            })?;
+        let id = crate::compact::id_bytes(record_id);
+        let exists: bool = match &stored {
+            Some(stored) => stored.contains(&id),
+            None => conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM change_log WHERE record_id = ?1)")?
+                .query_row([id.as_slice()], |row| row.get(0))?,
+        };
         if exists {
             held_before.insert((record_type, record_id));
         }
@@ -766,27 +874,6 @@ fn apply_known(
             record_id.to_string(),
         ));
     }
-    let mut codes: HashMap<String, i64> = HashMap::new();
-    for op in &new_ops {
-        let mut code = |name: &str| -> Result<i64> {
-            if let Some(code) = codes.get(name) {
-                return Ok(*code);
-            }
-            let code = changelog::name_code(conn, name)?;
-            codes.insert(name.to_string(), code);
-            Ok(code)
-        };
-        let (device, author) = (code(&op.device_id)?, code(&op.author_id)?);
-        changelog::insert_coded(conn, op, device, author)?;
-    }
-    let new_ids: std::collections::HashSet<&str> =
-        new_ops.iter().map(|op| op.op_id.as_str()).collect();
-    // Each write to the search index flushes it to its own segment: the files written are
-    // indexed together once their rows are.
-    let mut cache = FoldCache {
-        unindexed: Some(Vec::new()),
-        ..FoldCache::default()
-    };
     // A file's records are written one after another, in the order of their table's key
     // (her file, then the record): in the order of their ids alone, each went to another
     // page, which split again and again. The roster, registry, directory and files come first.
@@ -806,26 +893,95 @@ fn apply_known(
         })
         .collect();
     in_order.sort_unstable();
-    for (_, _, record_type, record_id) in in_order {
-        let key = (record_type, record_id);
-        let history = if held_before.contains(&key) {
-            changelog::history(conn, record_type, record_id)?
-        } else {
-            let mut ops: Vec<Operation> = by_record[&key].iter().map(|op| (*op).clone()).collect();
-            ops.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-            ops
+    let new_ids: std::collections::HashSet<&str> =
+        new_ops.iter().map(|op| op.op_id.as_str()).collect();
+    // The records held before are read back after the inserts; the others, stated by the new
+    // operations alone, are folded by a second thread while this one writes the operations.
+    let fold_new = || -> Vec<Option<Folded>> {
+        in_order
+            .iter()
+            .map(|(_, _, record_type, record_id)| {
+                let key = (*record_type, *record_id);
+                if held_before.contains(&key) {
+                    return None;
+                }
+                let ops = &by_record[&key];
+                let mut history: Vec<Operation> = ops.iter().map(|op| (*op).clone()).collect();
+                history.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+                Some(Folded::of(&history, ends(ops.iter().copied()), &new_ids))
+            })
+            .collect()
+    };
+    let insert_all = || -> Result<()> {
+        let mut codes: HashMap<String, i64> = HashMap::new();
+        for op in &new_ops {
+            let mut code = |name: &str| -> Result<i64> {
+                if let Some(code) = codes.get(name) {
+                    return Ok(*code);
+                }
+                let code = changelog::name_code(conn, name)?;
+                codes.insert(name.to_string(), code);
+                Ok(code)
+            };
+            let (device, author) = (code(&op.device_id)?, code(&op.author_id)?);
+            changelog::insert_coded(conn, op, device, author)?;
+        }
+        Ok(())
+    };
+    let folded: Vec<Option<Folded>> = if in_order.len() >= PARALLEL_RECORDS {
+        std::thread::scope(|scope| -> Result<Vec<Option<Folded>>> {
+            let worker = scope.spawn(fold_new);
+            insert_all()?;
+            worker
+                .join()
+                .map_err(|_| Error::Internal("folding the records failed".into()))
+        })?
+    } else {
+        insert_all()?;
+        fold_new()
+    };
+    // Each write to the search index flushes it to its own segment: the files written are
+    // indexed together once their rows are.
+    let mut cache = FoldCache {
+        unindexed: Some(Vec::new()),
+        written: Some(HashMap::new()),
+        ..FoldCache::default()
+    };
+    // The files all of whose records arrive now (her file is new here, and none of her
+    // records was held): their counts and tasks are computed from the records as written.
+    let mut not_whole: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for key in &held_before {
+        if let Some(her) = by_record[key]
+            .first()
+            .and_then(|op| op.participant_id.as_deref())
+        {
+            not_whole.insert(her);
+        }
+    }
+    let arrives_whole = |her: &str| {
+        !not_whole.contains(her)
+            && by_record.contains_key(&("participant", her))
+            && !held_before.contains(&("participant", her))
+    };
+    for ((_, _, record_type, record_id), folded) in in_order.iter().zip(folded) {
+        let held_history;
+        let folded = match folded {
+            Some(folded) => folded,
+            None => {
+                held_history = changelog::history(conn, record_type, record_id)?;
+                Folded::of(&held_history, ends(held_history.iter()), &new_ids)
+            }
         };
         write_folded(
             conn,
             ctx.slot_label,
-            record_type,
-            record_id,
-            &history,
+            (record_type, record_id),
+            folded.state,
+            folded.ends,
             &mut cache,
         )?;
-        // Superseded: new operations on this record that are no longer what it states.
-        report.superseded += superseded_in(&history, &new_ids);
-        if !conflicts_in(&history).is_empty() {
+        report.superseded += folded.superseded;
+        if folded.conflicted {
             report.conflicts += 1;
             conn.execute(
                 "INSERT OR IGNORE INTO sync_conflicted (record_type, record_id) VALUES (?1, ?2)",
@@ -840,6 +996,7 @@ fn apply_known(
     // A file given back to this laptop after it kept its own operations about her (see
     // sync_unsent): those operations were already held, so the records they state are
     // rebuilt here too.
+    let mut given_back: std::collections::HashSet<String> = std::collections::HashSet::new();
     for her in &files_touched {
         let kept: bool = conn
             .prepare_cached(
@@ -850,6 +1007,7 @@ fn apply_known(
         if !kept {
             continue;
         }
+        given_back.insert(her.clone());
         let records: BTreeSet<(String, String)> = changelog::about_participant(conn, her)?
             .into_iter()
             .map(|op| (op.record_type, op.record_id))
@@ -953,10 +1111,21 @@ fn apply_known(
             continue;
         }
         if files_touched.contains(her) {
-            let records = if files_to_refresh.contains(her) {
-                case_file::refresh_file(conn, her, ctx.catalog)?
-            } else {
+            let written = cache
+                .written
+                .as_mut()
+                .and_then(|written| written.remove(her.as_str()));
+            let records = if !files_to_refresh.contains(her) {
                 Vec::new()
+            } else if arrives_whole(her) && !given_back.contains(her.as_str()) {
+                let records = crate::records::record::records_from_stored(
+                    conn,
+                    her,
+                    written.unwrap_or_default(),
+                )?;
+                case_file::refresh_file_with(conn, her, records, ctx.catalog)?
+            } else {
+                case_file::refresh_file(conn, her, ctx.catalog)?
             };
             let (case_code, chosen_name): (String, Option<String>) = conn
                 .prepare_cached("SELECT case_code, chosen_name FROM participants WHERE id = ?1")?
@@ -1030,6 +1199,20 @@ fn apply_known(
     }
     sweep_unsent(conn, ctx.device_id)?;
     Ok(report)
+}
+
+/// Whether a file with this SHA-256 digest was applied here, from a laptop that is not
+/// revoked since (such a file is checked again, and refused).
+pub(crate) fn was_applied(conn: &Connection, digest: &[u8]) -> Result<bool> {
+    let sender: Option<Option<String>> = conn
+        .prepare_cached("SELECT sender FROM sync_applied WHERE sha256 = ?1")?
+        .query_row([digest], |row| row.get(0))
+        .optional()?;
+    Ok(match sender {
+        None => false,
+        Some(None) => true,
+        Some(Some(sender)) => !device::entry(conn, &sender)?.is_some_and(|entry| entry.revoked),
+    })
 }
 
 /// Whether `file` is older than another file from the same laptop that this laptop has
@@ -1224,15 +1407,32 @@ impl Vault {
         let this = self.this_device()?;
         let mut verified = Vec::with_capacity(files.len());
         let mut known = Vec::with_capacity(files.len());
+        let mut digests: Vec<Vec<u8>> = Vec::with_capacity(files.len());
+        let mut already_imported = 0;
         for path in files {
             let metadata = std::fs::metadata(path)?;
             if metadata.len() > super::manifest::MAX_PAYLOAD_BYTES + 16 * 1024 * 1024 {
                 return Err(refused(Refusal::TooLarge));
             }
             let bytes = std::fs::read(path)?;
+            // A file applied here before (the same bytes) would change nothing: it is not
+            // opened again (a sync folder presents the same files at every sync).
+            let digest = Sha256::digest(&bytes).to_vec();
+            if digests.contains(&digest) || was_applied(&self.conn, &digest)? {
+                already_imported += 1;
+                continue;
+            }
             let (file, held) = verify(&self.conn, &this, &bytes).map_err(refused)?;
             verified.push(file);
             known.push(held);
+            digests.push(digest);
+        }
+        if verified.is_empty() {
+            return Ok(ImportReport {
+                files: files.len() as u32,
+                already_imported,
+                ..ImportReport::default()
+            });
         }
         let catalog = crate::catalog::for_country(self.country()?);
         let slots = &self.slots;
@@ -1262,7 +1462,7 @@ impl Vault {
                 self.audit_in(&tx, AuditAction::DeviceRegistered, None, Some(device_id))?;
             }
         }
-        let report = apply_known(
+        let mut report = apply_known(
             &tx,
             &ApplyContext {
                 device_id: &self.device_id,
@@ -1273,6 +1473,15 @@ impl Vault {
             &verified,
             Some(&known),
         )?;
+        report.files = files.len() as u32;
+        report.already_imported = already_imported;
+        for (digest, file) in digests.iter().zip(&verified) {
+            tx.execute(
+                "INSERT INTO sync_applied (sha256, sender) VALUES (?1, ?2)
+                 ON CONFLICT(sha256) DO UPDATE SET sender = excluded.sender",
+                params![digest, file.manifest.sender_device],
+            )?;
+        }
         if report.dropped_erased > 0 {
             self.audit_in(
                 &tx,
