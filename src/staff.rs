@@ -344,19 +344,20 @@ pub(crate) fn disable(conn: &Connection, writer: changelog::Writer<'_>, id: &str
 
 /// Writes a member of staff as the change log states it (the roster arrived by sync). She has
 /// no key slot on this laptop unless she was added here: `slot_label` is what her label
-/// would be.
+/// would be. Returns the username she is given here when another colleague holds hers
+/// ([`username_here`]), the first time.
 pub(crate) fn write_folded(
     conn: &Connection,
     id: &str,
     state: &changelog::RecordState,
     slot_label: impl Fn(&str) -> [u8; 32],
     created_at: &str,
-) -> Result<()> {
+) -> Result<Option<String>> {
     let text = |name: &str| state.fields.get(name).and_then(serde_json::Value::as_str);
     let (Some(username), Some(display_name), Some(role)) =
         (text("username"), text("displayName"), text("role"))
     else {
-        return Ok(());
+        return Ok(None);
     };
     let role = Role::parse(role)?;
     let active = state
@@ -365,6 +366,9 @@ pub(crate) fn write_folded(
         .and_then(serde_json::Value::as_bool)
         .unwrap_or(true)
         && !state.deleted;
+    let (shown, newly) = username_here(conn, id, username)?;
+    let renamed = newly.then(|| shown.clone());
+    let username = shown.as_str();
     conn.execute(
         "INSERT INTO staff (id, username, display_name, role, active, slot_label, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -383,7 +387,45 @@ pub(crate) fn write_folded(
             created_at
         ],
     )?;
-    Ok(())
+    Ok(renamed)
+}
+
+/// The username a colleague goes by on this laptop. Two laptops may each add a colleague
+/// under one username before they sync: the one this laptop held first keeps it, and the
+/// other goes by it followed by the first characters of her id (`ana-1f3c`), on this
+/// laptop, for good, so that nothing here changes its meaning and no sync is refused. True
+/// when she is given such a name now.
+fn username_here(conn: &Connection, id: &str, username: &str) -> Result<(String, bool)> {
+    let held: Option<String> = conn
+        .query_row("SELECT username FROM staff WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    let taken = |name: &str| -> Result<bool> {
+        Ok(conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM staff WHERE username = ?1 AND id != ?2)",
+            params![name, id],
+            |row| row.get(0),
+        )?)
+    };
+    if let Some(held) = held {
+        if held != username && !taken(&held)? {
+            return Ok((held, false));
+        }
+    }
+    if !taken(username)? {
+        return Ok((username.to_string(), false));
+    }
+    let marks: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
+    for length in [4, 8, marks.len()] {
+        let mark = &marks[..length.min(marks.len())];
+        let base: String = username.chars().take(32 - 1 - mark.len().min(31)).collect();
+        let candidate = format!("{base}-{mark}");
+        if !taken(&candidate)? {
+            return Ok((candidate, true));
+        }
+    }
+    Err(Error::VaultCorrupt("two colleagues with one id"))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use acompana::records::participants::{NewParticipant, ParticipantField, ParticipantQuery};
@@ -1207,4 +1208,136 @@ fn a_large_file_arrives_as_the_laptop_that_wrote_it_shows_it() {
     for woman in listed.iter().step_by(10) {
         assert_rebuilt_state_matches(&laptop, &woman.id);
     }
+}
+
+#[test]
+fn two_laptops_that_add_a_colleague_under_one_username_still_sync() {
+    let org = organization();
+    org.coordinator
+        .add("carmen", "Carmen Ríos", Role::Admin, "clave-de-carmen-1");
+    let mut admin = org.coordinator.admin();
+    let (carmen_paths, carmen_device) =
+        join_laptop(&mut admin, "carmen", "clave-de-carmen-1", org.laptop.path());
+    let mut carmen =
+        acompana::opening::unlock(&carmen_paths, "carmen", &secret("clave-de-carmen-1")).unwrap();
+    // Offline, each laptop adds a new colleague under the same username.
+    admin
+        .staff_add(
+            "ana",
+            "Ana Pérez",
+            Role::Caseworker,
+            &secret("clave-de-ana-uno"),
+        )
+        .unwrap();
+    carmen
+        .staff_add(
+            "ana",
+            "Ana Suárez",
+            Role::Caseworker,
+            &secret("clave-de-ana-dos"),
+        )
+        .unwrap();
+
+    let up = org.file("carmen-up.sync");
+    export_to(&mut carmen, &coordinator_device(&admin), &up);
+    let report = admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    assert_eq!(report.renamed_staff.len(), 1, "{report:?}");
+    assert_eq!(report.renamed_staff[0].username, "ana");
+    let down = org.file("carmen-down.sync");
+    export_to(&mut admin, &carmen_device, &down);
+    let report = carmen.sync_import(std::slice::from_ref(&down)).unwrap();
+    assert_eq!(report.renamed_staff.len(), 1, "{report:?}");
+
+    // Both laptops know both colleagues; on each, the one added there keeps the username and
+    // the other goes by it with the first characters of her id.
+    let anas = |vault: &Vault| -> BTreeMap<String, String> {
+        vault
+            .staff_list()
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.display_name.starts_with("Ana "))
+            .map(|m| (m.display_name, m.username))
+            .collect()
+    };
+    let here = anas(&admin);
+    let there = anas(&carmen);
+    assert_eq!(here["Ana Pérez"], "ana");
+    assert_eq!(there["Ana Suárez"], "ana");
+    assert!(here["Ana Suárez"].starts_with("ana-"), "{here:?}");
+    assert!(there["Ana Pérez"].starts_with("ana-"), "{there:?}");
+
+    // Later exchanges go on, and rename no one again.
+    carmen
+        .participant_set(&org.mine, ParticipantField::ChosenName, Some("Rosa"))
+        .unwrap();
+    let up = org.file("carmen-up-2.sync");
+    export_to(&mut carmen, &coordinator_device(&admin), &up);
+    let report = admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    assert!(report.applied >= 1);
+    assert!(report.renamed_staff.is_empty());
+    let down = org.file("carmen-down-2.sync");
+    export_to(&mut admin, &carmen_device, &down);
+    let report = carmen.sync_import(std::slice::from_ref(&down)).unwrap();
+    assert!(report.renamed_staff.is_empty());
+    assert_eq!(anas(&admin), here);
+    assert_eq!(anas(&carmen), there);
+    carmen.lock(LockReason::Manual).unwrap();
+    admin.lock(LockReason::Manual).unwrap();
+    // Each signs in, as "ana", on the laptop where she was added.
+    org.coordinator.unlock("ana", "clave-de-ana-uno").unwrap();
+    acompana::opening::unlock(&carmen_paths, "ana", &secret("clave-de-ana-dos")).unwrap();
+}
+
+#[test]
+fn two_women_given_one_case_code_on_two_laptops_still_sync() {
+    let org = organization();
+    let mut lucia = org.lucia();
+    let new = add_woman(&mut lucia, "Marina Nueva", Some(LUCIA));
+    let drawn = lucia.load_for_tests(&new).case_code.clone();
+    let coordinator_id = lucia_coordinator(&lucia);
+    let up = org.file("up.sync");
+    export_to(&mut lucia, &coordinator_id, &up);
+
+    // The coordinator's laptop drew the same code for another woman (40 random bits make it
+    // rare, not impossible): set it by hand.
+    let mut admin = org.coordinator.admin();
+    admin
+        .connection_for_tests()
+        .execute(
+            "UPDATE participants SET case_code = ?1 WHERE id = ?2",
+            [&drawn, &org.hers_not],
+        )
+        .unwrap();
+    let report = admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    let warning = report
+        .rule_warnings
+        .iter()
+        .find(|w| w.rule == "case_code_taken")
+        .unwrap_or_else(|| panic!("{report:?}"));
+    assert_eq!(
+        (warning.participant_id.as_str(), warning.detail.as_str()),
+        (new.as_str(), drawn.as_str())
+    );
+    let shown = admin.load_for_tests(&new).case_code.clone();
+    assert!(shown.starts_with(&format!("{drawn}-")), "{shown}");
+    assert_eq!(admin.load_for_tests(&org.hers_not).case_code, drawn);
+    // Found by the code she goes by here; later changes to her file keep it, unreported.
+    let found = admin
+        .participant_list(&ParticipantQuery {
+            text: Some(shown.clone()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, new);
+    lucia
+        .participant_set(&new, ParticipantField::ChosenName, Some("Mari"))
+        .unwrap();
+    let up = org.file("up-2.sync");
+    export_to(&mut lucia, &coordinator_id, &up);
+    let report = admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    assert!(report.applied >= 1);
+    assert!(report.rule_warnings.is_empty(), "{report:?}");
+    assert_eq!(admin.load_for_tests(&new).case_code, shown);
 }

@@ -230,6 +230,12 @@ pub(crate) fn sync(vault: &mut Vault, command: &SyncCommand, json: bool) -> Resu
                     r.conflicts,
                     r.dropped
                 )];
+                    for renamed in &r.renamed_staff {
+                        lines.push(format!(
+                            "Another laptop added a colleague as '{}', a username taken here: she goes by '{}' on this laptop.",
+                            renamed.username, renamed.shown_as
+                        ));
+                    }
                     if r.already_imported > 0 {
                         lines.push(format!(
                             "{} file(s) had been imported before: nothing in them was read again.",
@@ -249,10 +255,17 @@ pub(crate) fn sync(vault: &mut Vault, command: &SyncCommand, json: bool) -> Resu
                         ));
                     }
                     for warning in &r.rule_warnings {
-                        lines.push(format!(
-                            "  check: {} breaks {} once merged ({}); both entries are kept",
-                            warning.case_code, warning.rule, warning.detail
-                        ));
+                        lines.push(if warning.rule == "case_code_taken" {
+                            format!(
+                                "  {} was drawn on another laptop for a woman whose file here goes by {}: a file here already has that code.",
+                                warning.detail, warning.case_code
+                            )
+                        } else {
+                            format!(
+                                "  check: {} breaks {} once merged ({}); both entries are kept",
+                                warning.case_code, warning.rule, warning.detail
+                            )
+                        });
                     }
                     for changed in &r.participants_changed {
                         lines.push(format!(

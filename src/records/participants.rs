@@ -1166,20 +1166,24 @@ impl Vault {
 /// the row. With `index_now` the trigram index is updated too; otherwise the caller puts the
 /// file in it later with [`index_files`] (a bulk writer: each write to the index flushes it).
 /// A state without a case code or legal name (its `create` not held here) writes nothing.
+/// Returns the case code she is given here when another file holds hers
+/// ([`case_code_here`]), the first time.
 pub(crate) fn write_folded(
     conn: &rusqlite::Connection,
     id: &str,
     state: &changelog::RecordState,
     created_at: &str,
     index_now: bool,
-) -> Result<()> {
+) -> Result<Option<String>> {
     let field = |name: &str| state.fields.get(name).cloned().unwrap_or(Value::Null);
     let (Some(case_code), Some(legal_name)) = (
         field("caseCode").as_str().map(str::to_string),
         field("legalName").as_str().map(str::to_string),
     ) else {
-        return Ok(());
+        return Ok(None);
     };
+    let (case_code, newly) = case_code_here(conn, id, &case_code)?;
+    let renamed = newly.then(|| case_code.clone());
     let chosen = field("chosenName");
     let text = search_text(&case_code, &legal_name, chosen.as_str());
     let mut columns: Vec<(&str, rusqlite::types::Value)> = vec![
@@ -1240,7 +1244,45 @@ pub(crate) fn write_folded(
     if index_now {
         index_files(conn, &[id])?;
     }
-    Ok(())
+    Ok(renamed)
+}
+
+/// The case code a file goes by on this laptop. Two laptops may each draw one code for two
+/// women (rarely: see [`draw_case_code`]): the file this laptop held first keeps it, and the
+/// other goes by it followed by the first characters of her id (`CO-7K3M-9XQ2-1F3C`), on
+/// this laptop, for good. True when she is given such a code now.
+fn case_code_here(conn: &rusqlite::Connection, id: &str, code: &str) -> Result<(String, bool)> {
+    let held: Option<String> = conn
+        .prepare_cached("SELECT case_code FROM participants WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?;
+    let taken = |code: &str| -> Result<bool> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM participants WHERE case_code = ?1 AND id != ?2)",
+            )?
+            .query_row(rusqlite::params![code, id], |row| row.get(0))?)
+    };
+    if let Some(held) = held {
+        if held != code && !taken(&held)? {
+            return Ok((held, false));
+        }
+    }
+    if !taken(code)? {
+        return Ok((code.to_string(), false));
+    }
+    let marks: String = id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    for length in [4, 8, marks.len()] {
+        let candidate = format!("{code}-{}", &marks[..length.min(marks.len())]);
+        if !taken(&candidate)? {
+            return Ok((candidate, true));
+        }
+    }
+    Err(Error::VaultCorrupt("two files with one id"))
 }
 
 /// Puts the files `ids` in the trigram index as their rows' search text states them, in two

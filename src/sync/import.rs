@@ -74,6 +74,22 @@ pub struct ImportReport {
     /// Files this laptop had imported before (the very same file): nothing in them is read
     /// again.
     pub already_imported: u32,
+    /// Colleagues another laptop added under a username a colleague here already has: they
+    /// go by another username on this laptop.
+    pub renamed_staff: Vec<RenamedStaff>,
+}
+
+/// A colleague who goes by another username on this laptop: two laptops added colleagues
+/// under one username before they synced, and the one this laptop held first kept it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RenamedStaff {
+    pub staff_id: String,
+    /// The username she was given on the laptop that added her.
+    pub username: String,
+    /// The username she signs in with and is shown by here.
+    pub shown_as: String,
 }
 
 /// A rule that merged records break: each was within it where it was written.
@@ -84,10 +100,13 @@ pub struct RuleWarning {
     pub participant_id: String,
     pub case_code: String,
     /// `service_hours_over_a_day`: a plan's hours log adds up to more than 8 hours in a day.
+    /// `case_code_taken`: another laptop drew for her a case code a file here already has;
+    /// she goes by `case_code` on this laptop.
     pub rule: String,
-    /// The record it concerns (the plan).
+    /// The record it concerns (the plan; her file for a case code).
     pub record_id: String,
-    /// For the hours rule, the day and the hours logged (`2026-11-02: 10`).
+    /// For the hours rule, the day and the hours logged (`2026-11-02: 10`); for a case code,
+    /// the code drawn for her.
     pub detail: String,
 }
 
@@ -594,6 +613,9 @@ struct FoldCache {
     unindexed: Option<Vec<String>>,
     written: Option<HashMap<String, Vec<StoredRecord>>>,
     usernames: HashMap<String, Option<String>>,
+    renamed: Vec<RenamedStaff>,
+    /// Files given another case code here: her id, the code drawn for her, the code here.
+    recoded: Vec<(String, String, String)>,
 }
 
 impl FoldCache {
@@ -649,14 +671,42 @@ fn write_folded(
         .unwrap_or_default()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     match record_type {
-        "staff" => crate::staff::write_folded(conn, record_id, &state, slot_label, &created_text)?,
+        "staff" => {
+            if let Some(shown_as) =
+                crate::staff::write_folded(conn, record_id, &state, slot_label, &created_text)?
+            {
+                cache.renamed.push(RenamedStaff {
+                    staff_id: record_id.to_string(),
+                    username: state
+                        .fields
+                        .get("username")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                    shown_as,
+                });
+            }
+        }
         "device" => device::write_folded(conn, record_id, &state)?,
         "organization" | "service" => {
             directory::write_folded(conn, record_type, record_id, &state)?
         }
         "participant" => {
             let index_now = cache.unindexed.is_none();
-            participants::write_folded(conn, record_id, &state, &created_text, index_now)?;
+            if let Some(shown_as) =
+                participants::write_folded(conn, record_id, &state, &created_text, index_now)?
+            {
+                cache.recoded.push((
+                    record_id.to_string(),
+                    state
+                        .fields
+                        .get("caseCode")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                    shown_as,
+                ));
+            }
             if let Some(unindexed) = &mut cache.unindexed {
                 unindexed.push(record_id.to_string());
             }
@@ -992,6 +1042,16 @@ fn apply_known(
     if let Some(unindexed) = &cache.unindexed {
         let ids: Vec<&str> = unindexed.iter().map(String::as_str).collect();
         participants::index_files(conn, &ids)?;
+    }
+    report.renamed_staff = std::mem::take(&mut cache.renamed);
+    for (her, drawn, shown_as) in std::mem::take(&mut cache.recoded) {
+        report.rule_warnings.push(RuleWarning {
+            participant_id: her.clone(),
+            case_code: shown_as,
+            rule: "case_code_taken".into(),
+            record_id: her,
+            detail: drawn,
+        });
     }
     // A file given back to this laptop after it kept its own operations about her (see
     // sync_unsent): those operations were already held, so the records they state are
