@@ -1341,3 +1341,58 @@ fn two_women_given_one_case_code_on_two_laptops_still_sync() {
     assert!(report.rule_warnings.is_empty(), "{report:?}");
     assert_eq!(admin.load_for_tests(&new).case_code, shown);
 }
+
+#[test]
+fn a_file_sent_whole_in_a_lost_file_is_sent_again_though_its_sender_wrote_nothing_since() {
+    let org = organization();
+    org.coordinator
+        .add("carmen", "Carmen Ríos", Role::Admin, "clave-de-carmen-1");
+    let mut admin = org.coordinator.admin();
+    let (carmen_paths, _) =
+        join_laptop(&mut admin, "carmen", "clave-de-carmen-1", org.laptop.path());
+    let mut lucia = org.lucia();
+    exchange(&org, &mut admin, &mut lucia, "first");
+    assert!(!names_held(&lucia).contains(&"Valentina Escondida".to_string()));
+
+    // On the second coordinator's laptop, Valentina's file (made long ago on the office
+    // laptop) is given to Lucía; the office learns it, and writes nothing of its own.
+    let mut carmen =
+        acompana::opening::unlock(&carmen_paths, "carmen", &secret("clave-de-carmen-1")).unwrap();
+    let office = coordinator_device(&admin);
+    let from_carmen = org.file("from-carmen.sync");
+    export_to(&mut carmen, &office, &from_carmen);
+    admin
+        .sync_import(std::slice::from_ref(&from_carmen))
+        .unwrap();
+    let to_carmen = org.file("to-carmen.sync");
+    export_to(&mut admin, carmen.device_id(), &to_carmen);
+    carmen
+        .sync_import(std::slice::from_ref(&to_carmen))
+        .unwrap();
+    carmen
+        .participant_assign(&org.hers_not, Some(LUCIA))
+        .unwrap();
+    export_to(&mut carmen, &office, &from_carmen);
+    admin
+        .sync_import(std::slice::from_ref(&from_carmen))
+        .unwrap();
+
+    // The office sends her file whole to Lucía; that file is lost. Lucía's next file tells
+    // the office what she knows, which is all the office itself ever wrote.
+    let lost = org.file("lost.sync");
+    export_to(&mut admin, &org.lucia_device, &lost);
+    let up = org.file("up.sync");
+    export_to(&mut lucia, &office, &up);
+    admin.sync_import(std::slice::from_ref(&up)).unwrap();
+
+    // The next file from the office still carries her file whole.
+    let down = org.file("down.sync");
+    export_to(&mut admin, &org.lucia_device, &down);
+    lucia.sync_import(std::slice::from_ref(&down)).unwrap();
+    assert!(
+        names_held(&lucia).contains(&"Valentina Escondida".to_string()),
+        "{:?}",
+        names_held(&lucia)
+    );
+    assert_rebuilt_state_matches(&lucia, &org.hers_not);
+}

@@ -64,6 +64,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0014_sync_applied_sender",
         include_str!("../../migrations/0014_sync_applied_sender.sql"),
     ),
+    (
+        "0015_sync_told",
+        include_str!("../../migrations/0015_sync_told.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -744,7 +744,7 @@ fn remember_sent(
     built: &Built,
     this_device: &str,
 ) -> Result<()> {
-    let at: i64 = conn
+    let written: i64 = conn
         .query_row(
             "SELECT c.last_seq FROM device_clock c JOIN log_names n ON n.code = c.device
              WHERE n.name = ?1",
@@ -752,6 +752,29 @@ fn remember_sent(
             |row| row.get(0),
         )
         .unwrap_or(0);
+    // A file sent whole is confirmed when the receiver says it knows this laptop's
+    // operations up to `at`, which no earlier file to it can have taught it. When an earlier
+    // file already told it every operation this laptop has written (the file was given to
+    // her on another laptop, and this one wrote nothing since), `at` is its next operation:
+    // until a file carrying one arrives there, every file to it carries her file whole again.
+    let told: i64 = conn
+        .query_row(
+            "SELECT own_seq FROM sync_told WHERE peer = ?1",
+            [receiver],
+            |row| row.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    let at = if written <= told {
+        written + 1
+    } else {
+        written
+    };
+    conn.execute(
+        "INSERT INTO sync_told (peer, own_seq) VALUES (?1, ?2)
+         ON CONFLICT(peer) DO UPDATE SET own_seq = max(own_seq, excluded.own_seq)",
+        params![receiver, written],
+    )?;
     for id in &built.sent_whole {
         conn.execute(
             "INSERT INTO sync_sent (peer, participant_id, at_seq) VALUES (?1, ?2, ?3)
