@@ -1221,6 +1221,25 @@ fn apply_known(
         // send such a file whole when it becomes hers).
         let whole = holds_everything(conn, &manifest.sender_device)?;
         let own_range_counts = holds_everything(conn, ctx.device_id)?;
+        // A laptop that holds only some files holds every file it sent operations about
+        // (a file its colleague opened there, say): remembered as sent to it, so that when
+        // she may no longer see one, it is withdrawn from that laptop like a file this one
+        // sent it. Sent whole once more (as before), then confirmed as any other.
+        if !whole {
+            let mut about: BTreeSet<&str> = BTreeSet::new();
+            for op in &file.operations {
+                if let Some(her) = op.participant_id.as_deref() {
+                    about.insert(her);
+                }
+            }
+            for her in about {
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO sync_sent (peer, participant_id, at_seq)
+                     SELECT ?1, id, ?3 FROM participants WHERE id = ?2",
+                )?
+                .execute(params![manifest.sender_device, her, i64::MAX])?;
+            }
+        }
         for range in manifest
             .ranges
             .iter()
