@@ -32,6 +32,31 @@ impl Role {
         }
     }
 
+    /// Whether this role may write a change of this kind to this record type and field,
+    /// whatever the file: the rule an importing laptop applies to every operation
+    /// (`sync::import`) and a conflict's resolution applies before it writes one
+    /// (`sync::conflicts`). `Err` names the rule broken. A colleague's own first roster entry,
+    /// which a joining laptop writes, is the importing laptop's one exception.
+    pub fn may_write(
+        self,
+        record_type: &str,
+        kind: changelog::OpKind,
+        field: &str,
+    ) -> std::result::Result<(), &'static str> {
+        let manager = self != Role::Caseworker;
+        match record_type {
+            "staff" if self != Role::Admin => Err("only an administrator changes the roster"),
+            "device" | "erasure" if !manager => Err("only a coordinator registers laptops"),
+            "participant_access" if !manager => Err("only a coordinator shares files"),
+            "participant"
+                if !manager && kind == changelog::OpKind::Set && field == "assignedTo" =>
+            {
+                Err("only a coordinator assigns files")
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn parse(text: &str) -> Result<Role> {
         text.parse()
             .map_err(|_| Error::VaultCorrupt("unknown role in the database"))
@@ -408,24 +433,13 @@ fn username_here(conn: &Connection, id: &str, username: &str) -> Result<(String,
             |row| row.get(0),
         )?)
     };
-    if let Some(held) = held {
-        if held != username && !taken(&held)? {
-            return Ok((held, false));
-        }
-    }
-    if !taken(username)? {
-        return Ok((username.to_string(), false));
-    }
-    let marks: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
-    for length in [4, 8, marks.len()] {
-        let mark = &marks[..length.min(marks.len())];
-        let base: String = username.chars().take(32 - 1 - mark.len().min(31)).collect();
-        let candidate = format!("{base}-{mark}");
-        if !taken(&candidate)? {
-            return Ok((candidate, true));
-        }
-    }
-    Err(Error::VaultCorrupt("two colleagues with one id"))
+    // A username is at most 32 characters: the mark is kept whole, the name cut short.
+    let mark = |name: &str, mark: &str| {
+        let base: String = name.chars().take(32 - 1 - mark.len().min(31)).collect();
+        format!("{base}-{mark}")
+    };
+    crate::store::name_here(held, username, id, taken, mark)?
+        .ok_or(Error::VaultCorrupt("two colleagues with one id"))
 }
 
 #[cfg(test)]

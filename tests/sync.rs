@@ -844,6 +844,16 @@ fn join_laptop(
     (paths, added.device_id)
 }
 
+/// A second administrator, Carmen, on a laptop of her own joined from the office: signed in
+/// there, with the laptop's paths and device id.
+fn carmens_laptop(org: &Organization, admin: &mut Vault) -> (Vault, VaultPaths, String) {
+    org.coordinator
+        .add("carmen", "Carmen Ríos", Role::Admin, "clave-de-carmen-1");
+    let (paths, device) = join_laptop(admin, "carmen", "clave-de-carmen-1", org.laptop.path());
+    let carmen = acompana::opening::unlock(&paths, "carmen", &secret("clave-de-carmen-1")).unwrap();
+    (carmen, paths, device)
+}
+
 #[test]
 fn a_caseworkers_laptop_does_not_vouch_for_what_it_cannot_see() {
     let org = organization();
@@ -1161,30 +1171,23 @@ fn a_large_file_arrives_as_the_laptop_that_wrote_it_shows_it() {
     let office_paths = VaultPaths::new(work.path().join("office"));
     let (mut office, _) =
         acompana::demo::open_or_create(&office_paths, acompana::Country::CO).unwrap();
-    let join_file = work.path().join("second.join");
-    let added = office
-        .device_add("coordinacion", "Segunda laptop", &join_file)
-        .unwrap();
-    let laptop_paths = VaultPaths::new(work.path().join("laptop"));
-    let (mut laptop, _) = acompana::opening::join(
+    let (laptop_paths, laptop_device) = join_laptop(
+        &mut office,
+        "coordinacion",
+        "clave-de-la-segunda-laptop",
+        work.path(),
+    );
+    let mut laptop = acompana::opening::unlock(
         &laptop_paths,
-        acompana::opening::Joining {
-            file: &std::fs::read(&join_file).unwrap(),
-            passphrase: &added.passphrase,
-            password: &secret("clave-de-la-segunda-laptop"),
-        },
-        KdfChoice::Minimum,
+        "coordinacion",
+        &secret("clave-de-la-segunda-laptop"),
     )
     .unwrap();
-    let office_device = office.device_id().to_string();
-    let first = work.path().join("first.sync");
-    export_to(&mut laptop, &office_device, &first);
-    office.sync_import(std::slice::from_ref(&first)).unwrap();
     let today = chrono::Local::now().date_naive();
     acompana::demo::generate(&mut office, 120, 11, today, |_| {}).unwrap();
 
     let full = work.path().join("full.sync");
-    let sent = export_to(&mut office, &added.device_id, &full);
+    let sent = export_to(&mut office, &laptop_device, &full);
     let report = laptop.sync_import(std::slice::from_ref(&full)).unwrap();
     assert_eq!(report.applied, sent);
     assert_eq!(report.participants_changed.len(), 120);
@@ -1213,13 +1216,8 @@ fn a_large_file_arrives_as_the_laptop_that_wrote_it_shows_it() {
 #[test]
 fn two_laptops_that_add_a_colleague_under_one_username_still_sync() {
     let org = organization();
-    org.coordinator
-        .add("carmen", "Carmen Ríos", Role::Admin, "clave-de-carmen-1");
     let mut admin = org.coordinator.admin();
-    let (carmen_paths, carmen_device) =
-        join_laptop(&mut admin, "carmen", "clave-de-carmen-1", org.laptop.path());
-    let mut carmen =
-        acompana::opening::unlock(&carmen_paths, "carmen", &secret("clave-de-carmen-1")).unwrap();
+    let (mut carmen, carmen_paths, carmen_device) = carmens_laptop(&org, &mut admin);
     // Offline, each laptop adds a new colleague under the same username.
     admin
         .staff_add(
@@ -1345,19 +1343,14 @@ fn two_women_given_one_case_code_on_two_laptops_still_sync() {
 #[test]
 fn a_file_sent_whole_in_a_lost_file_is_sent_again_though_its_sender_wrote_nothing_since() {
     let org = organization();
-    org.coordinator
-        .add("carmen", "Carmen Ríos", Role::Admin, "clave-de-carmen-1");
     let mut admin = org.coordinator.admin();
-    let (carmen_paths, _) =
-        join_laptop(&mut admin, "carmen", "clave-de-carmen-1", org.laptop.path());
+    let (mut carmen, _, _) = carmens_laptop(&org, &mut admin);
     let mut lucia = org.lucia();
     exchange(&org, &mut admin, &mut lucia, "first");
     assert!(!names_held(&lucia).contains(&"Valentina Escondida".to_string()));
 
     // On the second coordinator's laptop, Valentina's file (made long ago on the office
     // laptop) is given to Lucía; the office learns it, and writes nothing of its own.
-    let mut carmen =
-        acompana::opening::unlock(&carmen_paths, "carmen", &secret("clave-de-carmen-1")).unwrap();
     let office = coordinator_device(&admin);
     let from_carmen = org.file("from-carmen.sync");
     export_to(&mut carmen, &office, &from_carmen);
@@ -1395,4 +1388,89 @@ fn a_file_sent_whole_in_a_lost_file_is_sent_again_though_its_sender_wrote_nothin
         names_held(&lucia)
     );
     assert_rebuilt_state_matches(&lucia, &org.hers_not);
+}
+
+#[test]
+fn a_caseworker_leaves_a_conflict_over_an_assignment_to_the_coordinators() {
+    // Valentina's file is Marta's, and shared with Lucía. Offline, the office gives it to Lucía
+    // and Carmen's laptop takes it from Marta without giving it to anyone.
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    let (mut carmen, _, carmen_device) = carmens_laptop(&org, &mut admin);
+    admin.participant_share(&org.hers_not, LUCIA, true).unwrap();
+    let to_carmen = org.file("to-carmen.sync");
+    export_to(&mut admin, &carmen_device, &to_carmen);
+    carmen
+        .sync_import(std::slice::from_ref(&to_carmen))
+        .unwrap();
+    admin
+        .participant_assign(&org.hers_not, Some(LUCIA))
+        .unwrap();
+    carmen.participant_assign(&org.hers_not, None).unwrap();
+    let office = coordinator_device(&admin);
+    let from_carmen = org.file("from-carmen.sync");
+    export_to(&mut carmen, &office, &from_carmen);
+    admin
+        .sync_import(std::slice::from_ref(&from_carmen))
+        .unwrap();
+    let on_office = admin.conflicts_list().unwrap();
+    assert_eq!(on_office.len(), 1, "{on_office:?}");
+    assert_eq!(on_office[0].field, "assignedTo");
+
+    // Lucía's laptop holds her file and both assignments, but the conflict is not hers to
+    // settle: her laptop would write an assignment that every other laptop refuses, and with
+    // it every later file of hers.
+    let mut lucia = org.lucia();
+    exchange(&org, &mut admin, &mut lucia, "first");
+    assert!(names_held(&lucia).contains(&"Valentina Escondida".to_string()));
+    assert!(lucia.conflicts_list().unwrap().is_empty());
+    assert!(matches!(
+        lucia.conflicts_resolve(&on_office[0].id, &on_office[0].other.op_id),
+        Err(Error::NotFound)
+    ));
+
+    // Her work still reaches the office; the office settles the conflict, and it leaves her
+    // laptop too.
+    lucia
+        .participant_set(&org.hers_not, ParticipantField::ChosenName, Some("Vale"))
+        .unwrap();
+    let up = org.file("up.sync");
+    export_to(&mut lucia, &office, &up);
+    let report = admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    assert!(report.applied >= 1, "{report:?}");
+    admin
+        .conflicts_resolve(&on_office[0].id, &on_office[0].kept.op_id)
+        .unwrap();
+    assert!(admin.conflicts_list().unwrap().is_empty());
+    exchange(&org, &mut admin, &mut lucia, "second");
+    assert_eq!(
+        lucia.load_for_tests(&org.hers_not).chosen_name.as_deref(),
+        Some("Vale")
+    );
+    assert_rebuilt_state_matches(&lucia, &org.hers_not);
+}
+
+#[test]
+fn a_role_writes_only_what_an_importing_laptop_accepts_from_it() {
+    use acompana::changelog::OpKind;
+    let caseworker = Role::Caseworker;
+    assert!(caseworker
+        .may_write("participant", OpKind::Set, "assignedTo")
+        .is_err());
+    assert!(caseworker
+        .may_write("participant_access", OpKind::Delete, "")
+        .is_err());
+    assert!(caseworker.may_write("staff", OpKind::Set, "role").is_err());
+    assert!(caseworker.may_write("device", OpKind::Create, "").is_err());
+    assert!(caseworker
+        .may_write("participant", OpKind::Set, "department")
+        .is_ok());
+    assert!(caseworker.may_write("document", OpKind::Delete, "").is_ok());
+    assert!(Role::Coordinator
+        .may_write("participant", OpKind::Set, "assignedTo")
+        .is_ok());
+    assert!(Role::Coordinator
+        .may_write("staff", OpKind::Set, "role")
+        .is_err());
+    assert!(Role::Admin.may_write("staff", OpKind::Set, "role").is_ok());
 }

@@ -1263,26 +1263,9 @@ fn case_code_here(conn: &rusqlite::Connection, id: &str, code: &str) -> Result<(
             )?
             .query_row(rusqlite::params![code, id], |row| row.get(0))?)
     };
-    if let Some(held) = held {
-        if held != code && !taken(&held)? {
-            return Ok((held, false));
-        }
-    }
-    if !taken(code)? {
-        return Ok((code.to_string(), false));
-    }
-    let marks: String = id
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    for length in [4, 8, marks.len()] {
-        let candidate = format!("{code}-{}", &marks[..length.min(marks.len())]);
-        if !taken(&candidate)? {
-            return Ok((candidate, true));
-        }
-    }
-    Err(Error::VaultCorrupt("two files with one id"))
+    let mark = |code: &str, mark: &str| format!("{code}-{}", mark.to_ascii_uppercase());
+    crate::store::name_here(held, code, id, taken, mark)?
+        .ok_or(Error::VaultCorrupt("two files with one id"))
 }
 
 /// Puts the files `ids` in the trigram index as their rows' search text states them, in two

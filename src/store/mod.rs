@@ -169,3 +169,34 @@ pub fn checkpoint(conn: &Connection) -> Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())
 }
+
+/// The name a record goes by on this laptop, for names that must be unique here although two
+/// laptops may give one name to two records before they sync (a colleague's username, a
+/// woman's case code): the name it already holds here, if still its own; else the name it was
+/// `given`, if free; else that name marked (`mark(given, characters)`) with 4, then 8, then all
+/// of the letters and digits of its id. `Some((name, true))` when it goes by a name it was not
+/// given; `None` when every candidate is taken (two records with one id).
+pub(crate) fn name_here(
+    held: Option<String>,
+    given: &str,
+    id: &str,
+    mut taken: impl FnMut(&str) -> Result<bool>,
+    mark: impl Fn(&str, &str) -> String,
+) -> Result<Option<(String, bool)>> {
+    if let Some(held) = held {
+        if held != given && !taken(&held)? {
+            return Ok(Some((held, false)));
+        }
+    }
+    if !taken(given)? {
+        return Ok(Some((given.to_string(), false)));
+    }
+    let characters: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
+    for length in [4, 8, characters.len()] {
+        let candidate = mark(given, &characters[..length.min(characters.len())]);
+        if !taken(&candidate)? {
+            return Ok(Some((candidate, true)));
+        }
+    }
+    Ok(None)
+}

@@ -116,6 +116,17 @@ impl Vault {
                 let (Some(winner), Some(loser)) = (find(&winner), find(&loser)) else {
                     continue;
                 };
+                // A conflict over what her role may not change (an assignment, a share) is a
+                // coordinator's to settle: a caseworker's laptop would write an operation that
+                // every other laptop refuses, and with it every later file from her laptop.
+                if self
+                    .me
+                    .role
+                    .may_write(&record_type, winner.kind, &field)
+                    .is_err()
+                {
+                    continue;
+                }
                 found.push(Conflict {
                     id: loser.op_id.clone(),
                     record_type: record_type.clone(),
@@ -157,6 +168,19 @@ impl Vault {
             .iter()
             .find(|op| op.op_id == keep_op)
             .ok_or(Error::NotFound)?;
+        let writes = match kept.kind {
+            OpKind::Delete => OpKind::Delete,
+            _ if conflict.kept.deleted => OpKind::Create,
+            _ => OpKind::Set,
+        };
+        if self
+            .me
+            .role
+            .may_write(&conflict.record_type, writes, &conflict.field)
+            .is_err()
+        {
+            return Err(Error::Forbidden);
+        }
         let her = conflict.participant_id.as_deref();
         if let Some(her) = her {
             self.load_open_participant(her)?;

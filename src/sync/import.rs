@@ -277,32 +277,18 @@ fn check_authority(
             return Err(Refusal::NotAllowed("an author not on the roster"));
         };
         let manager = role != Role::Caseworker;
-        match op.record_type.as_str() {
-            "staff" => {
-                let own_first = op.author_id == op.record_id
-                    && op.kind == OpKind::Create
-                    && op
-                        .value
-                        .as_ref()
-                        .and_then(|v| v.get("role"))
-                        .and_then(Value::as_str)
-                        == Some(role.as_str());
-                if role != Role::Admin && !own_first {
-                    return Err(Refusal::NotAllowed(
-                        "only an administrator changes the roster",
-                    ));
-                }
-            }
-            "device" | "erasure" if !manager => {
-                return Err(Refusal::NotAllowed("only a coordinator registers laptops"));
-            }
-            "participant_access" if !manager => {
-                return Err(Refusal::NotAllowed("only a coordinator shares files"));
-            }
-            "participant" if !manager && op.kind == OpKind::Set && op.field == "assignedTo" => {
-                return Err(Refusal::NotAllowed("only a coordinator assigns files"));
-            }
-            _ => {}
+        let own_first = op.record_type == "staff"
+            && op.author_id == op.record_id
+            && op.kind == OpKind::Create
+            && op
+                .value
+                .as_ref()
+                .and_then(|v| v.get("role"))
+                .and_then(Value::as_str)
+                == Some(role.as_str());
+        if !own_first {
+            role.may_write(&op.record_type, op.kind, &op.field)
+                .map_err(Refusal::NotAllowed)?;
         }
         // Only a caseworker's operations, or a caseworker's laptop's, are checked against the
         // files she may see (and whether a woman is erased is looked up only for those).
