@@ -2,7 +2,9 @@
 //! (the manifest states its SHA-256, which a fuzzer does not forge), so here the input is
 //! laid out as a frame (magic, manifest length, manifest, 64 signature bytes, payload), the
 //! manifest is read without its checks, its payload length and hash are set to the payload's,
-//! and if it then passes `Manifest::check` the payload is decoded against it.
+//! and if it then passes `Manifest::check` the payload is decoded against it, both by the
+//! one-by-one reader and by the threads' reader (which files of 20,000 operations or more take,
+//! and which must accept nothing the other reader does not read the same).
 
 #![no_main]
 
@@ -31,5 +33,6 @@ fuzz_target!(|data: &[u8]| {
     manifest.payload_sha256 = hex::encode(Sha256::digest(payload));
     if manifest.check().is_ok() {
         let _ = payload::decode(payload, &manifest);
+        payload::check_threads_agree(payload, &manifest);
     }
 });

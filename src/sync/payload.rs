@@ -148,6 +148,21 @@ pub fn decode(payload: &[u8], manifest: &Manifest) -> Result<Vec<Operation>, Ref
 /// Below this many operations a payload is read by one thread.
 const PARALLEL_FROM: u64 = 20_000;
 
+/// For the fuzz target (`fuzz/fuzz_targets/sync_payload.rs`), which never reaches
+/// [`PARALLEL_FROM`] operations: reads `payload` by the threads' path whatever its size, and
+/// panics unless it agrees with the one-by-one reader (the threads may give up on any doubt,
+/// but what they accept the reader accepts, as the same operations).
+#[doc(hidden)]
+pub fn check_threads_agree(payload: &[u8], manifest: &Manifest) {
+    if let Some(by_threads) = decode_in_parallel(payload, manifest) {
+        assert_eq!(
+            decode_in_order(payload, manifest).as_ref(),
+            Ok(&by_threads),
+            "the threads accepted what the reader does not read the same"
+        );
+    }
+}
+
 fn decode_in_order(payload: &[u8], manifest: &Manifest) -> Result<Vec<Operation>, Refusal> {
     let mut rest = payload;
     let mut operations = Vec::with_capacity(manifest.operations.min(1_000_000) as usize);
@@ -475,6 +490,7 @@ mod tests {
         assert_eq!(decode_in_order(&payload, &manifest).unwrap(), ops);
         if std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
             assert_eq!(decode_in_parallel(&payload, &manifest).unwrap(), ops);
+            check_threads_agree(&payload, &manifest);
         }
         // Cut short, one byte too many, or more operations than counted: the threads give
         // up and the reader refuses as it always did.
