@@ -272,29 +272,23 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<StaffMember>> {
 
 /// The member of staff with this id.
 pub(crate) fn by_id(conn: &Connection, id: &str) -> Result<StaffMember> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM staff WHERE id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()?
-    .map(finish)
-    .transpose()?
-    .ok_or(Error::StaffNotFound)
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM staff WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .map(finish)
+        .transpose()?
+        .ok_or(Error::StaffNotFound)
 }
 
 /// The member of staff with this username.
 pub(crate) fn by_username(conn: &Connection, username: &Username) -> Result<StaffMember> {
     let username = username.as_str();
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM staff WHERE username = ?1"),
-        [username],
-        from_row,
-    )
-    .optional()?
-    .map(finish)
-    .transpose()?
-    .ok_or(Error::StaffNotFound)
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM staff WHERE username = ?1"))?
+        .query_row([username], from_row)
+        .optional()?
+        .map(finish)
+        .transpose()?
+        .ok_or(Error::StaffNotFound)
 }
 
 /// The label of her key slot.

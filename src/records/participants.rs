@@ -683,10 +683,10 @@ pub(crate) fn set_column(
     column: &'static str,
     value: serde_json::Value,
 ) -> Result<()> {
-    conn.execute(
-        &format!("UPDATE participants SET {column} = ?1 WHERE id = ?2"),
-        params![to_sql(&value), id],
-    )?;
+    conn.prepare_cached(&format!(
+        "UPDATE participants SET {column} = ?1 WHERE id = ?2"
+    ))?
+    .execute(params![to_sql(&value), id])?;
     record_change(
         conn,
         writer,
