@@ -57,6 +57,15 @@ impl Role {
         }
     }
 
+    /// Whether this role may settle a conflict over this record type and field: write its
+    /// resolution whichever side is kept (a `set`, or the record deleted or brought back).
+    pub fn may_settle(self, record_type: &str, field: &str) -> bool {
+        use changelog::OpKind::{Create, Delete, Set};
+        [Set, Create, Delete]
+            .into_iter()
+            .all(|kind| self.may_write(record_type, kind, field).is_ok())
+    }
+
     fn parse(text: &str) -> Result<Role> {
         text.parse()
             .map_err(|_| Error::VaultCorrupt("unknown role in the database"))

@@ -1473,4 +1473,10 @@ fn a_role_writes_only_what_an_importing_laptop_accepts_from_it() {
         .may_write("staff", OpKind::Set, "role")
         .is_err());
     assert!(Role::Admin.may_write("staff", OpKind::Set, "role").is_ok());
+    // Settling a conflict writes a set, or deletes or brings back the record.
+    assert!(!caseworker.may_settle("participant", "assignedTo"));
+    assert!(!caseworker.may_settle("participant_access", ""));
+    assert!(caseworker.may_settle("participant", "department"));
+    assert!(caseworker.may_settle("document", ""));
+    assert!(Role::Coordinator.may_settle("participant", "assignedTo"));
 }

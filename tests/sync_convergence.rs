@@ -1295,6 +1295,9 @@ fn view(vault: &Vault, her: &str) -> (FileView, Created) {
         .unwrap()
         .into_iter()
         .filter(|c| c.participant_id.as_deref() == Some(her))
+        // What a caseworker may not settle (an assignment, a share) is listed only to the
+        // coordinators: the laptops are compared on what every one of them lists.
+        .filter(|c| Role::Caseworker.may_settle(&c.record_type, &c.field))
         .map(|c| (c.id, c.kept.op_id))
         .collect();
     let file = FileView {
@@ -1596,8 +1599,24 @@ impl World {
                 })
                 .map(|(id, op)| (*id, *op))
                 .collect();
-            self.check_conflicts(her, &reference.conflicts, &held_here);
-            conflicts += reference.conflicts.len();
+            // Every laptop lists what a caseworker may settle (compared above); a coordinator's
+            // laptop lists the rest as well.
+            let manager = holders[her]
+                .iter()
+                .map(|l| &self.laptops[*l])
+                .find(|l| is_manager(l.role))
+                .expect("a coordinator's laptop holds every file");
+            let all_listed: BTreeSet<(String, String)> = manager
+                .vault
+                .conflicts_list()
+                .unwrap()
+                .into_iter()
+                .filter(|c| c.participant_id.as_deref() == Some(her.as_str()))
+                .map(|c| (c.id, c.kept.op_id))
+                .collect();
+            assert!(reference.conflicts.is_subset(&all_listed));
+            self.check_conflicts(her, &all_listed, &held_here);
+            conflicts += all_listed.len();
         }
 
         // The erased woman is nowhere.

@@ -119,12 +119,7 @@ impl Vault {
                 // A conflict over what her role may not change (an assignment, a share) is a
                 // coordinator's to settle: a caseworker's laptop would write an operation that
                 // every other laptop refuses, and with it every later file from her laptop.
-                if self
-                    .me
-                    .role
-                    .may_write(&record_type, winner.kind, &field)
-                    .is_err()
-                {
+                if !self.me.role.may_settle(&record_type, &field) {
                     continue;
                 }
                 found.push(Conflict {

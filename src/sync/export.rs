@@ -101,44 +101,30 @@ enum Scope {
     Files(HashSet<String>),
 }
 
-/// Whether a laptop whose colleague is `staff_id` holds every file: a coordinator's or an
-/// administrator's (active).
-fn holds_everything(conn: &Connection, staff_id: Option<&str>) -> Result<bool> {
-    let Some(id) = staff_id else {
-        return Ok(false);
-    };
-    let role: Option<(String, bool)> = rusqlite::OptionalExtension::optional(conn.query_row(
-        "SELECT role, active FROM staff WHERE id = ?1",
-        [id],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    ))?;
-    Ok(matches!(role, Some((role, true)) if role != Role::Caseworker.as_str()))
-}
-
 impl Scope {
     fn of(conn: &Connection, staff_id: Option<&str>) -> Result<Scope> {
-        let role: Option<(String, bool)> = match staff_id {
-            Some(id) => rusqlite::OptionalExtension::optional(conn.query_row(
-                "SELECT role, active FROM staff WHERE id = ?1",
-                [id],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            ))?,
-            None => None,
-        };
-        match role {
-            Some((role, true)) if role != Role::Caseworker.as_str() => Ok(Scope::All),
-            Some((_, true)) => {
-                let mut statement = conn.prepare(&format!(
-                    "SELECT p.id FROM participants p WHERE p.deleted = 0 AND {}",
-                    visible_clause_for(Role::Caseworker)
-                ))?;
-                let ids = statement
-                    .query_map([staff_id], |row| row.get::<_, String>(0))?
-                    .collect::<rusqlite::Result<HashSet<String>>>()?;
-                Ok(Scope::Files(ids))
-            }
-            _ => Ok(Scope::Files(HashSet::new())),
+        if super::holds_every_file(conn, staff_id)? {
+            return Ok(Scope::All);
         }
+        let active_caseworker: bool = match staff_id {
+            Some(id) => conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM staff WHERE id = ?1 AND active AND role = ?2)",
+                params![id, Role::Caseworker.as_str()],
+                |row| row.get(0),
+            )?,
+            None => false,
+        };
+        if !active_caseworker {
+            return Ok(Scope::Files(HashSet::new()));
+        }
+        let mut statement = conn.prepare(&format!(
+            "SELECT p.id FROM participants p WHERE p.deleted = 0 AND {}",
+            visible_clause_for(Role::Caseworker)
+        ))?;
+        let ids = statement
+            .query_map([staff_id], |row| row.get::<_, String>(0))?
+            .collect::<rusqlite::Result<HashSet<String>>>()?;
+        Ok(Scope::Files(ids))
     }
 
     fn allows(&self, op: &Operation) -> bool {
@@ -177,7 +163,7 @@ fn build(
     // operations outside them, so it sends only its own: the receiver learns the rest from
     // laptops that hold it whole.
     let own_staff = device::entry(conn, &this.id)?.and_then(|e| e.staff_id);
-    let whole_holder = holds_everything(conn, own_staff.as_deref())?;
+    let whole_holder = super::holds_every_file(conn, own_staff.as_deref())?;
     let vouches_for = |device: &str| whole_holder || device == this.id;
     let mut chosen: BTreeMap<(String, u64), Operation> = BTreeMap::new();
     for (device, &last) in &ours {

@@ -746,17 +746,10 @@ fn write_folded(
     Ok(())
 }
 
-/// Whether the laptop `device` holds every file: its colleague is not a caseworker.
+/// Whether the laptop `device` holds every file ([`super::holds_every_file`]).
 fn holds_everything(conn: &Connection, device: &str) -> Result<bool> {
-    let Some(staff) = device::entry(conn, device)?.and_then(|e| e.staff_id) else {
-        return Ok(false);
-    };
-    let role: Option<String> = conn
-        .query_row("SELECT role FROM staff WHERE id = ?1", [&staff], |row| {
-            row.get(0)
-        })
-        .optional()?;
-    Ok(role.is_some_and(|role| role != Role::Caseworker.as_str()))
+    let staff = device::entry(conn, device)?.and_then(|e| e.staff_id);
+    super::holds_every_file(conn, staff.as_deref())
 }
 
 /// Applies checked files in the caller's transaction.

@@ -24,3 +24,20 @@ pub use export::{ExportedFile, NewDevice};
 pub use import::{ChangedFile, ImportReport};
 pub use manifest::{DeviceRange, FileKind, Frame, Manifest, Refusal};
 pub use signing::DeviceSigningKey;
+
+/// Whether the laptop of the colleague `staff_id` holds every file: hers is an active
+/// coordinator's or administrator's. The one scope rule both sides apply: export sends such
+/// a laptop everything, and import counts the gaps in its ranges as nothing it skipped.
+pub(crate) fn holds_every_file(
+    conn: &rusqlite::Connection,
+    staff_id: Option<&str>,
+) -> crate::Result<bool> {
+    let Some(id) = staff_id else {
+        return Ok(false);
+    };
+    let role: Option<(String, bool)> = rusqlite::OptionalExtension::optional(
+        conn.prepare_cached("SELECT role, active FROM staff WHERE id = ?1")?
+            .query_row([id], |row| Ok((row.get(0)?, row.get(1)?))),
+    )?;
+    Ok(matches!(role, Some((role, true)) if role != crate::staff::Role::Caseworker.as_str()))
+}
