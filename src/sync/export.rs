@@ -145,6 +145,17 @@ struct Built {
     newly_withdrawn: usize,
 }
 
+/// Whether this laptop lacks any operation of `device` numbered `first..=last`.
+fn misses_any(conn: &Connection, device: &str, first: u64, last: u64) -> Result<bool> {
+    let held: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM change_log c JOIN log_names n ON n.code = c.device
+             WHERE n.name = ?1 AND c.seq BETWEEN ?2 AND ?3",
+        )?
+        .query_row(params![device, first as i64, last as i64], |row| row.get(0))?;
+    Ok((held as u64) < last - first + 1)
+}
+
 /// Builds the frame for `receiver` (whose colleague is `staff_id`), given what it knows.
 #[allow(clippy::too_many_arguments)]
 fn build(
@@ -249,7 +260,31 @@ fn build(
         if count == 0 && after >= last {
             continue;
         }
-        let first = lowest.map_or(after + 1, |low| low.min(after + 1)).min(last);
+        let mut first = lowest.map_or(after + 1, |low| low.min(after + 1)).min(last);
+        let mut count = count;
+        if !whole_holder && matches!(scope, Scope::All) && *device == this.id {
+            // A laptop that holds only some files lets go of its own operations about a file
+            // she may no longer see once a laptop holding every file has confirmed them (up to
+            // `confirmed`; an erasure takes others, which no laptop needs). Its range to a laptop
+            // that counts the range as covered (one that holds every file) never claims one it
+            // no longer holds: it then starts after `confirmed`, and the laptops holding every
+            // file send that laptop the operations before.
+            let confirmed = super::import::confirmed_by_a_whole_holder(conn, &this.id)?.min(last);
+            if first.max(1) <= confirmed && misses_any(conn, device, first.max(1), confirmed)? {
+                let dropped: Vec<(String, u64)> = chosen
+                    .range((device.clone(), 0)..=(device.clone(), confirmed))
+                    .map(|(key, _)| key.clone())
+                    .collect();
+                for key in dropped {
+                    chosen.remove(&key);
+                    count -= 1;
+                }
+                if confirmed >= last {
+                    continue;
+                }
+                first = confirmed + 1;
+            }
+        }
         ranges.push(DeviceRange {
             device: device.clone(),
             first_seq: first.max(1),

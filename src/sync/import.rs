@@ -1312,7 +1312,7 @@ fn older_than_known(conn: &Connection, file: &Verified, files: &[Verified]) -> R
 
 /// The highest of this laptop's sequence numbers that a laptop holding every file (a
 /// coordinator's or an administrator's, not revoked) has said it holds.
-fn confirmed_by_a_whole_holder(conn: &Connection, this_device: &str) -> Result<u64> {
+pub(crate) fn confirmed_by_a_whole_holder(conn: &Connection, this_device: &str) -> Result<u64> {
     let confirmed: i64 = conn.query_row(
         "SELECT coalesce(max(p.last_seq), 0) FROM sync_peers p
          JOIN devices d ON d.id = p.peer JOIN staff s ON s.id = d.staff_id
