@@ -671,8 +671,9 @@ impl World {
     }
 
     /// Whether the operation `winner` saw `loser`: it was written on a laptop that held
-    /// `loser`, or that held an operation that saw it (a deletion made knowing an edit
-    /// overrode that edit; a laptop that later receives only the deletion builds on it).
+    /// `loser`, or that held an operation about the same record that saw it (a deletion made
+    /// knowing an edit overrode that edit; a laptop that later receives only the deletion
+    /// builds on it).
     fn saw(&self, winner: &str, loser: &str) -> bool {
         self.knew(winner).contains(loser)
     }
@@ -689,9 +690,14 @@ impl World {
                 .filter(|(_, o)| o.step == it.step && o.device == it.device && o.seq < it.seq)
                 .map(|(id, _)| id.clone()),
         );
+        // What it knew through an operation its laptop held, only when that operation is about
+        // the same record: a change is based on its record's heads, and a laptop that held a
+        // change to another file (or to her file, without this record's history, which its
+        // scope left out) learnt nothing of this record from it.
+        let record = &self.ledger[op].record_id;
         let mut all = direct.clone();
         for earlier in &direct {
-            if self.seen.contains_key(earlier) {
+            if self.seen.contains_key(earlier) && self.ledger[earlier].record_id == *record {
                 all.extend(self.knew(earlier).iter().cloned());
             }
         }
