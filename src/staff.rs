@@ -281,19 +281,18 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<StaffMember>> {
 
 /// The member of staff with this id.
 pub(crate) fn by_id(conn: &Connection, id: &str) -> Result<StaffMember> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM staff WHERE id = ?1"))?
-        .query_row([id], from_row)
-        .optional()?
-        .map(finish)
-        .transpose()?
-        .ok_or(Error::StaffNotFound)
+    one_where(conn, "id", id)
 }
 
 /// The member of staff with this username.
 pub(crate) fn by_username(conn: &Connection, username: &Username) -> Result<StaffMember> {
-    let username = username.as_str();
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM staff WHERE username = ?1"))?
-        .query_row([username], from_row)
+    one_where(conn, "username", username.as_str())
+}
+
+/// The member of staff whose `column` (a unique one) holds `value`.
+fn one_where(conn: &Connection, column: &'static str, value: &str) -> Result<StaffMember> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM staff WHERE {column} = ?1"))?
+        .query_row([value], from_row)
         .optional()?
         .map(finish)
         .transpose()?
