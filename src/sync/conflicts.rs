@@ -163,16 +163,10 @@ impl Vault {
             .iter()
             .find(|op| op.op_id == keep_op)
             .ok_or(Error::NotFound)?;
-        let writes = match kept.kind {
-            OpKind::Delete => OpKind::Delete,
-            _ if conflict.kept.deleted => OpKind::Create,
-            _ => OpKind::Set,
-        };
-        if self
+        if !self
             .me
             .role
-            .may_write(&conflict.record_type, writes, &conflict.field)
-            .is_err()
+            .may_settle(&conflict.record_type, &conflict.field)
         {
             return Err(Error::Forbidden);
         }

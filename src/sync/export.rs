@@ -255,13 +255,12 @@ fn build(
         }
         let after = peer_knows.get(device).copied().unwrap_or(0);
         let carried = chosen.range((device.clone(), 0)..=(device.clone(), u64::MAX));
-        let count = carried.clone().count() as u64;
+        let mut count = carried.clone().count() as u64;
         let lowest = carried.map(|((_, seq), _)| *seq).next();
         if count == 0 && after >= last {
             continue;
         }
         let mut first = lowest.map_or(after + 1, |low| low.min(after + 1)).min(last);
-        let mut count = count;
         if !whole_holder && matches!(scope, Scope::All) && *device == this.id {
             // A laptop that holds only some files lets go of its own operations about a file
             // she may no longer see once a laptop holding every file has confirmed them (up to
