@@ -11,6 +11,9 @@ pub struct CommandError {
     pub code: ErrorCode,
     pub message: String,
     pub field: Option<String>,
+    /// Why a sync or join file was refused (`sync_wrong_org`, `sync_bad_signature`…), for
+    /// the UI to say in words; none for other errors.
+    pub reason: Option<String>,
 }
 
 impl From<Error> for CommandError {
@@ -26,6 +29,10 @@ impl From<Error> for CommandError {
             code: error.code(),
             message: error.to_string(),
             field: error.field().map(str::to_string),
+            reason: match &error {
+                Error::SyncRefused(reason) => Some(reason.to_string()),
+                _ => None,
+            },
         }
     }
 }

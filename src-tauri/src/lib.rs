@@ -5,6 +5,7 @@
 #[cfg(test)]
 mod command_tests;
 mod commands;
+pub mod dialog;
 mod error;
 
 use std::time::{Duration, Instant};
@@ -73,6 +74,14 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::tasks::tasks_today,
         commands::tasks::task_complete,
         commands::demo::demo_open,
+        commands::sync::device_list,
+        commands::sync::device_add,
+        commands::sync::device_revoke,
+        commands::sync::sync_save_changes,
+        commands::sync::sync_open_received,
+        commands::sync::conflicts_list,
+        commands::sync::conflicts_resolve,
+        commands::sync::vault_join,
     ])
 }
 
@@ -117,11 +126,17 @@ fn data_dir_from_args(args: impl IntoIterator<Item = String>) -> std::path::Path
 
 /// Starts the desktop app.
 pub fn run() {
+    if let Err(refusal) = dialog::refuse_test_switch_in_release() {
+        eprintln!("{refusal}");
+        std::process::exit(2);
+    }
     let builder = specta_builder();
     let session = Session::new(VaultPaths::new(data_dir_from_args(
         std::env::args().skip(1),
     )));
     let app = tauri::Builder::default()
+        // Dialogs are opened from Rust only: no capability grants the webview its commands.
+        .plugin(tauri_plugin_dialog::init())
         .manage(AppState { session })
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {

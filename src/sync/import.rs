@@ -49,16 +49,22 @@ pub struct ChangedFile {
 pub struct ImportReport {
     pub files: u32,
     /// Operations new to this laptop, now on its log.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub applied: u64,
     /// Operations it already had.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub known: u64,
     /// New operations that lost to one that had seen them, or to a later one.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub superseded: u64,
     /// Records with concurrent edits waiting to be settled.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub conflicts: u64,
     /// Operations not kept (about a file this laptop may not hold).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub dropped: u64,
     /// Operations stamped more than a day ahead of this laptop's clock.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub from_the_future: u64,
     /// The laptops the files came from (names).
     pub from: Vec<String>,
@@ -68,6 +74,7 @@ pub struct ImportReport {
     /// Women erased by the files: taken off this laptop.
     pub erased: u32,
     /// Operations about an erased woman, not kept.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub dropped_erased: u64,
     /// Merged records that break a rule each met where it was written (kept, to be fixed).
     pub rule_warnings: Vec<RuleWarning>,

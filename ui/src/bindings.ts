@@ -406,6 +406,87 @@ async demoOpen() : Promise<Result<SessionInfo, CommandError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async deviceList() : Promise<Result<Device[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("device_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Registers a laptop for a colleague and saves its join file where the user chooses.
+ * `None` when the save dialog was cancelled (nothing is registered then).
+ */
+async deviceAdd(username: string, name: string) : Promise<Result<AddedDevice | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("device_add", { username, name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deviceRevoke(deviceId: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("device_revoke", { deviceId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves what is new for the chosen laptops: one file for one laptop (a save dialog), or
+ * one file each in a chosen folder for several. `None` when the dialog was cancelled.
+ */
+async syncSaveChanges(deviceIds: string[]) : Promise<Result<SavedChanges | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_save_changes", { deviceIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens files received from other laptops (one or several, chosen in a native dialog):
+ * each is checked whole, and nothing changes unless all are accepted. `None` when the
+ * dialog was cancelled.
+ */
+async syncOpenReceived() : Promise<Result<ImportReport | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_open_received") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async conflictsList() : Promise<Result<Conflict[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("conflicts_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async conflictsResolve(conflictId: string, keepOp: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("conflicts_resolve", { conflictId, keepOp }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Joins this laptop to the organization with a join file chosen in a native dialog.
+ * `None` when the dialog was cancelled.
+ */
+async vaultJoin(input: JoinInput) : Promise<Result<Joined | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("vault_join", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -419,6 +500,18 @@ async demoOpen() : Promise<Result<SessionInfo, CommandError>> {
 
 /** user-defined types **/
 
+/**
+ * A laptop added for a colleague: the passphrase to read aloud to her, shown once.
+ */
+export type AddedDevice = { deviceId: string; passphrase: string; 
+/**
+ * When the join file stops working (RFC 3339).
+ */
+expires: string; 
+/**
+ * The file's name (not its folder), to tell her which file to carry.
+ */
+fileName: string }
 /**
  * An application's deadline as of a day.
  */
@@ -520,6 +613,10 @@ issuer: string; holders: DocumentHolder[];
  */
 required: boolean }
 /**
+ * A file whose contents changed here.
+ */
+export type ChangedFile = { id: string; caseCode: string; chosenName: string | null }
+/**
  * Why a case was closed.
  */
 export type ClosingReason = 
@@ -538,7 +635,12 @@ export type ClosingReason =
 /**
  * A failed command, as the UI receives it.
  */
-export type CommandError = { code: ErrorCode; message: string; field: string | null }
+export type CommandError = { code: ErrorCode; message: string; field: string | null; 
+/**
+ * Why a sync or join file was refused (`sync_wrong_org`, `sync_bad_signature`…), for
+ * the UI to say in words; none for other errors.
+ */
+reason: string | null }
 /**
  * A compliance report with its figures, ready to print.
  */
@@ -567,6 +669,42 @@ export type ComplianceReportView = { reportId: string; caseCode: string; legalNa
  * The receiving entity's name, from the directory.
  */
 entityName: string | null; figures: ComplianceFigures; projectedEnd: string }
+/**
+ * Concurrent changes waiting to be settled.
+ */
+export type Conflict = { 
+/**
+ * The losing operation's id.
+ */
+id: string; recordType: string; recordId: string; field: string; participantId: string | null; caseCode: string | null; chosenName: string | null; 
+/**
+ * What the record says now.
+ */
+kept: ConflictSide; 
+/**
+ * The change that lost.
+ */
+other: ConflictSide }
+/**
+ * One side of a conflict.
+ */
+export type ConflictSide = { opId: string; 
+/**
+ * The value as JSON text; none for a deletion.
+ */
+value: string | null; deleted: boolean; 
+/**
+ * Who made it (username), when known here.
+ */
+author: string | null; 
+/**
+ * On which laptop (its name), when known here.
+ */
+device: string | null; 
+/**
+ * When, on that laptop's clock (RFC 3339).
+ */
+at: string }
 /**
  * One consent.
  */
@@ -651,6 +789,30 @@ age?: number | null; disability?: boolean; disabilityCertificate?: boolean; live
  * Municipality where the dependant lives.
  */
 location?: string | null; custody: Custody; livesWithHerInPrison?: boolean }
+/**
+ * A laptop as the registry lists it.
+ */
+export type Device = { id: string; name: string; 
+/**
+ * Who uses it (username).
+ */
+staff: string | null; 
+/**
+ * Its keys are known: it has joined (or it is the organization's first laptop).
+ */
+registered: boolean; revoked: boolean; 
+/**
+ * When a file from it was last imported here (RFC 3339), if ever.
+ */
+lastHeard: string | null; 
+/**
+ * Until when its join file works, while it has not joined.
+ */
+joinExpires: string | null; 
+/**
+ * This laptop.
+ */
+thisLaptop: boolean }
 /**
  * An organization with its services, as listed.
  */
@@ -906,9 +1068,79 @@ export type HousingSituation = "street" | "shelter" | "family" | "rented" | "own
  */
 export type HousingTenure = "own" | "rented" | "family" | "borrowed" | "informal" | "institutional" | "none"
 /**
+ * What an import did.
+ */
+export type ImportReport = { files: number; 
+/**
+ * Operations new to this laptop, now on its log.
+ */
+applied: number; 
+/**
+ * Operations it already had.
+ */
+known: number; 
+/**
+ * New operations that lost to one that had seen them, or to a later one.
+ */
+superseded: number; 
+/**
+ * Records with concurrent edits waiting to be settled.
+ */
+conflicts: number; 
+/**
+ * Operations not kept (about a file this laptop may not hold).
+ */
+dropped: number; 
+/**
+ * Operations stamped more than a day ahead of this laptop's clock.
+ */
+fromTheFuture: number; 
+/**
+ * The laptops the files came from (names).
+ */
+from: string[]; participantsChanged: ChangedFile[]; 
+/**
+ * Files this laptop no longer holds.
+ */
+purged: number; 
+/**
+ * Women erased by the files: taken off this laptop.
+ */
+erased: number; 
+/**
+ * Operations about an erased woman, not kept.
+ */
+droppedErased: number; 
+/**
+ * Merged records that break a rule each met where it was written (kept, to be fixed).
+ */
+ruleWarnings: RuleWarning[]; 
+/**
+ * Files this laptop had imported before (the very same file): nothing in them is read
+ * again.
+ */
+alreadyImported: number; 
+/**
+ * Colleagues another laptop added under a username a colleague here already has: they
+ * go by another username on this laptop.
+ */
+renamedStaff: RenamedStaff[] }
+/**
  * Monthly household income, in bands relative to the minimum wage.
  */
 export type IncomeBand = "none" | "below_minimum" | "minimum_to_twice" | "above_twice"
+/**
+ * The join form of the first-run screen (the file is chosen in a native dialog first).
+ */
+export type JoinInput = { passphrase: string; newPassword: string }
+/**
+ * A laptop that joined: her recovery code (shown once) and her session.
+ */
+export type Joined = { recoveryCode: string; session: SessionInfo; 
+/**
+ * The files loaded from the join file.
+ */
+participants: number }
 /**
  * Which justice system handles the case (federal or state in Mexico and Brazil).
  */
@@ -1239,6 +1471,19 @@ export type RefusalReason = "marginality_not_proven" | "head_of_household_not_pr
  */
 export type Relationship = "daughter" | "son" | "grandchild" | "sibling" | "parent" | "partner" | "other_relative" | "other"
 /**
+ * A colleague who goes by another username on this laptop: two laptops added colleagues
+ * under one username before they synced, and the one this laptop held first kept it.
+ */
+export type RenamedStaff = { staffId: string; 
+/**
+ * The username she was given on the laptop that added her.
+ */
+username: string; 
+/**
+ * The username she signs in with and is shown by here.
+ */
+shownAs: string }
+/**
  * What a member of staff may do.
  */
 export type Role = 
@@ -1254,6 +1499,38 @@ export type Role =
  * Works with the women assigned to her.
  */
 "caseworker"
+/**
+ * A rule that merged records break: each was within it where it was written.
+ */
+export type RuleWarning = { participantId: string; caseCode: string; 
+/**
+ * `service_hours_over_a_day`: a plan's hours log adds up to more than 8 hours in a day.
+ * `case_code_taken`: another laptop drew for her a case code a file here already has;
+ * she goes by `case_code` on this laptop.
+ */
+rule: string; 
+/**
+ * The record it concerns (the plan; her file for a case code).
+ */
+recordId: string; 
+/**
+ * For the hours rule, the day and the hours logged (`2026-11-02: 10`); for a case code,
+ * the code drawn for her.
+ */
+detail: string }
+/**
+ * What "Guardar cambios para…" wrote.
+ */
+export type SavedChanges = { 
+/**
+ * One entry per receiving laptop.
+ */
+files: SavedFile[] }
+export type SavedFile = { deviceId: string; deviceName: string; fileName: string; 
+/**
+ * Changes carried (operations).
+ */
+changes: number }
 /**
  * One service an organization offers.
  */

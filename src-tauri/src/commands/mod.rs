@@ -11,5 +11,6 @@ pub mod records;
 pub mod session;
 pub mod settings;
 pub mod staff;
+pub mod sync;
 pub mod tasks;
 pub mod vault;
