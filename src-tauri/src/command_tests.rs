@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::WebviewWindowBuilder;
+use tauri::{Manager, WebviewWindowBuilder};
 
 use crate::{commands, AppState};
 
@@ -43,6 +43,14 @@ fn app(
             commands::tasks::task_complete,
             commands::demo::demo_open,
             commands::vault::vault_status,
+            commands::sync::device_list,
+            commands::sync::device_add,
+            commands::sync::device_revoke,
+            commands::sync::sync_save_changes,
+            commands::sync::sync_open_received,
+            commands::sync::conflicts_list,
+            commands::sync::conflicts_resolve,
+            commands::sync::vault_join,
         ])
         .build(mock_context(noop_assets()))
         .expect("mock app");
@@ -356,4 +364,270 @@ fn hoy_referrals_and_legal_routes_over_ipc_follow_the_same_rules() {
     )
     .expect("overview");
     assert_eq!(overview["eligibility"][0]["applicationType"], "co_ley_2292");
+}
+
+/// The dialog answers come from one variable for the whole process: the tests that use it
+/// take turns.
+static DIALOG_ANSWERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Sets what the next native dialogs answer (one line each; empty = cancelled).
+fn answer_dialogs(dir: &std::path::Path, answers: &[&std::path::Path]) -> std::path::PathBuf {
+    let file = dir.join("dialog-answers.txt");
+    let lines: Vec<String> = answers.iter().map(|p| p.display().to_string()).collect();
+    std::fs::write(&file, lines.join("\n")).expect("answers");
+    std::env::set_var(crate::dialog::TEST_ANSWERS, &file);
+    file
+}
+
+fn organization(paths: &VaultPaths) -> vault::Vault {
+    let (mut admin, _) = acompana::opening::create(
+        paths,
+        NewVault {
+            org_name: "Mujeres Libres".into(),
+            country: Country::CO,
+            admin_username: "coordinadora".into(),
+            admin_display_name: "Coordinadora".into(),
+            admin_password: secret("clave-de-prueba-1"),
+        },
+        KdfChoice::Minimum,
+    )
+    .expect("vault");
+    admin
+        .staff_add(
+            "lucia",
+            "Lucía",
+            Role::Caseworker,
+            &secret("clave-de-lucia-1"),
+        )
+        .expect("lucia");
+    admin
+}
+
+#[test]
+fn sync_commands_are_locked_before_sign_in_and_laptops_are_for_coordinators() {
+    let _turn = DIALOG_ANSWERS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paths = VaultPaths::new(dir.path().join("data"));
+    organization(&paths).lock(LockReason::Quit).expect("locked");
+    let out = dir.path().join("union.age");
+    let answers = answer_dialogs(dir.path(), &[&out]);
+    let (_app, webview) = app(paths.clone());
+    for (cmd, args) in [
+        ("device_list", json!({})),
+        (
+            "device_add",
+            json!({"username": "lucia", "name": "Laptop Lucía"}),
+        ),
+        ("device_revoke", json!({"deviceId": "x"})),
+        ("sync_save_changes", json!({"deviceIds": ["x"]})),
+        ("sync_open_received", json!({})),
+        ("conflicts_list", json!({})),
+        (
+            "conflicts_resolve",
+            json!({"conflictId": "x", "keepOp": "y"}),
+        ),
+    ] {
+        let error = call(&webview, cmd, args).expect_err(cmd);
+        assert_eq!(error["code"], "locked", "{cmd}");
+    }
+    call(
+        &webview,
+        "session_unlock",
+        json!({"username": "lucia", "password": "clave-de-lucia-1"}),
+    )
+    .expect("lucia signs in");
+    for (cmd, args) in [
+        (
+            "device_add",
+            json!({"username": "lucia", "name": "Laptop Lucía"}),
+        ),
+        ("device_revoke", json!({"deviceId": "x"})),
+    ] {
+        let error = call(&webview, cmd, args).expect_err(cmd);
+        assert_eq!(error["code"], "forbidden", "{cmd}");
+    }
+    // Refused before any dialog opened: the answer is still waiting, no file was written.
+    assert!(std::fs::read_to_string(&answers)
+        .expect("answers")
+        .contains("union.age"));
+    assert!(!out.exists());
+    let devices = call(&webview, "device_list", json!({})).expect("devices");
+    assert_eq!(devices.as_array().map(Vec::len), Some(1), "{devices}");
+    assert_eq!(devices[0]["thisLaptop"], true);
+    let error = call(&webview, "sync_save_changes", json!({"deviceIds": []})).expect_err("none");
+    assert_eq!(error["code"], "invalid_input");
+    let error = call(
+        &webview,
+        "sync_save_changes",
+        json!({"deviceIds": [devices[0]["id"]]}),
+    )
+    .expect_err("to itself");
+    assert_eq!(error["code"], "not_found");
+    assert_eq!(
+        call(&webview, "conflicts_list", json!({})).expect("conflicts"),
+        json!([])
+    );
+    std::env::remove_var(crate::dialog::TEST_ANSWERS);
+}
+
+#[test]
+fn a_laptop_joins_and_exchanges_files_through_the_commands_and_a_refused_file_changes_nothing() {
+    let _turn = DIALOG_ANSWERS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let office_paths = VaultPaths::new(dir.path().join("office"));
+    organization(&office_paths).lock(LockReason::Quit).expect("locked");
+    let (_office_app, office) = app(office_paths.clone());
+    call(
+        &office,
+        "session_unlock",
+        json!({"username": "coordinadora", "password": "clave-de-prueba-1"}),
+    )
+    .expect("coordinator signs in");
+
+    // Cancelling the save dialog registers nothing.
+    answer_dialogs(dir.path(), &[std::path::Path::new("")]);
+    let cancelled = call(
+        &office,
+        "device_add",
+        json!({"username": "lucia", "name": "Laptop Lucía"}),
+    )
+    .expect("cancelled");
+    assert_eq!(cancelled, Value::Null);
+    assert_eq!(
+        call(&office, "device_list", json!({}))
+            .expect("devices")
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+
+    let join_file = dir.path().join("union.age");
+    answer_dialogs(dir.path(), &[&join_file]);
+    let added = call(
+        &office,
+        "device_add",
+        json!({"username": "lucia", "name": "Laptop Lucía"}),
+    )
+    .expect("device added");
+    let passphrase = added["passphrase"]
+        .as_str()
+        .expect("passphrase")
+        .to_string();
+    assert_eq!(added["fileName"], "union.age");
+    assert!(join_file.exists());
+
+    // Her laptop joins through the first-run command: a wrong passphrase is refused with its
+    // reason and leaves no vault behind.
+    let laptop_paths = VaultPaths::new(dir.path().join("laptop"));
+    let (_laptop_app, laptop) = app(laptop_paths.clone());
+    answer_dialogs(dir.path(), &[&join_file]);
+    let error = call(
+        &laptop,
+        "vault_join",
+        json!({"input": {"passphrase": "palabras equivocadas", "newPassword": "clave-nueva-de-lucia"}}),
+    )
+    .expect_err("wrong passphrase");
+    assert_eq!(error["code"], "sync_refused");
+    assert_eq!(error["reason"], "sync_wrong_passphrase");
+    assert!(!laptop_paths.exists());
+    answer_dialogs(dir.path(), &[&join_file]);
+    let joined = call(
+        &laptop,
+        "vault_join",
+        json!({"input": {"passphrase": passphrase, "newPassword": "clave-nueva-de-lucia"}}),
+    )
+    .expect("joined");
+    assert_eq!(joined["session"]["username"], "lucia");
+    assert!(joined["recoveryCode"]
+        .as_str()
+        .is_some_and(|c| !c.is_empty()));
+
+    // She opens a file on her laptop; her first file to the office, saved through the app.
+    let carmen = laptop
+        .state::<AppState>()
+        .session
+        .with(|vault| {
+            vault.participant_add(NewParticipant {
+                legal_name: "Carmen Canario".into(),
+                ..Default::default()
+            })
+        })
+        .expect("her new file");
+    let office_id = call(&laptop, "device_list", json!({}))
+        .expect("devices")
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["thisLaptop"] == false && d["registered"] == true)
+        .map(|d| d["id"].clone())
+        .expect("the office laptop");
+    let to_office = dir.path().join("para-la-oficina.age");
+    answer_dialogs(dir.path(), &[&to_office]);
+    let saved = call(
+        &laptop,
+        "sync_save_changes",
+        json!({"deviceIds": [office_id]}),
+    )
+    .expect("saved");
+    assert_eq!(saved["files"].as_array().map(Vec::len), Some(1), "{saved}");
+    assert_eq!(saved["files"][0]["fileName"], "para-la-oficina.age");
+
+    // A damaged copy is refused with its reason and changes nothing: her laptop is still
+    // waiting for its first file, and nothing was imported.
+    let mut damaged = std::fs::read(&to_office).expect("file");
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x40;
+    let damaged_path = dir.path().join("danado.age");
+    std::fs::write(&damaged_path, &damaged).expect("write");
+    let registered = |webview: &tauri::WebviewWindow<tauri::test::MockRuntime>| {
+        call(webview, "device_list", json!({}))
+            .expect("devices")
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|d| d["name"] == "Laptop Lucía")
+            .map(|d| d["registered"].clone())
+            .expect("her laptop")
+    };
+    assert_eq!(registered(&office), false);
+    answer_dialogs(dir.path(), &[&damaged_path]);
+    let error = call(&office, "sync_open_received", json!({})).expect_err("damaged");
+    assert_eq!(error["code"], "sync_refused");
+    assert!(
+        error["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("sync_")),
+        "{error}"
+    );
+    assert_eq!(registered(&office), false);
+    let imported = office.state::<AppState>().session.with(|vault| {
+        Ok(vault
+            .audit_list(0, 1000)?
+            .iter()
+            .any(|entry| entry.action == acompana::audit::AuditAction::SyncImported))
+    });
+    assert!(!imported.expect("audit"));
+
+    // The real file is taken, and says where it came from.
+    answer_dialogs(dir.path(), &[&to_office]);
+    let report = call(&office, "sync_open_received", json!({})).expect("imported");
+    assert!(
+        report["applied"].as_u64().is_some_and(|n| n > 0),
+        "{report}"
+    );
+    assert_eq!(report["from"], json!(["Laptop Lucía"]));
+    assert_eq!(
+        report["participantsChanged"][0]["caseCode"],
+        carmen.case_code
+    );
+    let devices = call(&office, "device_list", json!({})).expect("devices");
+    let hers = devices
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["name"] == "Laptop Lucía")
+        .expect("her laptop");
+    assert_eq!(hers["registered"], true);
+    call(&office, "device_revoke", json!({"deviceId": hers["id"]})).expect("revoked");
+    std::env::remove_var(crate::dialog::TEST_ANSWERS);
 }

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use acompana::Error;
-use tauri::AppHandle;
+use tauri::{AppHandle, Runtime};
 use tauri_plugin_dialog::DialogExt;
 
 /// The variable that names the end-to-end test's answer file (debug builds only).
@@ -30,7 +30,14 @@ pub enum Choose {
 /// Stops a release build started with the test switch: the switch lets a file, not the
 /// person, choose where the app reads and writes.
 pub fn refuse_test_switch_in_release() -> Result<(), String> {
-    if cfg!(not(debug_assertions)) && std::env::var_os(TEST_ANSWERS).is_some() {
+    refuse_test_switch(
+        cfg!(not(debug_assertions)),
+        std::env::var_os(TEST_ANSWERS).is_some(),
+    )
+}
+
+fn refuse_test_switch(release: bool, switch_set: bool) -> Result<(), String> {
+    if release && switch_set {
         return Err(format!(
             "{TEST_ANSWERS} is a test-only switch of debug builds; this build refuses it"
         ));
@@ -60,7 +67,7 @@ fn test_answer() -> Option<Result<Vec<PathBuf>, Error>> {
 }
 
 /// Asks for one path; `None` when the person cancelled.
-pub fn choose(app: &AppHandle, what: Choose) -> Result<Option<PathBuf>, Error> {
+pub fn choose<R: Runtime>(app: &AppHandle<R>, what: Choose) -> Result<Option<PathBuf>, Error> {
     if let Some(answer) = test_answer() {
         return Ok(answer?.into_iter().next());
     }
@@ -74,7 +81,7 @@ pub fn choose(app: &AppHandle, what: Choose) -> Result<Option<PathBuf>, Error> {
 }
 
 /// Asks for one or several existing files; `None` when the person cancelled.
-pub fn choose_files(app: &AppHandle) -> Result<Option<Vec<PathBuf>>, Error> {
+pub fn choose_files<R: Runtime>(app: &AppHandle<R>) -> Result<Option<Vec<PathBuf>>, Error> {
     if let Some(answer) = test_answer() {
         let paths = answer?;
         return Ok((!paths.is_empty()).then_some(paths));
@@ -120,6 +127,13 @@ pub fn safe_stem(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_debug_build_takes_its_dialog_answers_from_a_file() {
+        assert!(refuse_test_switch(true, true).is_err());
+        assert!(refuse_test_switch(true, false).is_ok());
+        assert!(refuse_test_switch(false, true).is_ok());
+    }
 
     #[test]
     fn a_suggested_name_keeps_letters_and_digits() {

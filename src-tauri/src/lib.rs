@@ -75,13 +75,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::tasks::task_complete,
         commands::demo::demo_open,
         commands::sync::device_list,
-        commands::sync::device_add,
+        commands::sync::device_add::<tauri::Wry>,
         commands::sync::device_revoke,
-        commands::sync::sync_save_changes,
-        commands::sync::sync_open_received,
+        commands::sync::sync_save_changes::<tauri::Wry>,
+        commands::sync::sync_open_received::<tauri::Wry>,
         commands::sync::conflicts_list,
         commands::sync::conflicts_resolve,
-        commands::sync::vault_join,
+        commands::sync::vault_join::<tauri::Wry>,
     ])
 }
 

@@ -10,7 +10,7 @@ use acompana::vault::SessionInfo;
 use acompana::Error;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 
 use crate::dialog::{self, Choose};
 use crate::error::CommandResult;
@@ -83,8 +83,8 @@ pub fn device_list(state: State<'_, AppState>) -> CommandResult<Vec<Device>> {
 /// `None` when the save dialog was cancelled (nothing is registered then).
 #[tauri::command(async)]
 #[specta::specta]
-pub fn device_add(
-    app: AppHandle,
+pub fn device_add<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     username: String,
     name: String,
@@ -117,8 +117,8 @@ pub fn device_revoke(state: State<'_, AppState>, device_id: String) -> CommandRe
 /// one file each in a chosen folder for several. `None` when the dialog was cancelled.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn sync_save_changes(
-    app: AppHandle,
+pub fn sync_save_changes<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     device_ids: Vec<String>,
 ) -> CommandResult<Option<SavedChanges>> {
@@ -180,8 +180,8 @@ pub fn sync_save_changes(
 /// dialog was cancelled.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn sync_open_received(
-    app: AppHandle,
+pub fn sync_open_received<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> CommandResult<Option<ImportReport>> {
     state.session.touch()?;
@@ -213,8 +213,8 @@ pub fn conflicts_resolve(
 /// `None` when the dialog was cancelled.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn vault_join(
-    app: AppHandle,
+pub fn vault_join<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     input: JoinInput,
 ) -> CommandResult<Option<Joined>> {
