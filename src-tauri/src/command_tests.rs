@@ -475,7 +475,9 @@ fn a_laptop_joins_and_exchanges_files_through_the_commands_and_a_refused_file_ch
     let _turn = DIALOG_ANSWERS.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().expect("temp dir");
     let office_paths = VaultPaths::new(dir.path().join("office"));
-    organization(&office_paths).lock(LockReason::Quit).expect("locked");
+    organization(&office_paths)
+        .lock(LockReason::Quit)
+        .expect("locked");
     let (_office_app, office) = app(office_paths.clone());
     call(
         &office,

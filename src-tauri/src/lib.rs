@@ -209,6 +209,30 @@ mod tests {
         assert_eq!(data_dir_from_args(args(&[])), vault::default_data_dir());
     }
 
+    /// The dialog plugin is registered for Rust's use only: no capability may hand the webview
+    /// its commands (or the filesystem's).
+    #[test]
+    fn the_webview_gets_no_dialog_or_filesystem_permission() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities");
+        for entry in std::fs::read_dir(&dir).expect("capabilities") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("capability");
+            let capability: serde_json::Value = serde_json::from_str(&text).expect("json");
+            let permissions = capability["permissions"].as_array().expect("permissions");
+            for permission in permissions {
+                let name = permission
+                    .as_str()
+                    .or_else(|| permission["identifier"].as_str())
+                    .unwrap_or_default();
+                assert!(
+                    name.starts_with("core:event:"),
+                    "{}: {name} is not the app's to grant",
+                    path.display()
+                );
+            }
+        }
+    }
+
     #[test]
     fn navigation_stays_inside_the_app() {
         let allowed = ["tauri://localhost/", "http://tauri.localhost/index.html"];

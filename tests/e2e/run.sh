@@ -11,7 +11,10 @@
 # data folder: demo.test.mjs (the demo button needs a folder without a vault), then
 # first-run.test.mjs (creates the vault), then participants.test.mjs (signs in to it), then
 # referrals.test.mjs (the directory, a referral to it under consent, and Hoy, for the same woman),
-# then service.test.mjs (her criminal case, a Law 2292 application and plan, and the printouts).
+# then service.test.mjs (her criminal case, a Law 2292 application and plan, and the printouts),
+# settings.test.mjs, then the three sync-*.test.mjs files: the office laptop adds a laptop for
+# Lucía, a second app instance over its own data folder joins with the file and saves her work
+# for the office, and the office opens it (sync-shared.mjs holds what they share).
 # What they share (the session and its steps, the UI's catalogs, the element helpers) is in
 # support.mjs.
 #
@@ -94,6 +97,9 @@ mkdir -p "$ACOMPANA_RUNTIME_DIR" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG
 export E2E_APP="$app" E2E_DRIVER_PORT="$driver_port" E2E_SCREENSHOTS="$e2e_dir/screenshots"
 # Everything the app may write lives under here, its log (driver.log) included.
 export E2E_RUN_DIR="$run_dir"
+# The debug build's test-only switch: its native file dialogs take their answers from this file
+# (support.mjs's answerDialogs), since WebDriver cannot drive a native dialog.
+export ACOMPANA_E2E_DIALOG_ANSWERS="$run_dir/dialog-answers.txt"
 # No accessibility bus under Xvfb; keep GTK from looking for one.
 export NO_AT_BRIDGE=1
 

@@ -12,7 +12,7 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -92,7 +92,7 @@ let failed = false;
  * Opens one app session for the calling test file (before its steps) and closes it after them.
  * `name` prefixes the file's failure screenshots.
  */
-export function session(name) {
+export function session(name, options = {}) {
   sessionName = name;
   before(async () => {
     browser = await remote({
@@ -104,13 +104,26 @@ export function session(name) {
       // tauri-driver turns tauri:options into WebKitWebDriver's webkitgtk:browserOptions. No
       // browserName: WebKitWebDriver 2.50 refuses to match one it does not know before launching;
       // wry then announces itself as "wry", checked below.
-      capabilities: { "tauri:options": { application: app } },
+      // `options.args` starts the app with other arguments (a second laptop's --data-dir).
+      capabilities: { "tauri:options": { application: app, ...(options.args ? { args: options.args } : {}) } },
     });
     assert.equal(browser.capabilities.browserName, "wry", "the session drives the Tauri app's webview");
   });
   after(async () => {
     await browser?.deleteSession().catch(() => {});
   });
+}
+
+/** The folder this run's data and files live in (run.sh's E2E_RUN_DIR). */
+export const runDir = required("E2E_RUN_DIR");
+
+/**
+ * What the app's next native file dialogs answer, one path each ("" = cancelled): a debug
+ * build reads them from the file run.sh names in ACOMPANA_E2E_DIALOG_ANSWERS, since WebDriver
+ * cannot drive a native dialog.
+ */
+export function answerDialogs(...answers) {
+  writeFileSync(required("ACOMPANA_E2E_DIALOG_ANSWERS"), answers.join("\n"));
 }
 
 /**
