@@ -18,7 +18,8 @@
 # What they share (the session and its steps, the UI's catalogs, the element helpers) is in
 # support.mjs.
 #
-# Environment: ACOMPANA_APP (default target/debug/acompana-desktop), E2E_KEEP_DATA=1 to keep the
+# Environment: ACOMPANA_APP (default target/debug/acompana-desktop), E2E_TESTS to run only some
+# files (e.g. "tests/first-run.test.mjs tests/sync-*.test.mjs"), E2E_KEEP_DATA=1 to keep the
 # data folder for inspection. Screenshots go to tests/e2e/screenshots/.
 set -euo pipefail
 
@@ -122,4 +123,4 @@ cd "$e2e_dir"
 # (node's --test-timeout bounds a whole file, whose steps add up to well over 2 minutes on a busy
 # machine), the whole run 10.
 timeout --kill-after=10 600 \
-  node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec tests/
+  node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec ${E2E_TESTS:-tests/}
