@@ -70,6 +70,7 @@ function dynamicRules(root) {
   const roles = need(bindings, "Role", "src/bindings.ts");
   const caseFile = readFileSync(join(root, "src/caseFile.ts"), "utf8");
   const fileView = readFileSync(join(root, "src/components/casefile/ParticipantFileView.vue"), "utf8");
+  const sync = readFileSync(join(root, "src/sync.ts"), "utf8");
   const constArray = (source, name, file) => {
     const match = source.match(new RegExp(`const ${name}\\s*=\\s*\\[([^\\]]*)\\]`));
     if (!match) throw new Error(`check-i18n: cannot read ${name} in ${file}`);
@@ -130,6 +131,11 @@ function dynamicRules(root) {
     "today.group": ["overdue", "today", "week"],
     "today.none": ["overdue", "today", "week"],
     "tasks.followUp": ["day30", "day90", "day180", "day365"],
+    // Sincronización: a refused file's reason, and conflicts over fields a woman's history
+    // does not name (the roster, the laptops, the directory).
+    syncRefusal: constArray(sync, "SYNC_REFUSAL_REASONS", "src/sync.ts"),
+    conflictField: constArray(sync, "CONFLICT_FIELDS", "src/sync.ts"),
+    conflictRecord: constArray(sync, "CONFLICT_RECORDS", "src/sync.ts"),
   };
 }
 

@@ -2,7 +2,9 @@
 // plain values and one typed error they can translate, so this file unwraps them.
 //
 // A CommandError's `message` is developer English and is never shown: screens translate
-// `code` through the i18n key `errors.<code>` and use `field` to point at a form field.
+// `code` through the i18n key `errors.<code>` and use `field` to point at a form field. A
+// refused sync or join file (`sync_refused`) also carries `reason`, a code such as
+// `sync_wrong_org` that screens put into words (see src/sync.ts).
 
 import { commands } from "./bindings";
 import type { CommandError, ErrorCode, Result } from "./bindings";
@@ -85,8 +87,20 @@ export type {
   ServiceHours,
   ServicePlan,
   Relationship,
+  AddedDevice,
   AuditEntry,
   AuditVerification,
+  ChangedFile,
+  Conflict,
+  ConflictSide,
+  Device,
+  ImportReport,
+  JoinInput,
+  Joined,
+  RenamedStaff,
+  RuleWarning,
+  SavedChanges,
+  SavedFile,
   Country,
   CreatedVault,
   ErrorCode,
@@ -130,13 +144,16 @@ export const ERROR_CODES = Object.keys(KNOWN_ERROR_CODES) as ErrorCode[];
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly field: string | null;
+  /** Why a sync or join file was refused (`sync_wrong_org`, …); null for other errors. */
+  readonly reason: string | null;
 
-  constructor(code: ErrorCode, field: string | null = null, cause?: unknown) {
+  constructor(code: ErrorCode, field: string | null = null, cause?: unknown, reason: string | null = null) {
     // The message is for developers' consoles only; screens use `code`.
-    super(`Acompaña command failed: ${code}${field ? ` (${field})` : ""}`, { cause });
+    super(`Acompaña command failed: ${code}${field ? ` (${field})` : ""}${reason ? ` [${reason}]` : ""}`, { cause });
     this.name = "AppError";
     this.code = code;
     this.field = field;
+    this.reason = reason;
   }
 
   /** The i18n key that explains this error to a person. */
@@ -166,7 +183,8 @@ export function toAppError(error: unknown): AppError {
   if (typeof error === "object" && error !== null && "code" in error) {
     const candidate = error as Partial<CommandError>;
     const field = typeof candidate.field === "string" ? candidate.field : null;
-    return new AppError(isErrorCode(candidate.code) ? candidate.code : "internal", field, error);
+    const reason = typeof candidate.reason === "string" ? candidate.reason : null;
+    return new AppError(isErrorCode(candidate.code) ? candidate.code : "internal", field, error, reason);
   }
   // A JavaScript Error (e.g. IPC unavailable) or a bare string from an unexpected panic.
   return new AppError("internal", null, error);
@@ -259,4 +277,14 @@ export const api = {
   taskComplete: (participantId: string, key: string, today: string) =>
     unwrap(commands.taskComplete(participantId, key, today)),
   demoOpen: () => unwrap(commands.demoOpen()),
+  // Sync between the organization's laptops. The commands that write or read a file open the
+  // system's own dialog from the core; they answer null when the person cancels it.
+  deviceList: () => unwrap(commands.deviceList()),
+  deviceAdd: (username: string, name: string) => unwrap(commands.deviceAdd(username, name)),
+  deviceRevoke: (deviceId: string) => unwrap(commands.deviceRevoke(deviceId)),
+  syncSaveChanges: (deviceIds: string[]) => unwrap(commands.syncSaveChanges(deviceIds)),
+  syncOpenReceived: () => unwrap(commands.syncOpenReceived()),
+  conflictsList: () => unwrap(commands.conflictsList()),
+  conflictsResolve: (conflictId: string, keepOp: string) => unwrap(commands.conflictsResolve(conflictId, keepOp)),
+  vaultJoin: (input: Parameters<typeof commands.vaultJoin>[0]) => unwrap(commands.vaultJoin(input)),
 };

@@ -26,7 +26,7 @@ export const AREAS: readonly Area[] = [
   { id: "participants", icon: "pi pi-id-card", group: "work", comingSoon: false, adminOnly: false },
   { id: "referrals", icon: "pi pi-directions", group: "work", comingSoon: false, adminOnly: false },
   { id: "reports", icon: "pi pi-chart-bar", group: "work", comingSoon: true, adminOnly: false },
-  { id: "sync", icon: "pi pi-sync", group: "work", comingSoon: true, adminOnly: false },
+  { id: "sync", icon: "pi pi-sync", group: "work", comingSoon: false, adminOnly: false },
   { id: "staff", icon: "pi pi-users", group: "organization", comingSoon: false, adminOnly: false },
   { id: "audit", icon: "pi pi-history", group: "organization", comingSoon: false, adminOnly: true },
   { id: "settings", icon: "pi pi-cog", group: "organization", comingSoon: false, adminOnly: true },

@@ -47,6 +47,30 @@ describe("api", () => {
     expect(mockedInvoke).toHaveBeenLastCalledWith("settings_set", { settings: { idleLockMinutes: 7 } });
   });
 
+  it("passes the sync commands' arguments under the names the Rust commands take", async () => {
+    mockedInvoke.mockResolvedValue(null);
+    await api.deviceAdd("marta_g", "Laptop Marta");
+    expect(mockedInvoke).toHaveBeenLastCalledWith("device_add", { username: "marta_g", name: "Laptop Marta" });
+    await api.deviceRevoke("dev-1");
+    expect(mockedInvoke).toHaveBeenLastCalledWith("device_revoke", { deviceId: "dev-1" });
+    await api.syncSaveChanges(["dev-1", "dev-2"]);
+    expect(mockedInvoke).toHaveBeenLastCalledWith("sync_save_changes", { deviceIds: ["dev-1", "dev-2"] });
+    await api.syncOpenReceived();
+    expect(mockedInvoke).toHaveBeenLastCalledWith("sync_open_received");
+    await api.conflictsResolve("op-1", "op-2");
+    expect(mockedInvoke).toHaveBeenLastCalledWith("conflicts_resolve", { conflictId: "op-1", keepOp: "op-2" });
+    await api.vaultJoin({ passphrase: "sol luna", newPassword: "una frase larga" });
+    expect(mockedInvoke).toHaveBeenLastCalledWith("vault_join", { input: { passphrase: "sol luna", newPassword: "una frase larga" } });
+    // A cancelled native dialog answers null, which reaches the screen as it is.
+    await expect(api.syncOpenReceived()).resolves.toBeNull();
+  });
+
+  it("carries a refused file's reason on the AppError", async () => {
+    mockedInvoke.mockRejectedValueOnce(commandError("sync_refused", null, "sync_wrong_org"));
+    await expect(api.syncOpenReceived()).rejects.toMatchObject({ code: "sync_refused", reason: "sync_wrong_org" });
+    expect(new AppError("io").reason).toBeNull();
+  });
+
   it("throws a typed AppError with the code and field of a CommandError", async () => {
     mockedInvoke.mockRejectedValueOnce(commandError("weak_password", "adminPassword"));
     const error = await api

@@ -32,7 +32,8 @@ export function mountApp(component: Component, options: { props?: Record<string,
 
 export { flushPromises };
 
-/** A rejected IPC call as Tauri delivers a command's Err(CommandError). */
-export function commandError(code: string, field: string | null = null) {
-  return { code, message: `developer text for ${code}`, field };
+/** A rejected IPC call as Tauri delivers a command's Err(CommandError); `reason` says why a
+ *  sync or join file was refused. */
+export function commandError(code: string, field: string | null = null, reason: string | null = null) {
+  return { code, message: `developer text for ${code}`, field, reason };
 }

@@ -4,6 +4,8 @@
 //
 // ?scenario=fresh (default) | signed-out | admin | caseworker, and ?freeze=0 to skip freezing
 // Object.prototype (Tauri's freezePrototype is on in this app, so the default freezes it).
+// Sync: ?refuse=<reason> makes opening a received file (or joining) refuse it with that reason;
+// ?cancel=1 answers every native file dialog as cancelled.
 (function () {
   "use strict";
   var params = new URLSearchParams(location.search);
@@ -77,12 +79,37 @@
     }
     log("ana.rojas", "staff_disabled", "paola.r");
     log("ana.rojas", "settings_changed", null);
+    db.devices = [
+      { id: "dev-ana", name: "Laptop Ana", staff: "ana.rojas", registered: true, revoked: false, lastHeard: null, joinExpires: null, thisLaptop: true },
+      { id: "dev-marta", name: "Laptop Marta", staff: "marta_g", registered: true, revoked: false, lastHeard: "2026-11-28T16:20:00Z", joinExpires: null, thisLaptop: false },
+      { id: "dev-lucia", name: "Laptop Lucía", staff: "lucia.mena", registered: false, revoked: false, lastHeard: null, joinExpires: "2026-12-05T15:00:00Z", thisLaptop: false },
+      { id: "dev-paola", name: "Laptop Paola", staff: "paola.r", registered: true, revoked: true, lastHeard: "2026-06-02T09:00:00Z", joinExpires: null, thisLaptop: false },
+    ];
+    db.conflicts = [
+      {
+        id: "op-lost-1", recordType: "household", recordId: "h1", field: "householdSize", participantId: "p7", caseCode: "MLB-0007", chosenName: "Rosa",
+        kept: { opId: "op-kept-1", value: "4", deleted: false, author: "ana.rojas", device: "Laptop Ana", at: "2026-11-27T15:04:00Z" },
+        other: { opId: "op-lost-1", value: "5", deleted: false, author: "marta_g", device: "Laptop Marta", at: "2026-11-27T14:10:00Z" },
+      },
+      {
+        id: "op-lost-2", recordType: "housing", recordId: "hs1", field: "municipality", participantId: "p9", caseCode: "MLB-0012", chosenName: null,
+        kept: { opId: "op-kept-2", value: null, deleted: true, author: "ana.rojas", device: "Laptop Ana", at: "2026-11-26T10:00:00Z" },
+        other: { opId: "op-lost-2", value: "\"Soacha\"", deleted: false, author: "marta_g", device: "Laptop Marta", at: "2026-11-26T11:30:00Z" },
+      },
+    ];
     if (scenario === "admin") db.session = sessionFor(admin);
     if (scenario === "caseworker") db.session = sessionFor(caseworker);
   }
 
   var usernameOk = function (u) {
     return /^[a-z0-9._-]{3,32}$/.test(u);
+  };
+  var cancelled = function () {
+    return params.get("cancel") === "1";
+  };
+  var refusal = function () {
+    var reason = params.get("refuse");
+    return reason ? Promise.reject({ code: "sync_refused", message: "mock: refused", field: null, reason: reason }) : null;
   };
   var need = function () {
     return db.session ? null : fail("locked");
@@ -210,6 +237,70 @@
     },
     settings_get: function () {
       return need() || Object.assign({}, db.settings);
+    },
+    device_list: function () {
+      return need() || (db.devices || []).map(function (d) {
+        return Object.assign({}, d);
+      });
+    },
+    device_add: async function (args) {
+      var denied = need();
+      if (denied) return denied;
+      if (cancelled()) return null;
+      await delay(900);
+      var device = { id: newId(), name: args.name, staff: args.username, registered: false, revoked: false, lastHeard: null, joinExpires: new Date(Date.now() + 7 * 864e5).toISOString(), thisLaptop: false };
+      db.devices.push(device);
+      return { deviceId: device.id, passphrase: "pan sol casa luna mar flor rio miel", expires: device.joinExpires, fileName: "acompana-union-laptop.age" };
+    },
+    device_revoke: function (args) {
+      var device = (db.devices || []).find(function (d) { return d.id === args.deviceId; });
+      if (!device) return fail("not_found");
+      device.revoked = true;
+      return null;
+    },
+    sync_save_changes: async function (args) {
+      if (cancelled()) return null;
+      await delay(900);
+      return {
+        files: args.deviceIds.map(function (id, index) {
+          var device = db.devices.find(function (d) { return d.id === id; });
+          return { deviceId: id, deviceName: device ? device.name : id, fileName: "acompana-dev-ana-para-" + id + ".age", changes: 37 + index };
+        }),
+      };
+    },
+    sync_open_received: async function () {
+      if (cancelled()) return null;
+      await delay(1200);
+      var refused = refusal();
+      if (refused) return refused;
+      return {
+        files: 1, applied: 12, known: 3, superseded: 0, conflicts: (db.conflicts || []).length, dropped: 0, fromTheFuture: 0,
+        from: ["Laptop Marta"],
+        participantsChanged: [{ id: "p7", caseCode: "MLB-0007", chosenName: "Rosa" }, { id: "p9", caseCode: "MLB-0012", chosenName: null }],
+        purged: 0, erased: 1, droppedErased: 0,
+        ruleWarnings: [{ participantId: "p7", caseCode: "MLB-0007", rule: "service_hours_over_a_day", recordId: "plan1", detail: "2026-11-02: 10" }],
+        alreadyImported: 0, renamedStaff: [],
+      };
+    },
+    conflicts_list: function () {
+      return need() || (db.conflicts || []).slice();
+    },
+    conflicts_resolve: function (args) {
+      db.conflicts = (db.conflicts || []).filter(function (c) { return c.id !== args.conflictId; });
+      return null;
+    },
+    vault_join: async function (args) {
+      if (db.exists) return fail("vault_exists");
+      if ([...args.input.newPassword].length < 10) return fail("weak_password", "newPassword");
+      if (cancelled()) return null;
+      await delay(1500);
+      var refused = refusal();
+      if (refused) return refused;
+      db.exists = true;
+      db.orgName = "Mujeres Libres";
+      var member = addMember("marta_g", "Marta Gómez", "caseworker", args.input.newPassword);
+      db.session = sessionFor(member);
+      return { recoveryCode: db.recoveryCode, session: db.session, participants: 12 };
     },
     settings_set: function (args) {
       var denied = needAdmin();
