@@ -4,7 +4,7 @@
 // file for a woman she met, and saves her changes for the office laptop.
 
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   answerDialogs,
@@ -57,6 +57,7 @@ step("she opens a file for a woman she met", async () => {
   await clickTestId("participant-save");
   await byTestId("participant-file");
   await waitForTextIn("file-name", ROSA.chosenName);
+  writeFileSync(path.join(syncDir, "rosa-case-code.txt"), (await textOf("file-case-code")).trim());
 });
 
 step("Sincronizar: her changes saved for the office laptop", async () => {
