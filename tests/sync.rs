@@ -598,6 +598,30 @@ fn a_sync_folder_carries_work_both_ways_and_ignores_what_is_not_for_it() {
 }
 
 #[test]
+fn a_laptop_keeps_its_own_sync_folder_and_syncs_through_it() {
+    let org = organization();
+    let folder = org.laptop.path().join("carpeta-compartida");
+    let mut lucia = org.lucia();
+    assert_eq!(lucia.sync_folder_path().unwrap(), None);
+    assert!(lucia.sync_folder_now().unwrap().is_none());
+    // Only an existing folder is taken, and a refusal leaves nothing set.
+    let error = lucia.set_sync_folder_path(Some(&folder)).unwrap_err();
+    assert_eq!(error.code(), acompana::ErrorCode::InvalidInput);
+    assert_eq!(lucia.sync_folder_path().unwrap(), None);
+    std::fs::create_dir_all(&folder).unwrap();
+    lucia.set_sync_folder_path(Some(&folder)).unwrap();
+    assert_eq!(lucia.sync_folder_path().unwrap(), Some(folder.clone()));
+    lucia
+        .participant_set(&org.mine, ParticipantField::ChosenName, Some("Rosi"))
+        .unwrap();
+    let report = lucia.sync_folder_now().unwrap().expect("a folder is set");
+    assert_eq!(report.exported.len(), 1);
+    assert!(std::path::Path::new(&report.exported[0].path).starts_with(&folder));
+    lucia.set_sync_folder_path(None).unwrap();
+    assert_eq!(lucia.sync_folder_path().unwrap(), None);
+}
+
+#[test]
 fn a_file_imported_before_is_recognised_and_not_opened_again() {
     let org = organization();
     let mut lucia = org.lucia();

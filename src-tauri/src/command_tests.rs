@@ -51,6 +51,10 @@ fn app(
             commands::sync::conflicts_list,
             commands::sync::conflicts_resolve,
             commands::sync::vault_join,
+            commands::sync::sync_folder_get,
+            commands::sync::sync_folder_choose,
+            commands::sync::sync_folder_clear,
+            commands::sync::sync_folder_run,
         ])
         .build(mock_context(noop_assets()))
         .expect("mock app");
@@ -630,6 +634,54 @@ fn a_laptop_joins_and_exchanges_files_through_the_commands_and_a_refused_file_ch
         .find(|d| d["name"] == "Laptop Lucía")
         .expect("her laptop");
     assert_eq!(hers["registered"], true);
+
+    // A sync folder chosen in the dialog: her laptop writes there, the office reads it.
+    let folder = dir.path().join("carpeta");
+    std::fs::create_dir_all(&folder).expect("folder");
+    assert_eq!(
+        call(&laptop, "sync_folder_run", json!({})).expect("no folder yet"),
+        Value::Null
+    );
+    answer_dialogs(dir.path(), &[std::path::Path::new("")]);
+    assert_eq!(
+        call(&laptop, "sync_folder_choose", json!({})).expect("cancelled"),
+        Value::Null
+    );
+    assert_eq!(
+        call(&laptop, "sync_folder_get", json!({})).expect("get"),
+        Value::Null
+    );
+    for webview in [&laptop, &office] {
+        answer_dialogs(dir.path(), &[&folder]);
+        let chosen = call(webview, "sync_folder_choose", json!({})).expect("chosen");
+        assert_eq!(chosen, json!(folder.display().to_string()));
+    }
+    laptop
+        .state::<AppState>()
+        .session
+        .with(|vault| {
+            vault.participant_set(
+                &carmen.id,
+                acompana::records::participants::ParticipantField::ChosenName,
+                Some("Carmencita"),
+            )
+        })
+        .expect("her edit");
+    let written = call(&laptop, "sync_folder_run", json!({})).expect("laptop syncs");
+    assert_eq!(
+        written["exported"].as_array().map(Vec::len),
+        Some(1),
+        "{written}"
+    );
+    let read = call(&office, "sync_folder_run", json!({})).expect("office syncs");
+    assert_eq!(read["imported"].as_array().map(Vec::len), Some(1), "{read}");
+    assert_eq!(read["participantsChanged"][0]["chosenName"], "Carmencita");
+    call(&office, "sync_folder_clear", json!({})).expect("cleared");
+    assert_eq!(
+        call(&office, "sync_folder_get", json!({})).expect("get"),
+        Value::Null
+    );
+
     call(&office, "device_revoke", json!({"deviceId": hers["id"]})).expect("revoked");
     std::env::remove_var(crate::dialog::TEST_ANSWERS);
 }

@@ -82,6 +82,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::sync::conflicts_list,
         commands::sync::conflicts_resolve,
         commands::sync::vault_join::<tauri::Wry>,
+        commands::sync::sync_folder_get,
+        commands::sync::sync_folder_choose::<tauri::Wry>,
+        commands::sync::sync_folder_clear,
+        commands::sync::sync_folder_run,
     ])
 }
 

@@ -30,9 +30,11 @@ use crate::vault::Vault;
 pub struct ExportedFile {
     pub device_id: String,
     pub path: String,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub operations: u64,
     /// Files the receiving laptop is told to purge.
     pub withdrawn: u32,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub bytes: u64,
 }
 
@@ -551,6 +553,53 @@ impl Vault {
         }))
     }
 
+    /// The folder this laptop syncs through (a folder Syncthing or a network drive carries),
+    /// if one is set. It is kept inside the encrypted database, for this laptop only.
+    pub fn sync_folder_path(&self) -> Result<Option<std::path::PathBuf>> {
+        let path: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'sync_folder'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(path.map(std::path::PathBuf::from))
+    }
+
+    /// Sets (an existing folder) or clears this laptop's sync folder.
+    pub fn set_sync_folder_path(&mut self, dir: Option<&Path>) -> Result<()> {
+        match dir {
+            Some(dir) => {
+                if !dir.is_dir() {
+                    return Err(Error::invalid("dir", "an existing folder"));
+                }
+                let text = dir
+                    .to_str()
+                    .ok_or(Error::invalid("dir", "a folder path in Unicode"))?;
+                self.conn.execute(
+                    "INSERT INTO settings (key, value) VALUES ('sync_folder', ?1)
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [text],
+                )?;
+            }
+            None => {
+                self.conn
+                    .execute("DELETE FROM settings WHERE key = 'sync_folder'", [])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Syncs through this laptop's sync folder ([`Vault::sync_folder`]); `None` when no
+    /// folder is set.
+    pub fn sync_folder_now(&mut self) -> Result<Option<FolderReport>> {
+        match self.sync_folder_path()? {
+            Some(dir) => self.sync_folder(&dir).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// Syncs through a shared folder (a USB stick, or one a sync engine carries): imports
     /// every file in `dir` meant for this laptop that it has not applied (each on its own:
     /// a refused file is reported and the others still apply), then writes what is new for
@@ -716,9 +765,13 @@ pub struct FolderReport {
     pub refused: Vec<RefusedFile>,
     pub exported: Vec<ExportedFile>,
     /// The imports' totals.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub applied: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub known: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub conflicts: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub dropped: u64,
     pub participants_changed: Vec<super::import::ChangedFile>,
 }

@@ -487,6 +487,53 @@ async vaultJoin(input: JoinInput) : Promise<Result<Joined | null, CommandError>>
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * This laptop's sync folder (a folder Syncthing or a network drive carries), if set.
+ */
+async syncFolderGet() : Promise<Result<string | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_folder_get") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Chooses this laptop's sync folder in a native dialog; `None` when it was cancelled
+ * (the folder set before, if any, stays).
+ */
+async syncFolderChoose() : Promise<Result<string | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_folder_choose") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops syncing through a folder (the files already there stay).
+ */
+async syncFolderClear() : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_folder_clear") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports the folder's new files meant for this laptop (each on its own: a refused one is
+ * reported and the others still apply), then writes what is new for the other laptops.
+ * `None` when no folder is set.
+ */
+async syncFolderRun() : Promise<Result<FolderReport | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_folder_run") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -979,6 +1026,14 @@ recordId: string | null; status: DocumentStatus | null;
  */
 linked: boolean }
 /**
+ * One file written by an export.
+ */
+export type ExportedFile = { deviceId: string; path: string; operations: number; 
+/**
+ * Files the receiving laptop is told to purge.
+ */
+withdrawn: number; bytes: number }
+/**
  * A task of one file, generated or added by hand.
  */
 export type FileTask = { 
@@ -1003,6 +1058,14 @@ assignedTo: string | null;
  * For a referral's follow-up: the organization's name, from the directory.
  */
 organizationName: string | null }
+/**
+ * What a folder sync did.
+ */
+export type FolderReport = { imported: string[]; alreadyApplied: number; refused: RefusedFile[]; exported: ExportedFile[]; 
+/**
+ * The imports' totals.
+ */
+applied: number; known: number; conflicts: number; dropped: number; participantsChanged: ChangedFile[] }
 /**
  * A guide that lists the law's eligibility points for an application type.
  */
@@ -1466,6 +1529,10 @@ export type ReferralStatus = "proposed" | "sent" | "accepted" | "attended" | "co
  * Why an application was refused, coded so refusals can be counted.
  */
 export type RefusalReason = "marginality_not_proven" | "head_of_household_not_proven" | "plan_not_formalised" | "excluded_offence" | "prior_record" | "incomplete_file" | "no_answer_in_time" | "other"
+/**
+ * A file refused by a folder sync, and why.
+ */
+export type RefusedFile = { file: string; reason: string }
 /**
  * How a dependant is related to her.
  */

@@ -5,6 +5,7 @@
 use acompana::staff::Role;
 use acompana::sync::conflicts::Conflict;
 use acompana::sync::device::Device;
+use acompana::sync::export::FolderReport;
 use acompana::sync::import::ImportReport;
 use acompana::vault::SessionInfo;
 use acompana::Error;
@@ -246,4 +247,51 @@ pub fn vault_join<R: Runtime>(
         session,
         participants,
     }))
+}
+
+/// This laptop's sync folder (a folder Syncthing or a network drive carries), if set.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn sync_folder_get(state: State<'_, AppState>) -> CommandResult<Option<String>> {
+    Ok(state.session.with(|vault| {
+        Ok(vault
+            .sync_folder_path()?
+            .map(|path| path.display().to_string()))
+    })?)
+}
+
+/// Chooses this laptop's sync folder in a native dialog; `None` when it was cancelled
+/// (the folder set before, if any, stays).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn sync_folder_choose<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CommandResult<Option<String>> {
+    state.session.touch()?;
+    let Some(dir) = dialog::choose(&app, Choose::Folder)? else {
+        return Ok(None);
+    };
+    state
+        .session
+        .with(|vault| vault.set_sync_folder_path(Some(&dir)))?;
+    Ok(Some(dir.display().to_string()))
+}
+
+/// Stops syncing through a folder (the files already there stay).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn sync_folder_clear(state: State<'_, AppState>) -> CommandResult<()> {
+    Ok(state
+        .session
+        .with(|vault| vault.set_sync_folder_path(None))?)
+}
+
+/// Imports the folder's new files meant for this laptop (each on its own: a refused one is
+/// reported and the others still apply), then writes what is new for the other laptops.
+/// `None` when no folder is set.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn sync_folder_run(state: State<'_, AppState>) -> CommandResult<Option<FolderReport>> {
+    Ok(state.session.with(|vault| vault.sync_folder_now())?)
 }
