@@ -1,4 +1,4 @@
-// What the three sync walks share: where the files they exchange live, and who joins.
+// What the sync walks share: where the files they exchange live, and who joins.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { TIMEOUT, browser, runDir, valueOf } from "./support.mjs";
@@ -17,7 +17,10 @@ export const NEW_PASSWORD = "Mi-laptop-nueva-2026";
 export const ROSA = { legalName: "Rosa Canario Quintero", chosenName: "Rosita", birthYear: "1990" };
 
 /** The field both laptops write without seeing each other's change: a conflict. */
-export const MUNICIPALITY = { office: "Medellín", laptop: "Bello" };
+export const MUNICIPALITY = { office: "Medellín", laptop: "Bello", later: "Envigado" };
+
+/** The folder standing in for one Syncthing carries between the laptops. */
+export const folderDir = path.join(runDir, "syncthing");
 
 /** Rosita's case code, as her laptop drew it (sync-2-laptop.test.mjs keeps it). */
 export function rosaCode() {

@@ -94,9 +94,12 @@ export type {
   Conflict,
   ConflictSide,
   Device,
+  ExportedFile,
+  FolderReport,
   ImportReport,
   JoinInput,
   Joined,
+  RefusedFile,
   RenamedStaff,
   RuleWarning,
   SavedChanges,
@@ -287,4 +290,11 @@ export const api = {
   conflictsList: () => unwrap(commands.conflictsList()),
   conflictsResolve: (conflictId: string, keepOp: string) => unwrap(commands.conflictsResolve(conflictId, keepOp)),
   vaultJoin: (input: Parameters<typeof commands.vaultJoin>[0]) => unwrap(commands.vaultJoin(input)),
+  // This laptop's sync folder (one Syncthing or a network drive carries): its path or null;
+  // choosing opens the system's folder dialog from the core (null when cancelled); running
+  // answers null when no folder is set.
+  syncFolderGet: () => unwrap(commands.syncFolderGet()),
+  syncFolderChoose: () => unwrap(commands.syncFolderChoose()),
+  syncFolderClear: () => unwrap(commands.syncFolderClear()),
+  syncFolderRun: () => unwrap(commands.syncFolderRun()),
 };

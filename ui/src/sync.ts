@@ -1,11 +1,12 @@
 // Sync between the organization's laptops, as the screens need it: the conflicts waiting (their
 // number shows on the Sincronizar entry of the navigation), a refused file's reason in
-// words, and conflicts and import reports put in plain language. Free of components; the
-// conflicts are kept in memory only and dropped when the shell closes (on lock).
+// words, conflicts and import reports put in plain language, and the sync folder (run from
+// its card, and once at sign-in). Free of components; the conflicts and the last folder report
+// are kept in memory only and dropped when the shell closes (on lock).
 
 import { computed, reactive } from "vue";
 import { api, toAppError } from "./api";
-import type { AppError, Conflict, ConflictSide, Device, ImportReport, RuleWarning } from "./api";
+import type { AppError, Conflict, ConflictSide, Device, FolderReport, ImportReport, RuleWarning } from "./api";
 import { SENSITIVE_FIELDS, camelField, formatHistoryValue } from "./caseFile";
 import type { HistoryWords } from "./caseFile";
 
@@ -93,6 +94,7 @@ export function forgetSync(): void {
   syncState.loaded = false;
   syncState.loading = false;
   syncState.error = null;
+  forgetFolder();
 }
 
 // ---- Laptops --------------------------------------------------------------------------------------
@@ -266,4 +268,167 @@ export function importBroughtNothing(report: ImportReport): boolean {
     report.ruleWarnings.length === 0 &&
     report.renamedStaff.length === 0
   );
+}
+
+// ---- The sync folder -------------------------------------------------------------------------------
+//
+// A folder that Syncthing or a network drive carries between the laptops: a run opens the new
+// files in it meant for this laptop (a refused one is listed, the others still apply) and
+// leaves in it what is new for each other laptop. The folder is this laptop's own setting.
+
+export interface FolderState {
+  /** A folder sync is under way (from its card or at sign-in): the card's buttons wait. */
+  running: boolean;
+  /** What the last folder sync since sign-in did (it names women: dropped on lock). */
+  report: FolderReport | null;
+  /** When that sync finished. */
+  at: Date | null;
+}
+
+export const folderState = reactive<FolderState>({ running: false, report: null, at: null });
+
+// Bumped when the shell closes: a sync that finishes after a lock neither reports nor toasts.
+let folderGeneration = 0;
+let folderRun: Promise<FolderReport | null> | null = null;
+
+function forgetFolder(): void {
+  folderGeneration += 1;
+  folderRun = null;
+  folderState.running = false;
+  folderState.report = null;
+  folderState.at = null;
+}
+
+/** Drops the last folder report (the folder was changed or is no longer used). */
+export function forgetFolderReport(): void {
+  folderState.report = null;
+  folderState.at = null;
+}
+
+/**
+ * Syncs through this laptop's folder, one run at a time (asked again meanwhile, it answers
+ * the run under way). Keeps the report for the card and reads the conflicts again. Null when
+ * no folder is set; throws an AppError when the run failed.
+ */
+export function runSyncFolder(): Promise<FolderReport | null> {
+  if (folderRun) return folderRun;
+  const mine = folderGeneration;
+  folderState.running = true;
+  const pending = (async () => {
+    try {
+      const report = await api.syncFolderRun();
+      if (mine === folderGeneration) {
+        folderState.report = report;
+        folderState.at = report ? new Date() : null;
+        // Conflicts may have arrived, or been settled on another laptop.
+        if (report) await refreshConflicts();
+      }
+      return report;
+    } finally {
+      if (mine === folderGeneration) {
+        folderState.running = false;
+        folderRun = null;
+      }
+    }
+  })();
+  folderRun = pending;
+  return pending;
+}
+
+/** Whether a folder sync brought nothing (no change, no conflict, no file changed). */
+export function folderBroughtNothing(report: FolderReport): boolean {
+  return report.applied === 0 && report.conflicts === 0 && report.participantsChanged.length === 0;
+}
+
+// The core names each file `acompana_<sender>_<receiver>_<time>.sync`: laptops, never women.
+const FOLDER_FILE_NAME = /^acompana_([^_]+)_([^_]+)_(\d+)\.sync$/;
+
+/** The laptop that left a file in the folder, by the file's name; null when it cannot tell. */
+export function folderFileSender(fileName: string): string | null {
+  return FOLDER_FILE_NAME.exec(fileName)?.[1] ?? null;
+}
+
+/** A laptop's name, by its id; null when it is not known here. */
+export function laptopName(deviceId: string | null, devices: readonly Device[]): string | null {
+  if (!deviceId) return null;
+  return devices.find((device) => device.id === deviceId)?.name ?? null;
+}
+
+/** The i18n key that explains a folder problem: a folder that is gone or cannot be opened is
+ *  said as such; other errors as everywhere else. */
+export function folderErrorKey(error: AppError): string {
+  return error.code === "invalid_input" && error.isForField("dir") ? "syncFolder.missing" : error.i18nKey;
+}
+
+/** What the folder messages need: translations (with a count choosing the plural) and
+ *  numbers in the person's language. */
+export interface FolderWords {
+  t: (key: string, named: Record<string, unknown>, plural: number) => string;
+  number: (value: number) => string;
+}
+
+/** A toast, in the shape the app's toast service takes. */
+export interface FolderToast {
+  severity: "success" | "info" | "warn" | "error";
+  summary: string;
+  detail?: string;
+  life: number;
+  styleClass: string;
+}
+
+/** The class on the folder's toasts, so they can be told from others. */
+export const FOLDER_TOAST_CLASS = "sync-folder-toast";
+
+/** The toast after a folder sync: "Carpeta sincronizada: 12 cambios nuevos" (or nothing new),
+ *  and the conflicts waiting and the files refused, if any. Names no woman. */
+export function folderToast(report: FolderReport, words: FolderWords): FolderToast {
+  const { t, number } = words;
+  const summary =
+    report.applied > 0
+      ? t("syncFolder.toast.applied", { count: number(report.applied) }, report.applied)
+      : t("syncFolder.toast.nothing", {}, 0);
+  const attention: string[] = [];
+  if (report.conflicts > 0) {
+    attention.push(t("syncFolder.toast.conflicts", { count: number(report.conflicts) }, report.conflicts));
+  }
+  if (report.refused.length > 0) {
+    attention.push(t("syncFolder.toast.refused", { count: number(report.refused.length) }, report.refused.length));
+  }
+  return {
+    severity: attention.length > 0 ? "warn" : report.applied > 0 ? "success" : "info",
+    summary,
+    ...(attention.length > 0 ? { detail: attention.join(" ") } : {}),
+    life: attention.length > 0 ? 12000 : 6000,
+    styleClass: FOLDER_TOAST_CLASS,
+  };
+}
+
+/**
+ * At sign-in: when this laptop has a sync folder, syncs through it once and says what came
+ * in a toast (a failure in an error toast, with the error in words). Meant to run in the
+ * background; it never throws. Nothing is said when the shell closed meanwhile, nor for a
+ * lock (the sign-in screen says that).
+ */
+export async function syncFolderAtSignIn(notify: (toast: FolderToast) => void, words: FolderWords): Promise<FolderReport | null> {
+  const mine = folderGeneration;
+  try {
+    const folder = await api.syncFolderGet();
+    if (folder === null || mine !== folderGeneration) return null;
+    const report = await runSyncFolder();
+    if (report === null || mine !== folderGeneration) return null;
+    notify(folderToast(report, words));
+    return report;
+  } catch (caught) {
+    const error = toAppError(caught);
+    if (error.code !== "locked" && mine === folderGeneration) {
+      notify({
+        severity: "error",
+        summary: words.t("syncFolder.toast.failed", {}, 0),
+        detail: words.t(folderErrorKey(error), {}, 0),
+        life: 12000,
+        styleClass: FOLDER_TOAST_CLASS,
+      });
+    }
+    return null;
+  }
 }

@@ -73,6 +73,7 @@ function fakeCore(answers: Answers) {
       catalog_get: CATALOG,
       device_list: DEVICES,
       conflicts_list: [],
+      sync_folder_get: null,
       ...answers,
     }[command];
     if (answer === undefined) throw { code: "internal", message: `unexpected ${command}`, field: null };

@@ -16,6 +16,10 @@ import {
   step,
   textOf,
   assertFits,
+  chooseOption,
+  message,
+  portuguese,
+  waitForTextIn,
 } from "../support.mjs";
 import { MUNICIPALITY, clickFirst, rosaCode, syncDir, waitForValue } from "../sync-shared.mjs";
 
@@ -48,6 +52,20 @@ step("Conflictos: both values, who wrote each and where", async () => {
   assert.match(text, /Laptop Lucía/);
   await assertFits("Conflictos");
   await shot("90-office-conflict");
+});
+
+step("in Portuguese, Sincronizar with its conflict and Laptops still fit the screen", async () => {
+  await chooseOption("lang-select", "Português");
+  await waitForTextIn("sync-area", message(portuguese, "sync.conflicts.title"));
+  await assertFits("Sincronizar in Portuguese");
+  await shot("90-office-conflict-pt-BR");
+  await clickTestId("nav-staff");
+  await byTestId("devices");
+  await assertFits("Laptops in Portuguese");
+  await shot("90-devices-pt-BR");
+  await chooseOption("lang-select", "Español");
+  await clickTestId("nav-sync");
+  await byTestId(`conflict-${conflictId}`);
 });
 
 step("she keeps Lucía's value: the conflict leaves, and Rosita's file says Bello", async () => {

@@ -4,8 +4,10 @@
 //
 // ?scenario=fresh (default) | signed-out | admin | caseworker, and ?freeze=0 to skip freezing
 // Object.prototype (Tauri's freezePrototype is on in this app, so the default freezes it).
-// Sync: ?refuse=<reason> makes opening a received file (or joining) refuse it with that reason;
-// ?cancel=1 answers every native file dialog as cancelled.
+// Sync: ?refuse=<reason> makes opening a received file (or joining) refuse it with that reason,
+// and a folder sync refuse one of its files with it; ?cancel=1 answers every native file or
+// folder dialog as cancelled; ?folder=1 starts with a shared folder set (so signing in syncs
+// it and shows a toast); ?folderError=<code> makes a folder sync fail with that error code.
 (function () {
   "use strict";
   var params = new URLSearchParams(location.search);
@@ -97,6 +99,7 @@
         other: { opId: "op-lost-2", value: "\"Soacha\"", deleted: false, author: "marta_g", device: "Laptop Marta", at: "2026-11-26T11:30:00Z" },
       },
     ];
+    db.syncFolder = params.get("folder") === "1" ? "/home/ana/Sync/acompana" : null;
     if (scenario === "admin") db.session = sessionFor(admin);
     if (scenario === "caseworker") db.session = sessionFor(caseworker);
   }
@@ -280,6 +283,49 @@
         purged: 0, erased: 1, droppedErased: 0,
         ruleWarnings: [{ participantId: "p7", caseCode: "MLB-0007", rule: "service_hours_over_a_day", recordId: "plan1", detail: "2026-11-02: 10" }],
         alreadyImported: 0, renamedStaff: [],
+      };
+    },
+    sync_folder_get: function () {
+      return need() || db.syncFolder || null;
+    },
+    sync_folder_choose: async function () {
+      var denied = need();
+      if (denied) return denied;
+      if (cancelled()) return null;
+      await delay(400);
+      db.syncFolder = "/home/ana/Sync/acompana";
+      return db.syncFolder;
+    },
+    sync_folder_clear: function () {
+      var denied = need();
+      if (denied) return denied;
+      db.syncFolder = null;
+      return null;
+    },
+    sync_folder_run: async function () {
+      var denied = need();
+      if (denied) return denied;
+      if (!db.syncFolder) return null;
+      await delay(1500);
+      var error = params.get("folderError");
+      if (error) return fail(error, error === "invalid_input" ? "dir" : null);
+      var reason = params.get("refuse");
+      var stamp = Date.now();
+      var name = function (from, to, offset) {
+        return "acompana_" + from + "_" + to + "_" + (stamp - offset) + ".sync";
+      };
+      var others = (db.devices || []).filter(function (d) {
+        return !d.thisLaptop && d.registered && !d.revoked;
+      });
+      return {
+        imported: [name("dev-marta", "dev-ana", 60000)],
+        alreadyApplied: 1,
+        refused: reason ? [{ file: name("dev-lucia", "dev-ana", 30000), reason: reason }] : [],
+        exported: others.map(function (d, index) {
+          return { deviceId: d.id, path: db.syncFolder + "/" + name("dev-ana", d.id, 0), operations: 5 + index, withdrawn: 0, bytes: 4096 };
+        }),
+        applied: 9, known: 2, conflicts: (db.conflicts || []).length, dropped: 0,
+        participantsChanged: [{ id: "p7", caseCode: "MLB-0007", chosenName: "Rosa" }],
       };
     },
     conflicts_list: function () {
