@@ -493,8 +493,26 @@ fn an_erased_woman_leaves_every_laptop_and_cannot_come_back() {
             .is_err(),
         "caseworkers do not erase"
     );
+    // The app's confirmation: her case code typed, in any case; another code changes nothing.
+    let code = admin.participant_show(&org.mine).unwrap().case_code;
+    let error = admin
+        .participant_erase_confirmed(&org.mine, "CO-XXXX-XXXX", "a pedido de ella")
+        .unwrap_err();
+    assert_eq!(error.field(), Some("caseCode"));
+    assert!(admin.participant_show(&org.mine).is_ok());
+    assert_eq!(
+        lucia
+            .participant_erase_confirmed(&org.mine, &code, "a pedido de ella")
+            .unwrap_err()
+            .code(),
+        acompana::ErrorCode::Forbidden
+    );
     admin
-        .participant_erase(&org.mine, "a pedido de ella")
+        .participant_erase_confirmed(
+            &org.mine,
+            &format!(" {} ", code.to_lowercase()),
+            "a pedido de ella",
+        )
         .unwrap();
     assert!(names_held(&admin) == vec!["Valentina Escondida".to_string()]);
     assert!(admin.participant_show(&org.mine).is_err());

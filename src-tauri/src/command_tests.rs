@@ -43,6 +43,7 @@ fn app(
             commands::tasks::task_complete,
             commands::demo::demo_open,
             commands::vault::vault_status,
+            commands::participants::participant_erase,
             commands::sync::device_list,
             commands::sync::device_add,
             commands::sync::device_revoke,
@@ -676,6 +677,59 @@ fn a_laptop_joins_and_exchanges_files_through_the_commands_and_a_refused_file_ch
     let read = call(&office, "sync_folder_run", json!({})).expect("office syncs");
     assert_eq!(read["imported"].as_array().map(Vec::len), Some(1), "{read}");
     assert_eq!(read["participantsChanged"][0]["chosenName"], "Carmencita");
+
+    // Her erasure, asked on the office laptop, reaches Lucía's laptop by the folder.
+    let erase = |code: &str| json!({"participantId": carmen.id, "caseCode": code, "reason": "Lo pidió ella"});
+    let error =
+        call(&laptop, "participant_erase", erase(&carmen.case_code)).expect_err("caseworker");
+    assert_eq!(error["code"], "forbidden");
+    let error = call(&office, "participant_erase", erase("CO-XXXX-XXXX")).expect_err("wrong code");
+    assert_eq!(
+        (error["code"].clone(), error["field"].clone()),
+        (json!("invalid_input"), json!("caseCode"))
+    );
+    call(
+        &office,
+        "participant_file",
+        json!({"participantId": carmen.id}),
+    )
+    .expect("still there");
+    call(
+        &office,
+        "participant_erase",
+        erase(&carmen.case_code.to_lowercase()),
+    )
+    .expect("erased");
+    let error = call(
+        &office,
+        "participant_file",
+        json!({"participantId": carmen.id}),
+    )
+    .expect_err("gone");
+    assert_eq!(error["code"], "not_found");
+    call(
+        &laptop,
+        "participant_file",
+        json!({"participantId": carmen.id}),
+    )
+    .expect("still on her laptop");
+    call(&office, "sync_folder_run", json!({})).expect("office writes");
+    // The office's file from its earlier run is there too: both are read, in order.
+    let read = call(&laptop, "sync_folder_run", json!({})).expect("laptop reads");
+    assert!(
+        read["imported"]
+            .as_array()
+            .is_some_and(|files| !files.is_empty()),
+        "{read}"
+    );
+    let error = call(
+        &laptop,
+        "participant_file",
+        json!({"participantId": carmen.id}),
+    )
+    .expect_err("gone there too");
+    assert_eq!(error["code"], "not_found");
+
     call(&office, "sync_folder_clear", json!({})).expect("cleared");
     assert_eq!(
         call(&office, "sync_folder_get", json!({})).expect("get"),

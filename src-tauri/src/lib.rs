@@ -74,6 +74,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::tasks::tasks_today,
         commands::tasks::task_complete,
         commands::demo::demo_open,
+        commands::participants::participant_erase,
         commands::sync::device_list,
         commands::sync::device_add::<tauri::Wry>,
         commands::sync::device_revoke,

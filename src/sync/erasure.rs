@@ -80,6 +80,26 @@ pub(crate) fn scrub(conn: &Connection) -> Result<()> {
 }
 
 impl Vault {
+    /// [`Vault::participant_erase`], once the person confirming has typed her case code
+    /// (compared without regard to case): the app asks for it so that nobody erases the
+    /// wrong woman by a slip.
+    pub fn participant_erase_confirmed(
+        &mut self,
+        id: &str,
+        typed_case_code: &str,
+        reason: &str,
+    ) -> Result<()> {
+        self.require(&[Role::Admin, Role::Coordinator])?;
+        let her = self.load_participant(id)?;
+        if !her.case_code.eq_ignore_ascii_case(typed_case_code.trim()) {
+            return Err(Error::invalid(
+                "caseCode",
+                "her case code, typed to confirm",
+            ));
+        }
+        self.participant_erase(id, reason)
+    }
+
     /// Erases a woman at her request (coordinators and administrators): see the module's
     /// documentation. `reason` goes to the audit log only.
     pub fn participant_erase(&mut self, id: &str, reason: &str) -> Result<()> {

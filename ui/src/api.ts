@@ -252,6 +252,8 @@ export const api = {
     unwrap(commands.participantShare(participantId, username, shared)),
   participantClose: (participantId: string, reason: Parameters<typeof commands.participantClose>[1]) =>
     unwrap(commands.participantClose(participantId, reason)),
+  participantErase: (participantId: string, caseCode: string, reason: string) =>
+    unwrap(commands.participantErase(participantId, caseCode, reason)),
   participantReopen: (participantId: string) => unwrap(commands.participantReopen(participantId)),
   participantHistory: (participantId: string) => unwrap(commands.participantHistory(participantId)),
   recordSave: (participantId: string, recordId: string | null, data: Parameters<typeof commands.recordSave>[2]) =>

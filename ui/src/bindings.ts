@@ -407,6 +407,19 @@ async demoOpen() : Promise<Result<SessionInfo, CommandError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Erases a woman at her request (coordinators and administrators): her data leaves this
+ * laptop now and every other at its next sync; only a marker with her id stays. The person
+ * confirming types her case code, which must match.
+ */
+async participantErase(participantId: string, caseCode: string, reason: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("participant_erase", { participantId, caseCode, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async deviceList() : Promise<Result<Device[], CommandError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("device_list") };

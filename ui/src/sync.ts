@@ -193,6 +193,11 @@ export function conflictRecordLabel(conflict: Pick<Conflict, "recordType">, word
   return words.translate(`conflictRecord.${type}`) ?? words.translate(`history.record.${type}`) ?? type;
 }
 
+/** The conflicts waiting about one woman's file. */
+export function conflictsOf(participantId: string, conflicts: readonly Conflict[]): Conflict[] {
+  return conflicts.filter((conflict) => conflict.participantId === participantId);
+}
+
 /** Whether a side's value is hidden until someone asks (legal name, address, …). */
 export function isSensitiveConflict(conflict: Pick<Conflict, "field">): boolean {
   return SENSITIVE_FIELDS.includes(camelField(conflict.field));

@@ -108,3 +108,19 @@ pub fn participant_history(
         .session
         .with(|vault| vault.participant_history(&participant_id))?)
 }
+
+/// Erases a woman at her request (coordinators and administrators): her data leaves this
+/// laptop now and every other at its next sync; only a marker with her id stays. The person
+/// confirming types her case code, which must match.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn participant_erase(
+    state: State<'_, AppState>,
+    participant_id: String,
+    case_code: String,
+    reason: String,
+) -> CommandResult<()> {
+    Ok(state
+        .session
+        .with(|vault| vault.participant_erase_confirmed(&participant_id, &case_code, &reason))?)
+}

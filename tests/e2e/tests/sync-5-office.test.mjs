@@ -17,6 +17,7 @@ import {
   textOf,
   assertFits,
   chooseOption,
+  es,
   message,
   portuguese,
   waitForTextIn,
@@ -54,6 +55,17 @@ step("Conflictos: both values, who wrote each and where", async () => {
   await shot("90-office-conflict");
 });
 
+step("her file marks the field in conflict, and says where to settle it", async () => {
+  await clickTestId("nav-participants");
+  await clickTestId(`participant-open-${rosaCode()}`);
+  await waitForTextIn("file-conflicts", es("history.field.municipality"));
+  await byTestId("detail-municipality-conflict");
+  await gone("detail-chosenName-conflict");
+  await shot("90-file-conflict-marker");
+  await clickTestId("nav-sync");
+  await byTestId(`conflict-${conflictId}`);
+});
+
 step("in Portuguese, Sincronizar with its conflict and Laptops still fit the screen", async () => {
   await chooseOption("lang-select", "Português");
   await waitForTextIn("sync-area", message(portuguese, "sync.conflicts.title"));
@@ -78,6 +90,8 @@ step("she keeps Lucía's value: the conflict leaves, and Rosita's file says Bell
   await clickTestId("nav-participants");
   await clickTestId(`participant-open-${rosaCode()}`);
   await waitForValue("detail-municipality", MUNICIPALITY.laptop);
+  await gone("file-conflicts");
+  await gone("detail-municipality-conflict");
 });
 
 step("the decision is saved for Lucía's laptop", async () => {
