@@ -78,6 +78,20 @@ describe("erasing her data at her request", () => {
     wrapper.unmount();
   });
 
+  it("sits beside Reabrir on a closed file, without hiding it", async () => {
+    mockedInvoke.mockImplementation(async (command: string) => {
+      if (command === "participant_file") return { participant: { ...PARTICIPANT, status: "closed", closingReason: "completed" }, records: [] };
+      if (command === "legal_overview") return null;
+      return [];
+    });
+    const wrapper = mount("coordinator");
+    await flushPromises();
+    expect(wrapper.find(byTestId("file-reopen")).exists()).toBe(true);
+    expect(wrapper.find(byTestId("file-close")).exists()).toBe(false);
+    expect(wrapper.find(byTestId("file-erase")).exists()).toBe(true);
+    wrapper.unmount();
+  });
+
   it("names her, asks for a reason and her case code, and refuses a code that does not match", async () => {
     const wrapper = mount("coordinator");
     await flushPromises();
