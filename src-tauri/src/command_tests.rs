@@ -93,26 +93,7 @@ fn secret(text: &str) -> SecretString {
 fn a_caseworker_cannot_list_open_or_search_another_caseworkers_women_through_the_commands() {
     let dir = tempfile::tempdir().expect("temp dir");
     let paths = VaultPaths::new(dir.path().join("data"));
-    let (mut admin, _) = acompana::opening::create(
-        &paths,
-        NewVault {
-            org_name: "Prueba".into(),
-            country: Country::CO,
-            admin_username: "coordinadora".into(),
-            admin_display_name: "Coordinadora".into(),
-            admin_password: secret("clave-de-prueba-1"),
-        },
-        KdfChoice::Minimum,
-    )
-    .expect("vault");
-    admin
-        .staff_add(
-            "lucia",
-            "Lucía",
-            Role::Caseworker,
-            &secret("clave-de-lucia-1"),
-        )
-        .expect("lucia");
+    let mut admin = organization(&paths);
     admin
         .staff_add(
             "bea",
@@ -227,26 +208,7 @@ fn the_demo_button_opens_a_separate_demo_vault() {
 fn hoy_referrals_and_legal_routes_over_ipc_follow_the_same_rules() {
     let dir = tempfile::tempdir().expect("temp dir");
     let paths = VaultPaths::new(dir.path().join("data"));
-    let (mut admin, _) = acompana::opening::create(
-        &paths,
-        NewVault {
-            org_name: "Prueba".into(),
-            country: Country::CO,
-            admin_username: "coordinadora".into(),
-            admin_display_name: "Coordinadora".into(),
-            admin_password: secret("clave-de-prueba-1"),
-        },
-        KdfChoice::Minimum,
-    )
-    .expect("vault");
-    admin
-        .staff_add(
-            "lucia",
-            "Lucía",
-            Role::Caseworker,
-            &secret("clave-de-lucia-1"),
-        )
-        .expect("lucia");
+    let mut admin = organization(&paths);
     let add = |vault: &mut vault::Vault, name: &str, who: Option<&str>| {
         vault
             .participant_add(NewParticipant {
@@ -384,6 +346,7 @@ fn answer_dialogs(dir: &std::path::Path, answers: &[&std::path::Path]) -> std::p
     file
 }
 
+/// A vault with its administrator (`coordinadora`) and a caseworker (`lucia`).
 fn organization(paths: &VaultPaths) -> vault::Vault {
     let (mut admin, _) = acompana::opening::create(
         paths,
