@@ -5,7 +5,7 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 
 import { invoke } from "@tauri-apps/api/core";
 import StaffArea from "../src/areas/StaffArea.vue";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { commandError, device, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
 const byTestId = (id: string) => `[data-testid="${id}"]`;
@@ -27,17 +27,6 @@ const STAFF = [
   { id: "s3", username: "marta_g", displayName: "Marta Gómez", role: "caseworker", active: true, createdAt: "2025-04-11T09:10:00Z" },
   { id: "s4", username: "paola.r", displayName: "Paola Ríos", role: "caseworker", active: false, createdAt: "2025-05-20T10:00:00Z" },
 ];
-const device = (extra: Record<string, unknown>) => ({
-  id: "d",
-  name: "Laptop",
-  staff: null,
-  registered: true,
-  revoked: false,
-  lastHeard: null,
-  joinExpires: null,
-  thisLaptop: false,
-  ...extra,
-});
 const DEVICES = [
   device({ id: "dev-lucia", name: "Laptop Lucía", staff: "lucia.mena", thisLaptop: true }),
   device({ id: "dev-marta", name: "Laptop Marta", staff: "marta_g", lastHeard: "2026-11-01T10:00:00Z" }),

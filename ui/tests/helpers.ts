@@ -37,3 +37,16 @@ export { flushPromises };
 export function commandError(code: string, field: string | null = null, reason: string | null = null) {
   return { code, message: `developer text for ${code}`, field, reason };
 }
+
+/** A laptop as `device_list` answers it: registered, not revoked, never heard from. */
+export const device = (extra: Record<string, unknown>) => ({
+  id: "d",
+  name: "Laptop",
+  staff: null,
+  registered: true,
+  revoked: false,
+  lastHeard: null,
+  joinExpires: null,
+  thisLaptop: false,
+  ...extra,
+});

@@ -8,7 +8,7 @@ import SyncArea from "../src/areas/SyncArea.vue";
 import App from "../src/App.vue";
 import { forgetSync } from "../src/sync";
 import { sessionState } from "../src/session";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { commandError, device, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
 const byTestId = (id: string) => `[data-testid="${id}"]`;
@@ -18,17 +18,6 @@ const STAFF = [
   { id: "s2", username: "marta_g", displayName: "Marta Gómez", role: "caseworker", active: true, createdAt: "2025-04-11T09:10:00Z" },
 ];
 const CATALOG = { country: "CO", regionLabel: "department", regions: [], documents: [], legalApplicationTypes: [] };
-const device = (extra: Record<string, unknown>) => ({
-  id: "d",
-  name: "Laptop",
-  staff: null,
-  registered: true,
-  revoked: false,
-  lastHeard: null,
-  joinExpires: null,
-  thisLaptop: false,
-  ...extra,
-});
 const DEVICES = [
   device({ id: "dev-this", name: "Laptop Ana", staff: "ana.rojas", thisLaptop: true }),
   device({ id: "dev-marta", name: "Laptop Marta", staff: "marta_g", lastHeard: "2026-11-01T10:00:00Z" }),

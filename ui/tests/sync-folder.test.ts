@@ -12,7 +12,7 @@ import { i18n } from "../src/i18n";
 import { sessionState } from "../src/session";
 import { FOLDER_TOAST_CLASS, folderFileSender, folderState, folderToast, forgetSync, syncFolderAtSignIn, syncState } from "../src/sync";
 import type { FolderToast, FolderWords } from "../src/sync";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { commandError, device, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
 const byTestId = (id: string) => `[data-testid="${id}"]`;
@@ -21,17 +21,6 @@ const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId
 const THIS = "11111111-1111-4111-8111-111111111111";
 const MARTA = "22222222-2222-4222-8222-222222222222";
 const LUCIA = "33333333-3333-4333-8333-333333333333";
-const device = (extra: Record<string, unknown>) => ({
-  id: "d",
-  name: "Laptop",
-  staff: null,
-  registered: true,
-  revoked: false,
-  lastHeard: null,
-  joinExpires: null,
-  thisLaptop: false,
-  ...extra,
-});
 const DEVICES = [
   device({ id: THIS, name: "Laptop Ana", thisLaptop: true }),
   device({ id: MARTA, name: "Laptop Marta" }),
