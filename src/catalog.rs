@@ -101,6 +101,75 @@ pub struct CountryCatalog {
     pub regions: Vec<String>,
     pub documents: Vec<CatalogDocument>,
     pub legal_application_types: Vec<LegalApplicationType>,
+    /// How long the organization has to answer a woman's request about her data, by kind.
+    pub rights_requests: RightsDeadlines,
+    /// Where the holidays come from and what they leave out.
+    pub holidays_note: String,
+    /// Public holidays (`YYYY-MM-DD`, ascending) that do not count as business days. A
+    /// holiday missing from the list makes a deadline earlier, never later.
+    pub holidays: Vec<String>,
+}
+
+/// What she asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum RightsKind {
+    /// To see what the organization holds about her.
+    Access,
+    /// To have something corrected.
+    Correction,
+    /// To be erased.
+    Erasure,
+}
+
+impl RightsKind {
+    pub const ALL: [RightsKind; 3] = [
+        RightsKind::Access,
+        RightsKind::Correction,
+        RightsKind::Erasure,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RightsKind::Access => "access",
+            RightsKind::Correction => "correction",
+            RightsKind::Erasure => "erasure",
+        }
+    }
+}
+
+impl std::str::FromStr for RightsKind {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<RightsKind> {
+        RightsKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+            .ok_or(Error::invalid("kind", "access, correction or erasure"))
+    }
+}
+
+/// The time the law gives to answer one kind of request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RightsDeadline {
+    pub days: u32,
+    /// Business days (Monday to Friday, holidays out) rather than calendar days.
+    pub business_days: bool,
+    /// The law and article it comes from, as people cite it in that country.
+    pub basis: String,
+}
+
+/// The deadlines of a woman's rights requests in one country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RightsDeadlines {
+    pub access: RightsDeadline,
+    pub correction: RightsDeadline,
+    pub erasure: RightsDeadline,
 }
 
 impl CountryCatalog {
@@ -123,6 +192,40 @@ impl CountryCatalog {
             .iter()
             .find(|region| region.to_lowercase() == wanted)
             .map(String::as_str)
+    }
+
+    /// The deadline for a request of `kind`.
+    pub fn rights_deadline(&self, kind: RightsKind) -> &RightsDeadline {
+        match kind {
+            RightsKind::Access => &self.rights_requests.access,
+            RightsKind::Correction => &self.rights_requests.correction,
+            RightsKind::Erasure => &self.rights_requests.erasure,
+        }
+    }
+
+    /// The last day to answer a request of `kind` received on `received`: that many calendar
+    /// days after it, or that many business days (the day of receipt does not count;
+    /// Saturdays, Sundays and the catalog's holidays are skipped).
+    pub fn answer_by(&self, kind: RightsKind, received: chrono::NaiveDate) -> chrono::NaiveDate {
+        use chrono::Datelike;
+        let rule = self.rights_deadline(kind);
+        if !rule.business_days {
+            return received + chrono::Days::new(u64::from(rule.days));
+        }
+        let mut day = received;
+        let mut left = rule.days;
+        while left > 0 {
+            day = day.succ_opt().unwrap_or(day);
+            let weekend = matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun);
+            let holiday = self
+                .holidays
+                .binary_search(&day.format("%Y-%m-%d").to_string())
+                .is_ok();
+            if !weekend && !holiday {
+                left -= 1;
+            }
+        }
+        day
     }
 
     /// The required documents for the woman herself.
@@ -189,6 +292,25 @@ pub fn parse(country: Country, text: &str) -> Result<CountryCatalog> {
                 "a deadline must be a number of months",
             ));
         }
+    }
+    let deadlines = &catalog.rights_requests;
+    for rule in [&deadlines.access, &deadlines.correction, &deadlines.erasure] {
+        if rule.days == 0 || rule.days > 366 || rule.basis.trim().is_empty() {
+            return Err(Error::invalid(
+                "catalog",
+                "a rights deadline needs 1 to 366 days and its legal basis",
+            ));
+        }
+    }
+    let dated = catalog
+        .holidays
+        .iter()
+        .all(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok() && day.len() == 10);
+    if !dated || catalog.holidays.windows(2).any(|pair| pair[0] >= pair[1]) {
+        return Err(Error::invalid(
+            "catalog",
+            "holidays must be dates, ascending, each once",
+        ));
     }
     Ok(catalog)
 }

@@ -197,6 +197,12 @@ pub const TERMS: &[&str] = &[
     "joinExpires",
     "revoked",
     "erasure",
+    "rights_request",
+    "right",
+    "receivedOn",
+    "deadline",
+    "basis",
+    "doneBy",
 ];
 
 /// The field of a record's first operation that names the file it belongs to.

@@ -1522,3 +1522,71 @@ fn a_role_writes_only_what_an_importing_laptop_accepts_from_it() {
     assert!(caseworker.may_settle("document", ""));
     assert!(Role::Coordinator.may_settle("participant", "assignedTo"));
 }
+
+#[test]
+fn an_erasure_is_complete_once_every_laptop_has_acknowledged_it() {
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    let mut lucia = org.lucia();
+    exchange(&org, &mut admin, &mut lucia, "first");
+    admin
+        .rights_add(
+            &org.mine,
+            acompana::records::rights::RightsKind::Erasure,
+            "2026-11-02",
+        )
+        .unwrap();
+    admin
+        .participant_erase(&org.mine, "a pedido de ella")
+        .unwrap();
+    let pending = |admin: &Vault| {
+        let list = admin.rights_list().unwrap();
+        assert_eq!(list.erasures.len(), 1);
+        list.erasures[0].clone()
+    };
+    let erasure = pending(&admin);
+    assert_eq!(erasure.deadline.as_deref(), Some("2026-11-24"));
+    let on_her_laptop = erasure
+        .laptops
+        .iter()
+        .find(|l| l.device_id == org.lucia_device)
+        .expect("her laptop is listed");
+    assert!(!on_her_laptop.acknowledged);
+    assert_eq!(on_her_laptop.staff.as_deref(), Some(LUCIA));
+    assert!(erasure
+        .laptops
+        .iter()
+        .any(|l| l.device_id == coordinator_device(&admin) && l.acknowledged));
+    assert!(!erasure.complete);
+
+    // A file from her laptop written before the marker reached it acknowledges nothing.
+    let before = org.file("before.sync");
+    export_to(&mut lucia, &coordinator_device(&admin), &before);
+    admin.sync_import(std::slice::from_ref(&before)).unwrap();
+    assert!(!pending(&admin).complete);
+
+    // The marker reaches her laptop; her next file tells the coordinator's laptop so.
+    exchange(&org, &mut admin, &mut lucia, "second");
+    assert!(!pending(&admin).complete, "she has not told it yet");
+    let up = org.file("after.sync");
+    export_to(&mut lucia, &coordinator_device(&admin), &up);
+    admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    let erasure = pending(&admin);
+    assert!(
+        erasure.laptops.iter().all(|l| l.acknowledged),
+        "{erasure:?}"
+    );
+    assert!(erasure.complete);
+
+    // A revoked laptop is no longer waited for.
+    let lost = tempfile::tempdir().unwrap();
+    let added = admin
+        .device_add(MARTA, "Laptop Marta", &lost.path().join("marta.join"))
+        .unwrap();
+    assert!(
+        !pending(&admin).complete,
+        "a laptop waiting to join is waited for"
+    );
+    admin.device_revoke(&added.device_id).unwrap();
+    assert!(pending(&admin).complete);
+}

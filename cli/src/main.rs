@@ -20,6 +20,7 @@ mod output;
 mod participants;
 mod passwords;
 mod records;
+mod rights;
 mod setup;
 mod staff;
 mod sync;
@@ -155,6 +156,9 @@ enum Command {
     /// Changes made on two laptops without seeing each other: list, resolve.
     #[command(subcommand)]
     Conflicts(sync::ConflictsCommand),
+    /// A woman's rights requests (access, correction, erasure) and their legal deadlines.
+    #[command(subcommand)]
+    Rights(rights::RightsCommand),
     /// Fill a new, separate vault with invented women for trying the app out or measuring it.
     Demo {
         /// How many women to invent.
@@ -268,6 +272,7 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
         Command::Device(command) => sync::device(vault, command, json),
         Command::Sync(command) => sync::sync(vault, command, json),
         Command::Conflicts(command) => sync::conflicts(vault, command, json),
+        Command::Rights(command) => rights::rights(vault, command, json),
         Command::Init { .. }
         | Command::Recover { .. }
         | Command::Demo { .. }

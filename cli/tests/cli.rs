@@ -930,3 +930,106 @@ fn legal_routes_service_plans_referrals_and_tasks_from_the_command_line() {
         );
     }
 }
+
+#[test]
+fn rights_requests_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let call = |args: &[&str]| -> (i32, String, String) {
+        let output = acompana(dir.path())
+            .args(["--user", "coordinadora"])
+            .args(args)
+            .env("ACOMPANA_PASSWORD", PASSWORD)
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let run = |args: &[&str]| {
+        let (code, out, err) = call(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out.trim().to_string()
+    };
+    let woman = run(&["participant", "add", "--name", "Luz Dary Moreno"]);
+    // Colombia: 15 business days for a correction; 16 November 2026 is a holiday.
+    let added: serde_json::Value = serde_json::from_str(&run(&[
+        "--json",
+        "rights",
+        "add",
+        &woman,
+        "--kind",
+        "correction",
+        "--received",
+        "2026-11-02",
+    ]))
+    .unwrap();
+    assert_eq!(added["deadline"], "2026-11-24");
+    let id = added["id"].as_str().unwrap().to_string();
+    let plain = run(&[
+        "rights",
+        "add",
+        &woman,
+        "--kind",
+        "access",
+        "--received",
+        "2026-11-02",
+    ]);
+    assert!(plain.contains("answer by 2026-11-17"), "{plain}");
+    assert!(plain.contains("Ley 1581 de 2012, art. 14"), "{plain}");
+    // Bad input is refused and records nothing.
+    let (code, _, err) = call(&[
+        "rights",
+        "add",
+        &woman,
+        "--kind",
+        "olvido",
+        "--received",
+        "2026-11-02",
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.contains("olvido") || err.contains("kind"), "{err}");
+    let (code, _, err) = call(&[
+        "rights",
+        "add",
+        &woman,
+        "--kind",
+        "access",
+        "--received",
+        "2999-01-01",
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.contains("receivedOn"), "{err}");
+
+    let listed: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "rights", "list"])).unwrap();
+    assert_eq!(listed["requests"].as_array().unwrap().len(), 2);
+    // Open ones by deadline: the access request (17 November) first.
+    assert_eq!(listed["requests"][0]["right"], "access");
+    assert_eq!(listed["requests"][1]["id"], id.as_str());
+
+    let done = run(&[
+        "rights",
+        "done",
+        &id,
+        "--outcome",
+        "Se corrigió su año de nacimiento",
+    ]);
+    assert!(done.contains("done "), "{done}");
+    let (code, _, _) = call(&["rights", "done", &id]);
+    assert_ne!(code, 0, "done twice");
+    let listed: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "rights", "list"])).unwrap();
+    let answered = listed["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(answered["status"], "done");
+    assert_eq!(answered["doneBy"], "coordinadora");
+    assert_eq!(answered["outcome"], "Se corrigió su año de nacimiento");
+}

@@ -160,6 +160,7 @@ fn validate(
         RecordData::ComplianceReport(r) => r.check_in(&file),
         RecordData::Referral(referral) => referral.check_in(&file),
         RecordData::Task(t) => t.check_in(&file),
+        RecordData::RightsRequest(r) => r.check_in(&file),
     }
 }
 
@@ -589,7 +590,7 @@ fn owned_by(
 }
 
 /// Record kinds whose changes can change a file's tasks.
-const TASK_SOURCES: [&str; 9] = [
+const TASK_SOURCES: [&str; 10] = [
     "prison_stay",
     "needs",
     "legal_application",
@@ -599,6 +600,7 @@ const TASK_SOURCES: [&str; 9] = [
     "service_hours",
     "compliance_report",
     "task",
+    "rights_request",
 ];
 
 /// Whether a change to a record of `kind` can change what the write path keeps about her
@@ -693,6 +695,28 @@ impl Vault {
         )?;
         tx.commit()?;
         load_record(&self.conn, participant_id, &id)
+    }
+
+    /// Saves a record of a file the signed-in person may see, open or closed (a woman whose
+    /// file is closed keeps her rights over her data). Returns the record id.
+    pub(crate) fn save_record_of_any_file(
+        &mut self,
+        participant_id: &str,
+        record_id: Option<&str>,
+        data: RecordData,
+    ) -> Result<String> {
+        self.load_participant(participant_id)?;
+        let now = crate::now_rfc3339();
+        let tx = self.conn.unchecked_transaction()?;
+        let id = save(
+            &tx,
+            self.record_context(&now)?,
+            participant_id,
+            record_id,
+            data,
+        )?;
+        tx.commit()?;
+        Ok(id)
     }
 
     /// Deletes a record: the row is hidden and a tombstone goes on the change log. Records

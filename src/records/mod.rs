@@ -18,6 +18,7 @@ pub mod overview;
 pub mod participants;
 pub mod record;
 pub mod referrals;
+pub mod rights;
 pub mod schema;
 pub mod search;
 pub mod tasks;

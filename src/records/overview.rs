@@ -214,6 +214,10 @@ impl Vault {
             .into_iter()
             .find(|t| t.key == key)
             .ok_or(Error::NotFound)?;
+        if task.kind == crate::records::tasks::TaskKind::RightsDeadline {
+            // Only answering the request ends it; ticking it off would hide a legal deadline.
+            return Err(Error::invalid("key", "answer the request itself"));
+        }
         let title = match &task.detail {
             Some(detail) => format!(
                 "{}: {detail}",

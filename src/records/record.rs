@@ -74,6 +74,7 @@ pub enum RecordData {
     ComplianceReport(ComplianceReport),
     Referral(Referral),
     Task(Task),
+    RightsRequest(crate::records::rights::RightsRequest),
 }
 
 impl RecordData {
@@ -97,6 +98,7 @@ impl RecordData {
             RecordData::ComplianceReport(_) => "compliance_report",
             RecordData::Referral(_) => "referral",
             RecordData::Task(_) => "task",
+            RecordData::RightsRequest(_) => "rights_request",
         }
     }
 
@@ -243,6 +245,10 @@ fn present_staff(conn: &Connection, data: &mut RecordData) -> Result<()> {
             assigned_to: Some(user),
             ..
         }) => username(user)?,
+        RecordData::RightsRequest(crate::records::rights::RightsRequest {
+            done_by: Some(who),
+            ..
+        }) => username(who)?,
         _ => {}
     }
     Ok(())

@@ -35,7 +35,7 @@ pub const RECORD_TYPES: &[(&str, &[&str])] = &[
     ),
     ("participant_access", &["participantId", "staffId"]),
     ("staff", &["username", "displayName", "role", "active"]),
-    ("erasure", &[]),
+    ("erasure", &["receivedOn", "deadline"]),
     (
         "device",
         &[
@@ -253,6 +253,20 @@ pub const RECORD_TYPES: &[(&str, &[&str])] = &[
             "done",
             "doneOn",
             "notes",
+        ],
+    ),
+    (
+        "rights_request",
+        &[
+            "participantId",
+            "right",
+            "receivedOn",
+            "deadline",
+            "basis",
+            "status",
+            "doneOn",
+            "doneBy",
+            "outcome",
         ],
     ),
     (

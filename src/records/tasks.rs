@@ -76,6 +76,8 @@ pub enum TaskKind {
     HoursReport,
     ReferralFollowUp,
     Manual,
+    /// The last day to answer a request she made about her data.
+    RightsDeadline,
 }
 
 impl TaskKind {
@@ -87,6 +89,7 @@ impl TaskKind {
             TaskKind::HoursReport => "hours_report",
             TaskKind::ReferralFollowUp => "referral_follow_up",
             TaskKind::Manual => "manual",
+            TaskKind::RightsDeadline => "rights_deadline",
         }
     }
 
@@ -245,6 +248,19 @@ pub fn generate(records: &[CaseRecord], catalog: &CountryCatalog) -> Vec<FileTas
                         follow_up,
                         Some(&record.id),
                         referral.organization_id.clone(),
+                    );
+                }
+            }
+            RecordData::RightsRequest(request)
+                if request.status == crate::records::rights::RequestStatus::Open =>
+            {
+                if let Some(deadline) = parse(&request.deadline) {
+                    add(
+                        format!("rights_deadline/{}", record.id),
+                        TaskKind::RightsDeadline,
+                        deadline,
+                        Some(&record.id),
+                        request.right.as_str().to_string(),
                     );
                 }
             }

@@ -68,6 +68,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0015_sync_told",
         include_str!("../../migrations/0015_sync_told.sql"),
     ),
+    (
+        "0016_rights",
+        include_str!("../../migrations/0016_rights.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -5,15 +5,18 @@
 //! wins over every operation about her, older or newer: a laptop that receives it purges her,
 //! and drops any operation about her that arrives later. She cannot be brought back.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use rusqlite::Connection;
+use rusqlite::{params, Connection};
+use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::AuditAction;
 use crate::changelog::{self, Change, OpKind};
+use crate::compact;
 use crate::error::{Error, Result};
 use crate::records::participants;
+use crate::records::rights::RightsRequestEntry;
 use crate::staff::Role;
 use crate::vault::Vault;
 
@@ -79,7 +82,172 @@ pub(crate) fn scrub(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Whether one laptop has acknowledged an erasure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ErasureAcknowledgement {
+    pub device_id: String,
+    pub device_name: String,
+    /// Who uses it (username).
+    pub staff: Option<String>,
+    pub acknowledged: bool,
+}
+
+/// A woman erased, as this laptop knows it: nothing about her but when, by whom, the
+/// request's dates when the erasure answered one, and which laptops hold the erasure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ErasureEntry {
+    /// Her id: the only trace of her (it names nothing).
+    pub participant_id: String,
+    /// When she was erased (RFC 3339, UTC).
+    pub erased_at: String,
+    /// Who erased her (username).
+    pub erased_by: Option<String>,
+    pub received_on: Option<String>,
+    pub deadline: Option<String>,
+    pub laptops: Vec<ErasureAcknowledgement>,
+    /// Every laptop has acknowledged it.
+    pub complete: bool,
+}
+
+/// The rights requests a coordinator follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RightsOverview {
+    /// Open first, by deadline; then done, most recent first.
+    pub requests: Vec<RightsRequestEntry>,
+    /// Most recent first.
+    pub erasures: Vec<ErasureEntry>,
+}
+
 impl Vault {
+    /// Every request of the files on this laptop, and every erasure it knows, with which
+    /// laptops have acknowledged it (coordinators and administrators).
+    pub fn rights_list(&self) -> Result<RightsOverview> {
+        Ok(RightsOverview {
+            requests: self.rights_requests()?,
+            erasures: self.erasures()?,
+        })
+    }
+
+    /// Every erasure on this laptop's log, with which laptops have acknowledged it.
+    fn erasures(&self) -> Result<Vec<ErasureEntry>> {
+        let names = changelog::Names::load(&self.conn)?;
+        let code = changelog::name_code(&self.conn, RECORD_TYPE)?;
+        struct Marker {
+            her: String,
+            device: String,
+            seq: i64,
+            wall_ms: i64,
+            author: String,
+            value: Option<serde_json::Value>,
+        }
+        let markers: Vec<Marker> = self
+            .conn
+            .prepare(&format!(
+                "SELECT record_id, device, seq, hlc, author, value FROM change_log
+                 WHERE record_type = {code}"
+            ))?
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, Vec<u8>>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, i64>(2)?,
+                    row.get::<_, i64>(3)?,
+                    row.get::<_, i64>(4)?,
+                    row.get::<_, Option<Vec<u8>>>(5)?,
+                ))
+            })?
+            .map(|row| -> Result<Marker> {
+                let (her, device, seq, hlc, author, value) = row?;
+                Ok(Marker {
+                    her: compact::id_text(&her)?,
+                    device: names.name(device)?,
+                    seq,
+                    wall_ms: hlc >> 16,
+                    author: names.name(author)?,
+                    value: value
+                        .map(|bytes| compact::decode_value(&bytes, None))
+                        .transpose()?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        // The laptops that should hold it: every registered laptop not revoked, and those
+        // still waiting for their first file while their join file works.
+        let now_text = crate::now_rfc3339();
+        let laptops: Vec<(String, String, Option<String>)> = self
+            .conn
+            .prepare(
+                "SELECT d.id, d.name, s.username FROM devices d LEFT JOIN staff s ON s.id = d.staff_id
+                 WHERE d.revoked = 0 AND (d.age_recipient IS NOT NULL OR d.join_expires > ?1)
+                 ORDER BY d.name",
+            )?
+            .query_map([&now_text], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut knows = self
+            .conn
+            .prepare_cached("SELECT last_seq FROM sync_peers WHERE peer = ?1 AND device = ?2")?;
+        let mut usernames: HashMap<String, Option<String>> = HashMap::new();
+        let mut entries = Vec::new();
+        for marker in markers {
+            let mut acknowledgements = Vec::new();
+            for (device_id, device_name, staff) in &laptops {
+                let acknowledged = *device_id == marker.device
+                    || *device_id == self.device_id
+                    || knows
+                        .query_row(params![device_id, marker.device], |row| {
+                            row.get::<_, i64>(0)
+                        })
+                        .map(|known| known >= marker.seq)
+                        .or_else(|e| match e {
+                            rusqlite::Error::QueryReturnedNoRows => Ok(false),
+                            other => Err(other),
+                        })?;
+                acknowledgements.push(ErasureAcknowledgement {
+                    device_id: device_id.clone(),
+                    device_name: device_name.clone(),
+                    staff: staff.clone(),
+                    acknowledged,
+                });
+            }
+            let erased_by = match usernames.get(&marker.author) {
+                Some(name) => name.clone(),
+                None => {
+                    let name = crate::staff::by_id(&self.conn, &marker.author)
+                        .ok()
+                        .map(|member| member.username);
+                    usernames.insert(marker.author.clone(), name.clone());
+                    name
+                }
+            };
+            let field = |name: &str| {
+                marker
+                    .value
+                    .as_ref()
+                    .and_then(|v| v.get(name))
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string)
+            };
+            entries.push(ErasureEntry {
+                participant_id: marker.her.clone(),
+                erased_at: chrono::DateTime::from_timestamp_millis(marker.wall_ms)
+                    .unwrap_or_default()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                erased_by,
+                received_on: field("receivedOn"),
+                deadline: field("deadline"),
+                complete: acknowledgements.iter().all(|a| a.acknowledged),
+                laptops: acknowledgements,
+            });
+        }
+        entries.sort_by(|a, b| b.erased_at.cmp(&a.erased_at));
+        Ok(entries)
+    }
+
     /// [`Vault::participant_erase`], once the person confirming has typed her case code
     /// (compared without regard to case): the app asks for it so that nobody erases the
     /// wrong woman by a slip.
@@ -109,6 +277,14 @@ impl Vault {
             return Err(Error::invalid("reason", "1 to 500 characters"));
         }
         let participant = self.load_participant(id)?;
+        // When the erasure answers her request, the marker keeps the request's dates (and
+        // nothing about her), so the list of erasures still shows it was answered in time.
+        let marker = match crate::records::rights::open_erasure_request(&self.conn, id)? {
+            Some(request) => {
+                json!({ "receivedOn": request.received_on, "deadline": request.deadline })
+            }
+            None => json!({}),
+        };
         let tx = self.conn.unchecked_transaction()?;
         changelog::record(
             &tx,
@@ -118,7 +294,7 @@ impl Vault {
                 record_id: &participant.id,
                 field: "",
                 kind: OpKind::Create,
-                value: Some(json!({})),
+                value: Some(marker),
                 participant_id: None,
             },
         )?;
