@@ -27,6 +27,7 @@ fn app(
         })
         .invoke_handler(tauri::generate_handler![
             commands::session::session_unlock,
+            commands::session::session_lock,
             commands::participants::participant_list,
             commands::participants::participant_file,
             commands::participants::participant_history,
@@ -56,6 +57,9 @@ fn app(
             commands::sync::sync_folder_choose,
             commands::sync::sync_folder_clear,
             commands::sync::sync_folder_run,
+            commands::rights::rights_add,
+            commands::rights::rights_done,
+            commands::rights::rights_list,
         ])
         .build(mock_context(noop_assets()))
         .expect("mock app");
@@ -701,4 +705,89 @@ fn a_laptop_joins_and_exchanges_files_through_the_commands_and_a_refused_file_ch
 
     call(&office, "device_revoke", json!({"deviceId": hers["id"]})).expect("revoked");
     std::env::remove_var(crate::dialog::TEST_ANSWERS);
+}
+
+#[test]
+fn rights_requests_over_ipc_are_locked_scoped_and_listed_for_coordinators() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paths = VaultPaths::new(dir.path().join("data"));
+    let mut admin = organization(&paths);
+    let hers = admin
+        .participant_add(NewParticipant {
+            legal_name: "Rosa Solicitante".into(),
+            chosen_name: None,
+            birth_year: None,
+            department: None,
+            assign_to: Some("lucia".into()),
+        })
+        .expect("hers")
+        .id;
+    let not_hers = admin
+        .participant_add(NewParticipant {
+            legal_name: "Valentina Ajena".into(),
+            chosen_name: None,
+            birth_year: None,
+            department: None,
+            assign_to: None,
+        })
+        .expect("not hers")
+        .id;
+    admin.lock(LockReason::Quit).expect("locked");
+    let (_app, webview) = app(paths);
+    let add = |participant: &str, right: &str| json!({"participantId": participant, "right": right, "receivedOn": "2026-11-02"});
+    for (cmd, args) in [
+        ("rights_add", add(&hers, "access")),
+        ("rights_done", json!({"requestId": "x", "outcome": null})),
+        ("rights_list", json!({})),
+    ] {
+        let error = call(&webview, cmd, args).expect_err(cmd);
+        assert_eq!(error["code"], "locked", "{cmd}");
+    }
+    call(
+        &webview,
+        "session_unlock",
+        json!({"username": "lucia", "password": "clave-de-lucia-1"}),
+    )
+    .expect("lucia signs in");
+    let added = call(&webview, "rights_add", add(&hers, "correction")).expect("added");
+    assert_eq!(added["deadline"], "2026-11-24");
+    assert_eq!(added["right"], "correction");
+    assert_eq!(added["status"], "open");
+    // Not a woman she may see; not a kind the law names; a date to come.
+    let error = call(&webview, "rights_add", add(&not_hers, "access")).expect_err("not hers");
+    assert_eq!(error["code"], "not_found");
+    assert!(call(&webview, "rights_add", add(&hers, "olvido")).is_err());
+    let error = call(
+        &webview,
+        "rights_add",
+        json!({"participantId": hers, "right": "access", "receivedOn": "2999-01-01"}),
+    )
+    .expect_err("future");
+    assert_eq!(error["code"], "invalid_input");
+    assert_eq!(
+        call(&webview, "rights_list", json!({})).expect_err("list")["code"],
+        "forbidden"
+    );
+    let done = call(
+        &webview,
+        "rights_done",
+        json!({"requestId": added["id"], "outcome": "Año de nacimiento corregido"}),
+    )
+    .expect("done");
+    assert_eq!(done["status"], "done");
+    assert_eq!(done["doneBy"], "lucia");
+    call(&webview, "session_lock", json!({})).expect("locked");
+    call(
+        &webview,
+        "session_unlock",
+        json!({"username": "coordinadora", "password": "clave-de-prueba-1"}),
+    )
+    .expect("coordinator signs in");
+    let list = call(&webview, "rights_list", json!({})).expect("list");
+    assert_eq!(list["requests"].as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(
+        list["requests"][0]["outcome"],
+        "Año de nacimiento corregido"
+    );
+    assert_eq!(list["erasures"], json!([]));
 }

@@ -87,6 +87,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::sync::sync_folder_choose::<tauri::Wry>,
         commands::sync::sync_folder_clear,
         commands::sync::sync_folder_run,
+        commands::rights::rights_add,
+        commands::rights::rights_done,
+        commands::rights::rights_list,
     ])
 }
 

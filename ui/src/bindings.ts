@@ -547,6 +547,41 @@ async syncFolderRun() : Promise<Result<FolderReport | null, CommandError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Records a request she made, received on `received_on`; the deadline comes from the
+ * country's law.
+ */
+async rightsAdd(participantId: string, right: RightsKind, receivedOn: string) : Promise<Result<RightsRequestEntry, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("rights_add", { participantId, right, receivedOn }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Marks an access or correction request answered today, with what was given or corrected.
+ */
+async rightsDone(requestId: string, outcome: string | null) : Promise<Result<RightsRequestEntry, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("rights_done", { requestId, outcome }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every request on this laptop and every erasure with the laptops that acknowledged it
+ * (coordinators and administrators).
+ */
+async rightsList() : Promise<Result<RightsOverview, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("rights_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -824,7 +859,20 @@ export type CountryCatalog = { country: Country;
 /**
  * What the first-level division is called: department, state or province.
  */
-regionLabel: string; regions: string[]; documents: CatalogDocument[]; legalApplicationTypes: LegalApplicationType[] }
+regionLabel: string; regions: string[]; documents: CatalogDocument[]; legalApplicationTypes: LegalApplicationType[]; 
+/**
+ * How long the organization has to answer a woman's request about her data, by kind.
+ */
+rightsRequests: RightsDeadlines; 
+/**
+ * Where the holidays come from and what they leave out.
+ */
+holidaysNote: string; 
+/**
+ * Public holidays (`YYYY-MM-DD`, ascending) that do not count as business days. A
+ * holiday missing from the list makes a deadline earlier, never later.
+ */
+holidays: string[] }
 /**
  * A new vault: the recovery code to write down (shown once) and the administrator's session.
  */
@@ -1014,6 +1062,35 @@ export type EligibilityReport = { applicationType: string; applicationId: string
  * Evidence documents she does not have yet, over every point.
  */
 missingEvidence: EvidenceDocument[] }
+/**
+ * Whether one laptop has acknowledged an erasure.
+ */
+export type ErasureAcknowledgement = { deviceId: string; deviceName: string; 
+/**
+ * Who uses it (username).
+ */
+staff: string | null; acknowledged: boolean }
+/**
+ * A woman erased, as this laptop knows it: nothing about her but when, by whom, the
+ * request's dates when the erasure answered one, and which laptops hold the erasure.
+ */
+export type ErasureEntry = { 
+/**
+ * Her id: the only trace of her (it names nothing).
+ */
+participantId: string; 
+/**
+ * When she was erased (RFC 3339, UTC).
+ */
+erasedAt: string; 
+/**
+ * Who erased her (username).
+ */
+erasedBy: string | null; receivedOn: string | null; deadline: string | null; laptops: ErasureAcknowledgement[]; 
+/**
+ * Every laptop has acknowledged it.
+ */
+complete: boolean }
 /**
  * The stable, machine-readable code of an [`Error`]; the UI translates it.
  */
@@ -1512,7 +1589,7 @@ offenceCode?: string | null; offenceCategory: OffenceCategory; sentenceMonths?: 
 /**
  * One record of a file, tagged by its kind.
  */
-export type RecordData = ({ kind: "consent" } & Consent) | ({ kind: "household" } & Household) | ({ kind: "dependant" } & Dependant) | ({ kind: "housing" } & Housing) | ({ kind: "document" } & Document) | ({ kind: "needs" } & NeedsAssessment) | ({ kind: "contact" } & Contact) | ({ kind: "note" } & Note) | ({ kind: "proceeding" } & Proceeding) | ({ kind: "legal_status" } & LegalStatusChange) | ({ kind: "prison_stay" } & PrisonStay) | ({ kind: "legal_application" } & LegalApplication) | ({ kind: "service_plan" } & ServicePlan) | ({ kind: "service_hours" } & ServiceHours) | ({ kind: "compliance_report" } & ComplianceReport) | ({ kind: "referral" } & Referral) | ({ kind: "task" } & Task)
+export type RecordData = ({ kind: "consent" } & Consent) | ({ kind: "household" } & Household) | ({ kind: "dependant" } & Dependant) | ({ kind: "housing" } & Housing) | ({ kind: "document" } & Document) | ({ kind: "needs" } & NeedsAssessment) | ({ kind: "contact" } & Contact) | ({ kind: "note" } & Note) | ({ kind: "proceeding" } & Proceeding) | ({ kind: "legal_status" } & LegalStatusChange) | ({ kind: "prison_stay" } & PrisonStay) | ({ kind: "legal_application" } & LegalApplication) | ({ kind: "service_plan" } & ServicePlan) | ({ kind: "service_hours" } & ServiceHours) | ({ kind: "compliance_report" } & ComplianceReport) | ({ kind: "referral" } & Referral) | ({ kind: "task" } & Task) | ({ kind: "rights_request" } & RightsRequest)
 /**
  * A referral of her to a service.
  */
@@ -1563,6 +1640,102 @@ username: string;
  * The username she signs in with and is shown by here.
  */
 shownAs: string }
+/**
+ * Where a request stands.
+ */
+export type RequestStatus = "open" | "done"
+/**
+ * The time the law gives to answer one kind of request.
+ */
+export type RightsDeadline = { days: number; 
+/**
+ * Business days (Monday to Friday, holidays out) rather than calendar days.
+ */
+businessDays: boolean; 
+/**
+ * The law and article it comes from, as people cite it in that country.
+ */
+basis: string }
+/**
+ * The deadlines of a woman's rights requests in one country.
+ */
+export type RightsDeadlines = { access: RightsDeadline; correction: RightsDeadline; erasure: RightsDeadline }
+/**
+ * What she asks for.
+ */
+export type RightsKind = 
+/**
+ * To see what the organization holds about her.
+ */
+"access" | 
+/**
+ * To have something corrected.
+ */
+"correction" | 
+/**
+ * To be erased.
+ */
+"erasure"
+/**
+ * The rights requests a coordinator follows.
+ */
+export type RightsOverview = { 
+/**
+ * Open first, by deadline; then done, most recent first.
+ */
+requests: RightsRequestEntry[]; 
+/**
+ * Most recent first.
+ */
+erasures: ErasureEntry[] }
+/**
+ * One request, as her file keeps it.
+ */
+export type RightsRequest = { right: RightsKind; 
+/**
+ * The day the organization received it (`YYYY-MM-DD`).
+ */
+receivedOn: string; 
+/**
+ * The last day to answer it: computed from the catalog when it is saved.
+ */
+deadline: string; 
+/**
+ * The law and article the deadline comes from.
+ */
+basis: string; status: RequestStatus; doneOn?: string | null; 
+/**
+ * Who answered it: stored by staff id, shown by username.
+ */
+doneBy?: string | null; 
+/**
+ * What was given or corrected, in a few words.
+ */
+outcome?: string | null }
+/**
+ * A request as the list shows it, with the woman it is about.
+ */
+export type RightsRequestEntry = ({ right: RightsKind; 
+/**
+ * The day the organization received it (`YYYY-MM-DD`).
+ */
+receivedOn: string; 
+/**
+ * The last day to answer it: computed from the catalog when it is saved.
+ */
+deadline: string; 
+/**
+ * The law and article the deadline comes from.
+ */
+basis: string; status: RequestStatus; doneOn?: string | null; 
+/**
+ * Who answered it: stored by staff id, shown by username.
+ */
+doneBy?: string | null; 
+/**
+ * What was given or corrected, in a few words.
+ */
+outcome?: string | null }) & { id: string; participantId: string; caseCode: string; chosenName: string | null }
 /**
  * What a member of staff may do.
  */
@@ -1698,7 +1871,11 @@ capped: boolean }
 /**
  * Where a task comes from.
  */
-export type TaskKind = "follow_up" | "legal_deadline" | "document_expiry" | "hours_report" | "referral_follow_up" | "manual"
+export type TaskKind = "follow_up" | "legal_deadline" | "document_expiry" | "hours_report" | "referral_follow_up" | "manual" | 
+/**
+ * The last day to answer a request she made about her data.
+ */
+"rights_deadline"
 /**
  * "Hoy": overdue, today and the next six days, for the files the person may see.
  */

@@ -8,6 +8,7 @@ pub mod legal;
 pub mod participants;
 pub mod preferences;
 pub mod records;
+pub mod rights;
 pub mod session;
 pub mod settings;
 pub mod staff;
