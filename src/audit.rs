@@ -44,6 +44,8 @@ pub enum AuditAction {
     DeviceRevoked,
     VaultJoined,
     ParticipantErased,
+    VisitPrepared,
+    VisitEnded,
 }
 
 impl AuditAction {
@@ -80,11 +82,13 @@ impl AuditAction {
             AuditAction::DeviceRevoked => "device_revoked",
             AuditAction::VaultJoined => "vault_joined",
             AuditAction::ParticipantErased => "participant_erased",
+            AuditAction::VisitPrepared => "visit_prepared",
+            AuditAction::VisitEnded => "visit_ended",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        const ALL: [AuditAction; 30] = [
+        const ALL: [AuditAction; 32] = [
             AuditAction::VaultCreated,
             AuditAction::SignedIn,
             AuditAction::SignInFailed,
@@ -115,6 +119,8 @@ impl AuditAction {
             AuditAction::DeviceRevoked,
             AuditAction::VaultJoined,
             AuditAction::ParticipantErased,
+            AuditAction::VisitPrepared,
+            AuditAction::VisitEnded,
         ];
         ALL.into_iter().find(|action| action.as_str() == text)
     }

@@ -203,6 +203,9 @@ pub const TERMS: &[&str] = &[
     "deadline",
     "basis",
     "doneBy",
+    "visit",
+    "expires",
+    "endedAt",
 ];
 
 /// The field of a record's first operation that names the file it belongs to.

@@ -530,14 +530,20 @@ pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Re
     )?;
     mark_session_open(&tx)?;
     tx.commit()?;
-    Ok(Vault {
+    let mut vault = Vault {
         paths: paths.clone(),
         conn,
         master,
         slots,
         device_id,
         me,
-    })
+    };
+    // A prison visit that is over leaves this laptop at sign-in. A failure here must not
+    // keep her out: it is tried again after every import and whenever the app asks.
+    if let Err(error) = vault.visit_check(crate::sync::visit::now_ms()) {
+        tracing::warn!(code = ?error.code(), "ending a visit at sign-in failed");
+    }
+    Ok(vault)
 }
 
 /// Opens the vault with the printed recovery code and sets a new password for `username`

@@ -1590,3 +1590,206 @@ fn an_erasure_is_complete_once_every_laptop_has_acknowledged_it() {
     admin.device_revoke(&added.device_id).unwrap();
     assert!(pending(&admin).complete);
 }
+
+fn visit_note(vault: &mut Vault, her: &str, text: &str) {
+    vault
+        .record_save(
+            her,
+            None,
+            acompana::records::record::RecordData::Note(acompana::records::contacts::Note {
+                date: "2026-11-20".into(),
+                text: text.into(),
+                sensitive: false,
+                contact_id: None,
+            }),
+        )
+        .unwrap();
+}
+
+fn notes_of(vault: &mut Vault, her: &str) -> Vec<String> {
+    vault
+        .participant_file(her)
+        .unwrap()
+        .records
+        .into_iter()
+        .filter_map(|r| match r.data {
+            acompana::records::record::RecordData::Note(n) => Some(n.text),
+            _ => None,
+        })
+        .collect()
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+#[test]
+fn a_visit_package_carries_only_its_women_and_they_leave_when_it_expires() {
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    let also_hers = add_woman(&mut admin, "Clara Segunda", Some(LUCIA));
+    let mut lucia = org.lucia();
+    exchange(&org, &mut admin, &mut lucia, "first");
+    assert_eq!(names_held(&lucia), ["Clara Segunda", "Rosa Caminante"]);
+    let now = acompana::sync::visit::now_ms();
+    assert!(lucia.visit_status(now).unwrap().is_none());
+
+    // What a package may not be: a woman her colleague may not see, no day, a laptop that
+    // holds every file, prepared on a laptop that does not.
+    let package = org.file("visit.sync");
+    let refused = |vault: &mut Vault, device: &str, ids: &[String], days: u32| {
+        vault.visit_export(device, ids, days, &package).unwrap_err()
+    };
+    let error = refused(
+        &mut admin,
+        &org.lucia_device,
+        std::slice::from_ref(&org.hers_not),
+        7,
+    );
+    assert_eq!(error.field(), Some("participantIds"));
+    let error = refused(
+        &mut admin,
+        &org.lucia_device,
+        std::slice::from_ref(&org.mine),
+        0,
+    );
+    assert_eq!(error.field(), Some("days"));
+    let error = refused(&mut admin, &org.lucia_device, &[], 7);
+    assert_eq!(error.field(), Some("participantIds"));
+    let office = coordinator_device(&admin);
+    let error = refused(&mut lucia, &office, std::slice::from_ref(&org.mine), 7);
+    assert_eq!(error.field(), Some("device"));
+    assert!(!package.exists());
+
+    admin
+        .visit_export(
+            &org.lucia_device,
+            std::slice::from_ref(&org.mine),
+            7,
+            &package,
+        )
+        .unwrap();
+    let report = lucia.sync_import(std::slice::from_ref(&package)).unwrap();
+    assert_eq!(report.purged, 1, "{report:?}");
+    assert_eq!(
+        names_held(&lucia),
+        ["Rosa Caminante"],
+        "only the visit's woman"
+    );
+    let mode = lucia.visit_status(now).unwrap().expect("in visit mode");
+    assert_eq!(mode.files.len(), 1);
+    assert_eq!(mode.files[0].id, org.mine);
+    let expires = chrono::DateTime::parse_from_rfc3339(&mode.expires)
+        .unwrap()
+        .timestamp_millis();
+    assert!(
+        (expires - now - 7 * DAY_MS).abs() < 60_000,
+        "{}",
+        mode.expires
+    );
+
+    // She writes during the visit and does not sync; a day before the expiry nothing
+    // changes, after it the file leaves the laptop, her note still waiting to be sent.
+    visit_note(&mut lucia, &org.mine, "Visita: pide su registro civil");
+    assert!(lucia.visit_check(now + 6 * DAY_MS).unwrap().is_none());
+    assert_eq!(names_held(&lucia), ["Rosa Caminante"]);
+    let ended = lucia.visit_check(now + 8 * DAY_MS).unwrap().expect("over");
+    assert_eq!(ended.reason, acompana::sync::visit::VisitEndReason::Expired);
+    assert_eq!(ended.files_purged, 1);
+    assert!(names_held(&lucia).is_empty());
+    assert!(lucia.visit_status(now + 8 * DAY_MS).unwrap().is_none());
+    let audited: i64 = lucia
+        .connection_for_tests()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'visit_ended'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 1);
+
+    // Her work reaches the office, and her files come back whole at the next sync.
+    exchange(&org, &mut admin, &mut lucia, "after");
+    assert_eq!(
+        notes_of(&mut admin, &org.mine),
+        ["Visita: pide su registro civil"]
+    );
+    assert_eq!(names_held(&lucia), ["Clara Segunda", "Rosa Caminante"]);
+    assert_eq!(
+        notes_of(&mut lucia, &org.mine),
+        ["Visita: pide su registro civil"]
+    );
+    assert!(lucia.participant_show(&also_hers).is_ok());
+    assert_rebuilt_state_matches(&lucia, &org.mine);
+}
+
+#[test]
+fn a_visit_ends_once_its_work_is_synced_back_and_a_new_package_replaces_the_old() {
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    let also_hers = add_woman(&mut admin, "Clara Segunda", Some(LUCIA));
+    let mut lucia = org.lucia();
+    exchange(&org, &mut admin, &mut lucia, "first");
+    let package = org.file("visit.sync");
+    admin
+        .visit_export(
+            &org.lucia_device,
+            std::slice::from_ref(&org.mine),
+            3,
+            &package,
+        )
+        .unwrap();
+    lucia.sync_import(std::slice::from_ref(&package)).unwrap();
+    // Syncing before she wrote anything does not end it.
+    exchange(&org, &mut admin, &mut lucia, "before");
+    assert_eq!(names_held(&lucia), ["Rosa Caminante"]);
+
+    // A second package replaces the first: Clara instead of Rosa.
+    let second = org.file("visit-2.sync");
+    admin
+        .visit_export(
+            &org.lucia_device,
+            std::slice::from_ref(&also_hers),
+            3,
+            &second,
+        )
+        .unwrap();
+    let report = lucia.sync_import(std::slice::from_ref(&second)).unwrap();
+    assert!(report.visit_files_purged + report.purged >= 1, "{report:?}");
+    assert_eq!(names_held(&lucia), ["Clara Segunda"]);
+    let mode = lucia
+        .visit_status(acompana::sync::visit::now_ms())
+        .unwrap()
+        .expect("in visit mode");
+    assert_eq!(mode.files.len(), 1);
+    assert_eq!(mode.files[0].id, also_hers);
+
+    // Her work goes back; the office's answer confirms it and the visit ends.
+    visit_note(&mut lucia, &also_hers, "Visita: habló con su hija");
+    let up = org.file("back-up.sync");
+    export_to(&mut lucia, &coordinator_device(&admin), &up);
+    admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    let down = org.file("back-down.sync");
+    export_to(&mut admin, &org.lucia_device, &down);
+    let report = lucia.sync_import(std::slice::from_ref(&down)).unwrap();
+    assert_eq!(report.visit_files_purged, 1, "{report:?}");
+    assert!(names_held(&lucia).is_empty());
+    assert!(lucia
+        .visit_status(acompana::sync::visit::now_ms())
+        .unwrap()
+        .is_none());
+
+    // The end reaches the office, which sends her files whole again.
+    exchange(&org, &mut admin, &mut lucia, "after");
+    assert_eq!(names_held(&lucia), ["Clara Segunda", "Rosa Caminante"]);
+    assert_eq!(
+        notes_of(&mut lucia, &also_hers),
+        ["Visita: habló con su hija"]
+    );
+    assert_eq!(
+        notes_of(&mut admin, &also_hers),
+        ["Visita: habló con su hija"]
+    );
+    assert!(lucia
+        .visit_status(acompana::sync::visit::now_ms())
+        .unwrap()
+        .is_none());
+}

@@ -48,9 +48,21 @@ pub(crate) enum SyncCommand {
         #[arg(long = "for", value_name = "DEVICE")]
         for_devices: Vec<String>,
         /// Send everything the laptop may see, not only what it has not confirmed.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "visit")]
         full: bool,
+        /// A prison visit package: only the women ID… go to the one laptop --for, which
+        /// keeps them for --days (the rest of her files leave it for the visit).
+        #[arg(long, requires = "ids")]
+        visit: bool,
+        /// How long the visiting laptop keeps the package's files (1 to 30).
+        #[arg(long, default_value_t = acompana::sync::visit::DEFAULT_DAYS, requires = "visit")]
+        days: u32,
+        /// The women of a visit package.
+        #[arg(value_name = "ID", requires = "visit")]
+        ids: Vec<String>,
     },
+    /// Whether this laptop is in visit mode: until when, and with which women.
+    Visit,
     /// Import sync files sent to this laptop (in any order; each is checked whole first).
     Import {
         #[arg(value_name = "FILE", required = true)]
@@ -186,10 +198,51 @@ pub(crate) fn join(paths: &VaultPaths, file: &PathBuf, json: bool) -> Result<(),
 
 pub(crate) fn sync(vault: &mut Vault, command: &SyncCommand, json: bool) -> Result<(), CliError> {
     match command {
+        SyncCommand::Visit => {
+            let mode = vault.visit_status(acompana::sync::visit::now_ms())?;
+            print(json, &mode, |mode| match mode {
+                Some(mode) => format!(
+                    "Visit mode until {}: {}",
+                    mode.expires,
+                    mode.files
+                        .iter()
+                        .map(|f| f.case_code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => "Not in visit mode.".to_string(),
+            });
+        }
+        SyncCommand::Export {
+            to,
+            for_devices,
+            visit: true,
+            days,
+            ids,
+            ..
+        } => {
+            let [device] = for_devices.as_slice() else {
+                return Err(CliError::Usage(
+                    "a visit package is for exactly one laptop: --for DEVICE".into(),
+                ));
+            };
+            let file = vault.visit_export(device, ids, *days, to)?;
+            print(json, &file, |f| {
+                format!(
+                    "{}: visit package of {} women for {} ({} changes, {} files withdrawn for the visit)",
+                    f.path,
+                    ids.len(),
+                    f.device_id,
+                    f.operations,
+                    f.withdrawn
+                )
+            });
+        }
         SyncCommand::Export {
             to,
             for_devices,
             full,
+            ..
         } => {
             let written = vault.sync_export(to, for_devices, *full)?;
             print(json, &written, |files| {

@@ -256,6 +256,124 @@ fn two_laptops_sync_from_the_command_line() {
     );
     assert_eq!(code, 1);
 
+    // A visit package: her laptop keeps only the women of the visit, for the days given.
+    let clara = run(
+        &office,
+        "coordinadora",
+        PASSWORD,
+        &[
+            "participant",
+            "add",
+            "--name",
+            "Clara Segunda",
+            "--assign",
+            "lucia",
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let both = files.join("both.sync");
+    run(
+        &office,
+        "coordinadora",
+        PASSWORD,
+        &[
+            "sync",
+            "export",
+            "--to",
+            both.to_str().unwrap(),
+            "--for",
+            &device,
+        ],
+    );
+    run(
+        &field,
+        "lucia",
+        LUCIA_PASSWORD,
+        &["sync", "import", both.to_str().unwrap()],
+    );
+    let held = |dir: &Path| -> usize {
+        run(dir, "lucia", LUCIA_PASSWORD, &["participant", "list"])
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(held(&field), 2);
+    assert_eq!(
+        run(&field, "lucia", LUCIA_PASSWORD, &["sync", "visit"]),
+        serde_json::Value::Null
+    );
+    let package = files.join("visit.sync");
+    let (code, _) = fails(
+        &office,
+        "coordinadora",
+        PASSWORD,
+        &[
+            "sync",
+            "export",
+            "--visit",
+            "--days",
+            "3",
+            "--to",
+            package.to_str().unwrap(),
+            &woman,
+        ],
+    );
+    assert_eq!(code, 2, "a visit needs its one laptop");
+    let (code, error) = fails(
+        &office,
+        "coordinadora",
+        PASSWORD,
+        &[
+            "sync",
+            "export",
+            "--visit",
+            "--days",
+            "45",
+            "--for",
+            &device,
+            "--to",
+            package.to_str().unwrap(),
+            &woman,
+        ],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(error["error"]["code"], "invalid_input");
+    assert!(
+        error["error"]["message"].as_str().unwrap().contains("days"),
+        "{error}"
+    );
+    let written = run(
+        &office,
+        "coordinadora",
+        PASSWORD,
+        &[
+            "sync",
+            "export",
+            "--visit",
+            "--days",
+            "3",
+            "--for",
+            &device,
+            "--to",
+            package.to_str().unwrap(),
+            &woman,
+        ],
+    );
+    assert_eq!(written["withdrawn"], 1, "{written}");
+    run(
+        &field,
+        "lucia",
+        LUCIA_PASSWORD,
+        &["sync", "import", package.to_str().unwrap()],
+    );
+    assert_eq!(held(&field), 1);
+    let mode = run(&field, "lucia", LUCIA_PASSWORD, &["sync", "visit"]);
+    assert_eq!(mode["files"][0]["id"], woman.as_str(), "{mode}");
+    assert!(mode["expires"].as_str().is_some());
+    assert_ne!(mode["files"][0]["id"], clara.as_str());
+
     // A caseworker does not erase; a coordinator does, and the erasure reaches her laptop.
     let (code, error) = fails(
         &field,
@@ -298,9 +416,18 @@ fn two_laptops_sync_from_the_command_line() {
         &["sync", "import", down.to_str().unwrap()],
     );
     assert_eq!(report["erased"], 1);
+    // The visit's only woman is gone, and with her the visit: Clara is hers again.
+    let left = run(&field, "lucia", LUCIA_PASSWORD, &["participant", "list"]);
+    let left: Vec<&str> = left
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(left, [clara.as_str()]);
     assert_eq!(
-        run(&field, "lucia", LUCIA_PASSWORD, &["participant", "list"]),
-        serde_json::json!([])
+        run(&field, "lucia", LUCIA_PASSWORD, &["sync", "visit"]),
+        serde_json::Value::Null
     );
 
     // Revoked: her files are refused with exit code 4 and their reason.

@@ -1337,6 +1337,7 @@ pub(crate) fn purge_keeping(
     for sql in [
         "DELETE FROM tasks_due WHERE participant_id = ?1",
         "DELETE FROM participant_access WHERE participant_id = ?1",
+        "DELETE FROM visits WHERE participant_id = ?1",
     ] {
         conn.execute(sql, [id])?;
     }

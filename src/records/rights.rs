@@ -26,6 +26,11 @@ use crate::vault::Vault;
 /// The record type on the change log.
 pub const RECORD_TYPE: &str = "rights_request";
 
+/// The erasure marker's record type (`crate::sync::erasure::RECORD_TYPE`), whose markers
+/// migration 0016 indexes.
+#[cfg(test)]
+pub(crate) const ERASURE_TERM: &str = "erasure";
+
 pub use crate::catalog::RightsKind;
 
 /// Where a request stands.
@@ -276,5 +281,17 @@ impl Vault {
             chosen_name: participant.chosen_name,
             request,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_indexes_of_migration_0016_name_the_stored_numbers_of_requests_and_erasures() {
+        let migration = include_str!("../../migrations/0016_rights.sql");
+        let requests = super::kind_code();
+        let erasures = crate::compact::term_code(crate::records::rights::ERASURE_TERM).unwrap();
+        assert!(migration.contains(&format!("WHERE kind = {requests};")));
+        assert!(migration.contains(&format!("WHERE record_type = {erasures};")));
     }
 }

@@ -255,6 +255,7 @@ pub const RECORD_TYPES: &[(&str, &[&str])] = &[
             "notes",
         ],
     ),
+    ("visit", &["participantId", "device", "expires", "endedAt"]),
     (
         "rights_request",
         &[

@@ -72,6 +72,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0016_rights",
         include_str!("../../migrations/0016_rights.sql"),
     ),
+    (
+        "0017_visits",
+        include_str!("../../migrations/0017_visits.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

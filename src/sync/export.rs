@@ -171,7 +171,16 @@ fn build(
     registration: Option<Registration>,
 ) -> Result<Built> {
     let ours = knowledge(conn)?;
-    let scope = Scope::of(conn, staff_id)?;
+    let mut scope = Scope::of(conn, staff_id)?;
+    // A laptop on a prison visit gets only the visit's files while it lasts.
+    let now = super::visit::now_ms();
+    super::visit::settle_for(conn, receiver, now)?;
+    if let Some(package) = super::visit::package_of(conn, receiver, now)? {
+        scope = Scope::Files(match scope {
+            Scope::All => package.into_iter().collect(),
+            Scope::Files(ids) => package.into_iter().filter(|id| ids.contains(id)).collect(),
+        });
+    }
     // A laptop that holds only some files (a caseworker's) cannot vouch for another laptop's
     // operations outside them, so it sends only its own: the receiver learns the rest from
     // laptops that hold it whole.

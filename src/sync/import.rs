@@ -84,6 +84,9 @@ pub struct ImportReport {
     /// Colleagues another laptop added under a username a colleague here already has: they
     /// go by another username on this laptop.
     pub renamed_staff: Vec<RenamedStaff>,
+    /// Files of a prison visit taken off this laptop: the visit is over (its work synced
+    /// back, or another package replaced it).
+    pub visit_files_purged: u32,
 }
 
 /// A colleague who goes by another username on this laptop: two laptops added colleagues
@@ -216,6 +219,11 @@ fn may_see(conn: &Connection, batch: &[Operation], staff: &str, her: &str) -> Re
         return Ok(true);
     }
     Ok(batch.iter().any(|op| gives(op, staff, her)))
+}
+
+/// Whether the colleague `staff` may see the file `her`, as this laptop knows it.
+pub(crate) fn colleague_may_see(conn: &Connection, staff: &str, her: &str) -> Result<bool> {
+    may_see(conn, &[], staff, her)
 }
 
 /// Whether `op` assigns or shares the file `her` to `staff`.
@@ -707,6 +715,7 @@ fn write_folded(
         }
         "participant_access" => participants::write_access_folded(conn, &state)?,
         super::erasure::RECORD_TYPE => {}
+        super::visit::RECORD_TYPE => super::visit::write_folded(conn, record_id, &state)?,
         kind => {
             if let Some(her) = first.participant_id.as_deref() {
                 if cache.has_file(conn, her)? {
@@ -1574,6 +1583,10 @@ impl Vault {
         // Files taken off this laptop leave no page behind (see erasure::scrub).
         if report.erased > 0 || report.purged > 0 {
             super::erasure::scrub(&self.conn)?;
+        }
+        // A visit whose work this file confirmed, or that it replaced, is over here.
+        if let Some(ended) = self.visit_check(super::visit::now_ms())? {
+            report.visit_files_purged = ended.files_purged;
         }
         Ok(report)
     }

@@ -18,6 +18,7 @@ pub mod manifest;
 pub(crate) mod pages;
 pub mod payload;
 pub mod signing;
+pub mod visit;
 
 pub use device::Device;
 pub use export::{ExportedFile, NewDevice};
