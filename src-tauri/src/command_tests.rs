@@ -60,6 +60,9 @@ fn app(
             commands::rights::rights_add,
             commands::rights::rights_done,
             commands::rights::rights_list,
+            commands::sync::visit_candidates,
+            commands::sync::visit_prepare,
+            commands::sync::visit_status,
         ])
         .build(mock_context(noop_assets()))
         .expect("mock app");
@@ -790,4 +793,137 @@ fn rights_requests_over_ipc_are_locked_scoped_and_listed_for_coordinators() {
         "Año de nacimiento corregido"
     );
     assert_eq!(list["erasures"], json!([]));
+}
+
+#[test]
+fn a_visit_package_is_prepared_received_and_leaves_the_laptop_when_it_expires() {
+    let _turn = DIALOG_ANSWERS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let office_paths = VaultPaths::new(dir.path().join("office"));
+    let mut admin = organization(&office_paths);
+    let hers = admin
+        .participant_add(NewParticipant {
+            legal_name: "Rosa Visitada".into(),
+            assign_to: Some("lucia".into()),
+            ..Default::default()
+        })
+        .expect("hers");
+    let join_file = dir.path().join("union.age");
+    let added = admin
+        .device_add("lucia", "Laptop Lucía", &join_file)
+        .expect("device");
+    admin.lock(LockReason::Quit).expect("locked");
+    let laptop_paths = VaultPaths::new(dir.path().join("laptop"));
+    let (lucia, _) = acompana::opening::join(
+        &laptop_paths,
+        acompana::opening::Joining {
+            file: &std::fs::read(&join_file).expect("join file"),
+            passphrase: &added.passphrase,
+            password: &secret("clave-de-lucia-1"),
+        },
+        KdfChoice::Minimum,
+    )
+    .expect("joined");
+    // Her laptop's first file registers it at the office.
+    let mut lucia = lucia;
+    let office_device = lucia
+        .device_list()
+        .expect("devices")
+        .into_iter()
+        .find(|d| !d.this_laptop)
+        .expect("the office")
+        .id;
+    let first = dir.path().join("primero.age");
+    lucia
+        .sync_export(&first, &[office_device], false)
+        .expect("first file");
+    lucia.lock(LockReason::Quit).expect("locked");
+    let mut admin =
+        acompana::opening::unlock(&office_paths, "coordinadora", &secret("clave-de-prueba-1"))
+            .expect("office");
+    admin.sync_import(&[first]).expect("registered");
+    admin.lock(LockReason::Quit).expect("locked");
+
+    let (_office_app, office) = app(office_paths);
+    let prepare =
+        |days: u32| json!({"deviceId": added.device_id, "participantIds": [hers.id], "days": days});
+    for (cmd, args) in [
+        ("visit_candidates", json!({"deviceId": added.device_id})),
+        ("visit_prepare", prepare(7)),
+        ("visit_status", json!({})),
+    ] {
+        let error = call(&office, cmd, args).expect_err(cmd);
+        assert_eq!(error["code"], "locked", "{cmd}");
+    }
+    call(
+        &office,
+        "session_unlock",
+        json!({"username": "coordinadora", "password": "clave-de-prueba-1"}),
+    )
+    .expect("coordinator signs in");
+    let candidates = call(
+        &office,
+        "visit_candidates",
+        json!({"deviceId": added.device_id}),
+    )
+    .expect("list");
+    assert_eq!(candidates[0]["id"], hers.id.as_str(), "{candidates}");
+    // Checked before the dialog: the answer waits, nothing is written.
+    let package = dir.path().join("visita.age");
+    let answers = answer_dialogs(dir.path(), &[&package]);
+    let error = call(&office, "visit_prepare", prepare(0)).expect_err("no day");
+    assert_eq!(error["field"], "days");
+    assert!(std::fs::read_to_string(&answers)
+        .expect("answers")
+        .contains("visita.age"));
+    // Cancelled: nothing is written either.
+    answer_dialogs(dir.path(), &[std::path::Path::new("")]);
+    assert_eq!(
+        call(&office, "visit_prepare", prepare(7)).expect("cancelled"),
+        Value::Null
+    );
+    let prepared = |webview: &tauri::WebviewWindow<tauri::test::MockRuntime>| {
+        webview.state::<AppState>().session.with(|vault| {
+            Ok(vault
+                .audit_list(0, 1000)?
+                .iter()
+                .filter(|entry| entry.action == acompana::audit::AuditAction::VisitPrepared)
+                .count())
+        })
+    };
+    assert_eq!(prepared(&office).expect("audit"), 0);
+    answer_dialogs(dir.path(), &[&package]);
+    let saved = call(&office, "visit_prepare", prepare(7)).expect("prepared");
+    assert_eq!(saved["fileName"], "visita.age");
+    assert_eq!(saved["deviceName"], "Laptop Lucía");
+    assert_eq!(prepared(&office).expect("audit"), 1);
+
+    // On her laptop: received, in visit mode; a week later (the test clock), gone.
+    let (_laptop_app, laptop) = app(laptop_paths);
+    call(
+        &laptop,
+        "session_unlock",
+        json!({"username": "lucia", "password": "clave-de-lucia-1"}),
+    )
+    .expect("lucia signs in");
+    let error = call(&laptop, "visit_candidates", json!({"deviceId": "x"})).expect_err("x");
+    assert_eq!(error["code"], "not_found");
+    answer_dialogs(dir.path(), &[&package]);
+    call(&laptop, "sync_open_received", json!({})).expect("imported");
+    let mode = call(&laptop, "visit_status", json!({})).expect("status");
+    assert_eq!(mode["files"][0]["id"], hers.id.as_str(), "{mode}");
+    let clock = dir.path().join("clock.txt");
+    std::fs::write(&clock, "8").expect("clock");
+    std::env::set_var(crate::clock::TEST_CLOCK, &clock);
+    let after = call(&laptop, "visit_status", json!({}));
+    std::env::remove_var(crate::clock::TEST_CLOCK);
+    std::env::remove_var(crate::dialog::TEST_ANSWERS);
+    assert_eq!(after.expect("status"), Value::Null);
+    let error = call(
+        &laptop,
+        "participant_file",
+        json!({"participantId": hers.id}),
+    )
+    .expect_err("gone");
+    assert_eq!(error["code"], "not_found");
 }

@@ -30,16 +30,20 @@ pub enum Choose {
 /// Stops a release build started with the test switch: the switch lets a file, not the
 /// person, choose where the app reads and writes.
 pub fn refuse_test_switch_in_release() -> Result<(), String> {
-    refuse_test_switch(
-        cfg!(not(debug_assertions)),
-        std::env::var_os(TEST_ANSWERS).is_some(),
-    )
+    for switch in [TEST_ANSWERS, crate::clock::TEST_CLOCK] {
+        refuse_test_switch(
+            cfg!(not(debug_assertions)),
+            switch,
+            std::env::var_os(switch).is_some(),
+        )?;
+    }
+    Ok(())
 }
 
-fn refuse_test_switch(release: bool, switch_set: bool) -> Result<(), String> {
+fn refuse_test_switch(release: bool, switch: &str, switch_set: bool) -> Result<(), String> {
     if release && switch_set {
         return Err(format!(
-            "{TEST_ANSWERS} is a test-only switch of debug builds; this build refuses it"
+            "{switch} is a test-only switch of debug builds; this build refuses it"
         ));
     }
     Ok(())
@@ -129,10 +133,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_debug_build_takes_its_dialog_answers_from_a_file() {
-        assert!(refuse_test_switch(true, true).is_err());
-        assert!(refuse_test_switch(true, false).is_ok());
-        assert!(refuse_test_switch(false, true).is_ok());
+    fn only_a_debug_build_takes_its_dialog_answers_or_its_clock_from_a_file() {
+        for switch in [TEST_ANSWERS, crate::clock::TEST_CLOCK] {
+            let refused = refuse_test_switch(true, switch, true).unwrap_err();
+            assert!(refused.contains(switch), "{refused}");
+            assert!(refuse_test_switch(true, switch, false).is_ok());
+            assert!(refuse_test_switch(false, switch, true).is_ok());
+        }
     }
 
     #[test]

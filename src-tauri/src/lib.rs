@@ -2,6 +2,7 @@
 //! the core through typed commands, locks on idle and on quit, and keeps the webview on the
 //! app's own bundled pages.
 
+pub mod clock;
 #[cfg(test)]
 mod command_tests;
 mod commands;
@@ -87,6 +88,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::sync::sync_folder_choose::<tauri::Wry>,
         commands::sync::sync_folder_clear,
         commands::sync::sync_folder_run,
+        commands::sync::visit_candidates,
+        commands::sync::visit_prepare::<tauri::Wry>,
+        commands::sync::visit_status,
         commands::rights::rights_add,
         commands::rights::rights_done,
         commands::rights::rights_list,

@@ -51,6 +51,18 @@ pub struct VisitMode {
     pub files: Vec<ChangedFile>,
 }
 
+/// A woman who may go in a visit package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct VisitCandidate {
+    pub id: String,
+    pub case_code: String,
+    pub chosen_name: Option<String>,
+    /// The prison she is in (her open stay), if any.
+    pub facility: Option<String>,
+}
+
 /// Why a visit ended on this laptop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -193,18 +205,9 @@ pub(crate) fn settle_for(conn: &Connection, device: &str, now: i64) -> Result<()
 }
 
 impl Vault {
-    /// Prepares a visit package: writes the visit records for the women `ids` on the laptop
-    /// `device` (a caseworker's laptop; its colleague must be able to see each of them),
-    /// ending the visit in force for it if any, then writes the file for it to `to`. Only a
-    /// laptop that holds every file can prepare one; a caseworker prepares one only for her
-    /// own laptop.
-    pub fn visit_export(
-        &mut self,
-        device: &str,
-        ids: &[String],
-        days: u32,
-        to: &std::path::Path,
-    ) -> Result<super::ExportedFile> {
+    /// Checks a visit package before anything is written (or a file dialog opened): see
+    /// [`Vault::visit_export`]. Returns the women's ids, each once.
+    pub fn visit_precheck(&self, device: &str, ids: &[String], days: u32) -> Result<Vec<String>> {
         if !(1..=MAX_DAYS).contains(&days) {
             return Err(Error::invalid("days", "1 to 30"));
         }
@@ -252,6 +255,69 @@ impl Vault {
                 ));
             }
         }
+        Ok(ids)
+    }
+
+    /// The women a package for `device` may hold: the open files its colleague may see,
+    /// by case code, each with the prison she is in when a stay is open (to pick "everyone
+    /// I will see in that prison").
+    pub fn visit_candidates(&self, device: &str) -> Result<Vec<VisitCandidate>> {
+        let colleague = super::device::entry(&self.conn, device)?
+            .and_then(|e| e.staff_id)
+            .ok_or(Error::NotFound)?;
+        if self.me.role == Role::Caseworker && colleague != self.me.id {
+            return Err(Error::Forbidden);
+        }
+        let ids: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT p.id FROM participants p WHERE p.deleted = 0 AND p.status = 'open'
+                 AND (p.assigned_to = ?1 OR EXISTS (SELECT 1 FROM participant_access a
+                      WHERE a.participant_id = p.id AND a.staff_id = ?1))
+                 ORDER BY p.case_code",
+            )?
+            .query_map([&colleague], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut found = Vec::new();
+        for id in ids {
+            let Ok(her) = self.load_participant(&id) else {
+                continue;
+            };
+            let facility = crate::records::record::load_records(&self.conn, &id)?
+                .into_iter()
+                .filter_map(|r| match r.data {
+                    crate::records::record::RecordData::PrisonStay(stay)
+                        if stay.left_on.is_none() =>
+                    {
+                        Some((stay.entered_on, stay.facility))
+                    }
+                    _ => None,
+                })
+                .max()
+                .map(|(_, facility)| facility);
+            found.push(VisitCandidate {
+                id,
+                case_code: her.case_code,
+                chosen_name: her.chosen_name,
+                facility,
+            });
+        }
+        Ok(found)
+    }
+
+    /// Prepares a visit package: writes the visit records for the women `ids` on the laptop
+    /// `device` (a caseworker's laptop; its colleague must be able to see each of them),
+    /// ending the visit in force for it if any, then writes the file for it to `to`. Only a
+    /// laptop that holds every file can prepare one; a caseworker prepares one only for her
+    /// own laptop.
+    pub fn visit_export(
+        &mut self,
+        device: &str,
+        ids: &[String],
+        days: u32,
+        to: &std::path::Path,
+    ) -> Result<super::ExportedFile> {
+        let ids = self.visit_precheck(device, ids, days)?;
         let now = now_ms();
         let expires = text_of(now + i64::from(days) * 86_400_000);
         let tx = self.conn.unchecked_transaction()?;

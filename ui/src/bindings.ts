@@ -549,6 +549,43 @@ async syncFolderRun() : Promise<Result<FolderReport | null, CommandError>> {
 }
 },
 /**
+ * The women a visit package for `device_id` may hold (open files its colleague may see),
+ * with the prison each is in.
+ */
+async visitCandidates(deviceId: string) : Promise<Result<VisitCandidate[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("visit_candidates", { deviceId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Prepares a visit package for a caseworker's laptop and saves its file where the person
+ * chooses (a native dialog). Checked before the dialog opens; `None` when it was cancelled,
+ * and then nothing is written.
+ */
+async visitPrepare(deviceId: string, participantIds: string[], days: number) : Promise<Result<SavedFile | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("visit_prepare", { deviceId, participantIds, days }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * This laptop in visit mode, if it is; a visit that is over (expired, synced back) ends
+ * first and its files leave the laptop.
+ */
+async visitStatus() : Promise<Result<VisitMode | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("visit_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Records a request she made, received on `received_on`; the deadline comes from the
  * country's law.
  */
@@ -634,7 +671,7 @@ export type AssessmentPhase = "pre_release" | "release" | "day_30" | "day_90" | 
 /**
  * What happened.
  */
-export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed" | "integrity_checked" | "sync_exported" | "sync_imported" | "sync_operations_dropped" | "device_added" | "device_registered" | "device_revoked" | "vault_joined" | "participant_erased"
+export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed" | "integrity_checked" | "sync_exported" | "sync_imported" | "sync_operations_dropped" | "device_added" | "device_registered" | "device_revoked" | "vault_joined" | "participant_erased" | "visit_prepared" | "visit_ended"
 /**
  * One entry as an administrator reads it.
  */
@@ -1277,7 +1314,12 @@ alreadyImported: number;
  * Colleagues another laptop added under a username a colleague here already has: they
  * go by another username on this laptop.
  */
-renamedStaff: RenamedStaff[] }
+renamedStaff: RenamedStaff[]; 
+/**
+ * Files of a prison visit taken off this laptop: the visit is over (its work synced
+ * back, or another package replaced it).
+ */
+visitFilesPurged: number }
 /**
  * Monthly household income, in bands relative to the minimum wage.
  */
@@ -1900,6 +1942,22 @@ limit: number | null }
  * Whether a vault exists in the data folder and who, if anyone, is signed in.
  */
 export type VaultStatus = { exists: boolean; session: SessionInfo | null }
+/**
+ * A woman who may go in a visit package.
+ */
+export type VisitCandidate = { id: string; caseCode: string; chosenName: string | null; 
+/**
+ * The prison she is in (her open stay), if any.
+ */
+facility: string | null }
+/**
+ * This laptop in visit mode.
+ */
+export type VisitMode = { 
+/**
+ * When the package's files leave this laptop (RFC 3339, UTC).
+ */
+expires: string; files: ChangedFile[] }
 
 /** tauri-specta globals **/
 

@@ -7,6 +7,7 @@ use acompana::sync::conflicts::Conflict;
 use acompana::sync::device::Device;
 use acompana::sync::export::FolderReport;
 use acompana::sync::import::ImportReport;
+use acompana::sync::visit::{VisitCandidate, VisitMode};
 use acompana::vault::SessionInfo;
 use acompana::Error;
 use secrecy::SecretString;
@@ -294,4 +295,64 @@ pub fn sync_folder_clear(state: State<'_, AppState>) -> CommandResult<()> {
 #[specta::specta]
 pub fn sync_folder_run(state: State<'_, AppState>) -> CommandResult<Option<FolderReport>> {
     Ok(state.session.with(|vault| vault.sync_folder_now())?)
+}
+
+/// The women a visit package for `device_id` may hold (open files its colleague may see),
+/// with the prison each is in.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn visit_candidates(
+    state: State<'_, AppState>,
+    device_id: String,
+) -> CommandResult<Vec<VisitCandidate>> {
+    Ok(state
+        .session
+        .with(|vault| vault.visit_candidates(&device_id))?)
+}
+
+/// Prepares a visit package for a caseworker's laptop and saves its file where the person
+/// chooses (a native dialog). Checked before the dialog opens; `None` when it was cancelled,
+/// and then nothing is written.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn visit_prepare<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    device_id: String,
+    participant_ids: Vec<String>,
+    days: u32,
+) -> CommandResult<Option<SavedFile>> {
+    let (this, name) = state.session.with(|vault| {
+        vault.visit_precheck(&device_id, &participant_ids, days)?;
+        let name = vault
+            .device_list()?
+            .into_iter()
+            .find(|d| d.id == device_id)
+            .map(|d| d.name)
+            .unwrap_or_default();
+        Ok((vault.device_id().to_string(), name))
+    })?;
+    let suggested = acompana::sync::export::file_name(&this, &device_id);
+    let Some(path) = dialog::choose(&app, Choose::Save { suggested })? else {
+        return Ok(None);
+    };
+    let file = state
+        .session
+        .with(|vault| vault.visit_export(&device_id, &participant_ids, days, &path))?;
+    Ok(Some(SavedFile {
+        device_name: name,
+        file_name: dialog::file_name(std::path::Path::new(&file.path)),
+        changes: file.operations as u32,
+        device_id: file.device_id,
+    }))
+}
+
+/// This laptop in visit mode, if it is; a visit that is over (expired, synced back) ends
+/// first and its files leave the laptop.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn visit_status(state: State<'_, AppState>) -> CommandResult<Option<VisitMode>> {
+    Ok(state
+        .session
+        .with(|vault| vault.visit_status(crate::clock::now_ms()))?)
 }
