@@ -30,6 +30,7 @@ pub enum ErrorCode {
     WrongRecoveryCode,
     DiskFull,
     SyncRefused,
+    Cancelled,
     Io,
     Internal,
 }
@@ -58,6 +59,7 @@ impl ErrorCode {
             ErrorCode::WrongRecoveryCode => "wrong_recovery_code",
             ErrorCode::DiskFull => "disk_full",
             ErrorCode::SyncRefused => "sync_refused",
+            ErrorCode::Cancelled => "cancelled",
             ErrorCode::Io => "io",
             ErrorCode::Internal => "internal",
         }
@@ -129,6 +131,9 @@ pub enum Error {
     /// `sync_bad_signature`…); nothing was changed.
     #[error("the sync file was refused: {0}")]
     SyncRefused(&'static str),
+    /// The person stopped the work; nothing was changed.
+    #[error("stopped before the end; nothing was changed")]
+    Cancelled,
     /// The disk is full; nothing was changed.
     #[error("the disk is full")]
     DiskFull,
@@ -167,6 +172,7 @@ impl Error {
             Error::CannotDisableSelf => ErrorCode::CannotDisableSelf,
             Error::DiskFull => ErrorCode::DiskFull,
             Error::SyncRefused(_) => ErrorCode::SyncRefused,
+            Error::Cancelled => ErrorCode::Cancelled,
             Error::Io(_) => ErrorCode::Io,
             Error::Internal(_) => ErrorCode::Internal,
         }

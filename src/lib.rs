@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod opening;
 pub mod preferences;
+pub mod progress;
 pub mod records;
 pub mod session;
 pub mod settings;

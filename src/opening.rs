@@ -117,6 +117,7 @@ pub(crate) fn create_with(
             slots,
             device_id: device_id.clone(),
             me,
+            progress: Default::default(),
         })
     })();
     match result {
@@ -277,6 +278,18 @@ pub fn join(
     joining: Joining<'_>,
     kdf: KdfChoice,
 ) -> Result<(Vault, RecoveryCode)> {
+    join_watched(paths, joining, kdf, &crate::progress::Progress::default())
+}
+
+/// [`join`], reporting how far loading her files has gone to `progress`, which can stop it:
+/// a stopped join leaves no vault behind, as a refused one.
+pub fn join_watched(
+    paths: &VaultPaths,
+    joining: Joining<'_>,
+    kdf: KdfChoice,
+    progress: &crate::progress::Progress,
+) -> Result<(Vault, RecoveryCode)> {
+    let _watching = crate::progress::Watching::start(progress);
     use crate::sync::manifest::{FileKind, Frame, Refusal, Registration};
     let refuse = |refusal: Refusal| Error::SyncRefused(refusal.code());
     staff::check_new_password(joining.password.expose_secret())?;
@@ -406,6 +419,7 @@ pub fn join(
                 me: &info.staff_id,
                 catalog: crate::catalog::for_country(country),
                 slot_label: &label,
+                progress,
             },
             &[crate::sync::import::Verified {
                 manifest: manifest.clone(),
@@ -427,6 +441,7 @@ pub fn join(
                 },
             )?;
         }
+        progress.check()?;
         tx.commit()?;
         write_atomic(&paths.keyslots, &slots.to_bytes(&master))?;
         let me = staff::by_id(&conn, &info.staff_id)?;
@@ -437,6 +452,7 @@ pub fn join(
             slots: slots.clone(),
             device_id: device_id.clone(),
             me,
+            progress: Default::default(),
         })
     })();
     match result {
@@ -537,6 +553,7 @@ pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Re
         slots,
         device_id,
         me,
+        progress: Default::default(),
     };
     // A prison visit that is over leaves this laptop at sign-in. A failure here must not
     // keep her out: it is tried again after every import and whenever the app asks.
@@ -594,6 +611,7 @@ pub fn recover(
         slots,
         device_id,
         me,
+        progress: Default::default(),
     };
     let my_id = vault.me.id.clone();
     vault.rewrap_slot(

@@ -17,6 +17,7 @@ struct Active {
 pub struct Session {
     paths: VaultPaths,
     state: Mutex<Option<Active>>,
+    progress: std::sync::Arc<crate::progress::Progress>,
 }
 
 fn idle_limit(vault: &Vault) -> Duration {
@@ -33,7 +34,14 @@ impl Session {
         Session {
             paths,
             state: Mutex::new(None),
+            progress: Default::default(),
         }
+    }
+
+    /// How far the unlocked vault's long work has gone; read and stopped without waiting for
+    /// the vault, which that work holds.
+    pub fn progress(&self) -> std::sync::Arc<crate::progress::Progress> {
+        self.progress.clone()
     }
 
     /// The vault's files.
@@ -55,7 +63,8 @@ impl Session {
     }
 
     /// Makes `vault` the session's unlocked vault, locking any previous one.
-    pub fn install(&self, vault: Vault) {
+    pub fn install(&self, mut vault: Vault) {
+        vault.watch_with(self.progress.clone());
         let limit = idle_limit(&vault);
         let previous = self.state().replace(Active {
             vault,

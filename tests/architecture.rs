@@ -8,6 +8,7 @@ use std::path::Path;
 /// below everything.
 const FLOORS: &[&[&str]] = &[
     &["error"],
+    &["progress"],
     &["crypto"],
     &["compact"],
     &["store", "changelog"],

@@ -1793,3 +1793,84 @@ fn a_visit_ends_once_its_work_is_synced_back_and_a_new_package_replaces_the_old(
         .unwrap()
         .is_none());
 }
+
+/// Stops `progress`'s work as soon as it starts applying changes (from another thread, as the
+/// app's "Cancelar" does).
+fn stop_when_applying(
+    progress: std::sync::Arc<acompana::progress::Progress>,
+) -> std::thread::JoinHandle<bool> {
+    std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(120) {
+            if progress.state().phase == acompana::progress::Phase::Applying {
+                progress.cancel();
+                return true;
+            }
+            std::thread::yield_now();
+        }
+        false
+    })
+}
+
+#[test]
+fn a_stopped_import_or_join_changes_nothing_and_can_be_done_again() {
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    for n in 0..400 {
+        add_woman(&mut admin, &format!("Mujer Numerosa {n}"), Some(LUCIA));
+    }
+    let mut lucia = org.lucia();
+    // Her laptop's first file registers it at the office.
+    let up = org.file("first-up.sync");
+    export_to(&mut lucia, &coordinator_device(&admin), &up);
+    admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    let before = names_held(&lucia);
+    let count_log = |vault: &Vault| -> i64 {
+        vault
+            .connection_for_tests()
+            .query_row("SELECT count(*) FROM change_log", [], |row| row.get(0))
+            .unwrap()
+    };
+    let log_before = count_log(&lucia);
+    let down = org.file("big.sync");
+    export_to(&mut admin, &org.lucia_device, &down);
+
+    let progress = std::sync::Arc::new(acompana::progress::Progress::default());
+    lucia.watch_with(progress.clone());
+    let stopper = stop_when_applying(progress.clone());
+    let error = lucia.sync_import(std::slice::from_ref(&down)).unwrap_err();
+    assert!(
+        stopper.join().unwrap(),
+        "the import never reached its applying phase"
+    );
+    assert_eq!(error.code(), acompana::ErrorCode::Cancelled);
+    assert_eq!(names_held(&lucia), before);
+    assert_eq!(count_log(&lucia), log_before);
+    assert_eq!(progress.state().phase, acompana::progress::Phase::Idle);
+    // Not remembered as imported: opened again, it applies whole.
+    let report = lucia.sync_import(std::slice::from_ref(&down)).unwrap();
+    assert_eq!(report.already_imported, 0);
+    assert_eq!(names_held(&lucia).len(), before.len() + 400);
+
+    // A join stopped while it loads leaves no vault behind.
+    let join_file = org.laptop.path().join("marta.join");
+    let added = admin.device_add(MARTA, "Laptop Marta", &join_file).unwrap();
+    let marta = VaultPaths::new(org.laptop.path().join("marta"));
+    let progress = acompana::progress::Progress::default();
+    let shared = std::sync::Arc::new(progress);
+    let stopper = stop_when_applying(shared.clone());
+    let error = acompana::opening::join_watched(
+        &marta,
+        acompana::opening::Joining {
+            file: &std::fs::read(&join_file).unwrap(),
+            passphrase: &added.passphrase,
+            password: &secret("clave-de-marta-1"),
+        },
+        KdfChoice::Minimum,
+        &shared,
+    )
+    .unwrap_err();
+    assert!(stopper.join().unwrap());
+    assert_eq!(error.code(), acompana::ErrorCode::Cancelled);
+    assert!(!marta.exists());
+}

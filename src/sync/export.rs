@@ -454,8 +454,21 @@ impl Vault {
             std::fs::create_dir_all(to)?;
         }
         let registration = pending_registration(&self.conn, &this)?;
-        let mut written = Vec::new();
+        let progress = self.progress.clone();
+        let watching = crate::progress::Watching::start(&progress);
+        watching
+            .0
+            .enter(crate::progress::Phase::Writing, receivers.len() as u64);
+        let mut written: Vec<ExportedFile> = Vec::new();
         for receiver in &receivers {
+            // Stopped: the files written so far are taken back, as if lost on the way (a
+            // lost file's changes go in the next one).
+            if let Err(stopped) = progress.check() {
+                for file in &written {
+                    let _ = std::fs::remove_file(&file.path);
+                }
+                return Err(stopped);
+            }
             let path: PathBuf = if one {
                 to.to_path_buf()
             } else {
@@ -466,6 +479,7 @@ impl Vault {
             {
                 written.push(file);
             }
+            watching.0.advance(1);
         }
         Ok(written)
     }

@@ -527,6 +527,8 @@ pub(crate) struct ApplyContext<'a> {
     pub me: &'a str,
     pub catalog: &'static crate::catalog::CountryCatalog,
     pub slot_label: &'a dyn Fn(&str) -> [u8; 32],
+    /// Where the work reports how far it went, and is stopped.
+    pub progress: &'a crate::progress::Progress,
 }
 
 /// Rebuilds one record's visible row from its operations on this laptop (as sync and the
@@ -598,6 +600,9 @@ impl<'a> Folded<'a> {
         }
     }
 }
+
+/// How many operations or records an import applies between two looks at its progress.
+const STEP: usize = 512;
 
 /// From how many records an import folds those it did not hold on a second thread.
 const PARALLEL_RECORDS: usize = 2_000;
@@ -940,6 +945,12 @@ fn apply_known(
     in_order.sort_unstable();
     let new_ids: std::collections::HashSet<&str> =
         new_ops.iter().map(|op| op.op_id.as_str()).collect();
+    let progress = ctx.progress;
+    progress.enter(
+        crate::progress::Phase::Applying,
+        (new_ops.len() + in_order.len()) as u64,
+    );
+    progress.check()?;
     // The records held before are read back after the inserts; the others, stated by the new
     // operations alone, are folded by a second thread while this one writes the operations.
     let fold_new = || -> Vec<Option<Folded>> {
@@ -959,7 +970,10 @@ fn apply_known(
     };
     let insert_all = || -> Result<()> {
         let mut codes: HashMap<String, i64> = HashMap::new();
-        for op in &new_ops {
+        for (n, op) in new_ops.iter().enumerate() {
+            if n % STEP == STEP - 1 {
+                progress.step(STEP as u64)?;
+            }
             let mut code = |name: &str| -> Result<i64> {
                 if let Some(code) = codes.get(name) {
                     return Ok(*code);
@@ -1008,7 +1022,15 @@ fn apply_known(
             && by_record.contains_key(&("participant", her))
             && !held_before.contains(&("participant", her))
     };
-    for ((_, _, record_type, record_id), folded) in in_order.iter().zip(folded) {
+    progress.enter(
+        crate::progress::Phase::Applying,
+        (new_ops.len() + in_order.len()) as u64,
+    );
+    progress.step(new_ops.len() as u64)?;
+    for (n, ((_, _, record_type, record_id), folded)) in in_order.iter().zip(folded).enumerate() {
+        if n % STEP == STEP - 1 {
+            progress.step(STEP as u64)?;
+        }
         let held_history;
         let folded = match folded {
             Some(folded) => folded,
@@ -1478,6 +1500,11 @@ impl Vault {
     /// applied in one transaction. Importing a file again, or files in any order, changes
     /// nothing beyond the first application.
     pub fn sync_import(&mut self, files: &[PathBuf]) -> Result<ImportReport> {
+        let progress = self.progress.clone();
+        let watching = crate::progress::Watching::start(&progress);
+        watching
+            .0
+            .enter(crate::progress::Phase::Checking, files.len() as u64);
         let this = self.this_device()?;
         let mut verified = Vec::with_capacity(files.len());
         let mut known = Vec::with_capacity(files.len());
@@ -1500,6 +1527,7 @@ impl Vault {
             verified.push(file);
             known.push(held);
             digests.push(digest);
+            progress.step(1)?;
         }
         if verified.is_empty() {
             return Ok(ImportReport {
@@ -1543,6 +1571,7 @@ impl Vault {
                 me: &self.me.id,
                 catalog,
                 slot_label: &label,
+                progress: &progress,
             },
             &verified,
             Some(&known),
@@ -1579,7 +1608,10 @@ impl Vault {
                 .to_string(),
             ),
         )?;
+        // The last moment a stop leaves everything as it was.
+        progress.check()?;
         tx.commit()?;
+        drop(watching);
         // Files taken off this laptop leave no page behind (see erasure::scrub).
         if report.erased > 0 || report.purged > 0 {
             super::erasure::scrub(&self.conn)?;

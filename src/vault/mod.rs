@@ -156,6 +156,8 @@ pub struct Vault {
     pub(crate) slots: KeySlotFile,
     pub(crate) device_id: String,
     pub(crate) me: StaffMember,
+    /// How far its long work (sync) has gone, and the request to stop it.
+    pub(crate) progress: std::sync::Arc<crate::progress::Progress>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -254,6 +256,11 @@ impl Vault {
     /// The signed-in member of staff.
     pub fn me(&self) -> &StaffMember {
         &self.me
+    }
+
+    /// Reports this vault's long work to `progress` (shared with whoever watches it).
+    pub fn watch_with(&mut self, progress: std::sync::Arc<crate::progress::Progress>) {
+        self.progress = progress;
     }
 
     /// The data folder.
