@@ -63,6 +63,8 @@ fn app(
             commands::sync::visit_candidates,
             commands::sync::visit_prepare,
             commands::sync::visit_status,
+            commands::sync::sync_progress,
+            commands::sync::sync_cancel,
         ])
         .build(mock_context(noop_assets()))
         .expect("mock app");
@@ -855,6 +857,18 @@ fn a_visit_package_is_prepared_received_and_leaves_the_laptop_when_it_expires() 
         let error = call(&office, cmd, args).expect_err(cmd);
         assert_eq!(error["code"], "locked", "{cmd}");
     }
+    // Progress carries no data: it answers while locked (a joining laptop has no session),
+    // and a stop asked for when nothing runs does not stop the next work.
+    let idle = json!({"phase": "idle", "done": 0, "total": 0, "cancelling": false});
+    assert_eq!(
+        call(&office, "sync_progress", json!({})).expect("progress"),
+        idle
+    );
+    call(&office, "sync_cancel", json!({})).expect("cancel");
+    assert_eq!(
+        call(&office, "sync_progress", json!({})).expect("progress"),
+        idle
+    );
     call(
         &office,
         "session_unlock",

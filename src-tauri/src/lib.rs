@@ -91,6 +91,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::sync::visit_candidates,
         commands::sync::visit_prepare::<tauri::Wry>,
         commands::sync::visit_status,
+        commands::sync::sync_progress,
+        commands::sync::sync_cancel,
         commands::rights::rights_add,
         commands::rights::rights_done,
         commands::rights::rights_list,

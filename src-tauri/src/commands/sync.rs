@@ -2,6 +2,7 @@
 //! received, and the conflicts that wait. Files are chosen in native dialogs opened from
 //! Rust ([`crate::dialog`]); the webview never names or reads a path.
 
+use acompana::progress::ProgressState;
 use acompana::staff::Role;
 use acompana::sync::conflicts::Conflict;
 use acompana::sync::device::Device;
@@ -228,7 +229,7 @@ pub fn vault_join<R: Runtime>(
     };
     let bytes = std::fs::read(&paths).map_err(Error::from)?;
     let password = SecretString::from(input.new_password);
-    let (vault, code) = acompana::opening::join(
+    let (vault, code) = acompana::opening::join_watched(
         state.session.paths(),
         acompana::opening::Joining {
             file: &bytes,
@@ -236,6 +237,7 @@ pub fn vault_join<R: Runtime>(
             password: &password,
         },
         acompana::vault::KdfChoice::from_env(),
+        &state.session.progress(),
     )?;
     let participants = vault
         .participant_page(&Default::default())
@@ -355,4 +357,19 @@ pub fn visit_status(state: State<'_, AppState>) -> CommandResult<Option<VisitMod
     Ok(state
         .session
         .with(|vault| vault.visit_status(crate::clock::now_ms()))?)
+}
+
+/// How far the sync work under way has gone (checking files, applying changes, writing
+/// files): read while that work holds the vault, so it never waits for it.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn sync_progress(state: State<'_, AppState>) -> ProgressState {
+    state.session.progress().state()
+}
+
+/// Asks the sync work under way to stop: it stops at its next check and changes nothing.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn sync_cancel(state: State<'_, AppState>) {
+    state.session.progress().cancel();
 }
