@@ -69,7 +69,6 @@ function dynamicRules(root) {
   const lockReasons = need(session, "LockReason", "src/session.ts").filter((reason) => reason !== "expired");
   const roles = need(bindings, "Role", "src/bindings.ts");
   const caseFile = readFileSync(join(root, "src/caseFile.ts"), "utf8");
-  const fileView = readFileSync(join(root, "src/components/casefile/ParticipantFileView.vue"), "utf8");
   const sync = readFileSync(join(root, "src/sync.ts"), "utf8");
   const constArray = (source, name, file) => {
     const match = source.match(new RegExp(`const ${name}\\s*=\\s*\\[([^\\]]*)\\]`));
@@ -101,10 +100,10 @@ function dynamicRules(root) {
     enum: enumTypes,
     "participants.status": ["open", "closed"],
     "participants.region": ["department", "state", "province"],
-    "file.tab": constArray(fileView, "TABS", "src/components/casefile/ParticipantFileView.vue"),
+    "file.tab": constArray(caseFile, "FILE_TABS", "src/caseFile.ts"),
     "history.field": constArray(caseFile, "HISTORY_FIELDS", "src/caseFile.ts"),
     // Record types and operation kinds of the change log; others show as they are.
-    "history.record": ["participant", "participant_access", "consent", "household", "dependant", "housing", "document", "needs", "contact", "note"],
+    "history.record": ["participant", "participant_access", "consent", "household", "dependant", "housing", "document", "needs", "contact", "note", "rights_request"],
     "history.kind": ["create", "set", "delete", "append"],
     errors: need(bindings, "ErrorCode", "src/bindings.ts"),
     countries: need(bindings, "Country", "src/bindings.ts"),
@@ -131,6 +130,13 @@ function dynamicRules(root) {
     "today.group": ["overdue", "today", "week"],
     "today.none": ["overdue", "today", "week"],
     "tasks.followUp": ["day30", "day90", "day180", "day365"],
+    "tasks.rightsDeadline": need(bindings, "RightsKind", "src/bindings.ts"),
+    // A woman's requests about her data (her file's Derechos tab and the coordinators' list).
+    "rights.kind": need(bindings, "RightsKind", "src/bindings.ts"),
+    "rights.status": need(bindings, "RequestStatus", "src/bindings.ts"),
+    "rights.advice": need(bindings, "RightsKind", "src/bindings.ts"),
+    // Only access and correction are answered by hand (an erasure, by erasing her).
+    "rights.outcomeLabel": ["access", "correction"],
     // Sincronización: a refused file's reason, and conflicts over fields a woman's history
     // does not name (the roster, the laptops, the directory).
     syncRefusal: constArray(sync, "SYNC_REFUSAL_REASONS", "src/sync.ts"),

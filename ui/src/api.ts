@@ -87,6 +87,15 @@ export type {
   ServiceHours,
   ServicePlan,
   Relationship,
+  RequestStatus,
+  RightsDeadline,
+  RightsDeadlines,
+  RightsKind,
+  RightsOverview,
+  RightsRequest,
+  RightsRequestEntry,
+  ErasureAcknowledgement,
+  ErasureEntry,
   AddedDevice,
   AuditEntry,
   AuditVerification,
@@ -138,6 +147,7 @@ const KNOWN_ERROR_CODES: Record<ErrorCode, true> = {
   wrong_recovery_code: true,
   disk_full: true,
   sync_refused: true,
+  cancelled: true,
   io: true,
   internal: true,
 };
@@ -299,4 +309,11 @@ export const api = {
   syncFolderChoose: () => unwrap(commands.syncFolderChoose()),
   syncFolderClear: () => unwrap(commands.syncFolderClear()),
   syncFolderRun: () => unwrap(commands.syncFolderRun()),
+  // A woman's requests about her data. The core computes the deadline from the country's law;
+  // an erasure request is answered only by erasing her (participantErase). The list is for
+  // coordinators and administrators (a caseworker gets `forbidden`).
+  rightsAdd: (participantId: string, right: Parameters<typeof commands.rightsAdd>[1], receivedOn: string) =>
+    unwrap(commands.rightsAdd(participantId, right, receivedOn)),
+  rightsDone: (requestId: string, outcome: string | null) => unwrap(commands.rightsDone(requestId, outcome)),
+  rightsList: () => unwrap(commands.rightsList()),
 };

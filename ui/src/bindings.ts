@@ -586,6 +586,19 @@ async visitStatus() : Promise<Result<VisitMode | null, CommandError>> {
 }
 },
 /**
+ * How far the sync work under way has gone (checking files, applying changes, writing
+ * files): read while that work holds the vault, so it never waits for it.
+ */
+async syncProgress() : Promise<ProgressState> {
+    return await TAURI_INVOKE("sync_progress");
+},
+/**
+ * Asks the sync work under way to stop: it stops at its next check and changes nothing.
+ */
+async syncCancel() : Promise<void> {
+    await TAURI_INVOKE("sync_cancel");
+},
+/**
  * Records a request she made, received on `received_on`; the deadline comes from the
  * country's law.
  */
@@ -1131,7 +1144,7 @@ complete: boolean }
 /**
  * The stable, machine-readable code of an [`Error`]; the UI translates it.
  */
-export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "case_closed" | "consent_required" | "not_demo_vault" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "sync_refused" | "io" | "internal"
+export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "case_closed" | "consent_required" | "not_demo_vault" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "sync_refused" | "cancelled" | "io" | "internal"
 /**
  * A document that would prove a point.
  */
@@ -1569,6 +1582,22 @@ needsOpen: boolean | null; offset: number; limit: number }
  */
 export type ParticipantSummary = { id: string; caseCode: string; chosenName: string | null; department: string | null; status: string; assignedTo: string | null; documentsPending: number; needsOpen: number }
 /**
+ * What the work is doing.
+ */
+export type Phase = "idle" | 
+/**
+ * Reading and checking files (decryption, signature, every operation).
+ */
+"checking" | 
+/**
+ * Applying changes to this laptop.
+ */
+"applying" | 
+/**
+ * Writing files for other laptops.
+ */
+"writing"
+/**
  * How far a plan has come.
  */
 export type PlanProgress = { recordId: string; 
@@ -1628,6 +1657,14 @@ export type Proceeding = { jurisdiction?: Jurisdiction | null; caseNumber?: stri
  * The offence as the local code names it, e.g. "Art. 376 CP".
  */
 offenceCode?: string | null; offenceCategory: OffenceCategory; sentenceMonths?: number | null; expectedReleaseOn?: string | null }
+/**
+ * What a watcher sees.
+ */
+export type ProgressState = { phase: Phase; done: number; total: number; 
+/**
+ * A stop was asked for and not yet reached.
+ */
+cancelling: boolean }
 /**
  * One record of a file, tagged by its kind.
  */

@@ -25,6 +25,7 @@ import type {
   NeedStatus,
   RecordData,
   Relationship,
+  RightsKind,
 } from "./api";
 
 export const CONSENT_PURPOSES: ConsentPurpose[] = ["case_work", "referral", "statistics", "photos_testimony", "contact"];
@@ -81,6 +82,12 @@ export const CLOSING_REASONS: ClosingReason[] = [
   "other",
 ];
 export const PARTICIPANT_STATUSES = ["open", "closed"] as const;
+/** The tabs of her file, in order (each named under `file.tab.<id>`). Servicio shows only where
+ *  the country's list has the Law 2292 guide. */
+export const FILE_TABS = ["summary", "consent", "household", "housing", "documents", "needs", "referrals", "tasks", "contacts", "legal", "applications", "service", "rights", "history"] as const;
+export type FileTab = (typeof FILE_TABS)[number];
+/** Her rights over her data, in the order the forms offer them (see src/rights.ts). */
+export const RIGHTS_KINDS: readonly RightsKind[] = ["access", "correction", "erasure"];
 
 // ---- Dates ----------------------------------------------------------------------------------
 
@@ -338,6 +345,12 @@ export const HISTORY_FIELDS = [
   "periodEnd",
   "incidents",
   "sentOn",
+  // Derechos: her requests about her data.
+  "right",
+  "receivedOn",
+  "deadline",
+  "basis",
+  "doneBy",
 ] as const;
 
 /** Fields whose values stay hidden in the history until asked for. */
@@ -361,16 +374,19 @@ const ENUM_FIELDS: Record<string, string> = {
   category: "NeedCategory",
 };
 
-/** Lists of the legal records, which live under their own sections (`legal.…`). */
+/** Lists of the legal records and of her rights requests, which live under their own sections
+ *  (`legal.…`, `rights.…`). */
 const LEGAL_FIELDS: Record<string, string> = {
   offenceCategory: "legal.offence",
   jurisdiction: "legal.jurisdictions",
   refusalReason: "legal.refusal",
+  right: "rights.kind",
 };
 /** A status field's list, by the kind of record it belongs to. */
 const LEGAL_STATUS_FIELDS: Record<string, string> = {
   legal_status: "legal.status",
   legal_application: "legal.applicationStatus",
+  rights_request: "rights.status",
 };
 
 /** Fields never worth showing: links between records. */
@@ -440,7 +456,7 @@ export function formatHistoryValue(field: string, value: unknown, words: History
   }
   const text = String(value);
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return words.date(text);
-  if (["collectedBy", "assignedTo", "team", "staffId"].includes(field)) return words.staffName(text) ?? text;
+  if (["collectedBy", "assignedTo", "team", "staffId", "doneBy"].includes(field)) return words.staffName(text) ?? text;
   if (field === "documentType") return words.documentName(text) ?? text;
   if (field === "nationality") return words.countryName?.(text) ?? text;
   if (field === "status" && recordType === "participant") {

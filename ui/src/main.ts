@@ -6,6 +6,7 @@ import "./styles/app.css";
 import "./styles/today-referrals.css";
 import "./styles/legal.css";
 import "./styles/sync.css";
+import "./styles/rights.css";
 import "./styles/print.css";
 import App from "./App.vue";
 import { applyDocumentLanguage, i18n } from "./i18n";

@@ -2,7 +2,7 @@
 // person's language, and how late an overdue one is. Kept free of Vue so it can be tested alone.
 
 import type { CountryCatalog, FileTask, TaskGroup, Today } from "./api";
-import { fromIsoDate } from "./caseFile";
+import { RIGHTS_KINDS, fromIsoDate } from "./caseFile";
 
 /** What the wording needs from the screen: translations and names in the current locale. */
 export interface TaskWords {
@@ -52,7 +52,18 @@ export function describeTask(task: TaskWording, words: TaskWords): string {
         : words.translate("tasks.referralFollowUp");
     case "manual":
       return detail || words.translate("tasks.manualUntitled");
+    case "rights_deadline": {
+      // Her request about her data: the detail is the right she asked for.
+      const right = (RIGHTS_KINDS as readonly string[]).includes(detail) ? detail : null;
+      return right ? words.translate(`tasks.rightsDeadline.${right}`) : words.translate("tasks.rightsDeadlineAny");
+    }
   }
+}
+
+/** Tasks that "Hecho" does not close: answering her request is done from her file's Derechos
+ *  tab (the core refuses to complete them from a task list). */
+export function answeredInHerFile(task: Pick<FileTask, "kind">): boolean {
+  return task.kind === "rights_deadline";
 }
 
 /** Whole days from `dueOn` to `today` (positive when late), both "YYYY-MM-DD". */

@@ -65,6 +65,16 @@ describe("api", () => {
     await expect(api.syncOpenReceived()).resolves.toBeNull();
   });
 
+  it("passes the rights commands' arguments under the names the Rust commands take", async () => {
+    mockedInvoke.mockResolvedValue(null);
+    await api.rightsAdd("p1", "erasure", "2026-11-03");
+    expect(mockedInvoke).toHaveBeenLastCalledWith("rights_add", { participantId: "p1", right: "erasure", receivedOn: "2026-11-03" });
+    await api.rightsDone("r1", null);
+    expect(mockedInvoke).toHaveBeenLastCalledWith("rights_done", { requestId: "r1", outcome: null });
+    await api.rightsList();
+    expect(mockedInvoke).toHaveBeenLastCalledWith("rights_list");
+  });
+
   it("carries a refused file's reason on the AppError", async () => {
     mockedInvoke.mockRejectedValueOnce(commandError("sync_refused", null, "sync_wrong_org"));
     await expect(api.syncOpenReceived()).rejects.toMatchObject({ code: "sync_refused", reason: "sync_wrong_org" });

@@ -14,12 +14,14 @@ import {
 import type { HistoryWords } from "../src/caseFile";
 import { checkBirthYear, checkDateOrder, checkWholeNumber } from "../src/forms";
 import type { CaseRecord, CountryCatalog, HistoryEntry, RecordData } from "../src/api";
+import { CO_RIGHTS } from "./helpers";
 import { readFileSync } from "node:fs";
 
 // Read as plain JSON: imported, the catalogs arrive precompiled into message functions.
 const es: unknown = JSON.parse(readFileSync("src/locales/es.json", "utf8"));
 
 const CATALOG: CountryCatalog = {
+  ...CO_RIGHTS,
   country: "CO",
   regionLabel: "department",
   regions: ["Antioquia", "Bogotá D.C."],
@@ -211,6 +213,22 @@ describe("history", () => {
     expect(formatHistoryValue("offenceCategory", "drugs", words)).toBe("Drogas");
     // A document's status is still a document's.
     expect(formatHistoryValue("status", "has", words, "document")).toBe("Lo tiene");
+  });
+
+  it("words a request about her data: what she asked, its status and who answered", () => {
+    const created = entry({
+      recordType: "rights_request",
+      value: JSON.stringify({ right: "erasure", received_on: "2026-11-03", deadline: "2026-11-25", basis: "Ley 1581 de 2012, art. 15 (reclamos)", status: "open" }),
+    });
+    expect(describeHistoryEntry(created, words).map((change) => `${change.label}: ${change.value}`)).toEqual([
+      "Qué pidió: Borrar sus datos (borrado)",
+      "Recibida el: «2026-11-03»",
+      "Responder a más tardar el: «2026-11-25»",
+      "Ley que fija el plazo: Ley 1581 de 2012, art. 15 (reclamos)",
+      "Estado: Abierta",
+    ]);
+    expect(formatHistoryValue("status", "done", words, "rights_request")).toBe("Respondida");
+    expect(formatHistoryValue("doneBy", "marta", words, "rights_request")).toBe("Marta Gómez");
   });
 
   it("names a nationality by its country when the screen can", () => {

@@ -50,3 +50,15 @@ export const device = (extra: Record<string, unknown>) => ({
   thisLaptop: false,
   ...extra,
 });
+
+/** Colombia's deadlines for a woman's requests about her data, as catalog_get answers them: the
+ *  part of a CountryCatalog fixture that only the rights screens read. */
+export const CO_RIGHTS = {
+  rightsRequests: {
+    access: { days: 10, businessDays: true, basis: "Ley 1581 de 2012, art. 14 (consultas)" },
+    correction: { days: 15, businessDays: true, basis: "Ley 1581 de 2012, art. 15 (reclamos)" },
+    erasure: { days: 15, businessDays: true, basis: "Ley 1581 de 2012, art. 15 (reclamos)" },
+  },
+  holidaysNote: "Festivos nacionales de Colombia (Ley 51 de 1983) de 2026 y 2027.",
+  holidays: ["2026-11-02", "2026-11-16", "2026-12-08", "2026-12-25"],
+};

@@ -8,7 +8,7 @@ import ApplicationsTab from "../src/components/casefile/ApplicationsTab.vue";
 import EligibilityGuide from "../src/components/casefile/EligibilityGuide.vue";
 import ServiceTab from "../src/components/casefile/ServiceTab.vue";
 import type { CaseRecord, CountryCatalog, EligibilityReport, LegalOverview, RecordData } from "../src/api";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { CO_RIGHTS, commandError, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
 const byTestId = (id: string) => `[data-testid="${id}"]`;
@@ -29,6 +29,7 @@ if (!window.matchMedia) {
 }
 
 const CATALOG: CountryCatalog = {
+  ...CO_RIGHTS,
   country: "CO",
   regionLabel: "department",
   regions: ["Antioquia"],

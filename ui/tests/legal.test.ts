@@ -13,8 +13,10 @@ import {
   statusTimeline,
 } from "../src/legal";
 import type { CaseRecord, CountryCatalog, RecordData } from "../src/api";
+import { CO_RIGHTS } from "./helpers";
 
 const CATALOG: CountryCatalog = {
+  ...CO_RIGHTS,
   country: "CO",
   regionLabel: "department",
   regions: ["Antioquia"],

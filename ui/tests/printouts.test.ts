@@ -8,12 +8,13 @@ import ComplianceReportPrint from "../src/components/print/ComplianceReportPrint
 import IntakeFormPrint from "../src/components/print/IntakeFormPrint.vue";
 import ParticipantFilePrint from "../src/components/print/ParticipantFilePrint.vue";
 import type { CaseRecord, ComplianceReportView, CountryCatalog, RecordData } from "../src/api";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { CO_RIGHTS, commandError, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
 const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 const CATALOG: CountryCatalog = {
+  ...CO_RIGHTS,
   country: "CO",
   regionLabel: "department",
   regions: ["Antioquia"],
@@ -97,6 +98,17 @@ describe("printouts", () => {
         { kind: "note", date: "2026-02-01", text: "Llamó para contar que consiguió trabajo.", sensitive: false },
         { kind: "note", date: "2026-02-02", text: "", sensitive: true },
         { kind: "proceeding", offenceCode: "Art. 376 CP", offenceCategory: "drugs", sentenceMonths: 48 },
+        {
+          kind: "rights_request",
+          right: "access",
+          receivedOn: "2026-02-03",
+          deadline: "2026-02-17",
+          basis: "Ley 1581 de 2012, art. 14 (consultas)",
+          status: "done",
+          doneOn: "2026-02-05",
+          doneBy: "ana",
+          outcome: "Su expediente impreso",
+        },
       ] as RecordData[]
     ).map((data, index) => ({ id: `r${index}`, participantId: "p1", data, createdAt: "2026-02-01T00:00:00Z", createdBy: "ana", masked: data.kind === "note" && !!data.sensitive }));
     const file = {
@@ -118,6 +130,11 @@ describe("printouts", () => {
     expect(page).toContain("Nota reservada: no se imprime.");
     expect(page).toContain("Art. 376 CP · Drogas");
     expect(page).toContain("48 meses");
+    // Her requests about her data are part of what is kept about her.
+    const rights = wrapper.find(byTestId("file-print-rights")).text();
+    expect(rights).toContain("Ver sus datos (acceso)");
+    expect(rights).toContain("Ley 1581 de 2012, art. 14 (consultas)");
+    expect(rights).toContain("Su expediente impreso");
     wrapper.unmount();
   });
 

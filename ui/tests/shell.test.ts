@@ -9,7 +9,7 @@ import { listen } from "@tauri-apps/api/event";
 import App from "../src/App.vue";
 import { sessionState } from "../src/session";
 import { startActivityReporting, TOUCH_INTERVAL_MS } from "../src/activity";
-import { flushPromises, mountApp } from "./helpers";
+import { CO_RIGHTS, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
 const mockedListen = vi.mocked(listen);
@@ -85,11 +85,66 @@ describe("main shell", () => {
     await flushPromises();
     expect(wrapper.find(byTestId("nav-audit")).exists()).toBe(false);
     expect(wrapper.find(byTestId("nav-settings")).exists()).toBe(false);
+    expect(wrapper.find(byTestId("nav-rights")).exists()).toBe(false);
     await wrapper.find(byTestId("nav-staff")).trigger("click");
     await flushPromises();
     expect(wrapper.find(byTestId("staff-row-ana.rojas")).exists()).toBe(true);
     expect(wrapper.find(byTestId("staff-add")).exists()).toBe(false);
     expect(wrapper.find(byTestId("staff-disable-ana.rojas")).exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it("shows Derechos to coordinators (without the administrators' areas) and opens a woman's file there on its Derechos tab", async () => {
+    // PrimeVue's tab list watches its size; the test DOM has no ResizeObserver.
+    globalThis.ResizeObserver ??= class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    } as unknown as typeof ResizeObserver;
+    const none = { items: [], total: 0, capped: false };
+    const catalog = { ...CO_RIGHTS, country: "CO", regionLabel: "department", regions: [], documents: [], legalApplicationTypes: [] };
+    const data = {
+      right: "access",
+      receivedOn: "2026-11-03",
+      deadline: "2026-11-17",
+      basis: "Ley 1581 de 2012, art. 14 (consultas)",
+      status: "open",
+      doneOn: null,
+      doneBy: null,
+      outcome: null,
+    };
+    const request = { id: "q1", participantId: "p1", caseCode: "CO-ROSA-0001", chosenName: "Rosita", ...data };
+    const participant = { id: "p1", caseCode: "CO-ROSA-0001", legalName: "Rosa", chosenName: "Rosita", status: "open", closingReason: null, assignedTo: null, sharedWith: [] };
+    fakeCore({ ...ADMIN, role: "coordinator" } as typeof ADMIN, {
+      tasks_today: { today: "2026-11-29", overdue: none, dueToday: none, thisWeek: none },
+      catalog_get: catalog,
+      rights_list: { requests: [request], erasures: [] },
+      participant_file: { participant, records: [{ id: "q1", participantId: "p1", data: { kind: "rights_request", ...data }, createdAt: "2026-11-03T10:00:00Z", createdBy: "ana.rojas", masked: false }] },
+      conflicts_list: [],
+      legal_overview: null,
+    });
+    const wrapper = mountApp(App);
+    await flushPromises();
+    expect(wrapper.find(byTestId("nav-audit")).exists()).toBe(false);
+    const nav = wrapper.find(byTestId("nav-rights"));
+    expect(nav.text()).toBe("Derechos");
+    await nav.trigger("click");
+    await flushPromises();
+    expect(wrapper.find(byTestId("rights-area")).exists()).toBe(true);
+    expect(mockedInvoke).toHaveBeenCalledWith("rights_list");
+    await wrapper.find(byTestId("rights-open-q1")).trigger("click");
+    await flushPromises();
+    expect(wrapper.find(byTestId("nav-participants")).attributes("aria-current")).toBe("page");
+    expect(wrapper.find(byTestId("rights-tab")).isVisible()).toBe(true);
+    expect(wrapper.find(byTestId("rights-request-q1")).text()).toContain("Ver sus datos (acceso)");
+    wrapper.unmount();
+  });
+
+  it("shows Derechos to administrators too", async () => {
+    fakeCore(ADMIN);
+    const wrapper = mountApp(App);
+    await flushPromises();
+    expect(wrapper.find(byTestId("nav-rights")).exists()).toBe(true);
     wrapper.unmount();
   });
 

@@ -277,6 +277,7 @@ describe("laptops and reports", () => {
       ruleWarnings: [],
       alreadyImported: 1,
       renamedStaff: [],
+      visitFilesPurged: 0,
     };
     expect(importBroughtNothing(report)).toBe(true);
     expect(importBroughtNothing({ ...report, applied: 3 })).toBe(false);

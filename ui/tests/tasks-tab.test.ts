@@ -27,6 +27,7 @@ const OVERVIEW = {
   tasks: [
     { key: "follow_up/2026-01-01/day30", kind: "follow_up", dueOn: "2026-01-31", recordId: null, detail: "day30", assignedTo: null },
     { key: "task/t1", kind: "manual", dueOn: today, recordId: "t1", detail: "Acompañarla a la Registraduría", assignedTo: "marta" },
+    { key: "rights/r1", kind: "rights_deadline", dueOn: today, recordId: "r1", detail: "correction", assignedTo: null },
   ],
 };
 
@@ -85,6 +86,18 @@ describe("tasks tab", () => {
       data: { kind: "task", title: "Llamar a la EPS", dueOn: today, assignedTo: "marta", done: false, notes: null },
     });
     expect(wrapper.emitted("saved")).toHaveLength(1);
+    wrapper.unmount();
+  });
+
+  it("sends a request's deadline to Derechos instead of offering Hecho", async () => {
+    fakeCore();
+    const wrapper = mountApp(TasksTab, { props: { file: FILE, session: SESSION, catalog: CATALOG, staff: STAFF, readOnly: false } });
+    await flushPromises();
+    expect(wrapper.find(byTestId("task-row-2")).text()).toContain("Plazo legal: responder su solicitud de corrección de sus datos");
+    expect(wrapper.find(byTestId("task-done-2")).exists()).toBe(false);
+    await wrapper.find(byTestId("task-rights-2")).trigger("click");
+    expect(wrapper.emitted("openRights")).toHaveLength(1);
+    expect(mockedInvoke.mock.calls.some(([command]) => command === "task_complete")).toBe(false);
     wrapper.unmount();
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { daysLate, describeTask, hiddenCount, isEmptyDay, monthName } from "../src/tasks";
+import { answeredInHerFile, daysLate, describeTask, hiddenCount, isEmptyDay, monthName } from "../src/tasks";
 import type { TaskWords } from "../src/tasks";
 import type { DueTask, TaskGroup, Today } from "../src/api";
 
@@ -50,6 +50,21 @@ describe("task wording", () => {
     );
     expect(monthName("2026-02", "en")).toBe("February 2026");
     expect(monthName("soon", "es")).toBe("soon");
+  });
+
+  it("words the legal deadline of her request about her data by the right she asked for", () => {
+    expect(describeTask({ kind: "rights_deadline", detail: "access" }, words())).toBe(
+      "Plazo legal: responder su solicitud de acceso a sus datos",
+    );
+    expect(describeTask({ kind: "rights_deadline", detail: "correction" }, words())).toBe(
+      "Plazo legal: responder su solicitud de corrección de sus datos",
+    );
+    expect(describeTask({ kind: "rights_deadline", detail: "erasure" }, words())).toBe(
+      "Plazo legal: responder su solicitud de borrado de sus datos",
+    );
+    expect(describeTask({ kind: "rights_deadline", detail: null }, words())).toBe("Plazo legal: responder su solicitud sobre sus datos");
+    expect(answeredInHerFile({ kind: "rights_deadline" })).toBe(true);
+    expect(answeredInHerFile({ kind: "manual" })).toBe(false);
   });
 
   it("names the organization of a referral follow-up when the core knows it", () => {

@@ -133,6 +133,33 @@ describe("Hoy", () => {
     wrapper.unmount();
   });
 
+  it("words a request's legal deadline and leads to her file's Derechos tab instead of offering Hecho", async () => {
+    const rights = (detail: string, key: string) =>
+      task({ key, kind: "rights_deadline", detail, recordId: key, dueOn: daysFromToday(-1) });
+    fakeCore([
+      {
+        ...EMPTY_DAY,
+        overdue: group([rights("access", "rights/r1"), rights("correction", "rights/r2"), rights("erasure", "rights/r3")]),
+        dueToday: group([task({ key: "task/t1", kind: "manual", detail: "Llamar a la EPS" })]),
+      },
+    ]);
+    const wrapper = mountApp(TodayArea);
+    await flushPromises();
+    expect(wrapper.find(byTestId("today-row-overdue-0")).text()).toContain("Plazo legal: responder su solicitud de acceso a sus datos");
+    expect(wrapper.find(byTestId("today-row-overdue-1")).text()).toContain("Plazo legal: responder su solicitud de corrección de sus datos");
+    expect(wrapper.find(byTestId("today-row-overdue-2")).text()).toContain("Plazo legal: responder su solicitud de borrado de sus datos");
+    expect(wrapper.find(byTestId("today-row-overdue-0")).text()).toContain("1 día de atraso");
+    // The core refuses to complete it from Hoy: no Hecho, a way to answer it instead.
+    expect(wrapper.find(byTestId("today-done-overdue-0")).exists()).toBe(false);
+    expect(wrapper.find(byTestId("today-done-today-0")).exists()).toBe(true);
+    const answer = wrapper.find(byTestId("today-rights-overdue-0"));
+    expect(answer.text()).toBe("Responder su solicitud");
+    await answer.trigger("click");
+    expect(wrapper.emitted("openFile")).toEqual([["p1", "rights"]]);
+    expect(mockedInvoke.mock.calls.some(([command]) => command === "task_complete")).toBe(false);
+    wrapper.unmount();
+  });
+
   it("opens her file from a task", async () => {
     fakeCore([BUSY_DAY]);
     const wrapper = mountApp(TodayArea);
