@@ -32,6 +32,7 @@ use crate::records::housing::{Housing, HousingSituation};
 use crate::records::needs::{AssessmentPhase, NeedCategory, NeedStatus, NeedsAssessment};
 use crate::records::participants::{self, NewRow, ParticipantDetails};
 use crate::records::record::{self, RecordData};
+use crate::records::rights::{RequestStatus, RightsKind, RightsRequest};
 use crate::staff::Role;
 use crate::vault::{self, KdfChoice, NewVault, Vault, VaultPaths};
 use crate::Country;
@@ -709,6 +710,41 @@ impl Generator<'_> {
                         statuses,
                     }));
                 }
+            }
+        }
+        // About one woman in thirty asked something about her data. Drawn from a generator of
+        // her own, so the rest of the demo stays what it was for a seed.
+        let mut asks = ChaCha8Rng::seed_from_u64(0x5249_4748_5453 ^ u64::from(index));
+        if asks.random_bool(1.0 / 30.0) {
+            let right = *[
+                RightsKind::Access,
+                RightsKind::Access,
+                RightsKind::Correction,
+                RightsKind::Erasure,
+            ]
+            .choose(&mut asks)
+            .expect("kinds");
+            let received = self.anchor - Days::new(asks.random_range(0..=40));
+            if let Ok(mut request) = RightsRequest::new(right, &date_string(received), self.catalog)
+            {
+                let answer_by =
+                    NaiveDate::parse_from_str(&request.deadline, "%Y-%m-%d").unwrap_or(received);
+                if right != RightsKind::Erasure && answer_by < self.anchor && asks.random_bool(0.8)
+                {
+                    request.status = RequestStatus::Done;
+                    request.done_on = Some(date_string(
+                        (received + Days::new(asks.random_range(1..=8))).min(self.anchor),
+                    ));
+                    request.done_by = Some(collected_by.clone());
+                    request.outcome = Some(
+                        match right {
+                            RightsKind::Access => "Se le entregó su ficha impresa",
+                            _ => "Se corrigió su año de nacimiento",
+                        }
+                        .to_string(),
+                    );
+                }
+                records.push(RecordData::RightsRequest(request));
             }
         }
         let legal = self.invent_legal(released, still_inside, &collected_by, organizations);
