@@ -101,6 +101,9 @@ export E2E_RUN_DIR="$run_dir"
 # The debug build's test-only switch: its native file dialogs take their answers from this file
 # (support.mjs's answerDialogs), since WebDriver cannot drive a native dialog.
 export ACOMPANA_E2E_DIALOG_ANSWERS="$run_dir/dialog-answers.txt"
+# The debug build's test clock (src-tauri/src/clock.rs): days the visit checks add to the
+# clock, so a visit package can expire within the run.
+export ACOMPANA_E2E_CLOCK="$run_dir/clock-days.txt"
 # No accessibility bus under Xvfb; keep GTK from looking for one.
 export NO_AT_BRIDGE=1
 

@@ -126,6 +126,11 @@ export function answerDialogs(...answers) {
   writeFileSync(required("ACOMPANA_E2E_DIALOG_ANSWERS"), answers.join("\n"));
 }
 
+/** Moves the app's visit clock `days` ahead (a debug build reads ACOMPANA_E2E_CLOCK's file). */
+export function advanceClockDays(days) {
+  writeFileSync(required("ACOMPANA_E2E_CLOCK"), String(days));
+}
+
 /**
  * A scenario step: skipped once an earlier step failed, so the first failure is the one that
  * explains; a failing step leaves a screenshot. `options.todo` names a known problem: the step

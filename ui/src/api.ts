@@ -123,6 +123,9 @@ export type {
   Settings,
   StaffMember,
   VaultStatus,
+  VisitCandidate,
+  VisitMode,
+  ProgressState,
 } from "./bindings";
 
 // A record, not a list, so the type check fails when the generated ErrorCode gains or loses a code.
@@ -226,6 +229,15 @@ async function unwrap<T>(pending: Promise<Result<T, CommandError>>): Promise<T> 
   throw error;
 }
 
+/** A command that answers its value directly (no Result): a failure still becomes an AppError. */
+async function plain<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    throw toAppError(error);
+  }
+}
+
 export const api = {
   vaultStatus: () => unwrap(commands.vaultStatus()),
   vaultCreate: (input: Parameters<typeof commands.vaultCreate>[0]) =>
@@ -309,6 +321,17 @@ export const api = {
   syncFolderChoose: () => unwrap(commands.syncFolderChoose()),
   syncFolderClear: () => unwrap(commands.syncFolderClear()),
   syncFolderRun: () => unwrap(commands.syncFolderRun()),
+  // Visit mode: a package of only the women a caseworker will see in prison, for her laptop.
+  // Preparing is checked before the save dialog opens (null when it was cancelled). Reading the
+  // status also ends a visit that is over (its files leave this laptop).
+  visitCandidates: (deviceId: string) => unwrap(commands.visitCandidates(deviceId)),
+  visitPrepare: (deviceId: string, participantIds: string[], days: number) =>
+    unwrap(commands.visitPrepare(deviceId, participantIds, days)),
+  visitStatus: () => unwrap(commands.visitStatus()),
+  // How far the sync work under way has gone, and a request to stop it (it then ends with
+  // `cancelled` and changes nothing). Neither waits for the vault; both work before sign-in.
+  syncProgress: () => plain(commands.syncProgress()),
+  syncCancel: () => plain(commands.syncCancel()),
   // A woman's requests about her data. The core computes the deadline from the country's law;
   // an erasure request is answered only by erasing her (participantErase). The list is for
   // coordinators and administrators (a caseworker gets `forbidden`).

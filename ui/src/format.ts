@@ -32,6 +32,12 @@ export function formatDate(value: string | Date, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(date);
 }
 
+/** A date and time said before a sentence's period: without a period of its own (Spanish
+ *  ends times with "p. m."), so the sentence does not end in "p. m..". */
+export function formatDateTimeInSentence(value: string | Date, locale: string): string {
+  return formatDateTime(value, locale).replace(/\.$/, "");
+}
+
 export function formatNumber(value: number, locale: string): string {
   return new Intl.NumberFormat(locale).format(value);
 }
@@ -43,6 +49,7 @@ export function useFormat() {
   return {
     locale: current,
     dateTime: (value: string | Date) => formatDateTime(value, current.value),
+    dateTimeInSentence: (value: string | Date) => formatDateTimeInSentence(value, current.value),
     date: (value: string | Date) => formatDate(value, current.value),
     number: (value: number) => formatNumber(value, current.value),
   };

@@ -1,13 +1,28 @@
 // Sync between the organization's laptops, as the screens need it: the conflicts waiting (their
 // number shows on the Sincronizar entry of the navigation), a refused file's reason in
-// words, conflicts and import reports put in plain language, and the sync folder (run from
-// its card, and once at sign-in). Free of components; the conflicts and the last folder report
-// are kept in memory only and dropped when the shell closes (on lock).
+// words, conflicts and import reports put in plain language, the sync folder (run from its
+// card, and once at sign-in), the progress of long sync work, and visit mode (preparing a
+// package for a prison visit, and this laptop's own visit). Free of components; the conflicts,
+// the last folder report and this laptop's visit are kept in memory only and dropped when the
+// shell closes (on lock).
 
 import { computed, reactive } from "vue";
 import { api, toAppError } from "./api";
-import type { AppError, Conflict, ConflictSide, Device, FolderReport, ImportReport, RuleWarning } from "./api";
+import type {
+  AppError,
+  Conflict,
+  ConflictSide,
+  Device,
+  FolderReport,
+  ImportReport,
+  ProgressState,
+  RuleWarning,
+  SessionInfo,
+  VisitCandidate,
+  VisitMode,
+} from "./api";
 import { SENSITIVE_FIELDS, camelField, formatHistoryValue } from "./caseFile";
+import { sessionState } from "./session";
 import type { HistoryWords } from "./caseFile";
 
 // ---- Refused files ------------------------------------------------------------------------------
@@ -53,6 +68,11 @@ export function isRefusal(error: AppError): boolean {
   return error.code === "sync_refused";
 }
 
+/** Work the person stopped (with "Cancelar"): nothing changed, and it is no failure. */
+export function isCancelled(error: AppError): boolean {
+  return error.code === "cancelled";
+}
+
 // ---- Conflicts waiting (the navigation's badge) --------------------------------------------------
 
 export interface SyncState {
@@ -95,6 +115,7 @@ export function forgetSync(): void {
   syncState.loading = false;
   syncState.error = null;
   forgetFolder();
+  forgetVisit();
 }
 
 // ---- Laptops --------------------------------------------------------------------------------------
@@ -271,7 +292,8 @@ export function importBroughtNothing(report: ImportReport): boolean {
     report.purged === 0 &&
     report.participantsChanged.length === 0 &&
     report.ruleWarnings.length === 0 &&
-    report.renamedStaff.length === 0
+    report.renamedStaff.length === 0 &&
+    report.visitFilesPurged === 0
   );
 }
 
@@ -325,8 +347,8 @@ export function runSyncFolder(): Promise<FolderReport | null> {
       if (mine === folderGeneration) {
         folderState.report = report;
         folderState.at = report ? new Date() : null;
-        // Conflicts may have arrived, or been settled on another laptop.
-        if (report) await refreshConflicts();
+        // Conflicts may have arrived, or been settled on another laptop; a visit may be over.
+        if (report) await Promise.all([refreshConflicts(), refreshVisit()]);
       }
       return report;
     } finally {
@@ -425,7 +447,15 @@ export async function syncFolderAtSignIn(notify: (toast: FolderToast) => void, w
     return report;
   } catch (caught) {
     const error = toAppError(caught);
-    if (error.code !== "locked" && mine === folderGeneration) {
+    if (isCancelled(error) && mine === folderGeneration) {
+      // Stopped with "Cancelar" on the folder's card: calm words, not a failure.
+      notify({
+        severity: "info",
+        summary: words.t("syncProgress.stopped", {}, 0),
+        life: 6000,
+        styleClass: FOLDER_TOAST_CLASS,
+      });
+    } else if (error.code !== "locked" && mine === folderGeneration) {
       notify({
         severity: "error",
         summary: words.t("syncFolder.toast.failed", {}, 0),
@@ -436,4 +466,182 @@ export async function syncFolderAtSignIn(notify: (toast: FolderToast) => void, w
     }
     return null;
   }
+}
+
+// ---- Progress of long sync work -------------------------------------------------------------------
+//
+// Opening or saving files, the shared folder, a visit package and joining can take a while on
+// a big organization's files. The core counts its steps; the screens read them every
+// PROGRESS_POLL_MS and offer to stop (see components/SyncProgress.vue).
+
+/** How often the screens read the progress while a sync command runs. */
+export const PROGRESS_POLL_MS = 300;
+
+/** The progress said before any work: nothing under way. */
+export const IDLE_PROGRESS: ProgressState = { phase: "idle", done: 0, total: 0, cancelling: false };
+
+/** How far the work has gone, 0–100, when its steps are counted; null while it cannot tell. */
+export function progressPercent(state: Pick<ProgressState, "done" | "total">): number | null {
+  if (state.total <= 0) return null;
+  return Math.max(0, Math.min(100, Math.floor((state.done * 100) / state.total)));
+}
+
+/** The i18n key that says what the work is doing ("Revisando el archivo…"); null before it
+ *  starts (the system's file dialog may still be open). */
+export function progressPhaseKey(state: Pick<ProgressState, "phase">): string | null {
+  switch (state.phase) {
+    case "checking":
+      return "syncProgress.checking";
+    case "applying":
+      return "syncProgress.applying";
+    case "writing":
+      return "syncProgress.writing";
+    default:
+      return null;
+  }
+}
+
+// ---- Preparing a visit ------------------------------------------------------------------------------
+//
+// Before a prison visit, a laptop that holds every file (the office's) prepares a package for a
+// caseworker's laptop with only the women she will see. Her laptop then holds only their files,
+// and they leave it when the visit is over.
+
+export const VISIT_DAYS_MIN = 1;
+export const VISIT_DAYS_MAX = 30;
+export const VISIT_DAYS_DEFAULT = 7;
+
+/** The i18n key of a problem with the visit's days, or null: a whole number from 1 to 30. */
+export function checkVisitDays(value: number | null): string | null {
+  if (value === null || !Number.isInteger(value)) return "visit.prepare.daysRange";
+  return value >= VISIT_DAYS_MIN && value <= VISIT_DAYS_MAX ? null : "visit.prepare.daysRange";
+}
+
+/** Whether the signed-in person prepares visits for any laptop (coordinators and admins); a
+ *  caseworker prepares them only for her own. */
+export function preparesAnyVisit(session: Pick<SessionInfo, "role">): boolean {
+  return session.role === "admin" || session.role === "coordinator";
+}
+
+/** The laptops a visit package can be prepared for here: the organization's others, registered
+ *  and not revoked; for a caseworker, only her own. */
+export function visitLaptops(devices: readonly Device[], session: Pick<SessionInfo, "role" | "username">): Device[] {
+  const laptops = receivingLaptops(devices);
+  return preparesAnyVisit(session) ? laptops : laptops.filter((device) => device.staff === session.username);
+}
+
+/** The prisons the candidates are in, each once, in alphabetical order. */
+export function visitFacilities(candidates: readonly VisitCandidate[], locale: string): string[] {
+  const collator = new Intl.Collator(locale);
+  const found = new Set<string>();
+  for (const candidate of candidates) {
+    const facility = candidate.facility?.trim();
+    if (facility) found.add(facility);
+  }
+  return [...found].sort((a, b) => collator.compare(a, b));
+}
+
+/** The candidates in a prison (ids). */
+export function candidatesIn(candidates: readonly VisitCandidate[], facility: string): string[] {
+  return candidates.filter((candidate) => candidate.facility?.trim() === facility).map((candidate) => candidate.id);
+}
+
+/** Which part of the visit form a refusal of the core is about. */
+export type VisitProblem = "participantIds" | "days" | "device" | "forbidden" | null;
+
+export function visitProblem(error: AppError): VisitProblem {
+  if (error.code === "forbidden") return "forbidden";
+  if (error.code !== "invalid_input") return null;
+  if (error.isForField("participantIds", "participants", "participantId")) return "participantIds";
+  if (error.isForField("days")) return "days";
+  if (error.isForField("for", "device", "deviceId")) return "device";
+  return null;
+}
+
+/** The i18n key that explains a visit refusal in plain words. */
+export function visitErrorKey(error: AppError): string {
+  switch (visitProblem(error)) {
+    case "participantIds":
+      return "visit.prepare.errorParticipants";
+    case "days":
+      return "visit.prepare.daysRange";
+    case "device":
+      return "visit.prepare.errorDevice";
+    case "forbidden":
+      return "visit.prepare.errorForbidden";
+    default:
+      return error.i18nKey;
+  }
+}
+
+// ---- This laptop's visit -----------------------------------------------------------------------------
+//
+// On the visiting laptop: while a package is in force, the shell says so on every screen. Asking
+// the core also ends a visit that is over (its files leave this laptop), so the shell asks when
+// it opens, after each import and every VISIT_CHECK_MS; a visit seen ending is counted in
+// `ended`, and the shell says so in a toast.
+
+/** How often the shell asks whether this laptop's visit is over. */
+export const VISIT_CHECK_MS = 60_000;
+
+export interface VisitState {
+  /** This laptop's visit in force, if any (it names women: dropped on lock). */
+  mode: VisitMode | null;
+  /** Visits seen ending (or files of a visit leaving with an import): one toast each. */
+  ended: number;
+}
+
+export const visitState = reactive<VisitState>({ mode: null, ended: 0 });
+
+/** The class on the toast that says a visit ended. */
+export const VISIT_ENDED_TOAST_CLASS = "visit-ended-toast";
+
+// Bumped when the shell closes: an answer that comes after a lock is dropped.
+let visitGeneration = 0;
+// One question at a time, in order, so a visit seen ending is told once.
+let visitQueue: Promise<void> = Promise.resolve();
+// Whether a visit was in force when the shell last knew, and in which vault (the real one or
+// the demo): no names. A visit that ends while the laptop is locked is told after signing in
+// again to the same vault.
+let visitInForceIn: "vault" | "demo" | null = null;
+const currentVault = () => (sessionState.session?.demo ? "demo" : "vault");
+
+/**
+ * Asks the core whether this laptop is in visit mode (which ends a visit that is over). After an
+ * import, `purged` is how many files of a visit it took off this laptop. Never throws: when the
+ * core cannot answer, what was known stays.
+ */
+export function refreshVisit(purged = 0): Promise<void> {
+  const mine = visitGeneration;
+  const next = visitQueue.then(async () => {
+    if (mine !== visitGeneration) return;
+    let mode: VisitMode | null;
+    try {
+      mode = await api.visitStatus();
+    } catch {
+      if (mine === visitGeneration && purged > 0) visitState.ended += 1;
+      return;
+    }
+    if (mine !== visitGeneration) return;
+    const vault = currentVault();
+    const before = visitState.mode !== null || visitInForceIn === vault;
+    visitState.mode = mode;
+    visitInForceIn = mode !== null ? vault : null;
+    if ((before && mode === null) || purged > 0) visitState.ended += 1;
+  });
+  visitQueue = next;
+  return next;
+}
+
+/** Drops this laptop's visit from memory (the shell closed); whether one was in force stays. */
+function forgetVisit(): void {
+  visitGeneration += 1;
+  visitQueue = Promise.resolve();
+  visitState.mode = null;
+}
+
+/** Forgets even whether a visit was in force (for tests). */
+export function forgetVisitInForce(): void {
+  forgetVisit();
+  visitInForceIn = null;
 }

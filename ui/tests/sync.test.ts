@@ -282,5 +282,6 @@ describe("laptops and reports", () => {
     expect(importBroughtNothing(report)).toBe(true);
     expect(importBroughtNothing({ ...report, applied: 3 })).toBe(false);
     expect(importBroughtNothing({ ...report, erased: 1 })).toBe(false);
+    expect(importBroughtNothing({ ...report, visitFilesPurged: 2 })).toBe(false);
   });
 });
