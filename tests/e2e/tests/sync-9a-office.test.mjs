@@ -35,15 +35,23 @@ session("sync-office-rights-visit");
 /** The visit package's file, on the stick. */
 const visitFile = path.join(syncDir, "visita-lucia.age");
 
-/** Opens the file of the only woman a search finds, and answers her case code. */
-async function openWoman(search) {
+/** Opens the file of the one woman a search finds, shown by her chosen name; answers her case code. */
+async function openWoman(search, chosenName, notName = "\u0000") {
   await clickTestId("nav-participants");
+  // Participantes keeps the file last opened: back to the list first.
+  if (await browser.$('[data-testid="file-back"]').isExisting()) await clickTestId("file-back");
   await byTestId("participants-table");
   await typeInto("participant-search", search);
-  await browser.waitUntil(async () => (await browser.$$('[data-testid^="participant-row-"]')).length === 1, {
-    timeout: TIMEOUT,
-    timeoutMsg: `the search for ${search} did not find one woman`,
-  });
+  // The list follows the search a moment later: wait for her row alone.
+  await browser.waitUntil(
+    async () => {
+      const rows = await browser.$$('[data-testid^="participant-row-"]');
+      if (rows.length !== 1) return false;
+      const text = await rows[0].getText();
+      return text.includes(chosenName) && !text.includes(notName);
+    },
+    { timeout: TIMEOUT, timeoutMsg: `the search for ${search} did not find ${chosenName} alone` },
+  );
   const open = await browser.$('[data-testid^="participant-open-"]');
   const code = (await open.getAttribute("data-testid")).replace("participant-open-", "");
   await open.click();
@@ -71,18 +79,27 @@ async function chooseOptionContaining(testId, text) {
 
 let majo;
 
+/** Assigns the open file to Lucía (the button stays disabled when she has it already). */
+async function giveToLucia() {
+  await chooseOption("assign-select", COLLEAGUE_NAME);
+  const save = await byTestId("assign-save");
+  if (await save.isEnabled()) await save.click();
+  await browser.waitUntil(async () => (await (await byTestId("assign-save")).isEnabled()) === false, {
+    timeout: TIMEOUT,
+    timeoutMsg: "the assignment was not saved",
+  });
+}
+
 step("she signs in and gives María José and Ana Lucía to Lucía", async () => {
   await signIn();
-  majo = await openWoman("maria jos");
-  await chooseOption("assign-select", COLLEAGUE_NAME);
-  await clickTestId("assign-save");
-  await openWoman("ana luc");
-  await chooseOption("assign-select", COLLEAGUE_NAME);
-  await clickTestId("assign-save");
+  majo = await openWoman("maria jos", "Majo");
+  await giveToLucia();
+  await openWoman("ana luc", "Lucía", "Majo");
+  await giveToLucia();
 });
 
 step("Derechos in her file: María José asks to see her data; the law's deadline is shown", async () => {
-  await openWoman("maria jos");
+  await openWoman("maria jos", "Majo");
   await openTab("rights");
   await byTestId("rights-intro");
   await clickTestId("rights-new");
