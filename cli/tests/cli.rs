@@ -624,28 +624,34 @@ fn demo_data_goes_only_into_a_demo_vault() {
     assert_eq!(std::fs::read(real.join("vault.db")).unwrap(), before);
 }
 
+/// Runs a command as the coordinator: its exit code, output and errors.
+fn as_coordinator(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = acompana(dir)
+        .args(["--user", "coordinadora"])
+        .args(args)
+        .env("ACOMPANA_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// Runs a command as the coordinator, asserting it succeeds; its output, trimmed.
+fn succeeds(dir: &Path, args: &[&str]) -> String {
+    let (code, out, err) = as_coordinator(dir, args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    out.trim().to_string()
+}
+
 #[test]
 fn legal_routes_service_plans_referrals_and_tasks_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
-    let call = |args: &[&str]| -> (i32, String, String) {
-        let output = acompana(dir.path())
-            .args(["--user", "coordinadora"])
-            .args(args)
-            .env("ACOMPANA_PASSWORD", PASSWORD)
-            .output()
-            .unwrap();
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8(output.stdout).unwrap(),
-            String::from_utf8(output.stderr).unwrap(),
-        )
-    };
-    let run = |args: &[&str]| {
-        let (code, out, err) = call(args);
-        assert_eq!(code, 0, "{args:?}: {err}");
-        out.trim().to_string()
-    };
+    let call = |args: &[&str]| as_coordinator(dir.path(), args);
+    let run = |args: &[&str]| succeeds(dir.path(), args);
     let json = |args: &[&str]| -> serde_json::Value {
         let mut all = vec!["--json"];
         all.extend_from_slice(args);
@@ -935,24 +941,8 @@ fn legal_routes_service_plans_referrals_and_tasks_from_the_command_line() {
 fn rights_requests_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
-    let call = |args: &[&str]| -> (i32, String, String) {
-        let output = acompana(dir.path())
-            .args(["--user", "coordinadora"])
-            .args(args)
-            .env("ACOMPANA_PASSWORD", PASSWORD)
-            .output()
-            .unwrap();
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8(output.stdout).unwrap(),
-            String::from_utf8(output.stderr).unwrap(),
-        )
-    };
-    let run = |args: &[&str]| {
-        let (code, out, err) = call(args);
-        assert_eq!(code, 0, "{args:?}: {err}");
-        out.trim().to_string()
-    };
+    let call = |args: &[&str]| as_coordinator(dir.path(), args);
+    let run = |args: &[&str]| succeeds(dir.path(), args);
     let woman = run(&["participant", "add", "--name", "Luz Dary Moreno"]);
     // Colombia: 15 business days for a correction; 16 November 2026 is a holiday.
     let added: serde_json::Value = serde_json::from_str(&run(&[
