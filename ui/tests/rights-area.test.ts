@@ -166,7 +166,8 @@ describe("the coordinators' Derechos", () => {
     expect(wrapper.find(byTestId(`erasure-status-${HER_ID}`)).text()).toBe("Faltan 2 laptops: se completa cuando cada una sincronice");
 
     const complete = wrapper.find(byTestId(`erasure-row-${OTHER_ID}`));
-    expect(complete.text()).toContain("Solicitud recibida el — · plazo: —");
+    expect(complete.text()).toContain("Sin una solicitud de borrado registrada en esta laptop.");
+    expect(complete.text()).not.toContain("Solicitud recibida el");
     expect(complete.findAll('[data-acknowledged="true"]')).toHaveLength(2);
     expect(complete.findAll('[data-acknowledged="false"]')).toHaveLength(0);
     expect(wrapper.find(byTestId(`erasure-status-${OTHER_ID}`)).text()).toBe("Completo: todas las laptops lo confirmaron");
