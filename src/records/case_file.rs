@@ -684,28 +684,18 @@ impl Vault {
         data: RecordData,
     ) -> Result<CaseRecord> {
         self.load_open_participant(participant_id)?;
-        let now = crate::now_rfc3339();
-        let tx = self.conn.unchecked_transaction()?;
-        let id = save(
-            &tx,
-            self.record_context(&now)?,
-            participant_id,
-            record_id,
-            data,
-        )?;
-        tx.commit()?;
+        let id = self.save_in_file(participant_id, record_id, data)?;
         load_record(&self.conn, participant_id, &id)
     }
 
-    /// Saves a record of a file the signed-in person may see, open or closed (a woman whose
-    /// file is closed keeps her rights over her data). Returns the record id.
-    pub(crate) fn save_record_of_any_file(
+    /// [`save`] in a transaction of its own, once the caller has checked that the signed-in
+    /// person may change the file (for most records: see it, and it is open).
+    pub(crate) fn save_in_file(
         &mut self,
         participant_id: &str,
         record_id: Option<&str>,
         data: RecordData,
     ) -> Result<String> {
-        self.load_participant(participant_id)?;
         let now = crate::now_rfc3339();
         let tx = self.conn.unchecked_transaction()?;
         let id = save(

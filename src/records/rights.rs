@@ -181,8 +181,8 @@ impl Vault {
             received_on,
             crate::catalog::for_country(self.country()?),
         )?;
-        let id =
-            self.save_record_of_any_file(participant_id, None, RecordData::RightsRequest(request))?;
+        // Her file open or closed: a woman whose file is closed keeps her rights.
+        let id = self.save_in_file(participant_id, None, RecordData::RightsRequest(request))?;
         self.rights_entry(&participant.id, &id)
     }
 
@@ -193,7 +193,7 @@ impl Vault {
         outcome: Option<String>,
     ) -> Result<RightsRequestEntry> {
         let participant_id = self.rights_file_of(request_id)?;
-        self.load_participant(&participant_id)?;
+        // Her file must be one the signed-in person may see: reading the entry checks it.
         let entry = self.rights_entry(&participant_id, request_id)?;
         let mut request = entry.request;
         if request.status == RequestStatus::Done {
@@ -208,7 +208,7 @@ impl Vault {
         );
         request.done_by = Some(self.me().id.clone());
         request.outcome = validate::clean(outcome);
-        self.save_record_of_any_file(
+        self.save_in_file(
             &participant_id,
             Some(request_id),
             RecordData::RightsRequest(request),
