@@ -94,6 +94,31 @@ fn call(
     .map(|body| body.deserialize::<Value>().expect("json"))
 }
 
+/// Signs in through the command, as the sign-in screen does.
+fn sign_in(
+    webview: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    username: &str,
+    password: &str,
+) {
+    call(
+        webview,
+        "session_unlock",
+        json!({"username": username, "password": password}),
+    )
+    .unwrap_or_else(|error| panic!("{username} signs in: {error}"));
+}
+
+/// Each command answers `locked`.
+fn assert_locked(
+    webview: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    calls: &[(&str, Value)],
+) {
+    for (cmd, args) in calls {
+        let error = call(webview, cmd, args.clone()).expect_err(cmd);
+        assert_eq!(error["code"], "locked", "{cmd}");
+    }
+}
+
 fn secret(text: &str) -> SecretString {
     SecretString::from(text.to_string())
 }
@@ -133,12 +158,7 @@ fn a_caseworker_cannot_list_open_or_search_another_caseworkers_women_through_the
         json!({ "query": { "text": null, "status": null, "department": null, "assignedTo": null, "documentsPending": null, "needsOpen": null, "offset": 0, "limit": 50 } }),
     );
     assert_eq!(locked.unwrap_err()["code"], "locked");
-    call(
-        &webview,
-        "session_unlock",
-        json!({ "username": "lucia", "password": "clave-de-lucia-1" }),
-    )
-    .expect("sign in");
+    sign_in(&webview, "lucia", "clave-de-lucia-1");
     let query = |text: Option<&str>| json!({ "query": { "text": text, "status": null, "department": null, "assignedTo": null, "documentsPending": null, "needsOpen": null, "offset": 0, "limit": 50 } });
     let page = call(&webview, "participant_list", query(None)).expect("list");
     assert_eq!(page["total"], 1);
@@ -233,12 +253,7 @@ fn hoy_referrals_and_legal_routes_over_ipc_follow_the_same_rules() {
     admin.lock(LockReason::Manual).expect("lock");
 
     let (_app, webview) = app(paths);
-    call(
-        &webview,
-        "session_unlock",
-        json!({ "username": "lucia", "password": "clave-de-lucia-1" }),
-    )
-    .expect("sign in");
+    sign_in(&webview, "lucia", "clave-de-lucia-1");
     let task = |pid: &str| {
         json!({ "participantId": pid, "recordId": null, "data": {
             "kind": "task", "title": "Cita en la Registraduría", "dueOn": "2026-11-29" } })
@@ -389,30 +404,25 @@ fn sync_commands_are_locked_before_sign_in_and_laptops_are_for_coordinators() {
     let out = dir.path().join("union.age");
     let answers = answer_dialogs(dir.path(), &[&out]);
     let (_app, webview) = app(paths.clone());
-    for (cmd, args) in [
-        ("device_list", json!({})),
-        (
-            "device_add",
-            json!({"username": "lucia", "name": "Laptop Lucía"}),
-        ),
-        ("device_revoke", json!({"deviceId": "x"})),
-        ("sync_save_changes", json!({"deviceIds": ["x"]})),
-        ("sync_open_received", json!({})),
-        ("conflicts_list", json!({})),
-        (
-            "conflicts_resolve",
-            json!({"conflictId": "x", "keepOp": "y"}),
-        ),
-    ] {
-        let error = call(&webview, cmd, args).expect_err(cmd);
-        assert_eq!(error["code"], "locked", "{cmd}");
-    }
-    call(
+    assert_locked(
         &webview,
-        "session_unlock",
-        json!({"username": "lucia", "password": "clave-de-lucia-1"}),
-    )
-    .expect("lucia signs in");
+        &[
+            ("device_list", json!({})),
+            (
+                "device_add",
+                json!({"username": "lucia", "name": "Laptop Lucía"}),
+            ),
+            ("device_revoke", json!({"deviceId": "x"})),
+            ("sync_save_changes", json!({"deviceIds": ["x"]})),
+            ("sync_open_received", json!({})),
+            ("conflicts_list", json!({})),
+            (
+                "conflicts_resolve",
+                json!({"conflictId": "x", "keepOp": "y"}),
+            ),
+        ],
+    );
+    sign_in(&webview, "lucia", "clave-de-lucia-1");
     for (cmd, args) in [
         (
             "device_add",
@@ -456,12 +466,7 @@ fn a_laptop_joins_and_exchanges_files_through_the_commands_and_a_refused_file_ch
         .lock(LockReason::Quit)
         .expect("locked");
     let (_office_app, office) = app(office_paths.clone());
-    call(
-        &office,
-        "session_unlock",
-        json!({"username": "coordinadora", "password": "clave-de-prueba-1"}),
-    )
-    .expect("coordinator signs in");
+    sign_in(&office, "coordinadora", "clave-de-prueba-1");
 
     // Cancelling the save dialog registers nothing.
     answer_dialogs(dir.path(), &[std::path::Path::new("")]);
@@ -740,20 +745,15 @@ fn rights_requests_over_ipc_are_locked_scoped_and_listed_for_coordinators() {
     admin.lock(LockReason::Quit).expect("locked");
     let (_app, webview) = app(paths);
     let add = |participant: &str, right: &str| json!({"participantId": participant, "right": right, "receivedOn": "2026-11-02"});
-    for (cmd, args) in [
-        ("rights_add", add(&hers, "access")),
-        ("rights_done", json!({"requestId": "x", "outcome": null})),
-        ("rights_list", json!({})),
-    ] {
-        let error = call(&webview, cmd, args).expect_err(cmd);
-        assert_eq!(error["code"], "locked", "{cmd}");
-    }
-    call(
+    assert_locked(
         &webview,
-        "session_unlock",
-        json!({"username": "lucia", "password": "clave-de-lucia-1"}),
-    )
-    .expect("lucia signs in");
+        &[
+            ("rights_add", add(&hers, "access")),
+            ("rights_done", json!({"requestId": "x", "outcome": null})),
+            ("rights_list", json!({})),
+        ],
+    );
+    sign_in(&webview, "lucia", "clave-de-lucia-1");
     let added = call(&webview, "rights_add", add(&hers, "correction")).expect("added");
     assert_eq!(added["deadline"], "2026-11-24");
     assert_eq!(added["right"], "correction");
@@ -782,12 +782,7 @@ fn rights_requests_over_ipc_are_locked_scoped_and_listed_for_coordinators() {
     assert_eq!(done["status"], "done");
     assert_eq!(done["doneBy"], "lucia");
     call(&webview, "session_lock", json!({})).expect("locked");
-    call(
-        &webview,
-        "session_unlock",
-        json!({"username": "coordinadora", "password": "clave-de-prueba-1"}),
-    )
-    .expect("coordinator signs in");
+    sign_in(&webview, "coordinadora", "clave-de-prueba-1");
     let list = call(&webview, "rights_list", json!({})).expect("list");
     assert_eq!(list["requests"].as_array().map(Vec::len), Some(1), "{list}");
     assert_eq!(
@@ -849,14 +844,14 @@ fn a_visit_package_is_prepared_received_and_leaves_the_laptop_when_it_expires() 
     let (_office_app, office) = app(office_paths);
     let prepare =
         |days: u32| json!({"deviceId": added.device_id, "participantIds": [hers.id], "days": days});
-    for (cmd, args) in [
-        ("visit_candidates", json!({"deviceId": added.device_id})),
-        ("visit_prepare", prepare(7)),
-        ("visit_status", json!({})),
-    ] {
-        let error = call(&office, cmd, args).expect_err(cmd);
-        assert_eq!(error["code"], "locked", "{cmd}");
-    }
+    assert_locked(
+        &office,
+        &[
+            ("visit_candidates", json!({"deviceId": added.device_id})),
+            ("visit_prepare", prepare(7)),
+            ("visit_status", json!({})),
+        ],
+    );
     // Progress carries no data: it answers while locked (a joining laptop has no session),
     // and a stop asked for when nothing runs does not stop the next work.
     let idle = json!({"phase": "idle", "done": 0, "total": 0, "cancelling": false});
@@ -869,12 +864,7 @@ fn a_visit_package_is_prepared_received_and_leaves_the_laptop_when_it_expires() 
         call(&office, "sync_progress", json!({})).expect("progress"),
         idle
     );
-    call(
-        &office,
-        "session_unlock",
-        json!({"username": "coordinadora", "password": "clave-de-prueba-1"}),
-    )
-    .expect("coordinator signs in");
+    sign_in(&office, "coordinadora", "clave-de-prueba-1");
     let candidates = call(
         &office,
         "visit_candidates",
@@ -914,12 +904,7 @@ fn a_visit_package_is_prepared_received_and_leaves_the_laptop_when_it_expires() 
 
     // On her laptop: received, in visit mode; a week later (the test clock), gone.
     let (_laptop_app, laptop) = app(laptop_paths);
-    call(
-        &laptop,
-        "session_unlock",
-        json!({"username": "lucia", "password": "clave-de-lucia-1"}),
-    )
-    .expect("lucia signs in");
+    sign_in(&laptop, "lucia", "clave-de-lucia-1");
     let error = call(&laptop, "visit_candidates", json!({"deviceId": "x"})).expect_err("x");
     assert_eq!(error["code"], "not_found");
     answer_dialogs(dir.path(), &[&package]);
