@@ -6,7 +6,7 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 import { invoke } from "@tauri-apps/api/core";
 import ParticipantFileView from "../src/components/casefile/ParticipantFileView.vue";
 import { syncState } from "../src/sync";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { commandError, flushPromises, mountApp, rosita } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
 
@@ -19,24 +19,7 @@ globalThis.ResizeObserver ??= class {
 const byTestId = (id: string) => `[data-testid="${id}"]`;
 const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 
-const PARTICIPANT = {
-  id: "p1",
-  caseCode: "CO-ROSA-0001",
-  legalName: "Rosa",
-  chosenName: "Rosita",
-  birthYear: 1990,
-  department: null,
-  municipality: null,
-  genderIdentity: null,
-  ethnicity: null,
-  nationality: null,
-  disability: null,
-  safeContact: null,
-  messageOk: null,
-  assignedTo: null,
-  status: "open",
-  closingReason: null,
-};
+const PARTICIPANT = rosita();
 
 const CATALOG = { country: "CO", regionLabel: "department", regions: [], documents: [], legalApplicationTypes: [] };
 

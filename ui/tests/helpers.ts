@@ -51,6 +51,31 @@ export const device = (extra: Record<string, unknown>) => ({
   ...extra,
 });
 
+/** Rosita's file as `participant_file` answers it: open, unassigned, nothing sensitive. */
+export const rosita = (extra: Record<string, unknown> = {}) => ({
+  id: "p1",
+  caseCode: "CO-ROSA-0001",
+  legalName: "Rosa",
+  chosenName: "Rosita",
+  birthYear: 1990,
+  department: null,
+  municipality: null,
+  genderIdentity: null,
+  ethnicity: null,
+  nationality: null,
+  disability: null,
+  safeContact: null,
+  messageOk: null,
+  status: "open",
+  closingReason: null,
+  assignedTo: null,
+  sharedWith: [],
+  documentsPending: 0,
+  needsOpen: 0,
+  createdAt: "2025-01-01T00:00:00Z",
+  ...extra,
+});
+
 /** Colombia's deadlines for a woman's requests about her data, as catalog_get answers them: the
  *  part of a CountryCatalog fixture that only the rights screens read. */
 export const CO_RIGHTS = {

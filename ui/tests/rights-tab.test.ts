@@ -11,7 +11,7 @@ import ParticipantFileView from "../src/components/casefile/ParticipantFileView.
 import type { CaseRecord, CountryCatalog, ParticipantFile, RightsRequest, Role, SessionInfo, StaffMember } from "../src/api";
 import { formatIsoDate, fromIsoDate, toIsoDate, todayIso } from "../src/caseFile";
 import { syncState } from "../src/sync";
-import { CO_RIGHTS, commandError, flushPromises, mountApp } from "./helpers";
+import { CO_RIGHTS, commandError, flushPromises, mountApp, rosita } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
 const byTestId = (id: string) => `[data-testid="${id}"]`;
@@ -59,28 +59,7 @@ const RECORDS = [
   request("r-access", { receivedOn: daysFromToday(-1), deadline: daysFromToday(9) }),
   request("r-erase", { right: "erasure", receivedOn: today, deadline: daysFromToday(20), basis: CLAIM_LAW }),
 ];
-const PARTICIPANT = {
-  id: "p1",
-  caseCode: "CO-ROSA-0001",
-  legalName: "Rosa",
-  chosenName: "Rosita",
-  birthYear: 1990,
-  department: null,
-  municipality: null,
-  genderIdentity: null,
-  ethnicity: null,
-  nationality: null,
-  disability: null,
-  safeContact: null,
-  messageOk: null,
-  status: "open",
-  closingReason: null,
-  assignedTo: "ana",
-  sharedWith: [],
-  documentsPending: 0,
-  needsOpen: 0,
-  createdAt: "2025-01-01T00:00:00Z",
-};
+const PARTICIPANT = rosita({ assignedTo: "ana" });
 const FILE = { participant: PARTICIPANT, records: RECORDS } as ParticipantFile;
 
 /** The tab beside PrimeVue's Toast, so that the toasts it shows can be read. */
