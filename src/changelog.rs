@@ -397,6 +397,11 @@ struct Head {
     hlc: Hlc,
 }
 
+/// The last sequence number `device` wrote on this laptop's log (0 before its first).
+pub(crate) fn last_seq(conn: &Connection, device: &str) -> Result<u64> {
+    Ok(device_clock(conn, name_code(conn, device)?)?.0)
+}
+
 fn device_clock(conn: &Connection, device: i64) -> Result<(u64, Hlc)> {
     let clock: Option<(i64, i64)> = conn
         .prepare_cached("SELECT last_seq, last_hlc FROM device_clock WHERE device = ?1")?

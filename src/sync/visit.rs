@@ -108,16 +108,6 @@ fn this_device(conn: &Connection) -> Result<Option<String>> {
         .optional()?)
 }
 
-/// The last sequence number this laptop wrote.
-fn own_last_seq(conn: &Connection, device: &str) -> Result<u64> {
-    let code = changelog::name_code(conn, device)?;
-    let last: Option<i64> = conn
-        .prepare_cached("SELECT last_seq FROM device_clock WHERE device = ?1")?
-        .query_row([code], |row| row.get(0))
-        .optional()?;
-    Ok(last.unwrap_or(0) as u64)
-}
-
 /// Writes one visit record's row as its history states it.
 pub(crate) fn write_folded(
     conn: &Connection,
@@ -154,7 +144,7 @@ pub(crate) fn write_folded(
             // arrived: what it writes after is the visit's work. A visit that arrives already
             // over (her file sent whole again after it) leaves nothing to do here.
             let arrival = match &mine {
-                Some(me) => Some(own_last_seq(conn, me)? as i64),
+                Some(me) => Some(changelog::last_seq(conn, me)? as i64),
                 None => None,
             };
             let done = mine.is_some() && ended.is_some();
@@ -450,7 +440,7 @@ impl Vault {
         if rows.is_empty() {
             return Ok(None);
         }
-        let own_last = own_last_seq(&self.conn, &me)?;
+        let own_last = changelog::last_seq(&self.conn, &me)?;
         let confirmed = super::import::confirmed_by_a_whole_holder(&self.conn, &me)?;
         let arrived = rows
             .iter()
