@@ -46,6 +46,10 @@ pub enum AuditAction {
     ParticipantErased,
     VisitPrepared,
     VisitEnded,
+    SummaryProduced,
+    SummaryRevised,
+    SummaryContributed,
+    SummaryPooled,
 }
 
 impl AuditAction {
@@ -84,11 +88,15 @@ impl AuditAction {
             AuditAction::ParticipantErased => "participant_erased",
             AuditAction::VisitPrepared => "visit_prepared",
             AuditAction::VisitEnded => "visit_ended",
+            AuditAction::SummaryProduced => "summary_produced",
+            AuditAction::SummaryRevised => "summary_revised",
+            AuditAction::SummaryContributed => "summary_contributed",
+            AuditAction::SummaryPooled => "summary_pooled",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        const ALL: [AuditAction; 32] = [
+        const ALL: [AuditAction; 36] = [
             AuditAction::VaultCreated,
             AuditAction::SignedIn,
             AuditAction::SignInFailed,
@@ -121,6 +129,10 @@ impl AuditAction {
             AuditAction::ParticipantErased,
             AuditAction::VisitPrepared,
             AuditAction::VisitEnded,
+            AuditAction::SummaryProduced,
+            AuditAction::SummaryRevised,
+            AuditAction::SummaryContributed,
+            AuditAction::SummaryPooled,
         ];
         ALL.into_iter().find(|action| action.as_str() == text)
     }

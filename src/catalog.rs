@@ -101,6 +101,9 @@ pub struct CountryCatalog {
     pub regions: Vec<String>,
     pub documents: Vec<CatalogDocument>,
     pub legal_application_types: Vec<LegalApplicationType>,
+    /// Which documents answer "does she have a valid ID" and "health coverage" in the
+    /// summaries' outcomes after release (an empty list: not measured in this country).
+    pub outcome_documents: OutcomeDocuments,
     /// How long the organization has to answer a woman's request about her data, by kind.
     pub rights_requests: RightsDeadlines,
     /// Where the holidays come from and what they leave out.
@@ -108,6 +111,17 @@ pub struct CountryCatalog {
     /// Public holidays (`YYYY-MM-DD`, ascending) that do not count as business days. A
     /// holiday missing from the list makes a deadline earlier, never later.
     pub holidays: Vec<String>,
+}
+
+/// The documents that show an outcome after release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OutcomeDocuments {
+    /// Any of these, held and not expired: a valid ID.
+    pub identity: Vec<String>,
+    /// Any of these, held and not expired: health coverage.
+    pub health: Vec<String>,
 }
 
 /// What she asks for.
@@ -292,6 +306,19 @@ pub fn parse(country: Country, text: &str) -> Result<CountryCatalog> {
                 "a deadline must be a number of months",
             ));
         }
+    }
+    let outcome = &catalog.outcome_documents;
+    if outcome.identity.is_empty()
+        || outcome
+            .identity
+            .iter()
+            .chain(&outcome.health)
+            .any(|code| catalog.document(code).is_none())
+    {
+        return Err(Error::invalid(
+            "catalog",
+            "outcome documents must be known documents, at least one for identity",
+        ));
     }
     let deadlines = &catalog.rights_requests;
     for rule in [&deadlines.access, &deadlines.correction, &deadlines.erasure] {

@@ -206,6 +206,17 @@ pub const TERMS: &[&str] = &[
     "visit",
     "expires",
     "endedAt",
+    "summary_release",
+    "summary_revision",
+    "period",
+    "audience",
+    "revision",
+    "indicator",
+    "table",
+    "producedOn",
+    "organizations",
+    "revisedOn",
+    "reason",
 ];
 
 /// The field of a record's first operation that names the file it belongs to.

@@ -30,6 +30,8 @@ pub enum ErrorCode {
     WrongRecoveryCode,
     DiskFull,
     SyncRefused,
+    QuarterOpen,
+    ContributionRefused,
     Cancelled,
     Io,
     Internal,
@@ -59,6 +61,8 @@ impl ErrorCode {
             ErrorCode::WrongRecoveryCode => "wrong_recovery_code",
             ErrorCode::DiskFull => "disk_full",
             ErrorCode::SyncRefused => "sync_refused",
+            ErrorCode::QuarterOpen => "quarter_open",
+            ErrorCode::ContributionRefused => "contribution_refused",
             ErrorCode::Cancelled => "cancelled",
             ErrorCode::Io => "io",
             ErrorCode::Internal => "internal",
@@ -131,6 +135,13 @@ pub enum Error {
     /// `sync_bad_signature`…); nothing was changed.
     #[error("the sync file was refused: {0}")]
     SyncRefused(&'static str),
+    /// A public summary, a contribution or a pooled report covers closed quarters only.
+    #[error("the quarter is not over yet")]
+    QuarterOpen,
+    /// A summary contribution was refused, for the reason given (`foreign`, `bad_signature`,
+    /// `unsigned`…); the pool was not changed.
+    #[error("the summary contribution was refused: {0}")]
+    ContributionRefused(&'static str),
     /// The person stopped the work; nothing was changed.
     #[error("stopped before the end; nothing was changed")]
     Cancelled,
@@ -172,6 +183,8 @@ impl Error {
             Error::CannotDisableSelf => ErrorCode::CannotDisableSelf,
             Error::DiskFull => ErrorCode::DiskFull,
             Error::SyncRefused(_) => ErrorCode::SyncRefused,
+            Error::QuarterOpen => ErrorCode::QuarterOpen,
+            Error::ContributionRefused(_) => ErrorCode::ContributionRefused,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::Io(_) => ErrorCode::Io,
             Error::Internal(_) => ErrorCode::Internal,

@@ -17,6 +17,7 @@ pub mod session;
 pub mod settings;
 pub mod staff;
 pub mod store;
+pub mod summary;
 pub mod sync;
 pub mod vault;
 

@@ -47,6 +47,9 @@ impl Role {
         match record_type {
             "staff" if self != Role::Admin => Err("only an administrator changes the roster"),
             "device" | "erasure" if !manager => Err("only a coordinator registers laptops"),
+            "summary_release" | "summary_revision" if !manager => {
+                Err("only a coordinator publishes summaries")
+            }
             "participant_access" if !manager => Err("only a coordinator shares files"),
             "participant"
                 if !manager && kind == changelog::OpKind::Set && field == "assignedTo" =>

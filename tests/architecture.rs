@@ -17,6 +17,7 @@ const FLOORS: &[&[&str]] = &[
     &["preferences"],
     &["records"],
     &["sync"],
+    &["summary"],
     &["opening"],
     &["demo"],
     &["session"],

@@ -23,6 +23,7 @@ mod records;
 mod rights;
 mod setup;
 mod staff;
+mod summary;
 mod sync;
 mod tasks;
 mod values;
@@ -159,6 +160,10 @@ enum Command {
     /// A woman's rights requests (access, correction, erasure) and their legal deadlines.
     #[command(subcommand)]
     Rights(rights::RightsCommand),
+    /// Anonymized summaries (coordinators): `summary --period 2026Q3 [--to 2026Q4]
+    /// [--audience internal|public] [--indicator …] [--by …] [--csv DIR]`; revise a quarter,
+    /// contribute to a network, pool contributions.
+    Summary(summary::SummaryArgs),
     /// Fill a new, separate vault with invented women for trying the app out or measuring it.
     Demo {
         /// How many women to invent.
@@ -273,6 +278,7 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
         Command::Sync(command) => sync::sync(vault, command, json),
         Command::Conflicts(command) => sync::conflicts(vault, command, json),
         Command::Rights(command) => rights::rights(vault, command, json),
+        Command::Summary(args) => summary::summary(vault, args, json),
         Command::Init { .. }
         | Command::Recover { .. }
         | Command::Demo { .. }

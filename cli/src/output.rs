@@ -31,7 +31,8 @@ fn exit_code(error: &Error) -> u8 {
         Error::VaultMissing(_)
         | Error::VaultCorrupt(_)
         | Error::VaultTooNew { .. }
-        | Error::SyncRefused(_) => exit::VAULT,
+        | Error::SyncRefused(_)
+        | Error::ContributionRefused(_) => exit::VAULT,
         _ => exit::OTHER,
     }
 }
@@ -49,7 +50,12 @@ pub(crate) fn report(error: &CliError, json: bool) -> u8 {
                     "{}",
                     serde_json::json!({"error": {
                         "code": error.code().as_str(),
-                        "reason": match error { Error::SyncRefused(reason) => Some(*reason), _ => None },
+                        "reason": match error {
+                            Error::SyncRefused(reason) | Error::ContributionRefused(reason) => {
+                                Some(*reason)
+                            }
+                            _ => None,
+                        },
                         "message": error.to_string(),
                     }})
                 );

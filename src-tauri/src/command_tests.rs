@@ -65,6 +65,9 @@ fn app(
             commands::sync::visit_status,
             commands::sync::sync_progress,
             commands::sync::sync_cancel,
+            commands::summary::summary_indicators,
+            commands::summary::summary_produce,
+            commands::summary::summary_export_csv,
         ])
         .build(mock_context(noop_assets()))
         .expect("mock app");

@@ -30,7 +30,9 @@ impl From<Error> for CommandError {
             message: error.to_string(),
             field: error.field().map(str::to_string),
             reason: match &error {
-                Error::SyncRefused(reason) => Some(reason.to_string()),
+                Error::SyncRefused(reason) | Error::ContributionRefused(reason) => {
+                    Some(reason.to_string())
+                }
                 _ => None,
             },
         }

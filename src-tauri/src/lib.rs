@@ -96,6 +96,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::rights::rights_add,
         commands::rights::rights_done,
         commands::rights::rights_list,
+        commands::summary::summary_indicators,
+        commands::summary::summary_produce,
+        commands::summary::summary_export_csv::<tauri::Wry>,
     ])
 }
 

@@ -37,6 +37,22 @@ pub const RECORD_TYPES: &[(&str, &[&str])] = &[
     ("staff", &["username", "displayName", "role", "active"]),
     ("erasure", &["receivedOn", "deadline"]),
     (
+        "summary_release",
+        &[
+            "period",
+            "audience",
+            "revision",
+            "indicator",
+            "table",
+            "producedOn",
+            "organizations",
+        ],
+    ),
+    (
+        "summary_revision",
+        &["period", "revision", "revisedOn", "reason"],
+    ),
+    (
         "device",
         &[
             "name",

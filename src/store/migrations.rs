@@ -76,6 +76,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0017_visits",
         include_str!("../../migrations/0017_visits.sql"),
     ),
+    (
+        "0018_summaries",
+        include_str!("../../migrations/0018_summaries.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

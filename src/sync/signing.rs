@@ -55,6 +55,15 @@ pub fn verify(frame: &Frame<'_>, sender_public: &[u8; 32]) -> Result<(), Refusal
         .map_err(|_| Refusal::BadSignature)
 }
 
+/// Whether `signature` is `public`'s Ed25519 signature of `message` (strict verification),
+/// for what is signed outside a sync file (a summary contribution).
+pub fn verify_bytes(message: &[u8], signature: &[u8; 64], public: &[u8; 32]) -> bool {
+    VerifyingKey::from_bytes(public).is_ok_and(|key| {
+        key.verify_strict(message, &Signature::from_bytes(signature))
+            .is_ok()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

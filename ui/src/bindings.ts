@@ -632,6 +632,36 @@ async rightsList() : Promise<Result<RightsOverview, CommandError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Every indicator, its unit, its categories and the breakdowns it allows.
+ */
+async summaryIndicators() : Promise<IndicatorInfo[]> {
+    return await TAURI_INVOKE("summary_indicators");
+},
+/**
+ * A protected summary. A public one covers closed quarters only and is the one frozen when
+ * first produced.
+ */
+async summaryProduce(request: SummaryRequest) : Promise<Result<Summary, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("summary_produce", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Produces the summary again and writes one CSV file per table into a folder chosen in a
+ * native dialog; the number of files written, or `None` when the dialog was cancelled.
+ */
+async summaryExportCsv(request: SummaryRequest) : Promise<Result<number | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("summary_export_csv", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -682,9 +712,25 @@ export type ApplicationStatus = "preparing" | "filed" | "granted" | "denied" | "
  */
 export type AssessmentPhase = "pre_release" | "release" | "day_30" | "day_90" | "day_180" | "day_365"
 /**
+ * Who a summary is for.
+ */
+export type Audience = 
+/**
+ * Coordinators of the organization: k = 5 by default, figures as they stand.
+ */
+"internal" | 
+/**
+ * Outside the organization: closed quarters only, frozen, k = 11 by default, perturbed.
+ */
+"public" | 
+/**
+ * A network's pooled report of several organizations' contributions.
+ */
+"pool"
+/**
  * What happened.
  */
-export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed" | "integrity_checked" | "sync_exported" | "sync_imported" | "sync_operations_dropped" | "device_added" | "device_registered" | "device_revoked" | "vault_joined" | "participant_erased" | "visit_prepared" | "visit_ended"
+export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed" | "integrity_checked" | "sync_exported" | "sync_imported" | "sync_operations_dropped" | "device_added" | "device_registered" | "device_revoked" | "vault_joined" | "participant_erased" | "visit_prepared" | "visit_ended" | "summary_produced" | "summary_revised" | "summary_contributed" | "summary_pooled"
 /**
  * One entry as an administrator reads it.
  */
@@ -721,6 +767,10 @@ participantIds: string[];
  * A short note for everyone seen (optional).
  */
 summary?: string | null }
+/**
+ * A breakdown a table may add to its own categories.
+ */
+export type Breakdown = "department" | "quarter" | "age_band" | "sentence_band"
 /**
  * Who looks after a dependant now.
  */
@@ -910,6 +960,11 @@ export type CountryCatalog = { country: Country;
  * What the first-level division is called: department, state or province.
  */
 regionLabel: string; regions: string[]; documents: CatalogDocument[]; legalApplicationTypes: LegalApplicationType[]; 
+/**
+ * Which documents answer "does she have a valid ID" and "health coverage" in the
+ * summaries' outcomes after release (an empty list: not measured in this country).
+ */
+outcomeDocuments: OutcomeDocuments; 
 /**
  * How long the organization has to answer a woman's request about her data, by kind.
  */
@@ -1144,7 +1199,7 @@ complete: boolean }
 /**
  * The stable, machine-readable code of an [`Error`]; the UI translates it.
  */
-export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "case_closed" | "consent_required" | "not_demo_vault" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "sync_refused" | "cancelled" | "io" | "internal"
+export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "case_closed" | "consent_required" | "not_demo_vault" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "sync_refused" | "quarter_open" | "contribution_refused" | "cancelled" | "io" | "internal"
 /**
  * A document that would prove a point.
  */
@@ -1338,6 +1393,14 @@ visitFilesPurged: number }
  */
 export type IncomeBand = "none" | "below_minimum" | "minimum_to_twice" | "above_twice"
 /**
+ * What the interfaces list of an indicator.
+ */
+export type IndicatorInfo = { id: string; unit: Unit; dimensions: string[]; sensitive: boolean; 
+/**
+ * The breakdowns it may be given.
+ */
+breakdowns: Breakdown[] }
+/**
  * The join form of the first-run screen (the file is chosen in a native dialog first).
  */
 export type JoinInput = { passphrase: string; newPassword: string }
@@ -1507,6 +1570,18 @@ verifiedOn?: string | null }
  * non-profits, never to a private company's profit.
  */
 export type OrganizationKind = "public_body" | "non_profit" | "community" | "private_company"
+/**
+ * The documents that show an outcome after release.
+ */
+export type OutcomeDocuments = { 
+/**
+ * Any of these, held and not expired: a valid ID.
+ */
+identity: string[]; 
+/**
+ * Any of these, held and not expired: health coverage.
+ */
+health: string[] }
 /**
  * A woman's file, as shown when opened.
  */
@@ -1724,6 +1799,14 @@ shownAs: string }
  */
 export type RequestStatus = "open" | "done"
 /**
+ * A quarter's revision: the number, when and why.
+ */
+export type Revision = { period: string; 
+/**
+ * 0: the first release; each revision adds one.
+ */
+revision: number; revisedOn: string | null; reason: string | null }
+/**
  * The time the law gives to answer one kind of request.
  */
 export type RightsDeadline = { days: number; 
@@ -1924,6 +2007,83 @@ idleLockMinutes: number }
  */
 export type StaffMember = { id: string; username: string; displayName: string; role: Role; active: boolean; createdAt: string }
 /**
+ * A protected summary: nothing in it can name a woman.
+ */
+export type Summary = { period: string; to: string; audience: Audience; k: number; 
+/**
+ * The method, for scripts: the rules applied.
+ */
+method: string; organization: string; 
+/**
+ * The organizations a pooled report holds (none for an organization's own summary).
+ */
+organizations: string[]; producedOn: string; 
+/**
+ * The women supported in the period who are left out (no statistics consent in force),
+ * protected like any other count.
+ */
+notIncluded: SummaryCell; tables: SummaryTable[]; 
+/**
+ * For a public summary, each quarter's revision (0: the first release).
+ */
+revisions: Revision[] }
+/**
+ * One shown cell.
+ */
+export type SummaryCell = { 
+/**
+ * Each dimension's category, or `total`.
+ */
+labels: Partial<{ [key in string]: string }>; 
+/**
+ * None when hidden.
+ */
+count: number | null; 
+/**
+ * What to print: the count, or `<k`.
+ */
+display: string; 
+/**
+ * The share of its group, in percent with one decimal, when the rule allows it.
+ */
+percent: number | null }
+/**
+ * What a coordinator asks for.
+ */
+export type SummaryRequest = { 
+/**
+ * The first quarter (`2026Q3`).
+ */
+period: string; 
+/**
+ * The last quarter, when more than one.
+ */
+to: string | null; audience: Audience; 
+/**
+ * The indicators; none: every one.
+ */
+indicators: string[]; 
+/**
+ * A breakdown besides each indicator's own categories, where the indicator allows it.
+ */
+by: Breakdown | null; 
+/**
+ * The threshold, at least 5; none: the audience's default.
+ */
+k: number | null }
+/**
+ * One protected table.
+ */
+export type SummaryTable = { indicator: string; unit: string; 
+/**
+ * Its dimensions: the indicator's own categories, then the breakdown.
+ */
+breakdowns: string[]; 
+/**
+ * The threshold this table used.
+ */
+k: number; sensitive: boolean; cells: SummaryCell[] }
+/**
  * A task added by hand, or the completion of a generated one (`generated_key` set).
  */
 export type Task = { title: string; dueOn: string; 
@@ -1975,6 +2135,10 @@ mine: boolean;
  * Tasks listed per group (the totals count them all); 100 when not given.
  */
 limit: number | null }
+/**
+ * What a table counts.
+ */
+export type Unit = "women" | "children" | "applications" | "plans" | "referrals" | "visits"
 /**
  * Whether a vault exists in the data folder and who, if anyone, is signed in.
  */

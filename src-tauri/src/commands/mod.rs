@@ -12,6 +12,7 @@ pub mod rights;
 pub mod session;
 pub mod settings;
 pub mod staff;
+pub mod summary;
 pub mod sync;
 pub mod tasks;
 pub mod vault;

@@ -1,0 +1,932 @@
+//! The indicators: what each counts, in which unit, by which of its own categories. Counting
+//! gives raw tables ([`RawTable`]): true counts that never leave the core before
+//! [`super::disclosure`] has protected them.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Days, NaiveDate};
+use serde::Serialize;
+
+use super::cohort::{day, Woman};
+use super::period::Quarter;
+use crate::catalog::CountryCatalog;
+use crate::records::community_service;
+use crate::records::household::{Carer, IncomeBand};
+use crate::records::housing::HousingSituation;
+use crate::records::legal::ApplicationStatus;
+use crate::records::record::RecordData;
+use crate::records::referrals::ReferralStatus;
+
+/// What a table counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Women,
+    Children,
+    Applications,
+    Plans,
+    Referrals,
+    Visits,
+}
+
+/// One indicator.
+pub(crate) struct Indicator {
+    pub id: &'static str,
+    pub unit: Unit,
+    /// Its own categories, the share dimension first (a percentage is of its group).
+    pub dims: &'static [&'static str],
+    /// Gender identity, ethnicity, nationality: the higher threshold, and no breakdown but
+    /// the quarter.
+    pub sensitive: bool,
+    count: fn(&Woman, &Context, &mut dyn FnMut(Vec<String>)),
+}
+
+/// Every indicator, in the order summaries show them.
+pub(crate) const INDICATORS: &[Indicator] = &[
+    Indicator {
+        id: "legal_status",
+        unit: Unit::Women,
+        dims: &["legal_status"],
+        sensitive: false,
+        count: legal_status,
+    },
+    Indicator {
+        id: "offence",
+        unit: Unit::Women,
+        dims: &["offence"],
+        sensitive: false,
+        count: offence,
+    },
+    Indicator {
+        id: "head_of_household",
+        unit: Unit::Women,
+        dims: &["head_of_household"],
+        sensitive: false,
+        count: head_of_household,
+    },
+    Indicator {
+        id: "children_by_carer",
+        unit: Unit::Children,
+        dims: &["carer"],
+        sensitive: false,
+        count: children_by_carer,
+    },
+    Indicator {
+        id: "children_by_age",
+        unit: Unit::Children,
+        dims: &["child_age_band"],
+        sensitive: false,
+        count: children_by_age,
+    },
+    Indicator {
+        id: "children_in_prison",
+        unit: Unit::Children,
+        dims: &["in_prison_with_her"],
+        sensitive: false,
+        count: children_in_prison,
+    },
+    Indicator {
+        id: "income_band",
+        unit: Unit::Women,
+        dims: &["income_band"],
+        sensitive: false,
+        count: income_band,
+    },
+    Indicator {
+        id: "housing_tenure",
+        unit: Unit::Women,
+        dims: &["housing_tenure"],
+        sensitive: false,
+        count: housing_tenure,
+    },
+    Indicator {
+        id: "socioeconomic_group",
+        unit: Unit::Women,
+        dims: &["socioeconomic_group"],
+        sensitive: false,
+        count: socioeconomic_group,
+    },
+    Indicator {
+        id: "gender_identity",
+        unit: Unit::Women,
+        dims: &["gender_identity"],
+        sensitive: true,
+        count: gender_identity,
+    },
+    Indicator {
+        id: "ethnicity",
+        unit: Unit::Women,
+        dims: &["ethnicity"],
+        sensitive: true,
+        count: ethnicity,
+    },
+    Indicator {
+        id: "nationality",
+        unit: Unit::Women,
+        dims: &["nationality"],
+        sensitive: true,
+        count: nationality,
+    },
+    Indicator {
+        id: "applications_filed",
+        unit: Unit::Applications,
+        dims: &["application_type"],
+        sensitive: false,
+        count: applications_filed,
+    },
+    Indicator {
+        id: "applications_decided",
+        unit: Unit::Applications,
+        dims: &["decision", "application_type"],
+        sensitive: false,
+        count: applications_decided,
+    },
+    Indicator {
+        id: "refusal_reason",
+        unit: Unit::Applications,
+        dims: &["refusal_reason"],
+        sensitive: false,
+        count: refusal_reason,
+    },
+    Indicator {
+        id: "days_to_decision",
+        unit: Unit::Applications,
+        dims: &["days_band"],
+        sensitive: false,
+        count: days_to_decision,
+    },
+    Indicator {
+        id: "service_hours",
+        unit: Unit::Women,
+        dims: &["hours_band"],
+        sensitive: false,
+        count: service_hours,
+    },
+    Indicator {
+        id: "service_plans",
+        unit: Unit::Plans,
+        dims: &["plan_progress"],
+        sensitive: false,
+        count: service_plans,
+    },
+    Indicator {
+        id: "outcome_identity",
+        unit: Unit::Women,
+        dims: &["result", "days_after_release"],
+        sensitive: false,
+        count: outcome_identity,
+    },
+    Indicator {
+        id: "outcome_health",
+        unit: Unit::Women,
+        dims: &["result", "days_after_release"],
+        sensitive: false,
+        count: outcome_health,
+    },
+    Indicator {
+        id: "outcome_housing",
+        unit: Unit::Women,
+        dims: &["result", "days_after_release"],
+        sensitive: false,
+        count: outcome_housing,
+    },
+    Indicator {
+        id: "outcome_income",
+        unit: Unit::Women,
+        dims: &["result", "days_after_release"],
+        sensitive: false,
+        count: outcome_income,
+    },
+    Indicator {
+        id: "outcome_children",
+        unit: Unit::Women,
+        dims: &["result", "days_after_release"],
+        sensitive: false,
+        count: outcome_children,
+    },
+    Indicator {
+        id: "referrals",
+        unit: Unit::Referrals,
+        dims: &["referral_result", "need_category"],
+        sensitive: false,
+        count: referrals,
+    },
+    Indicator {
+        id: "prison_visits",
+        unit: Unit::Visits,
+        dims: &[],
+        sensitive: false,
+        count: prison_visits,
+    },
+];
+
+pub(crate) fn find(id: &str) -> Option<&'static Indicator> {
+    INDICATORS.iter().find(|i| i.id == id)
+}
+
+/// A breakdown a table may add to its own categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Breakdown {
+    Department,
+    Quarter,
+    AgeBand,
+    SentenceBand,
+}
+
+impl Breakdown {
+    pub const ALL: [Breakdown; 4] = [
+        Breakdown::Department,
+        Breakdown::Quarter,
+        Breakdown::AgeBand,
+        Breakdown::SentenceBand,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Breakdown::Department => "department",
+            Breakdown::Quarter => "quarter",
+            Breakdown::AgeBand => "age_band",
+            Breakdown::SentenceBand => "sentence_band",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Breakdown> {
+        Breakdown::ALL.into_iter().find(|b| b.as_str() == text)
+    }
+}
+
+impl Indicator {
+    /// Whether this indicator may be broken down by `by`: at most two categories per table,
+    /// sensitive attributes by nothing finer than the country (only by quarter), and
+    /// children by their own age band only (never by their mother's details).
+    pub fn allows(&self, by: Breakdown) -> bool {
+        if self.dims.len() >= 2 {
+            return false;
+        }
+        if self.sensitive {
+            return by == Breakdown::Quarter;
+        }
+        if self.unit == Unit::Children {
+            return matches!(by, Breakdown::Quarter | Breakdown::Department);
+        }
+        true
+    }
+}
+
+/// What counting a quarter needs.
+pub(crate) struct Context<'a> {
+    pub quarter: Quarter,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub catalog: &'a CountryCatalog,
+}
+
+/// Counts (and the sum of the units' keys) by labels, in the dimensions' order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Tally {
+    pub count: u64,
+    /// The sum of the counted units' keys, modulo 2³²: the cell key.
+    pub key: u32,
+}
+
+impl Tally {
+    pub fn add(&mut self, other: Tally) {
+        self.count += other.count;
+        self.key = self.key.wrapping_add(other.key);
+    }
+}
+
+/// A table's true counts: each unit in exactly one interior cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RawTable {
+    pub indicator: &'static str,
+    pub dims: Vec<String>,
+    /// Each dimension's categories, in the order shown (every one, counted or not).
+    pub categories: Vec<Vec<String>>,
+    pub cells: BTreeMap<Vec<String>, Tally>,
+}
+
+/// Counts one indicator over the women included in one quarter, broken down by `by`.
+pub(crate) fn count(
+    indicator: &'static Indicator,
+    by: Option<Breakdown>,
+    women: &[&Woman],
+    context: &Context<'_>,
+) -> RawTable {
+    let mut cells: BTreeMap<Vec<String>, Tally> = BTreeMap::new();
+    for woman in women {
+        let extra = by.map(|by| breakdown_label(by, woman, context));
+        let mut add = |mut labels: Vec<String>| {
+            if let Some(extra) = &extra {
+                labels.push(extra.clone());
+            }
+            cells.entry(labels).or_default().add(Tally {
+                count: 1,
+                key: woman.key,
+            });
+        };
+        (indicator.count)(woman, context, &mut add);
+    }
+    let mut dims: Vec<String> = indicator.dims.iter().map(|d| d.to_string()).collect();
+    let mut categories: Vec<Vec<String>> = indicator
+        .dims
+        .iter()
+        .map(|dim| own_categories(dim, context.catalog))
+        .collect();
+    if let Some(by) = by {
+        dims.push(by.as_str().to_string());
+        categories.push(breakdown_categories(by, context));
+    }
+    if dims.is_empty() {
+        // A single count (prison visits): one cell, labelled by nothing.
+        cells.entry(Vec::new()).or_default();
+    }
+    // Values counted that the lists do not name (an old code) are shown after them.
+    for labels in cells.keys() {
+        for (at, label) in labels.iter().enumerate() {
+            if !categories[at].contains(label) {
+                categories[at].push(label.clone());
+            }
+        }
+    }
+    // "unknown" last, after every named category.
+    for list in &mut categories {
+        if let Some(at) = list.iter().position(|l| l == UNKNOWN) {
+            let unknown = list.remove(at);
+            list.push(unknown);
+        }
+    }
+    RawTable {
+        indicator: indicator.id,
+        dims,
+        categories,
+        cells,
+    }
+}
+
+fn code<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        _ => "unknown".into(),
+    }
+}
+
+fn codes<T: Serialize>(values: &[T]) -> Vec<String> {
+    values.iter().map(code).collect()
+}
+
+const UNKNOWN: &str = "unknown";
+
+fn own_categories(dim: &str, catalog: &CountryCatalog) -> Vec<String> {
+    use crate::catalog::OffenceCategory as O;
+    use crate::records::household::HousingTenure as T;
+    use crate::records::legal::{LegalStatus as L, RefusalReason as R};
+    use crate::records::needs::NeedCategory;
+    let mut list: Vec<String> = match dim {
+        "legal_status" => codes(&[
+            L::Investigation,
+            L::PretrialDetention,
+            L::Sentenced,
+            L::HouseArrest,
+            L::ElectronicMonitoring,
+            L::AlternativeMeasure,
+            L::ConditionalRelease,
+            L::SentenceServed,
+        ]),
+        "offence" => codes(&[O::Drugs, O::TheftNonViolent, O::OtherNonViolent, O::Violent]),
+        "head_of_household" => strings(&["accredited", "self_declared", "not_head"]),
+        "carer" => codes(&[
+            Carer::Herself,
+            Carer::Grandmother,
+            Carer::Father,
+            Carer::OtherRelative,
+            Carer::FosterFamily,
+            Carer::Institution,
+            Carer::Neighbour,
+            Carer::Independent,
+        ]),
+        "child_age_band" => strings(&["0_5", "6_11", "12_17", "18_plus"]),
+        "in_prison_with_her" | "result" => strings(&["yes", "no"]),
+        "income_band" => codes(&[
+            IncomeBand::None,
+            IncomeBand::BelowMinimum,
+            IncomeBand::MinimumToTwice,
+            IncomeBand::AboveTwice,
+        ]),
+        "housing_tenure" => codes(&[
+            T::Own,
+            T::Rented,
+            T::Family,
+            T::Borrowed,
+            T::Informal,
+            T::Institutional,
+            T::None,
+        ]),
+        "application_type" => catalog
+            .legal_application_types
+            .iter()
+            .map(|t| t.code.clone())
+            .collect(),
+        "decision" => strings(&["granted", "denied", "withdrawn"]),
+        "refusal_reason" => codes(&[
+            R::MarginalityNotProven,
+            R::HeadOfHouseholdNotProven,
+            R::PlanNotFormalised,
+            R::ExcludedOffence,
+            R::PriorRecord,
+            R::IncompleteFile,
+            R::NoAnswerInTime,
+            R::Other,
+        ]),
+        "days_band" => strings(&["0_30", "31_90", "91_180", "181_365", "over_365"]),
+        "hours_band" => strings(&["1_20", "21_50", "51_100", "over_100"]),
+        "plan_progress" => strings(&["completed", "on_track", "behind"]),
+        "days_after_release" => strings(&["30", "90", "180", "365"]),
+        "referral_result" => strings(&["completed", "not_completed"]),
+        "need_category" => {
+            let all: Vec<NeedCategory> = NeedCategory::ALL.to_vec();
+            codes(&all)
+        }
+        // Observed values only (socio-economic group, gender identity, ethnicity,
+        // nationality): a list would name values nobody has.
+        _ => Vec::new(),
+    };
+    if !matches!(
+        dim,
+        "in_prison_with_her"
+            | "result"
+            | "decision"
+            | "hours_band"
+            | "plan_progress"
+            | "days_after_release"
+            | "referral_result"
+            | "need_category"
+            | "application_type"
+    ) {
+        list.push(UNKNOWN.into());
+    }
+    list
+}
+
+fn strings(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn breakdown_categories(by: Breakdown, context: &Context<'_>) -> Vec<String> {
+    match by {
+        Breakdown::Department => {
+            let mut list = context.catalog.regions.clone();
+            list.push(UNKNOWN.into());
+            list
+        }
+        Breakdown::Quarter => vec![context.quarter.to_string()],
+        Breakdown::AgeBand => strings(&[
+            "under_18", "18_24", "25_34", "35_44", "45_59", "60_plus", UNKNOWN,
+        ]),
+        Breakdown::SentenceBand => strings(&["under_1y", "1_4y", "4_8y", "8y_plus", UNKNOWN]),
+    }
+}
+
+fn breakdown_label(by: Breakdown, woman: &Woman, context: &Context<'_>) -> String {
+    match by {
+        Breakdown::Department => woman
+            .department
+            .clone()
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| UNKNOWN.into()),
+        Breakdown::Quarter => context.quarter.to_string(),
+        Breakdown::AgeBand => match woman.birth_year {
+            None => UNKNOWN.into(),
+            Some(born) => match context.end.year() - born {
+                ..=17 => "under_18",
+                18..=24 => "18_24",
+                25..=34 => "25_34",
+                35..=44 => "35_44",
+                45..=59 => "45_59",
+                _ => "60_plus",
+            }
+            .into(),
+        },
+        Breakdown::SentenceBand => {
+            let months = woman
+                .of(|d| match d {
+                    RecordData::Proceeding(p) => Some(p),
+                    _ => None,
+                })
+                .filter_map(|p| p.sentence_months)
+                .last();
+            match months {
+                None => UNKNOWN,
+                Some(..=11) => "under_1y",
+                Some(12..=47) => "1_4y",
+                Some(48..=95) => "4_8y",
+                Some(_) => "8y_plus",
+            }
+            .into()
+        }
+    }
+}
+
+fn in_quarter(text: Option<&str>, context: &Context<'_>) -> Option<NaiveDate> {
+    text.and_then(day)
+        .filter(|on| (context.start..=context.end).contains(on))
+}
+
+fn legal_status(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    let latest = woman
+        .of(|d| match d {
+            RecordData::LegalStatus(s) => Some(s),
+            _ => None,
+        })
+        .filter_map(|s| {
+            day(&s.since)
+                .filter(|on| *on <= context.end)
+                .map(|on| (on, s))
+        })
+        .max_by_key(|(on, _)| *on);
+    add(vec![
+        latest.map_or_else(|| UNKNOWN.into(), |(_, s)| code(&s.status))
+    ]);
+}
+
+fn offence(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    let latest = woman
+        .of(|d| match d {
+            RecordData::Proceeding(p) => Some(p),
+            _ => None,
+        })
+        .last();
+    add(vec![latest.map_or_else(
+        || UNKNOWN.into(),
+        |p| code(&p.offence_category),
+    )]);
+}
+
+fn head_of_household(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    let label = match woman
+        .household()
+        .and_then(|h| h.head_of_household.map(|head| (h, head)))
+    {
+        None => UNKNOWN,
+        Some((_, false)) => "not_head",
+        Some((h, true)) => {
+            let accredited = h
+                .notarial_declaration_on
+                .as_deref()
+                .and_then(day)
+                .is_some_and(|on| on <= context.end);
+            if accredited {
+                "accredited"
+            } else {
+                "self_declared"
+            }
+        }
+    };
+    add(vec![label.into()]);
+}
+
+fn children_by_carer(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    for child in woman.children() {
+        add(vec![code(&child.carer)]);
+    }
+}
+
+fn child_age(child: &crate::records::household::Dependant, on: NaiveDate) -> Option<i32> {
+    match (&child.birth_date, child.age) {
+        (Some(born), _) => day(born).map(|born| {
+            let years = on.year() - born.year();
+            if (on.month(), on.day()) < (born.month(), born.day()) {
+                years - 1
+            } else {
+                years
+            }
+        }),
+        (None, Some(age)) => Some(age as i32),
+        (None, None) => None,
+    }
+}
+
+fn children_by_age(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    for child in woman.children() {
+        let band = match child_age(child, context.end) {
+            None => UNKNOWN,
+            Some(..=5) => "0_5",
+            Some(6..=11) => "6_11",
+            Some(12..=17) => "12_17",
+            Some(_) => "18_plus",
+        };
+        add(vec![band.into()]);
+    }
+}
+
+fn children_in_prison(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    for child in woman.children() {
+        add(vec![if child.lives_with_her_in_prison {
+            "yes"
+        } else {
+            "no"
+        }
+        .into()]);
+    }
+}
+
+fn income_band(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    add(vec![woman
+        .household()
+        .and_then(|h| h.income_band)
+        .map_or_else(|| UNKNOWN.into(), |b| code(&b))]);
+}
+
+fn housing_tenure(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    add(vec![woman
+        .household()
+        .and_then(|h| h.tenure)
+        .map_or_else(|| UNKNOWN.into(), |t| code(&t))]);
+}
+
+fn socioeconomic_group(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    add(vec![woman
+        .household()
+        .and_then(|h| h.socioeconomic_group.clone())
+        .filter(|g| !g.is_empty())
+        .unwrap_or_else(|| UNKNOWN.into())]);
+}
+
+fn observed(value: &Option<String>) -> String {
+    value
+        .clone()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| UNKNOWN.into())
+}
+
+fn gender_identity(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    add(vec![observed(&woman.gender_identity)]);
+}
+
+fn ethnicity(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    add(vec![observed(&woman.ethnicity)]);
+}
+
+fn nationality(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    add(vec![observed(&woman.nationality)]);
+}
+
+fn applications<'a>(
+    woman: &'a Woman,
+) -> impl Iterator<Item = &'a crate::records::legal::LegalApplication> + 'a {
+    woman.of(|d| match d {
+        RecordData::LegalApplication(a) => Some(a),
+        _ => None,
+    })
+}
+
+fn applications_filed(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    for application in applications(woman) {
+        if in_quarter(application.filed_on.as_deref(), context).is_some() {
+            add(vec![application.application_type.clone()]);
+        }
+    }
+}
+
+/// The applications decided in the quarter (granted, denied or withdrawn), with the day.
+fn decided<'a>(
+    woman: &'a Woman,
+    context: &'a Context<'_>,
+) -> impl Iterator<Item = (&'a crate::records::legal::LegalApplication, NaiveDate)> + 'a {
+    applications(woman).filter_map(move |a| {
+        if !a.status.is_decided() {
+            return None;
+        }
+        in_quarter(a.decided_on.as_deref(), context).map(|on| (a, on))
+    })
+}
+
+fn applications_decided(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    for (application, _) in decided(woman, context) {
+        add(vec![
+            code(&application.status),
+            application.application_type.clone(),
+        ]);
+    }
+}
+
+fn refusal_reason(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    for (application, _) in decided(woman, context) {
+        if application.status == ApplicationStatus::Denied {
+            add(vec![application
+                .refusal_reason
+                .map_or_else(|| UNKNOWN.into(), |r| code(&r))]);
+        }
+    }
+}
+
+fn days_to_decision(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    for (application, decided_on) in decided(woman, context) {
+        let days = application
+            .filed_on
+            .as_deref()
+            .and_then(day)
+            .map(|filed| (decided_on - filed).num_days());
+        let band = match days {
+            None => UNKNOWN,
+            Some(..=30) => "0_30",
+            Some(31..=90) => "31_90",
+            Some(91..=180) => "91_180",
+            Some(181..=365) => "181_365",
+            Some(_) => "over_365",
+        };
+        add(vec![band.into()]);
+    }
+}
+
+fn service_hours(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    let hours: u32 = woman
+        .of(|d| match d {
+            RecordData::ServiceHours(h) => Some(h),
+            _ => None,
+        })
+        .filter(|h| in_quarter(Some(&h.date), context).is_some())
+        .map(|h| h.hours)
+        .sum();
+    let band = match hours {
+        0 => return,
+        1..=20 => "1_20",
+        21..=50 => "21_50",
+        51..=100 => "51_100",
+        _ => "over_100",
+    };
+    add(vec![band.into()]);
+}
+
+fn service_plans(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    for record in &woman.records {
+        let RecordData::ServicePlan(plan) = &record.data else {
+            continue;
+        };
+        if day(&plan.start_on).is_none_or(|start| start > context.end) {
+            continue;
+        }
+        let before = context.start.pred_opt().unwrap_or(context.start);
+        if community_service::progress(&record.id, plan, &woman.records, before).completed {
+            continue;
+        }
+        let at_end = community_service::progress(&record.id, plan, &woman.records, context.end);
+        let label = if at_end.completed {
+            "completed"
+        } else if at_end.hours_logged >= at_end.hours_expected {
+            "on_track"
+        } else {
+            "behind"
+        };
+        add(vec![label.into()]);
+    }
+}
+
+/// The milestones after release (30, 90, 180, 365 days) that fall in the quarter, with the
+/// day each falls on.
+fn milestones(woman: &Woman, context: &Context<'_>) -> Vec<(u64, NaiveDate)> {
+    let mut found = Vec::new();
+    for stay in woman.of(|d| match d {
+        RecordData::PrisonStay(s) => Some(s),
+        _ => None,
+    }) {
+        let Some(left) = stay.left_on.as_deref().and_then(day) else {
+            continue;
+        };
+        for days in [30u64, 90, 180, 365] {
+            if let Some(on) = left.checked_add_days(Days::new(days)) {
+                if (context.start..=context.end).contains(&on) {
+                    found.push((days, on));
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup_by_key(|(days, _)| *days);
+    found
+}
+
+fn outcome(
+    woman: &Woman,
+    context: &Context<'_>,
+    add: &mut dyn FnMut(Vec<String>),
+    achieved: &dyn Fn(&Woman, NaiveDate) -> Option<bool>,
+) {
+    for (days, on) in milestones(woman, context) {
+        if let Some(yes) = achieved(woman, on) {
+            add(vec![
+                if yes { "yes" } else { "no" }.into(),
+                days.to_string(),
+            ]);
+        }
+    }
+}
+
+fn holds_document(woman: &Woman, types: &[String], on: NaiveDate) -> bool {
+    woman
+        .of(|d| match d {
+            RecordData::Document(doc) => Some(doc),
+            _ => None,
+        })
+        .any(|doc| {
+            doc.dependant_id.is_none()
+                && types.contains(&doc.document_type)
+                && doc.status == crate::records::documents::DocumentStatus::Has
+                && doc
+                    .obtained_on
+                    .as_deref()
+                    .and_then(day)
+                    .is_none_or(|got| got <= on)
+                && doc
+                    .expires_on
+                    .as_deref()
+                    .and_then(day)
+                    .is_none_or(|ends| ends > on)
+        })
+}
+
+fn outcome_identity(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    let types = &context.catalog.outcome_documents.identity;
+    outcome(woman, context, add, &|w, on| {
+        Some(holds_document(w, types, on))
+    });
+}
+
+fn outcome_health(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    let types = &context.catalog.outcome_documents.health;
+    if types.is_empty() {
+        return;
+    }
+    outcome(woman, context, add, &|w, on| {
+        Some(holds_document(w, types, on))
+    });
+}
+
+fn outcome_housing(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    outcome(woman, context, add, &|w, on| {
+        let stable = w
+            .of(|d| match d {
+                RecordData::Housing(h) => Some(h),
+                _ => None,
+            })
+            .filter(|h| {
+                day(&h.from).is_some_and(|from| from <= on)
+                    && h.until
+                        .as_deref()
+                        .and_then(day)
+                        .is_none_or(|until| until >= on)
+            })
+            .any(|h| {
+                matches!(
+                    h.situation,
+                    HousingSituation::Family | HousingSituation::Rented | HousingSituation::Own
+                )
+            });
+        Some(stable)
+    });
+}
+
+fn outcome_income(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    // The household's income band as it stands: the file keeps no dated history of it.
+    outcome(woman, context, add, &|w, _| {
+        w.household()
+            .and_then(|h| h.income_band)
+            .map(|band| band != IncomeBand::None)
+    });
+}
+
+fn outcome_children(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    // Women with children only; who cares for them as it stands (not dated in the file).
+    outcome(woman, context, add, &|w, _| {
+        let mut children = w.children().peekable();
+        children.peek()?;
+        Some(children.any(|c| c.carer == Carer::Herself))
+    });
+}
+
+fn referrals(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    for referral in woman.of(|d| match d {
+        RecordData::Referral(r) => Some(r),
+        _ => None,
+    }) {
+        if in_quarter(Some(&referral.referred_on), context).is_some() {
+            let result = if referral.status == ReferralStatus::Completed {
+                "completed"
+            } else {
+                "not_completed"
+            };
+            add(vec![result.into(), code(&referral.category)]);
+        }
+    }
+}
+
+fn prison_visits(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    for (on, prison) in &woman.contacts {
+        if *prison && (context.start..=context.end).contains(on) {
+            add(Vec::new());
+        }
+    }
+}
