@@ -92,6 +92,7 @@ bench:
 	$(CARGO) bench --bench vault
 	$(CARGO) bench --bench case_files
 	$(CARGO) bench --bench sync
+	$(CARGO) bench --bench summaries
 
 # A vault past 4 GiB: the full check reads every page there and finds a flipped byte (writes
 # 4.3 GiB into a temporary folder; about two minutes).

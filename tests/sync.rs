@@ -1874,3 +1874,55 @@ fn a_stopped_import_or_join_changes_nothing_and_can_be_done_again() {
     assert_eq!(error.code(), acompana::ErrorCode::Cancelled);
     assert!(!marta.exists());
 }
+
+#[test]
+fn a_frozen_public_summary_is_the_same_on_every_laptop() {
+    use acompana::summary::{Audience, SummaryRequest};
+    let org = organization();
+    let mut admin = org.coordinator.admin();
+    let (mut carmen, _paths, carmen_device) = carmens_laptop(&org, &mut admin);
+    // Twelve women with statistics consent, on the office laptop only so far.
+    for at in 0..12 {
+        let her = add_woman(&mut admin, &format!("Mujer Contada {at}"), None);
+        let consent = serde_json::json!({"kind": "consent", "purpose": "statistics",
+            "legalBasis": "consent", "method": "written", "readAloud": true, "language": "es",
+            "givenOn": "2026-10-02", "collectedBy": ADMIN});
+        admin
+            .record_save(&her, None, serde_json::from_value(consent).unwrap())
+            .unwrap();
+    }
+    let public = SummaryRequest {
+        period: "2026Q4".into(),
+        to: None,
+        audience: Audience::Public,
+        indicators: vec!["legal_status".into(), "prison_visits".into()],
+        by: None,
+        k: None,
+    };
+    let in_2027 = chrono::NaiveDate::from_ymd_opt(2027, 1, 20).unwrap();
+    let office = admin.summary_on(&public, in_2027).unwrap();
+    // Carmen's laptop, not synced yet, freezes its own figures (no woman counted).
+    let hers = carmen.summary_on(&public, in_2027).unwrap();
+    assert_ne!(office.tables, hers.tables);
+    // Once the laptops have exchanged files, both publish one and the same release.
+    let down = org.file("summary-down.sync");
+    export_to(&mut admin, &carmen_device, &down);
+    carmen.sync_import(std::slice::from_ref(&down)).unwrap();
+    let up = org.file("summary-up.sync");
+    export_to(&mut carmen, &coordinator_device(&admin), &up);
+    admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    let office_now = admin.summary_on(&public, in_2027).unwrap();
+    let carmen_now = carmen.summary_on(&public, in_2027).unwrap();
+    assert_eq!(office_now.tables, carmen_now.tables);
+    assert_eq!(office_now.produced_on, carmen_now.produced_on);
+    // A caseworker may not publish (an importing laptop refuses a release written by her
+    // role: `Role::may_write`).
+    let mut lucia = org.lucia();
+    assert_eq!(
+        lucia.summary_on(&public, in_2027).unwrap_err().code(),
+        acompana::ErrorCode::Forbidden
+    );
+    lucia.lock(LockReason::Manual).unwrap();
+    carmen.lock(LockReason::Manual).unwrap();
+    admin.lock(LockReason::Manual).unwrap();
+}

@@ -479,6 +479,239 @@ mod tests {
         assert!(hidden[0]);
     }
 
+    /// The rank of a matrix (rows of coefficients), by Gaussian elimination.
+    fn rank(mut rows: Vec<Vec<f64>>) -> usize {
+        let width = rows.first().map_or(0, Vec::len);
+        let mut rank = 0;
+        for col in 0..width {
+            let Some(pivot) = (rank..rows.len()).find(|&r| rows[r][col].abs() > 1e-9) else {
+                continue;
+            };
+            rows.swap(rank, pivot);
+            let lead = rows[rank][col];
+            for r in 0..rows.len() {
+                if r != rank {
+                    let factor = rows[r][col] / lead;
+                    if factor != 0.0 {
+                        for c in 0..width {
+                            rows[r][c] -= factor * rows[rank][c];
+                        }
+                    }
+                }
+            }
+            rank += 1;
+        }
+        rank
+    }
+
+    /// Checks a protected table against its raw counts, independently of how suppression
+    /// chose its cells: no shown count between 1 and k-1, shown counts true (internal),
+    /// no hidden cell determined by the table's equations (every row and column adds up to
+    /// its total) and the known cells, percentages only by the rule.
+    pub(crate) fn assert_protected(raw: &RawTable, table: &SummaryTable, perturbed: bool) {
+        let k = table.k as u64;
+        assert!(table.k >= MIN_K);
+        for cell in &table.cells {
+            if let Some(n) = cell.count {
+                assert!(n == 0 || n >= k, "{}: shown {n} < k {k}", table.indicator);
+                assert_eq!(cell.display, n.to_string());
+            } else {
+                assert_eq!(cell.display, format!("<{k}"));
+                assert_eq!(cell.percent, None);
+            }
+        }
+        // The true value of every cell of the output, by its labels.
+        let truth = |labels: &BTreeMap<String, String>| -> u64 {
+            raw.cells
+                .iter()
+                .filter(|(key, _)| {
+                    raw.dims.iter().zip(key.iter()).all(|(dim, value)| {
+                        let wanted = &labels[dim];
+                        wanted == TOTAL || wanted == value
+                    })
+                })
+                .map(|(_, t)| t.count)
+                .sum()
+        };
+        for cell in &table.cells {
+            let n = truth(&cell.labels);
+            match cell.count {
+                Some(shown) if !perturbed => assert_eq!(shown, n, "{:?}", cell.labels),
+                Some(shown) => assert!(shown.abs_diff(n) <= 2 || shown == k),
+                None => {}
+            }
+            if let Some(percent) = cell.percent {
+                let dim = &raw.dims[0];
+                let mut group = cell.labels.clone();
+                group.insert(dim.clone(), TOTAL.into());
+                let whole = table.cells.iter().find(|c| c.labels == group).unwrap();
+                let (part, whole) = (cell.count.unwrap(), whole.count.unwrap());
+                assert!(whole >= MIN_DENOMINATOR && part >= k && whole - part >= k);
+                assert!((percent - part as f64 * 100.0 / whole as f64).abs() < 0.051);
+            }
+        }
+        // The equations, over the hidden cells; the shown ones are constants.
+        let hidden: Vec<&BTreeMap<String, String>> = table
+            .cells
+            .iter()
+            .filter(|c| c.count.is_none())
+            .map(|c| &c.labels)
+            .collect();
+        if hidden.is_empty() || raw.dims.is_empty() {
+            return;
+        }
+        let index = |labels: &BTreeMap<String, String>| hidden.iter().position(|h| *h == labels);
+        // Each equation: a cell whose labels have `total` in one dimension equals the sum
+        // of the cells that replace that `total` by each category.
+        let mut equations: Vec<Vec<f64>> = Vec::new();
+        for whole in &table.cells {
+            for (at, dim) in raw.dims.iter().enumerate() {
+                if whole.labels[dim] != TOTAL {
+                    continue;
+                }
+                let mut row = vec![0.0; hidden.len()];
+                if let Some(i) = index(&whole.labels) {
+                    row[i] -= 1.0;
+                }
+                for category in &raw.categories[at] {
+                    let mut part = whole.labels.clone();
+                    part.insert(dim.clone(), category.clone());
+                    if let Some(i) = index(&part) {
+                        row[i] += 1.0;
+                    }
+                }
+                if row.iter().any(|c| *c != 0.0) {
+                    equations.push(row);
+                }
+            }
+        }
+        let base = rank(equations.clone());
+        for (i, labels) in hidden.iter().enumerate() {
+            let mut with = equations.clone();
+            let mut unit = vec![0.0; hidden.len()];
+            unit[i] = 1.0;
+            with.push(unit);
+            assert_eq!(
+                rank(with),
+                base + 1,
+                "{}: the hidden cell {labels:?} can be worked out from the others",
+                table.indicator
+            );
+        }
+    }
+
+    use proptest::prelude::*;
+
+    /// Counts that are often small, sometimes zero, sometimes large.
+    fn counts() -> impl Strategy<Value = u64> {
+        prop_oneof![
+            3 => Just(0u64),
+            4 => 1u64..5,
+            2 => 5u64..12,
+            2 => 12u64..200,
+        ]
+    }
+
+    fn table_strategy() -> impl Strategy<Value = RawTable> {
+        (1usize..=2, 1usize..8, 1usize..7)
+            .prop_flat_map(|(dims, rows, cols)| {
+                let cols = if dims == 1 { 1 } else { cols };
+                (
+                    Just(dims),
+                    Just(rows),
+                    Just(cols),
+                    proptest::collection::vec(counts(), rows * cols),
+                )
+            })
+            .prop_map(|(dims, rows, cols, values)| {
+                let row_labels: Vec<String> = (0..rows).map(|r| format!("r{r}")).collect();
+                let col_labels: Vec<String> = (0..cols).map(|c| format!("c{c}")).collect();
+                let mut cells = BTreeMap::new();
+                for r in 0..rows {
+                    for c in 0..cols {
+                        let mut labels = vec![row_labels[r].clone()];
+                        if dims == 2 {
+                            labels.push(col_labels[c].clone());
+                        }
+                        let count = values[r * cols + c];
+                        cells.insert(
+                            labels,
+                            Tally {
+                                count,
+                                key: (count as u32).wrapping_mul(2_654_435_761),
+                            },
+                        );
+                    }
+                }
+                let mut categories = vec![row_labels];
+                let mut names = vec!["x".to_string()];
+                if dims == 2 {
+                    categories.push(col_labels);
+                    names.push("y".into());
+                }
+                RawTable {
+                    indicator: "random",
+                    dims: names,
+                    categories,
+                    cells,
+                }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn no_protected_table_shows_a_small_count_or_lets_a_hidden_one_be_worked_out(
+            raw in table_strategy(),
+            k in prop_oneof![Just(5u32), Just(11u32), 5u32..15],
+            sensitive in any::<bool>(),
+            perturb in any::<bool>(),
+        ) {
+            let table = protect(&raw, Unit::Women, sensitive, Rules { k, perturb });
+            if sensitive {
+                prop_assert!(table.k >= SENSITIVE_K);
+            }
+            assert_protected(&raw, &table, perturb);
+        }
+
+        #[test]
+        fn pooled_tables_hide_what_one_organization_could_subtract(
+            parts in proptest::collection::vec(table_strategy(), 2..4),
+        ) {
+            // The same shape for every part: the first part's, with the others' counts.
+            let shape = parts[0].clone();
+            let parts: Vec<RawTable> = parts
+                .iter()
+                .map(|p| {
+                    let mut part = shape.clone();
+                    for (cell, other) in part.cells.values_mut().zip(p.cells.values().cycle()) {
+                        *cell = *other;
+                    }
+                    part
+                })
+                .collect();
+            let mut whole = shape.clone();
+            for (labels, tally) in whole.cells.iter_mut() {
+                *tally = Tally::default();
+                for part in &parts {
+                    tally.add(part.cells[labels]);
+                }
+            }
+            let k = 11;
+            let table = protect_pooled(&whole, &parts, Unit::Women, false, Rules { k, perturb: false });
+            assert_protected(&whole, &table, false);
+            for cell in table.cells.iter().filter(|c| c.labels.values().all(|l| l != TOTAL)) {
+                if let Some(n) = cell.count {
+                    let key: Vec<String> = whole.dims.iter().map(|d| cell.labels[d].clone()).collect();
+                    for part in &parts {
+                        let rest = n - part.cells[&key].count;
+                        prop_assert!(part.cells[&key].count == 0 || rest == 0 || rest >= k as u64);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_same_keys_give_the_same_noise() {
         for count in [11u64, 50, 1000] {

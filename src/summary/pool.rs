@@ -469,6 +469,9 @@ fn pool_tables(read: &[Contribution]) -> Vec<SummaryTable> {
         }
         if indicator.dims.is_empty() {
             whole.cells.entry(Vec::new()).or_default();
+        } else if whole.cells.is_empty() {
+            // Nothing to count in any organization (contributions leave out zeros).
+            continue;
         }
         let table = disclosure::protect_pooled(
             &whole,
