@@ -1,18 +1,22 @@
 -- Anonymized summaries (src/summary/).
 --
--- summary_keys: each woman's random key for the cell-key method (public summaries are
---               perturbed by the sum of the keys of the women in a cell, so the same women
---               always give the same figure). Never shown, never synced; her erasure or purge
---               removes it.
+-- summary_facts: what each woman's file adds up to for the summaries (src/records/facts.rs),
+--               refreshed with her counts and tasks; computed again when `version` is older
+--               than the build's; and her random key for the cell-key method (public
+--               summaries are perturbed by the sum of the keys of the women in a cell, so the
+--               same women always give the same figure), drawn once and kept when her facts
+--               are rewritten. Never shown, never synced; her erasure or purge removes it.
 -- pool_members: on a network coordinator's laptop, the organizations whose summary
 --               contributions it has pooled, with the signing key each first used: a later
 --               contribution in the same organization's name signed by another key is refused.
 -- Frozen public summaries, contributions and pooled reports are records of the change log
 -- (`summary_release`, `summary_revision`), read back from it, so they sync to every laptop.
-CREATE TABLE summary_keys (
+CREATE TABLE summary_facts (
     participant_id TEXT PRIMARY KEY NOT NULL,
-    cell_key       INTEGER NOT NULL CHECK (cell_key BETWEEN 0 AND 4294967295)
-) STRICT;
+    version        INTEGER NOT NULL,
+    cell_key       INTEGER NOT NULL CHECK (cell_key BETWEEN 0 AND 4294967295),
+    facts          BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE pool_members (
     organization_id TEXT PRIMARY KEY NOT NULL,

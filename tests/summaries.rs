@@ -226,12 +226,18 @@ fn the_indicators_match_a_hand_counted_cohort() {
     assert_eq!(summary.not_included.display, "<5");
 
     let status = table(&summary, "legal_status");
-    assert_eq!(count(status, &[("legal_status", "pretrial_detention")]), Some(7));
+    assert_eq!(
+        count(status, &[("legal_status", "pretrial_detention")]),
+        Some(7)
+    );
     assert_eq!(count(status, &[("legal_status", "sentenced")]), Some(6));
     assert_eq!(count(status, &[("legal_status", "unknown")]), Some(7));
     assert_eq!(count(status, &[("legal_status", TOTAL)]), Some(20));
     // The share in pretrial detention: 7 of 20, the rest 13, both at least k.
-    assert_eq!(cell(status, &[("legal_status", "pretrial_detention")]).percent, Some(35.0));
+    assert_eq!(
+        cell(status, &[("legal_status", "pretrial_detention")]).percent,
+        Some(35.0)
+    );
 
     let offence = table(&summary, "offence");
     assert_eq!(count(offence, &[("offence", "drugs")]), Some(7));
@@ -239,7 +245,10 @@ fn the_indicators_match_a_hand_counted_cohort() {
     assert_eq!(count(offence, &[("offence", "unknown")]), Some(7));
 
     let head = table(&summary, "head_of_household");
-    assert_eq!(count(head, &[("head_of_household", "self_declared")]), Some(7));
+    assert_eq!(
+        count(head, &[("head_of_household", "self_declared")]),
+        Some(7)
+    );
     assert_eq!(count(head, &[("head_of_household", "accredited")]), Some(6));
     assert_eq!(count(head, &[("head_of_household", "unknown")]), Some(7));
 
@@ -257,7 +266,10 @@ fn the_indicators_match_a_hand_counted_cohort() {
     assert_eq!(count(in_prison, &[("in_prison_with_her", "yes")]), Some(0));
 
     let filed = table(&summary, "applications_filed");
-    assert_eq!(count(filed, &[("application_type", "co_ley_2292")]), Some(7));
+    assert_eq!(
+        count(filed, &[("application_type", "co_ley_2292")]),
+        Some(7)
+    );
     // Five granted, two denied: the two are hidden, and so is what would give them away
     // (the granted count of the same type, with the row totals).
     let decided = table(&summary, "applications_decided");
@@ -272,7 +284,10 @@ fn the_indicators_match_a_hand_counted_cohort() {
         None
     );
     assert_eq!(
-        count(decided, &[("decision", TOTAL), ("application_type", "co_ley_2292")]),
+        count(
+            decided,
+            &[("decision", TOTAL), ("application_type", "co_ley_2292")]
+        ),
         Some(7)
     );
     let days = table(&summary, "days_to_decision");
@@ -284,13 +299,28 @@ fn the_indicators_match_a_hand_counted_cohort() {
 
     // Six released on 15 September: 30 and 90 days after fall in the quarter.
     let identity = table(&summary, "outcome_identity");
-    assert_eq!(count(identity, &[("result", "yes"), ("days_after_release", "30")]), Some(6));
-    assert_eq!(count(identity, &[("result", "yes"), ("days_after_release", "90")]), Some(6));
-    assert_eq!(count(identity, &[("result", "no"), ("days_after_release", "30")]), Some(0));
+    assert_eq!(
+        count(identity, &[("result", "yes"), ("days_after_release", "30")]),
+        Some(6)
+    );
+    assert_eq!(
+        count(identity, &[("result", "yes"), ("days_after_release", "90")]),
+        Some(6)
+    );
+    assert_eq!(
+        count(identity, &[("result", "no"), ("days_after_release", "30")]),
+        Some(0)
+    );
     let housing = table(&summary, "outcome_housing");
-    assert_eq!(count(housing, &[("result", "yes"), ("days_after_release", TOTAL)]), Some(12));
+    assert_eq!(
+        count(housing, &[("result", "yes"), ("days_after_release", TOTAL)]),
+        Some(12)
+    );
     let children = table(&summary, "outcome_children");
-    assert_eq!(count(children, &[("result", "yes"), ("days_after_release", "90")]), Some(6));
+    assert_eq!(
+        count(children, &[("result", "yes"), ("days_after_release", "90")]),
+        Some(6)
+    );
 
     // By department: Antioquia 7, Bolívar 6, Cauca 7 women with consent.
     let by_department = vault
@@ -308,18 +338,94 @@ fn the_indicators_match_a_hand_counted_cohort() {
     assert_eq!(
         count(
             status,
-            &[("legal_status", "pretrial_detention"), ("department", "Antioquia")]
+            &[
+                ("legal_status", "pretrial_detention"),
+                ("department", "Antioquia")
+            ]
         ),
         Some(7)
     );
     assert_eq!(
-        count(status, &[("legal_status", TOTAL), ("department", "Bolívar")]),
+        count(
+            status,
+            &[("legal_status", TOTAL), ("department", "Bolívar")]
+        ),
         Some(6)
     );
     // A sensitive attribute is never crossed with the department.
     let gender = table(&by_department, "gender_identity");
     assert_eq!(gender.breakdowns, ["gender_identity"]);
     assert_eq!(gender.k, 10);
+    vault.lock(LockReason::Manual).unwrap();
+}
+
+/// Her stored summary facts are what her records add up to now.
+fn assert_facts_current(vault: &mut Vault, her: &str) {
+    use acompana::records::facts::Facts;
+    let stored: Vec<u8> = vault
+        .connection_for_tests()
+        .query_row(
+            "SELECT facts FROM summary_facts WHERE participant_id = ?1",
+            [her],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let records = vault.participant_file(her).unwrap().records;
+    let catalog = acompana::catalog::for_country(vault.country().unwrap());
+    assert_eq!(
+        Facts::decode(&stored).unwrap(),
+        Facts::of(&records, catalog)
+    );
+}
+
+#[test]
+fn summary_facts_follow_every_change_to_her_file() {
+    let test = new_vault();
+    let mut vault = test.admin();
+    let women = cohort(&mut vault);
+    for her in &women {
+        assert_facts_current(&mut vault, her);
+    }
+    // A deleted record and an edited one.
+    let her = &women[0];
+    let file = vault.participant_file(her).unwrap();
+    let status = file
+        .records
+        .iter()
+        .find(|r| matches!(r.data, RecordData::LegalStatus(_)))
+        .unwrap();
+    vault.record_delete(her, &status.id).unwrap();
+    assert_facts_current(&mut vault, her);
+    let application = file
+        .records
+        .iter()
+        .find(|r| matches!(r.data, RecordData::LegalApplication(_)))
+        .unwrap();
+    let mut changed = serde_json::to_value(&application.data).unwrap();
+    changed["status"] = json!("withdrawn");
+    vault
+        .record_save(her, Some(&application.id), record(changed))
+        .unwrap();
+    assert_facts_current(&mut vault, her);
+    let summary = vault
+        .summary_on(&request("2026Q4", Audience::Internal), in_2027())
+        .unwrap();
+    assert_eq!(
+        count(
+            table(&summary, "legal_status"),
+            &[("legal_status", "pretrial_detention")]
+        ),
+        Some(6)
+    );
+    // Facts from an older build (or none) are computed again when a summary is asked for.
+    vault
+        .connection_for_tests()
+        .execute("DELETE FROM summary_facts", [])
+        .unwrap();
+    let again = vault
+        .summary_on(&request("2026Q4", Audience::Internal), in_2027())
+        .unwrap();
+    assert_eq!(again.tables, summary.tables);
     vault.lock(LockReason::Manual).unwrap();
 }
 
@@ -385,7 +491,9 @@ fn only_coordinators_and_administrators_make_summaries_and_each_is_audited() {
         .summary_on(&request("2026Q3", Audience::Internal), in_2027())
         .unwrap_err();
     assert_eq!(refused.code(), ErrorCode::Forbidden);
-    assert!(lucia.summary_contribute_on("2026Q3", "age1x", in_2027()).is_err());
+    assert!(lucia
+        .summary_contribute_on("2026Q3", "age1x", in_2027())
+        .is_err());
     lucia.lock(LockReason::Manual).unwrap();
 
     let mut vault = test.admin();
@@ -419,8 +527,7 @@ fn only_coordinators_and_administrators_make_summaries_and_each_is_audited() {
         .iter()
         .find(|e| e.action.as_str() == "summary_produced")
         .expect("audited");
-    let detail: serde_json::Value =
-        serde_json::from_str(last.detail.as_deref().unwrap()).unwrap();
+    let detail: serde_json::Value = serde_json::from_str(last.detail.as_deref().unwrap()).unwrap();
     assert_eq!(detail["parameters"]["period"], "2026Q3");
     assert_eq!(detail["parameters"]["audience"], "internal");
     use sha2::Digest;
@@ -471,7 +578,10 @@ fn a_public_quarter_is_frozen_a_year_adds_up_its_quarters_and_an_open_quarter_is
         .summary_on(&request("2026Q4", Audience::Internal), in_2027())
         .unwrap();
     assert_eq!(
-        count(table(&internal_now, "legal_status"), &[("legal_status", TOTAL)]),
+        count(
+            table(&internal_now, "legal_status"),
+            &[("legal_status", TOTAL)]
+        ),
         Some(21),
         "internal summaries count her"
     );
@@ -488,7 +598,11 @@ fn a_public_quarter_is_frozen_a_year_adds_up_its_quarters_and_an_open_quarter_is
     };
     let quarters: Vec<Summary> = ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
         .iter()
-        .map(|q| vault.summary_on(&request(q, Audience::Public), in_2027()).unwrap())
+        .map(|q| {
+            vault
+                .summary_on(&request(q, Audience::Public), in_2027())
+                .unwrap()
+        })
         .collect();
     let whole = vault.summary_on(&year, in_2027()).unwrap();
     for year_table in &whole.tables {
@@ -500,7 +614,11 @@ fn a_public_quarter_is_frozen_a_year_adds_up_its_quarters_and_an_open_quarter_is
             let expected = parts
                 .iter()
                 .try_fold(0u64, |sum, part| part.map(|n| sum + n));
-            assert_eq!(year_cell.count, expected, "{} {:?}", year_table.indicator, year_cell.labels);
+            assert_eq!(
+                year_cell.count, expected,
+                "{} {:?}",
+                year_table.indicator, year_cell.labels
+            );
         }
     }
     // By quarter, the year shows each quarter's frozen cells beside their sum.
@@ -613,7 +731,10 @@ fn three_organizations_pool_their_contributions_and_bad_ones_are_refused() {
     }
 
     // Refused, each for its reason, and nothing kept.
-    assert_eq!(pool_refusal(&mut coordinator, &files[..1]), "too_few_organizations");
+    assert_eq!(
+        pool_refusal(&mut coordinator, &files[..1]),
+        "too_few_organizations"
+    );
     assert_eq!(
         pool_refusal(&mut coordinator, &[files[0].clone(), files[0].clone()]),
         "same_organization_twice"
@@ -656,7 +777,10 @@ fn three_organizations_pool_their_contributions_and_bad_ones_are_refused() {
         }],
     };
     let unsigned = pool::seal(&forged, None).unwrap();
-    assert_eq!(pool_refusal(&mut coordinator, &[files[0].clone(), unsigned]), "unsigned");
+    assert_eq!(
+        pool_refusal(&mut coordinator, &[files[0].clone(), unsigned]),
+        "unsigned"
+    );
     let key = acompana::sync::signing::DeviceSigningKey::generate();
     let mis_signed = pool::seal(&forged, Some(&key)).unwrap();
     assert_eq!(
@@ -669,7 +793,10 @@ fn three_organizations_pool_their_contributions_and_bad_ones_are_refused() {
         ..forged.clone()
     };
     assert_eq!(
-        pool_refusal(&mut coordinator, &[files[0].clone(), pool::seal(&newer, Some(&key)).unwrap()]),
+        pool_refusal(
+            &mut coordinator,
+            &[files[0].clone(), pool::seal(&newer, Some(&key)).unwrap()]
+        ),
         "unknown_version"
     );
     let bad_labels = Contribution {
@@ -684,12 +811,17 @@ fn three_organizations_pool_their_contributions_and_bad_ones_are_refused() {
     assert_eq!(
         pool_refusal(
             &mut coordinator,
-            &[files[0].clone(), pool::seal(&bad_labels, Some(&key)).unwrap()]
+            &[
+                files[0].clone(),
+                pool::seal(&bad_labels, Some(&key)).unwrap()
+            ]
         ),
         "malformed"
     );
     let entries = coordinator.audit_list(0, 50).unwrap();
-    assert!(!entries.iter().any(|e| e.action.as_str() == "summary_pooled"));
+    assert!(!entries
+        .iter()
+        .any(|e| e.action.as_str() == "summary_pooled"));
 
     // Three organizations pooled: their counts added up, protected at the public threshold.
     let report = coordinator.summary_pool_on(&files, in_2027()).unwrap();
@@ -701,19 +833,27 @@ fn three_organizations_pool_their_contributions_and_bad_ones_are_refused() {
     assert_eq!(listed, expected);
     let status = table(&report, "legal_status");
     assert_eq!(status.k, 11);
-    assert_eq!(count(status, &[("legal_status", "pretrial_detention")]), Some(21));
+    assert_eq!(
+        count(status, &[("legal_status", "pretrial_detention")]),
+        Some(21)
+    );
     assert_eq!(count(status, &[("legal_status", "sentenced")]), Some(18));
     assert_eq!(count(status, &[("legal_status", TOTAL)]), Some(60));
     // Six denied Law 2292 applications in all (two each): hidden, since one organization
     // subtracting its own two would learn the others' four.
     let decided = table(&report, "applications_decided");
     assert_eq!(
-        count(decided, &[("decision", "denied"), ("application_type", "co_ley_2292")]),
+        count(
+            decided,
+            &[("decision", "denied"), ("application_type", "co_ley_2292")]
+        ),
         None
     );
     // Frozen per quarter: asked again with two of the three, the same report and the same
     // three organizations, so the pool cannot be subtracted into one organization's cells.
-    let again = coordinator.summary_pool_on(&files[..2], day("2027-02-10")).unwrap();
+    let again = coordinator
+        .summary_pool_on(&files[..2], day("2027-02-10"))
+        .unwrap();
     assert_eq!(again.tables, report.tables);
     assert_eq!(again.organizations, report.organizations);
 

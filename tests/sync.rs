@@ -1911,6 +1911,15 @@ fn a_frozen_public_summary_is_the_same_on_every_laptop() {
     let up = org.file("summary-up.sync");
     export_to(&mut carmen, &coordinator_device(&admin), &up);
     admin.sync_import(std::slice::from_ref(&up)).unwrap();
+    // Her facts arrived with her files: the internal figures agree too.
+    let internal = SummaryRequest {
+        audience: Audience::Internal,
+        ..public.clone()
+    };
+    assert_eq!(
+        admin.summary_on(&internal, in_2027).unwrap().tables,
+        carmen.summary_on(&internal, in_2027).unwrap().tables
+    );
     let office_now = admin.summary_on(&public, in_2027).unwrap();
     let carmen_now = carmen.summary_on(&public, in_2027).unwrap();
     assert_eq!(office_now.tables, carmen_now.tables);

@@ -923,6 +923,7 @@ pub fn generate(
                 debug_assert_eq!(records, record::load_records_as_stored(&tx, id)?);
                 case_file::refresh_counts(&tx, id, &records, catalog)?;
                 crate::records::tasks::refresh(&tx, id, &records, catalog)?;
+                crate::records::facts::refresh(&tx, id, &records, catalog)?;
                 if let Some(reason) = invented.closed {
                     participants::set_column(
                         &tx,

@@ -568,6 +568,7 @@ pub(crate) fn refresh_file_with(
     debug_assert_eq!(records, load_records_as_stored(conn, participant_id)?);
     refresh_counts(conn, participant_id, &records, catalog)?;
     tasks::refresh(conn, participant_id, &records, catalog)?;
+    super::facts::refresh(conn, participant_id, &records, catalog)?;
     Ok(records)
 }
 
@@ -606,10 +607,13 @@ const TASK_SOURCES: [&str; 10] = [
 /// Whether a change to a record of `kind` can change what the write path keeps about her
 /// file (the list's counts, her tasks).
 pub(crate) fn moves_derived(kind: &str) -> bool {
-    matches!(kind, "document" | "needs") || TASK_SOURCES.contains(&kind)
+    matches!(kind, "document" | "needs")
+        || TASK_SOURCES.contains(&kind)
+        || super::facts::moves_facts(kind)
 }
 
-/// Recomputes what the write path keeps for lists and "Hoy" after a change of `kind`.
+/// Recomputes what the write path keeps for lists, "Hoy" and the summaries after a change of
+/// `kind`.
 pub(crate) fn refresh_derived(
     conn: &Connection,
     participant_id: &str,
@@ -618,14 +622,18 @@ pub(crate) fn refresh_derived(
 ) -> Result<()> {
     let counts = matches!(kind, "document" | "needs");
     let tasks = TASK_SOURCES.contains(&kind);
-    if counts || tasks {
-        // Her records are read once for both.
+    let facts = super::facts::moves_facts(kind);
+    if counts || tasks || facts {
+        // Her records are read once for all.
         let records = load_records_as_stored(conn, participant_id)?;
         if counts {
             refresh_counts(conn, participant_id, &records, catalog)?;
         }
         if tasks {
             tasks::refresh(conn, participant_id, &records, catalog)?;
+        }
+        if facts {
+            super::facts::refresh(conn, participant_id, &records, catalog)?;
         }
     }
     Ok(())

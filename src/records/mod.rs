@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod directory;
 pub mod documents;
 pub mod eligibility;
+pub mod facts;
 pub mod household;
 pub mod housing;
 pub mod legal;

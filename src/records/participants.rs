@@ -1338,7 +1338,7 @@ pub(crate) fn purge_keeping(
         "DELETE FROM tasks_due WHERE participant_id = ?1",
         "DELETE FROM participant_access WHERE participant_id = ?1",
         "DELETE FROM visits WHERE participant_id = ?1",
-        "DELETE FROM summary_keys WHERE participant_id = ?1",
+        "DELETE FROM summary_facts WHERE participant_id = ?1",
     ] {
         conn.execute(sql, [id])?;
     }

@@ -1,36 +1,14 @@
-//! What the summaries know about each woman: her details and the records that feed an
-//! indicator, read in one pass over the database. Nothing here leaves the core: the tables are
-//! counted from it ([`super::indicators`]) and protected before anyone sees them.
-
-use std::collections::HashMap;
+//! What the summaries know about each woman: her details and what her file adds up to
+//! ([`crate::records::facts`]), read in one pass over two tables. Nothing here leaves the
+//! core: the tables are counted from it ([`super::indicators`]) and protected before anyone
+//! sees them.
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use crate::changelog;
-use crate::compact;
-use crate::error::{Error, Result};
-use crate::records::consent::ConsentPurpose;
-use crate::records::contacts::ContactType;
-use crate::records::household::{Dependant, Household, Relationship};
-use crate::records::record::{CaseRecord, RecordData};
-
-/// The record kinds an indicator reads; notes, tasks, needs and the rest are never read.
-const KINDS: [&str; 13] = [
-    "consent",
-    "household",
-    "dependant",
-    "housing",
-    "document",
-    "proceeding",
-    "legal_status",
-    "prison_stay",
-    "legal_application",
-    "service_plan",
-    "service_hours",
-    "referral",
-    "contact",
-];
+use crate::catalog::CountryCatalog;
+use crate::error::Result;
+use crate::records::facts::{self, day_of, Facts};
 
 /// One woman, as the summaries see her.
 #[derive(Debug, Clone, Default)]
@@ -44,21 +22,18 @@ pub(crate) struct Woman {
     pub gender_identity: Option<String>,
     pub ethnicity: Option<String>,
     pub nationality: Option<String>,
-    /// The earliest statistics consent she gave; none if she never gave one.
-    pub consent_given: Option<NaiveDate>,
-    /// Whether she ever revoked a statistics consent: then she is in no count.
-    pub consent_revoked: bool,
-    /// Her records that feed an indicator, oldest first.
-    pub records: Vec<CaseRecord>,
-    /// The days of her contacts, and whether each was a prison visit.
-    pub contacts: Vec<(NaiveDate, bool)>,
+    pub facts: Facts,
 }
 
 impl Woman {
     /// Whether she is in the summaries of a quarter ending on `end`: a statistics consent
     /// given by then, and none ever revoked.
     pub fn consents(&self, end: NaiveDate) -> bool {
-        !self.consent_revoked && self.consent_given.is_some_and(|given| given <= end)
+        !self.facts.consent_revoked
+            && self
+                .facts
+                .consent_given
+                .is_some_and(|given| day_of(given) <= end)
     }
 
     /// Whether the organization supported her in the quarter `start..=end`: her file was
@@ -67,38 +42,10 @@ impl Woman {
         self.created.is_some_and(|created| created <= end)
             && (self.open
                 || self
+                    .facts
                     .contacts
                     .iter()
-                    .any(|(day, _)| (start..=end).contains(day)))
-    }
-
-    pub fn household(&self) -> Option<&Household> {
-        self.records.iter().rev().find_map(|r| match &r.data {
-            RecordData::Household(h) => Some(h),
-            _ => None,
-        })
-    }
-
-    /// Her children and grandchildren (the dependants a summary counts as children).
-    pub fn children(&self) -> impl Iterator<Item = &Dependant> {
-        self.records.iter().filter_map(|r| match &r.data {
-            RecordData::Dependant(d)
-                if matches!(
-                    d.relationship,
-                    Relationship::Daughter | Relationship::Son | Relationship::Grandchild
-                ) =>
-            {
-                Some(d)
-            }
-            _ => None,
-        })
-    }
-
-    pub fn of<'a, T: 'a>(
-        &'a self,
-        pick: impl Fn(&'a RecordData) -> Option<&'a T> + 'a,
-    ) -> impl Iterator<Item = &'a T> + 'a {
-        self.records.iter().filter_map(move |r| pick(&r.data))
+                    .any(|(on, _)| (start..=end).contains(&day_of(*on))))
     }
 }
 
@@ -107,129 +54,78 @@ pub(crate) fn day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
 }
 
-/// Every woman of the vault (files not deleted), with her records, keyed by her id.
-pub(crate) fn load(conn: &Connection) -> Result<Vec<Woman>> {
-    ensure_keys(conn)?;
-    let mut women: Vec<Woman> = Vec::new();
-    let mut index: HashMap<[u8; 16], usize> = HashMap::new();
-    {
-        let mut statement = conn.prepare(
-            "SELECT p.id, p.created_at, p.status, p.birth_year, p.department,
-                    p.gender_identity, p.ethnicity, p.nationality, k.cell_key
-             FROM participants p JOIN summary_keys k ON k.participant_id = p.id
-             WHERE p.deleted = 0",
-        )?;
+/// Every woman of the vault (files not deleted). Facts missing or written by an older build
+/// are computed first, from her records. Their values are decoded on two threads.
+pub(crate) fn load(conn: &Connection, catalog: &CountryCatalog) -> Result<Vec<Woman>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT p.created_at, p.status, p.birth_year, p.department, p.gender_identity,
+                p.ethnicity, p.nationality, f.cell_key, f.facts, f.version, p.id
+         FROM participants p
+         LEFT JOIN summary_facts f ON f.participant_id = p.id
+         WHERE p.deleted = 0",
+    )?;
+    for _attempt in 0..2 {
+        let mut women = Vec::new();
+        let mut values: Vec<Vec<u8>> = Vec::new();
+        let mut stale: Vec<String> = Vec::new();
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
-            let id: String = row.get(0)?;
-            let created: String = row.get(1)?;
-            let status: String = row.get(2)?;
-            index.insert(compact::id_bytes(&id), women.len());
+            let version: Option<i64> = row.get(9)?;
+            if version != Some(facts::VERSION) {
+                stale.push(row.get(10)?);
+                continue;
+            }
+            if !stale.is_empty() {
+                continue;
+            }
+            let created = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let open = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)? == "open";
             women.push(Woman {
-                key: row.get::<_, i64>(8)? as u32,
-                created: day(&created),
-                open: status == "open",
-                birth_year: row.get(3)?,
-                department: row.get(4)?,
-                gender_identity: row.get(5)?,
-                ethnicity: row.get(6)?,
-                nationality: row.get(7)?,
-                ..Woman::default()
+                key: row.get::<_, i64>(7)? as u32,
+                created: day(created),
+                open,
+                birth_year: row.get(2)?,
+                department: row.get(3)?,
+                gender_identity: row.get(4)?,
+                ethnicity: row.get(5)?,
+                nationality: row.get(6)?,
+                facts: Facts::default(),
             });
+            values.push(row.get(8)?);
+        }
+        drop(rows);
+        if stale.is_empty() {
+            decode_all(&mut women, &values)?;
+            return Ok(women);
+        }
+        for id in stale {
+            let records = crate::records::record::load_records_as_stored(conn, &id)?;
+            facts::refresh(conn, &id, &records, catalog)?;
         }
     }
-    let names = changelog::Names::load(conn)?;
-    let mut codes = Vec::new();
-    for kind in KINDS {
-        if let Some(code) = compact::term_code(kind) {
-            codes.push(code.to_string());
-        }
-    }
-    let mut statement = conn.prepare(&format!(
-        "SELECT r.participant_id, r.kind, r.data, l.value, r.id
-         FROM case_records r
-         LEFT JOIN change_log l
-                ON r.data IS NULL AND l.device = r.origin_device AND l.seq = r.origin_seq
-         WHERE r.deleted = 0 AND r.kind IN ({})",
-        codes.join(", ")
-    ))?;
-    let mut rows = statement.query([])?;
-    let bad = || Error::VaultCorrupt("bad record in the database");
-    while let Some(row) = rows.next()? {
-        let her: Vec<u8> = row.get(0)?;
-        let Ok(her_bytes) = <[u8; 16]>::try_from(her.as_slice()) else {
-            return Err(bad());
-        };
-        let Some(&at) = index.get(&her_bytes) else {
-            continue;
-        };
-        let kind = names.name(row.get(1)?)?;
-        let own: Option<Vec<u8>> = row.get(2)?;
-        let origin: Option<Vec<u8>> = row.get(3)?;
-        let her_id = compact::id_text(&her_bytes)?;
-        let value = match (own, origin) {
-            (Some(own), _) => compact::decode_value(&own, None)?,
-            (None, Some(created)) => compact::decode_value(&created, Some(&her_id))?,
-            (None, None) => return Err(bad()),
-        };
-        let serde_json::Value::Object(mut fields) = value else {
-            return Err(bad());
-        };
-        fields.remove(compact::PARTICIPANT_FIELD);
-        let data = RecordData::from_fields(&kind, fields)?;
-        let woman = &mut women[at];
-        match &data {
-            RecordData::Consent(c) if c.purpose == ConsentPurpose::Statistics => {
-                if c.revoked_on.is_some() {
-                    woman.consent_revoked = true;
-                }
-                if let Some(given) = day(&c.given_on) {
-                    woman.consent_given = Some(woman.consent_given.map_or(given, |g| g.min(given)));
-                }
-                continue;
-            }
-            RecordData::Consent(_) => continue,
-            RecordData::Contact(c) => {
-                if let Some(on) = day(&c.date) {
-                    woman
-                        .contacts
-                        .push((on, c.contact_type == ContactType::PrisonVisit));
-                }
-                continue;
-            }
-            _ => {}
-        }
-        let id: Vec<u8> = row.get(4)?;
-        woman.records.push(CaseRecord {
-            id: compact::id_text(&id)?,
-            participant_id: String::new(),
-            data,
-            created_at: String::new(),
-            created_by: None,
-            masked: false,
-        });
-    }
-    Ok(women)
+    Err(crate::error::Error::Internal(
+        "summary facts stayed stale".into(),
+    ))
 }
 
-/// Gives every woman without one her random cell key. A key is never shown and never leaves
-/// the vault; her erasure removes it with her.
-fn ensure_keys(conn: &Connection) -> Result<()> {
-    let missing: Vec<String> = conn
-        .prepare(
-            "SELECT id FROM participants p WHERE NOT EXISTS
-               (SELECT 1 FROM summary_keys k WHERE k.participant_id = p.id)",
-        )?
-        .query_map([], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let mut insert =
-        conn.prepare_cached("INSERT INTO summary_keys (participant_id, cell_key) VALUES (?1, ?2)")?;
-    for id in missing {
-        let key = u32::from_le_bytes(crate::crypto::random_array::<4>());
-        insert.execute(rusqlite::params![id, key as i64])?;
-    }
-    Ok(())
+/// Decodes every woman's facts, half on another thread.
+fn decode_all(women: &mut [Woman], values: &[Vec<u8>]) -> Result<()> {
+    let half = women.len() / 2;
+    let (first, second) = women.split_at_mut(half);
+    let (first_values, second_values) = values.split_at(half);
+    let decode = |women: &mut [Woman], values: &[Vec<u8>]| -> Result<()> {
+        for (woman, value) in women.iter_mut().zip(values) {
+            woman.facts = Facts::decode(value)?;
+        }
+        Ok(())
+    };
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| decode(second, second_values));
+        let here = decode(first, first_values);
+        here.and(
+            other
+                .join()
+                .unwrap_or_else(|_| Err(crate::error::Error::Internal("decoding failed".into()))),
+        )
+    })
 }

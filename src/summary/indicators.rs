@@ -4,18 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::cohort::{day, Woman};
+use super::cohort::Woman;
 use super::period::Quarter;
 use crate::catalog::CountryCatalog;
-use crate::records::community_service;
+use crate::records::facts::{day_of, Application, Child};
 use crate::records::household::{Carer, IncomeBand};
-use crate::records::housing::HousingSituation;
 use crate::records::legal::ApplicationStatus;
-use crate::records::record::RecordData;
-use crate::records::referrals::ReferralStatus;
 
 /// What a table counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -284,6 +281,18 @@ pub(crate) struct Context<'a> {
     pub catalog: &'a CountryCatalog,
 }
 
+impl Context<'_> {
+    /// The quarter's first and last day as day numbers.
+    fn days(&self) -> (i32, i32) {
+        (self.start.num_days_from_ce(), self.end.num_days_from_ce())
+    }
+
+    fn holds(&self, day: Option<i32>) -> bool {
+        let (start, end) = self.days();
+        day.is_some_and(|d| (start..=end).contains(&d))
+    }
+}
+
 /// Counts (and the sum of the units' keys) by labels, in the dimensions' order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Tally {
@@ -510,107 +519,70 @@ fn breakdown_label(by: Breakdown, woman: &Woman, context: &Context<'_>) -> Strin
             }
             .into(),
         },
-        Breakdown::SentenceBand => {
-            let months = woman
-                .of(|d| match d {
-                    RecordData::Proceeding(p) => Some(p),
-                    _ => None,
-                })
-                .filter_map(|p| p.sentence_months)
-                .last();
-            match months {
-                None => UNKNOWN,
-                Some(..=11) => "under_1y",
-                Some(12..=47) => "1_4y",
-                Some(48..=95) => "4_8y",
-                Some(_) => "8y_plus",
-            }
-            .into()
+        Breakdown::SentenceBand => match woman.facts.sentence_months {
+            None => UNKNOWN,
+            Some(..=11) => "under_1y",
+            Some(12..=47) => "1_4y",
+            Some(48..=95) => "4_8y",
+            Some(_) => "8y_plus",
         }
+        .into(),
     }
 }
 
-fn in_quarter(text: Option<&str>, context: &Context<'_>) -> Option<NaiveDate> {
-    text.and_then(day)
-        .filter(|on| (context.start..=context.end).contains(on))
-}
-
 fn legal_status(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+    let (_, end) = context.days();
     let latest = woman
-        .of(|d| match d {
-            RecordData::LegalStatus(s) => Some(s),
-            _ => None,
-        })
-        .filter_map(|s| {
-            day(&s.since)
-                .filter(|on| *on <= context.end)
-                .map(|on| (on, s))
-        })
-        .max_by_key(|(on, _)| *on);
-    add(vec![
-        latest.map_or_else(|| UNKNOWN.into(), |(_, s)| code(&s.status))
-    ]);
+        .facts
+        .statuses
+        .iter()
+        .filter(|(since, _)| *since <= end)
+        .max_by_key(|(since, _)| *since);
+    add(vec![latest.map_or_else(|| UNKNOWN.into(), |(_, s)| code(s))]);
 }
 
 fn offence(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    let latest = woman
-        .of(|d| match d {
-            RecordData::Proceeding(p) => Some(p),
-            _ => None,
-        })
-        .last();
-    add(vec![latest.map_or_else(
-        || UNKNOWN.into(),
-        |p| code(&p.offence_category),
-    )]);
+    add(vec![woman
+        .facts
+        .offence
+        .map_or_else(|| UNKNOWN.into(), |o| code(&o))]);
 }
 
 fn head_of_household(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    let label = match woman
-        .household()
-        .and_then(|h| h.head_of_household.map(|head| (h, head)))
-    {
+    let (_, end) = context.days();
+    let label = match woman.facts.head_of_household {
         None => UNKNOWN,
-        Some((_, false)) => "not_head",
-        Some((h, true)) => {
-            let accredited = h
-                .notarial_declaration_on
-                .as_deref()
-                .and_then(day)
-                .is_some_and(|on| on <= context.end);
-            if accredited {
-                "accredited"
-            } else {
-                "self_declared"
-            }
-        }
+        Some(false) => "not_head",
+        Some(true) if woman.facts.notarial_declaration.is_some_and(|on| on <= end) => "accredited",
+        Some(true) => "self_declared",
     };
     add(vec![label.into()]);
 }
 
 fn children_by_carer(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    for child in woman.children() {
+    for child in &woman.facts.children {
         add(vec![code(&child.carer)]);
     }
 }
 
-fn child_age(child: &crate::records::household::Dependant, on: NaiveDate) -> Option<i32> {
-    match (&child.birth_date, child.age) {
-        (Some(born), _) => day(born).map(|born| {
+fn child_age(child: &Child, on: NaiveDate) -> Option<i32> {
+    match (child.born, child.age) {
+        (Some(born), _) => {
+            let born = day_of(born);
             let years = on.year() - born.year();
-            if (on.month(), on.day()) < (born.month(), born.day()) {
+            Some(if (on.month(), on.day()) < (born.month(), born.day()) {
                 years - 1
             } else {
                 years
-            }
-        }),
+            })
+        }
         (None, Some(age)) => Some(age as i32),
         (None, None) => None,
     }
 }
 
 fn children_by_age(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    for child in woman.children() {
+    for child in &woman.facts.children {
         let band = match child_age(child, context.end) {
             None => UNKNOWN,
             Some(..=5) => "0_5",
@@ -623,36 +595,27 @@ fn children_by_age(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec
 }
 
 fn children_in_prison(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    for child in woman.children() {
-        add(vec![if child.lives_with_her_in_prison {
-            "yes"
-        } else {
-            "no"
-        }
-        .into()]);
+    for child in &woman.facts.children {
+        add(vec![if child.in_prison { "yes" } else { "no" }.into()]);
     }
 }
 
 fn income_band(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
     add(vec![woman
-        .household()
-        .and_then(|h| h.income_band)
+        .facts
+        .income
         .map_or_else(|| UNKNOWN.into(), |b| code(&b))]);
 }
 
 fn housing_tenure(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
     add(vec![woman
-        .household()
-        .and_then(|h| h.tenure)
+        .facts
+        .tenure
         .map_or_else(|| UNKNOWN.into(), |t| code(&t))]);
 }
 
 fn socioeconomic_group(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    add(vec![woman
-        .household()
-        .and_then(|h| h.socioeconomic_group.clone())
-        .filter(|g| !g.is_empty())
-        .unwrap_or_else(|| UNKNOWN.into())]);
+    add(vec![observed(&woman.facts.socioeconomic_group)]);
 }
 
 fn observed(value: &Option<String>) -> String {
@@ -674,38 +637,28 @@ fn nationality(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>))
     add(vec![observed(&woman.nationality)]);
 }
 
-fn applications<'a>(
-    woman: &'a Woman,
-) -> impl Iterator<Item = &'a crate::records::legal::LegalApplication> + 'a {
-    woman.of(|d| match d {
-        RecordData::LegalApplication(a) => Some(a),
-        _ => None,
-    })
-}
-
 fn applications_filed(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    for application in applications(woman) {
-        if in_quarter(application.filed_on.as_deref(), context).is_some() {
+    for application in &woman.facts.applications {
+        if context.holds(application.filed) {
             add(vec![application.application_type.clone()]);
         }
     }
 }
 
-/// The applications decided in the quarter (granted, denied or withdrawn), with the day.
+/// The applications decided in the quarter (granted, denied or withdrawn).
 fn decided<'a>(
     woman: &'a Woman,
     context: &'a Context<'_>,
-) -> impl Iterator<Item = (&'a crate::records::legal::LegalApplication, NaiveDate)> + 'a {
-    applications(woman).filter_map(move |a| {
-        if !a.status.is_decided() {
-            return None;
-        }
-        in_quarter(a.decided_on.as_deref(), context).map(|on| (a, on))
-    })
+) -> impl Iterator<Item = &'a Application> + 'a {
+    woman
+        .facts
+        .applications
+        .iter()
+        .filter(move |a| a.status.is_decided() && context.holds(a.decided))
 }
 
 fn applications_decided(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    for (application, _) in decided(woman, context) {
+    for application in decided(woman, context) {
         add(vec![
             code(&application.status),
             application.application_type.clone(),
@@ -714,22 +667,21 @@ fn applications_decided(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMu
 }
 
 fn refusal_reason(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    for (application, _) in decided(woman, context) {
+    for application in decided(woman, context) {
         if application.status == ApplicationStatus::Denied {
             add(vec![application
-                .refusal_reason
+                .refusal
                 .map_or_else(|| UNKNOWN.into(), |r| code(&r))]);
         }
     }
 }
 
 fn days_to_decision(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    for (application, decided_on) in decided(woman, context) {
-        let days = application
-            .filed_on
-            .as_deref()
-            .and_then(day)
-            .map(|filed| (decided_on - filed).num_days());
+    for application in decided(woman, context) {
+        let days = match (application.filed, application.decided) {
+            (Some(filed), Some(decided)) => Some(decided - filed),
+            _ => None,
+        };
         let band = match days {
             None => UNKNOWN,
             Some(..=30) => "0_30",
@@ -744,12 +696,11 @@ fn days_to_decision(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Ve
 
 fn service_hours(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
     let hours: u32 = woman
-        .of(|d| match d {
-            RecordData::ServiceHours(h) => Some(h),
-            _ => None,
-        })
-        .filter(|h| in_quarter(Some(&h.date), context).is_some())
-        .map(|h| h.hours)
+        .facts
+        .hours
+        .iter()
+        .filter(|(on, _)| context.holds(Some(*on)))
+        .map(|(_, h)| h)
         .sum();
     let band = match hours {
         0 => return,
@@ -762,21 +713,19 @@ fn service_hours(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<S
 }
 
 fn service_plans(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    for record in &woman.records {
-        let RecordData::ServicePlan(plan) = &record.data else {
-            continue;
-        };
-        if day(&plan.start_on).is_none_or(|start| start > context.end) {
+    let (start, end) = context.days();
+    for plan in &woman.facts.plans {
+        if plan.start > end {
             continue;
         }
-        let before = context.start.pred_opt().unwrap_or(context.start);
-        if community_service::progress(&record.id, plan, &woman.records, before).completed {
+        // Completed before the quarter: not counted again.
+        if plan.at(start - 1).0 >= plan.due {
             continue;
         }
-        let at_end = community_service::progress(&record.id, plan, &woman.records, context.end);
-        let label = if at_end.completed {
+        let (logged, expected) = plan.at(end);
+        let label = if logged >= plan.due {
             "completed"
-        } else if at_end.hours_logged >= at_end.hours_expected {
+        } else if logged >= expected {
             "on_track"
         } else {
             "behind"
@@ -787,20 +736,12 @@ fn service_plans(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<S
 
 /// The milestones after release (30, 90, 180, 365 days) that fall in the quarter, with the
 /// day each falls on.
-fn milestones(woman: &Woman, context: &Context<'_>) -> Vec<(u64, NaiveDate)> {
+fn milestones(woman: &Woman, context: &Context<'_>) -> Vec<(i32, i32)> {
     let mut found = Vec::new();
-    for stay in woman.of(|d| match d {
-        RecordData::PrisonStay(s) => Some(s),
-        _ => None,
-    }) {
-        let Some(left) = stay.left_on.as_deref().and_then(day) else {
-            continue;
-        };
-        for days in [30u64, 90, 180, 365] {
-            if let Some(on) = left.checked_add_days(Days::new(days)) {
-                if (context.start..=context.end).contains(&on) {
-                    found.push((days, on));
-                }
+    for left in &woman.facts.releases {
+        for days in [30, 90, 180, 365] {
+            if context.holds(Some(left + days)) {
+                found.push((days, left + days));
             }
         }
     }
@@ -813,7 +754,7 @@ fn outcome(
     woman: &Woman,
     context: &Context<'_>,
     add: &mut dyn FnMut(Vec<String>),
-    achieved: &dyn Fn(&Woman, NaiveDate) -> Option<bool>,
+    achieved: &dyn Fn(&Woman, i32) -> Option<bool>,
 ) {
     for (days, on) in milestones(woman, context) {
         if let Some(yes) = achieved(woman, on) {
@@ -825,107 +766,68 @@ fn outcome(
     }
 }
 
-fn holds_document(woman: &Woman, types: &[String], on: NaiveDate) -> bool {
-    woman
-        .of(|d| match d {
-            RecordData::Document(doc) => Some(doc),
-            _ => None,
-        })
-        .any(|doc| {
-            doc.dependant_id.is_none()
-                && types.contains(&doc.document_type)
-                && doc.status == crate::records::documents::DocumentStatus::Has
-                && doc
-                    .obtained_on
-                    .as_deref()
-                    .and_then(day)
-                    .is_none_or(|got| got <= on)
-                && doc
-                    .expires_on
-                    .as_deref()
-                    .and_then(day)
-                    .is_none_or(|ends| ends > on)
-        })
+fn held_on(documents: &[(Option<i32>, Option<i32>)], on: i32) -> bool {
+    documents.iter().any(|(obtained, expires)| {
+        obtained.is_none_or(|got| got <= on) && expires.is_none_or(|ends| ends > on)
+    })
 }
 
 fn outcome_identity(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    let types = &context.catalog.outcome_documents.identity;
     outcome(woman, context, add, &|w, on| {
-        Some(holds_document(w, types, on))
+        Some(held_on(&w.facts.identity, on))
     });
 }
 
 fn outcome_health(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    let types = &context.catalog.outcome_documents.health;
-    if types.is_empty() {
+    if context.catalog.outcome_documents.health.is_empty() {
         return;
     }
     outcome(woman, context, add, &|w, on| {
-        Some(holds_document(w, types, on))
+        Some(held_on(&w.facts.health, on))
     });
 }
 
 fn outcome_housing(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
     outcome(woman, context, add, &|w, on| {
-        let stable = w
-            .of(|d| match d {
-                RecordData::Housing(h) => Some(h),
-                _ => None,
-            })
-            .filter(|h| {
-                day(&h.from).is_some_and(|from| from <= on)
-                    && h.until
-                        .as_deref()
-                        .and_then(day)
-                        .is_none_or(|until| until >= on)
-            })
-            .any(|h| {
-                matches!(
-                    h.situation,
-                    HousingSituation::Family | HousingSituation::Rented | HousingSituation::Own
-                )
-            });
-        Some(stable)
+        Some(w.facts.housing.iter().any(|(from, until, stable)| {
+            *stable && *from <= on && until.is_none_or(|until| until >= on)
+        }))
     });
 }
 
 fn outcome_income(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
     // The household's income band as it stands: the file keeps no dated history of it.
     outcome(woman, context, add, &|w, _| {
-        w.household()
-            .and_then(|h| h.income_band)
-            .map(|band| band != IncomeBand::None)
+        w.facts.income.map(|band| band != IncomeBand::None)
     });
 }
 
 fn outcome_children(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
     // Women with children only; who cares for them as it stands (not dated in the file).
     outcome(woman, context, add, &|w, _| {
-        let mut children = w.children().peekable();
-        children.peek()?;
-        Some(children.any(|c| c.carer == Carer::Herself))
+        if w.facts.children.is_empty() {
+            return None;
+        }
+        Some(w.facts.children.iter().any(|c| c.carer == Carer::Herself))
     });
 }
 
 fn referrals(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    for referral in woman.of(|d| match d {
-        RecordData::Referral(r) => Some(r),
-        _ => None,
-    }) {
-        if in_quarter(Some(&referral.referred_on), context).is_some() {
-            let result = if referral.status == ReferralStatus::Completed {
+    for (on, category, completed) in &woman.facts.referrals {
+        if context.holds(Some(*on)) {
+            let result = if *completed {
                 "completed"
             } else {
                 "not_completed"
             };
-            add(vec![result.into(), code(&referral.category)]);
+            add(vec![result.into(), code(category)]);
         }
     }
 }
 
 fn prison_visits(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    for (on, prison) in &woman.contacts {
-        if *prison && (context.start..=context.end).contains(on) {
+    for (on, prison) in &woman.facts.contacts {
+        if *prison && context.holds(Some(*on)) {
             add(Vec::new());
         }
     }

@@ -116,7 +116,7 @@ impl Vault {
             match release::frozen(&tx, Kind::Contribution, quarter, revision, "all")? {
                 Some(frozen) => frozen.body,
                 None => {
-                    let women = cohort::load(&tx)?;
+                    let women = cohort::load(&tx, catalog)?;
                     let (included, _) = cohort_of(&women, quarter);
                     let tables: Vec<ContributionTable> = indicators::INDICATORS
                         .iter()

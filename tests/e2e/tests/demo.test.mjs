@@ -7,7 +7,10 @@
 // creates the real vault beside it.
 
 import assert from "node:assert/strict";
-import { TIMEOUT, assertFits, browser, byTestId, clickTestId, es, openTab, session, shot, step, textOf, waitForTextIn } from "../support.mjs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { TIMEOUT, answerDialogs, assertFits, browser, byTestId, clickTestId, es, openTab, session, shot, step, textOf, waitForTextIn } from "../support.mjs";
 
 // The first opening generates hundreds of invented files (a debug build is slow at it).
 const DEMO_TIMEOUT = 100_000;
@@ -53,6 +56,50 @@ step("a demo file opens on its tabs", async () => {
   await shot("00-demo-file-documents");
   await clickTestId("tab-history");
   await byTestId("history-table");
+});
+
+step("a coordinator produces the last quarter's summary of the demo data, with its charts", async () => {
+  await clickTestId("nav-reports");
+  await clickTestId("summary-run");
+  await byTestId("summary-result", DEMO_TIMEOUT);
+  await byTestId("summary-table-legal_status");
+  await byTestId("summary-not-included");
+  await waitForTextIn("summary-footnote", "<5");
+  await browser.waitUntil(
+    async () => (await browser.$$('[data-testid="summary-chart-legal_status"] svg')).length > 0,
+    { timeout: TIMEOUT, timeoutMsg: "the legal status table has no chart" },
+  );
+  await assertFits("Resúmenes");
+  await shot("00-demo-summary");
+  const table = await textOf("summary-table-offence");
+  assert.doesNotMatch(table, /undefined|null/, table);
+});
+
+step("its CSV files are written into the folder the dialog gives, one per table", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "acompana-csv-"));
+  answerDialogs(dir);
+  await clickTestId("summary-csv");
+  await byTestId("summary-csv-done");
+  const files = readdirSync(dir);
+  const status = files.find((name) => name.endsWith("_legal_status.csv"));
+  assert.ok(status, files.join(", "));
+  const csv = readFileSync(path.join(dir, status), "utf8");
+  assert.match(csv.split("\n")[0], /^legal_status,count,percent/);
+  assert.match(csv, /\ntotal,\d+/);
+  assert.ok(files.length >= 20, `${files.length} files`);
+});
+
+step("the summary prints with its charts and the method's footnote", async () => {
+  await clickTestId("summary-print");
+  await byTestId("summary-print-view");
+  await byTestId("print-page");
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="print-page"] svg')).length > 0, {
+    timeout: TIMEOUT,
+    timeoutMsg: "the printout has no chart",
+  });
+  await shot("00-demo-summary-print");
+  await clickTestId("print-back");
+  await byTestId("summary-result");
 });
 
 step("locking leaves the demo for the first-run screen", async () => {

@@ -45,6 +45,9 @@ step("she joins with the file and the passphrase, and notes her recovery code", 
   await clickTestId("recovery-continue");
   await byTestId("shell");
   assert.ok(existsSync(path.join(laptopDataDir, "vault.db")), "her vault is in the laptop's own folder");
+  // A caseworker does not see Resúmenes: summaries are for coordinators.
+  await byTestId("nav-today");
+  assert.equal(await (await browser.$('[data-testid="nav-reports"]')).isExisting(), false);
 });
 
 step("she opens a file for a woman she met", async () => {
