@@ -417,6 +417,34 @@ fn summary_facts_follow_every_change_to_her_file() {
         ),
         Some(6)
     );
+    // Her own fields (here her department) reach the summaries' copy at once too.
+    let moved = &women[19];
+    let department = |vault: &Vault| -> String {
+        vault
+            .connection_for_tests()
+            .query_row(
+                "SELECT department FROM summary_facts WHERE participant_id = ?1",
+                [moved],
+                |row| row.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(department(&vault), "Cauca");
+    vault
+        .participant_set(
+            moved,
+            acompana::records::participants::ParticipantField::Department,
+            Some("Antioquia"),
+        )
+        .unwrap();
+    assert_eq!(department(&vault), "Antioquia");
+    vault
+        .participant_set(
+            moved,
+            acompana::records::participants::ParticipantField::Department,
+            Some("Cauca"),
+        )
+        .unwrap();
     // Facts from an older build (or none) are computed again when a summary is asked for.
     vault
         .connection_for_tests()
@@ -722,11 +750,21 @@ fn three_organizations_pool_their_contributions_and_bad_ones_are_refused() {
         // the plaintext is not readable either).
         assert!(!String::from_utf8_lossy(&file).contains("Mujer de Prueba"));
         files.push(file);
+        // A late entry does not change a contribution made before: it is frozen (and kept
+        // on this laptop only: it is on no operation of the change log).
+        woman(&mut vault, "Antioquia", true);
         foreign.push(
             vault
                 .summary_contribute_on("2026Q4", &other_recipient, in_2027())
                 .unwrap(),
         );
+        let conn = vault.connection_for_tests();
+        let kept: i64 = conn
+            .query_row("SELECT count(*) FROM summary_contributions", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(kept, 1);
         vault.lock(LockReason::Manual).unwrap();
     }
 

@@ -1504,6 +1504,16 @@ fn a_role_writes_only_what_an_importing_laptop_accepts_from_it() {
         .is_err());
     assert!(caseworker.may_write("staff", OpKind::Set, "role").is_err());
     assert!(caseworker.may_write("device", OpKind::Create, "").is_err());
+    // A caseworker's laptop publishes no summary and revises no quarter.
+    assert!(caseworker
+        .may_write("summary_release", OpKind::Create, "")
+        .is_err());
+    assert!(caseworker
+        .may_write("summary_revision", OpKind::Create, "")
+        .is_err());
+    assert!(Role::Coordinator
+        .may_write("summary_release", OpKind::Create, "")
+        .is_ok());
     assert!(caseworker
         .may_write("participant", OpKind::Set, "department")
         .is_ok());

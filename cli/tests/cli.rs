@@ -1023,3 +1023,113 @@ fn rights_requests_from_the_command_line() {
     assert_eq!(answered["doneBy"], "coordinadora");
     assert_eq!(answered["outcome"], "Se corrigió su año de nacimiento");
 }
+
+#[test]
+fn summaries_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let call = |args: &[&str]| as_coordinator(dir.path(), args);
+    let run = |args: &[&str]| succeeds(dir.path(), args);
+    for name in ["Luz Dary Moreno", "Ana Ruiz", "Rosa Pérez"] {
+        let woman = run(&["participant", "add", "--name", name]);
+        run(&["consent", "add", &woman, "--purpose", "statistics"]);
+    }
+    // This quarter, internal: three women, shown as "<5" and a null count.
+    let quarter = {
+        let today = chrono::Local::now().date_naive();
+        use chrono::Datelike;
+        format!("{}Q{}", today.year(), today.month0() / 3 + 1)
+    };
+    let summary: serde_json::Value = serde_json::from_str(&run(&[
+        "--json",
+        "summary",
+        "--period",
+        &quarter,
+        "--indicator",
+        "legal_status",
+    ]))
+    .unwrap();
+    assert_eq!(summary["period"], quarter.as_str());
+    assert_eq!(summary["audience"], "internal");
+    assert_eq!(summary["k"], 5);
+    assert!(summary["method"]
+        .as_str()
+        .unwrap()
+        .contains("complementary"));
+    let tables = summary["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0]["indicator"], "legal_status");
+    assert_eq!(tables[0]["breakdowns"], serde_json::json!(["legal_status"]));
+    let total = tables[0]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["labels"]["legal_status"] == "total")
+        .unwrap();
+    assert_eq!(total["count"], serde_json::Value::Null);
+    assert_eq!(total["display"], "<5");
+    assert_eq!(total["percent"], serde_json::Value::Null);
+    let text = serde_json::to_string(&summary).unwrap();
+    assert!(
+        !text.contains("Luz Dary") && !text.contains("Moreno"),
+        "{text}"
+    );
+
+    // CSV: one file per table, hidden cells as "<5".
+    let csv_dir = dir.path().join("csv");
+    run(&[
+        "summary",
+        "--period",
+        &quarter,
+        "--csv",
+        csv_dir.to_str().unwrap(),
+    ]);
+    let files: Vec<String> = std::fs::read_dir(&csv_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 25, "{files:?}");
+    let status =
+        std::fs::read_to_string(csv_dir.join(format!("{quarter}_legal_status.csv"))).unwrap();
+    assert!(
+        status.starts_with("legal_status,count,percent\n"),
+        "{status}"
+    );
+    assert!(status.contains("\ntotal,<5,\n"), "{status}");
+
+    // A public summary of a quarter not over yet, a breakdown a sensitive attribute refuses,
+    // a threshold below 5, no period: refused.
+    let (code, _, err) = call(&[
+        "--json",
+        "summary",
+        "--period",
+        &quarter,
+        "--audience",
+        "public",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("\"quarter_open\""), "{err}");
+    let (code, _, _) = call(&["summary", "--period", &quarter, "--k", "3"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = call(&["summary"]);
+    assert_eq!(code, 2);
+    let listed: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "summary", "indicators"])).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 25);
+    let recipient = run(&["summary", "recipient"]);
+    assert!(recipient.starts_with("age1"), "{recipient}");
+    // A file that is not a contribution: refused, with its reason.
+    let junk = dir.path().join("junk.age");
+    std::fs::write(&junk, b"not a contribution").unwrap();
+    let other = dir.path().join("other.age");
+    std::fs::write(&other, b"nor this").unwrap();
+    let (code, _, err) = call(&[
+        "--json",
+        "summary",
+        "pool",
+        junk.to_str().unwrap(),
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("\"not_a_contribution\""), "{err}");
+}

@@ -327,10 +327,18 @@ pub(crate) fn refresh(
     let facts = Facts::of(records, catalog).encode()?;
     let key = u32::from_le_bytes(rand::random::<[u8; 4]>());
     conn.prepare_cached(
-        "INSERT INTO summary_facts (participant_id, version, cell_key, facts)
-         VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO summary_facts (participant_id, version, cell_key, facts, created_at, status,
+                                    deleted, birth_year, department, gender_identity,
+                                    ethnicity, nationality)
+         SELECT ?1, ?2, ?3, ?4, created_at, status, deleted, birth_year, department,
+                gender_identity, ethnicity, nationality
+         FROM participants WHERE id = ?1
          ON CONFLICT(participant_id) DO UPDATE SET version = excluded.version,
-                                                   facts = excluded.facts",
+             facts = excluded.facts, created_at = excluded.created_at,
+             status = excluded.status, deleted = excluded.deleted,
+             birth_year = excluded.birth_year, department = excluded.department,
+             gender_identity = excluded.gender_identity, ethnicity = excluded.ethnicity,
+             nationality = excluded.nationality",
     )?
     .execute(params![participant_id, VERSION, i64::from(key), facts])?;
     Ok(())

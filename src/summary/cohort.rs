@@ -57,55 +57,61 @@ pub(crate) fn day(text: &str) -> Option<NaiveDate> {
 /// Every woman of the vault (files not deleted). Facts missing or written by an older build
 /// are computed first, from her records. Their values are decoded on two threads.
 pub(crate) fn load(conn: &Connection, catalog: &CountryCatalog) -> Result<Vec<Woman>> {
+    refresh_stale(conn, catalog)?;
     let mut statement = conn.prepare_cached(
-        "SELECT p.created_at, p.status, p.birth_year, p.department, p.gender_identity,
-                p.ethnicity, p.nationality, f.cell_key, f.facts, f.version, p.id
-         FROM participants p
-         LEFT JOIN summary_facts f ON f.participant_id = p.id
-         WHERE p.deleted = 0",
+        "SELECT created_at, status, birth_year, department, gender_identity, ethnicity,
+                nationality, cell_key, facts
+         FROM summary_facts WHERE deleted = 0",
     )?;
-    for _attempt in 0..2 {
-        let mut women = Vec::new();
-        let mut values: Vec<Vec<u8>> = Vec::new();
-        let mut stale: Vec<String> = Vec::new();
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            let version: Option<i64> = row.get(9)?;
-            if version != Some(facts::VERSION) {
-                stale.push(row.get(10)?);
-                continue;
-            }
-            if !stale.is_empty() {
-                continue;
-            }
-            let created = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-            let open = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)? == "open";
-            women.push(Woman {
-                key: row.get::<_, i64>(7)? as u32,
-                created: day(created),
-                open,
-                birth_year: row.get(2)?,
-                department: row.get(3)?,
-                gender_identity: row.get(4)?,
-                ethnicity: row.get(5)?,
-                nationality: row.get(6)?,
-                facts: Facts::default(),
-            });
-            values.push(row.get(8)?);
-        }
-        drop(rows);
-        if stale.is_empty() {
-            decode_all(&mut women, &values)?;
-            return Ok(women);
-        }
-        for id in stale {
-            let records = crate::records::record::load_records_as_stored(conn, &id)?;
-            facts::refresh(conn, &id, &records, catalog)?;
-        }
+    let mut women = Vec::new();
+    let mut values: Vec<Vec<u8>> = Vec::new();
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let created = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let open = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)? == "open";
+        women.push(Woman {
+            key: row.get::<_, i64>(7)? as u32,
+            created: day(created),
+            open,
+            birth_year: row.get(2)?,
+            department: row.get(3)?,
+            gender_identity: row.get(4)?,
+            ethnicity: row.get(5)?,
+            nationality: row.get(6)?,
+            facts: Facts::default(),
+        });
+        values.push(row.get(8)?);
     }
-    Err(crate::error::Error::Internal(
-        "summary facts stayed stale".into(),
-    ))
+    drop(rows);
+    decode_all(&mut women, &values)?;
+    Ok(women)
+}
+
+/// Computes the facts of every woman whose facts are missing or were written by an older
+/// build (a vault from before summaries). Counting both tables' rows (from their smallest
+/// index) tells whether any is, without reading either.
+fn refresh_stale(conn: &Connection, catalog: &CountryCatalog) -> Result<()> {
+    let women: i64 = conn
+        .prepare_cached("SELECT count(*) FROM participants")?
+        .query_row([], |row| row.get(0))?;
+    let current: i64 = conn
+        .prepare_cached("SELECT count(*) FROM summary_facts WHERE version = ?1")?
+        .query_row([facts::VERSION], |row| row.get(0))?;
+    if women == current {
+        return Ok(());
+    }
+    let stale: Vec<String> = conn
+        .prepare(
+            "SELECT id FROM participants p WHERE NOT EXISTS
+               (SELECT 1 FROM summary_facts f WHERE f.participant_id = p.id AND f.version = ?1)",
+        )?
+        .query_map([facts::VERSION], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in stale {
+        let records = crate::records::record::load_records_as_stored(conn, &id)?;
+        facts::refresh(conn, &id, &records, catalog)?;
+    }
+    Ok(())
 }
 
 /// Decodes every woman's facts, half on another thread.

@@ -2,7 +2,7 @@
 //! gives raw tables ([`RawTable`]): true counts that never leave the core before
 //! [`super::disclosure`] has protected them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -36,7 +36,7 @@ pub(crate) struct Indicator {
     /// Gender identity, ethnicity, nationality: the higher threshold, and no breakdown but
     /// the quarter.
     pub sensitive: bool,
-    count: fn(&Woman, &Context, &mut dyn FnMut(Vec<String>)),
+    count: fn(&Woman, &Context, &mut dyn FnMut(&[&str])),
 }
 
 /// Every indicator, in the order summaries show them.
@@ -276,6 +276,8 @@ impl Indicator {
 /// What counting a quarter needs.
 pub(crate) struct Context<'a> {
     pub quarter: Quarter,
+    /// `quarter` as written (`2026Q3`).
+    pub quarter_label: String,
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub catalog: &'a CountryCatalog,
@@ -325,20 +327,45 @@ pub(crate) fn count(
     women: &[&Woman],
     context: &Context<'_>,
 ) -> RawTable {
-    let mut cells: BTreeMap<Vec<String>, Tally> = BTreeMap::new();
+    // Labels are numbered per dimension as they are met, so that counting allocates only
+    // for a label seen for the first time.
+    let mut seen: Vec<(Vec<String>, HashMap<String, u32>)> = vec![Default::default(); 3];
+    let mut numbered: HashMap<[u32; 3], Tally> = HashMap::new();
     for woman in women {
         let extra = by.map(|by| breakdown_label(by, woman, context));
-        let mut add = |mut labels: Vec<String>| {
-            if let Some(extra) = &extra {
-                labels.push(extra.clone());
+        let mut add = |labels: &[&str]| {
+            let mut key = [u32::MAX; 3];
+            for (at, label) in labels.iter().copied().chain(extra).enumerate().take(3) {
+                let (list, index) = &mut seen[at];
+                key[at] = match index.get(label) {
+                    Some(&n) => n,
+                    None => {
+                        let n = list.len() as u32;
+                        list.push(label.to_string());
+                        index.insert(label.to_string(), n);
+                        n
+                    }
+                };
             }
-            cells.entry(labels).or_default().add(Tally {
+            numbered.entry(key).or_default().add(Tally {
                 count: 1,
                 key: woman.key,
             });
         };
         (indicator.count)(woman, context, &mut add);
     }
+    let mut cells: BTreeMap<Vec<String>, Tally> = numbered
+        .into_iter()
+        .map(|(key, tally)| {
+            let labels = key
+                .iter()
+                .enumerate()
+                .take_while(|(_, n)| **n != u32::MAX)
+                .map(|(at, n)| seen[at].0[*n as usize].clone())
+                .collect();
+            (labels, tally)
+        })
+        .collect();
     let mut dims: Vec<String> = indicator.dims.iter().map(|d| d.to_string()).collect();
     let mut categories: Vec<Vec<String>> = indicator
         .dims
@@ -376,15 +403,34 @@ pub(crate) fn count(
     }
 }
 
-fn code<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(text)) => text,
-        _ => "unknown".into(),
+/// The code of a unit variant as serde writes it (`pretrial_detention`), without allocating:
+/// each variant's name is worked out once and kept for the life of the process (the enums
+/// are few and small).
+fn code<T: Serialize + 'static>(value: &T) -> &'static str {
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    use std::sync::{OnceLock, RwLock};
+    type Names = RwLock<HashMap<(std::any::TypeId, u64), &'static str>>;
+    static NAMES: OnceLock<Names> = OnceLock::new();
+    let names = NAMES.get_or_init(Default::default);
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::mem::discriminant(value).hash(&mut hasher);
+    let key = (std::any::TypeId::of::<T>(), hasher.finish());
+    if let Some(name) = names.read().ok().and_then(|names| names.get(&key).copied()) {
+        return name;
     }
+    let name: &'static str = match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => Box::leak(text.into_boxed_str()),
+        _ => UNKNOWN,
+    };
+    if let Ok(mut names) = names.write() {
+        names.insert(key, name);
+    }
+    name
 }
 
-fn codes<T: Serialize>(values: &[T]) -> Vec<String> {
-    values.iter().map(code).collect()
+fn codes<T: Serialize + 'static>(values: &[T]) -> Vec<String> {
+    values.iter().map(|v| code(v).to_string()).collect()
 }
 
 const UNKNOWN: &str = "unknown";
@@ -499,14 +545,10 @@ fn breakdown_categories(by: Breakdown, context: &Context<'_>) -> Vec<String> {
     }
 }
 
-fn breakdown_label(by: Breakdown, woman: &Woman, context: &Context<'_>) -> String {
+fn breakdown_label<'a>(by: Breakdown, woman: &'a Woman, context: &'a Context<'_>) -> &'a str {
     match by {
-        Breakdown::Department => woman
-            .department
-            .clone()
-            .filter(|d| !d.is_empty())
-            .unwrap_or_else(|| UNKNOWN.into()),
-        Breakdown::Quarter => context.quarter.to_string(),
+        Breakdown::Department => observed(&woman.department),
+        Breakdown::Quarter => &context.quarter_label,
         Breakdown::AgeBand => match woman.birth_year {
             None => UNKNOWN.into(),
             Some(born) => match context.end.year() - born {
@@ -516,8 +558,7 @@ fn breakdown_label(by: Breakdown, woman: &Woman, context: &Context<'_>) -> Strin
                 35..=44 => "35_44",
                 45..=59 => "45_59",
                 _ => "60_plus",
-            }
-            .into(),
+            },
         },
         Breakdown::SentenceBand => match woman.facts.sentence_months {
             None => UNKNOWN,
@@ -530,7 +571,7 @@ fn breakdown_label(by: Breakdown, woman: &Woman, context: &Context<'_>) -> Strin
     }
 }
 
-fn legal_status(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn legal_status(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     let (_, end) = context.days();
     let latest = woman
         .facts
@@ -538,17 +579,14 @@ fn legal_status(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<St
         .iter()
         .filter(|(since, _)| *since <= end)
         .max_by_key(|(since, _)| *since);
-    add(vec![latest.map_or_else(|| UNKNOWN.into(), |(_, s)| code(s))]);
+    add(&[latest.map_or(UNKNOWN, |(_, s)| code(s))]);
 }
 
-fn offence(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    add(vec![woman
-        .facts
-        .offence
-        .map_or_else(|| UNKNOWN.into(), |o| code(&o))]);
+fn offence(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
+    add(&[woman.facts.offence.map_or(UNKNOWN, |o| code(&o))]);
 }
 
-fn head_of_household(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn head_of_household(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     let (_, end) = context.days();
     let label = match woman.facts.head_of_household {
         None => UNKNOWN,
@@ -556,12 +594,12 @@ fn head_of_household(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(V
         Some(true) if woman.facts.notarial_declaration.is_some_and(|on| on <= end) => "accredited",
         Some(true) => "self_declared",
     };
-    add(vec![label.into()]);
+    add(&[label]);
 }
 
-fn children_by_carer(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn children_by_carer(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     for child in &woman.facts.children {
-        add(vec![code(&child.carer)]);
+        add(&[code(&child.carer)]);
     }
 }
 
@@ -581,7 +619,7 @@ fn child_age(child: &Child, on: NaiveDate) -> Option<i32> {
     }
 }
 
-fn children_by_age(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn children_by_age(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     for child in &woman.facts.children {
         let band = match child_age(child, context.end) {
             None => UNKNOWN,
@@ -590,57 +628,60 @@ fn children_by_age(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec
             Some(12..=17) => "12_17",
             Some(_) => "18_plus",
         };
-        add(vec![band.into()]);
+        add(&[band]);
     }
 }
 
-fn children_in_prison(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn children_in_prison(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     for child in &woman.facts.children {
-        add(vec![if child.in_prison { "yes" } else { "no" }.into()]);
+        add(&[if child.in_prison { "yes" } else { "no" }]);
     }
 }
 
-fn income_band(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    add(vec![woman
-        .facts
-        .income
-        .map_or_else(|| UNKNOWN.into(), |b| code(&b))]);
+fn income_band(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
+    add(&[woman.facts.income.map_or(UNKNOWN, |b| code(&b))]);
 }
 
-fn housing_tenure(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    add(vec![woman
-        .facts
-        .tenure
-        .map_or_else(|| UNKNOWN.into(), |t| code(&t))]);
+fn housing_tenure(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
+    add(&[woman.facts.tenure.map_or(UNKNOWN, |t| code(&t))]);
 }
 
-fn socioeconomic_group(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    add(vec![observed(&woman.facts.socioeconomic_group)]);
+fn socioeconomic_group(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
+    add(&[observed(&woman.facts.socioeconomic_group)]);
 }
 
-fn observed(value: &Option<String>) -> String {
+fn observed(value: &Option<String>) -> &str {
     value
-        .clone()
+        .as_deref()
         .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| UNKNOWN.into())
+        .unwrap_or(UNKNOWN)
 }
 
-fn gender_identity(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    add(vec![observed(&woman.gender_identity)]);
+fn days_label(days: i32) -> &'static str {
+    match days {
+        30 => "30",
+        90 => "90",
+        180 => "180",
+        _ => "365",
+    }
 }
 
-fn ethnicity(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    add(vec![observed(&woman.ethnicity)]);
+fn gender_identity(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
+    add(&[observed(&woman.gender_identity)]);
 }
 
-fn nationality(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
-    add(vec![observed(&woman.nationality)]);
+fn ethnicity(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
+    add(&[observed(&woman.ethnicity)]);
 }
 
-fn applications_filed(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn nationality(woman: &Woman, _: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
+    add(&[observed(&woman.nationality)]);
+}
+
+fn applications_filed(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     for application in &woman.facts.applications {
         if context.holds(application.filed) {
-            add(vec![application.application_type.clone()]);
+            add(&[application.application_type.as_str()]);
         }
     }
 }
@@ -657,26 +698,24 @@ fn decided<'a>(
         .filter(move |a| a.status.is_decided() && context.holds(a.decided))
 }
 
-fn applications_decided(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn applications_decided(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     for application in decided(woman, context) {
-        add(vec![
+        add(&[
             code(&application.status),
-            application.application_type.clone(),
+            application.application_type.as_str(),
         ]);
     }
 }
 
-fn refusal_reason(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn refusal_reason(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     for application in decided(woman, context) {
         if application.status == ApplicationStatus::Denied {
-            add(vec![application
-                .refusal
-                .map_or_else(|| UNKNOWN.into(), |r| code(&r))]);
+            add(&[application.refusal.map_or(UNKNOWN, |r| code(&r))]);
         }
     }
 }
 
-fn days_to_decision(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn days_to_decision(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     for application in decided(woman, context) {
         let days = match (application.filed, application.decided) {
             (Some(filed), Some(decided)) => Some(decided - filed),
@@ -690,11 +729,11 @@ fn days_to_decision(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Ve
             Some(181..=365) => "181_365",
             Some(_) => "over_365",
         };
-        add(vec![band.into()]);
+        add(&[band]);
     }
 }
 
-fn service_hours(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn service_hours(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     let hours: u32 = woman
         .facts
         .hours
@@ -709,10 +748,10 @@ fn service_hours(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<S
         51..=100 => "51_100",
         _ => "over_100",
     };
-    add(vec![band.into()]);
+    add(&[band]);
 }
 
-fn service_plans(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn service_plans(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     let (start, end) = context.days();
     for plan in &woman.facts.plans {
         if plan.start > end {
@@ -730,7 +769,7 @@ fn service_plans(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<S
         } else {
             "behind"
         };
-        add(vec![label.into()]);
+        add(&[label]);
     }
 }
 
@@ -753,15 +792,12 @@ fn milestones(woman: &Woman, context: &Context<'_>) -> Vec<(i32, i32)> {
 fn outcome(
     woman: &Woman,
     context: &Context<'_>,
-    add: &mut dyn FnMut(Vec<String>),
+    add: &mut dyn FnMut(&[&str]),
     achieved: &dyn Fn(&Woman, i32) -> Option<bool>,
 ) {
     for (days, on) in milestones(woman, context) {
         if let Some(yes) = achieved(woman, on) {
-            add(vec![
-                if yes { "yes" } else { "no" }.into(),
-                days.to_string(),
-            ]);
+            add(&[if yes { "yes" } else { "no" }, days_label(days)]);
         }
     }
 }
@@ -772,13 +808,13 @@ fn held_on(documents: &[(Option<i32>, Option<i32>)], on: i32) -> bool {
     })
 }
 
-fn outcome_identity(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn outcome_identity(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     outcome(woman, context, add, &|w, on| {
         Some(held_on(&w.facts.identity, on))
     });
 }
 
-fn outcome_health(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn outcome_health(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     if context.catalog.outcome_documents.health.is_empty() {
         return;
     }
@@ -787,7 +823,7 @@ fn outcome_health(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<
     });
 }
 
-fn outcome_housing(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn outcome_housing(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     outcome(woman, context, add, &|w, on| {
         Some(w.facts.housing.iter().any(|(from, until, stable)| {
             *stable && *from <= on && until.is_none_or(|until| until >= on)
@@ -795,14 +831,14 @@ fn outcome_housing(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec
     });
 }
 
-fn outcome_income(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn outcome_income(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     // The household's income band as it stands: the file keeps no dated history of it.
     outcome(woman, context, add, &|w, _| {
         w.facts.income.map(|band| band != IncomeBand::None)
     });
 }
 
-fn outcome_children(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn outcome_children(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     // Women with children only; who cares for them as it stands (not dated in the file).
     outcome(woman, context, add, &|w, _| {
         if w.facts.children.is_empty() {
@@ -812,7 +848,7 @@ fn outcome_children(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Ve
     });
 }
 
-fn referrals(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn referrals(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     for (on, category, completed) in &woman.facts.referrals {
         if context.holds(Some(*on)) {
             let result = if *completed {
@@ -820,15 +856,15 @@ fn referrals(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<Strin
             } else {
                 "not_completed"
             };
-            add(vec![result.into(), code(category)]);
+            add(&[result, code(category)]);
         }
     }
 }
 
-fn prison_visits(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(Vec<String>)) {
+fn prison_visits(woman: &Woman, context: &Context<'_>, add: &mut dyn FnMut(&[&str])) {
     for (on, prison) in &woman.facts.contacts {
         if *prison && context.holds(Some(*on)) {
-            add(Vec::new());
+            add(&[]);
         }
     }
 }

@@ -211,6 +211,7 @@ fn cohort_of<'a>(women: &'a [Woman], quarter: Quarter) -> (Vec<&'a Woman>, Tally
 fn context(quarter: Quarter, catalog: &CountryCatalog) -> Context<'_> {
     Context {
         quarter,
+        quarter_label: quarter.to_string(),
         start: quarter.start(),
         end: quarter.end(),
         catalog,

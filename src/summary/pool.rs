@@ -112,55 +112,70 @@ impl Vault {
         let this = crate::sync::device::this_device(&self.conn, self.device_id())?;
         let tx = self.conn.unchecked_transaction()?;
         let revision = release::revision(&tx, quarter)?.revision;
-        let tables: Vec<ContributionTable> =
-            match release::frozen(&tx, Kind::Contribution, quarter, revision, "all")? {
-                Some(frozen) => frozen.body,
-                None => {
-                    let women = cohort::load(&tx, catalog)?;
-                    let (included, _) = cohort_of(&women, quarter);
-                    let tables: Vec<ContributionTable> = indicators::INDICATORS
-                        .iter()
-                        .map(|indicator| {
-                            let raw = indicators::count(
-                                indicator,
-                                None,
-                                &included,
-                                &context(quarter, catalog),
-                            );
-                            ContributionTable {
-                                indicator: indicator.id.to_string(),
-                                breakdowns: raw.dims.clone(),
-                                cells: raw
-                                    .cells
-                                    .iter()
-                                    .filter(|(_, t)| t.count > 0)
-                                    .map(|(labels, tally)| ContributionCell {
-                                        labels: raw
-                                            .dims
-                                            .iter()
-                                            .cloned()
-                                            .zip(labels.iter().cloned())
-                                            .collect(),
-                                        count: tally.count,
-                                    })
-                                    .collect(),
-                            }
-                        })
-                        .collect();
-                    release::freeze(
-                        &tx,
-                        self.writer(),
-                        Kind::Contribution,
-                        quarter,
+        // Kept on this laptop only (true counts never travel to the others by sync).
+        let kept: Option<(String, String)> = tx
+            .query_row(
+                "SELECT tables, produced_on FROM summary_contributions
+                 WHERE period = ?1 AND revision = ?2",
+                rusqlite::params![quarter.to_string(), revision],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                other => Err(other),
+            })?;
+        let (tables, produced_on): (Vec<ContributionTable>, String) = match kept {
+            Some((tables, produced_on)) => (
+                serde_json::from_str(&tables)
+                    .map_err(|_| Error::VaultCorrupt("bad kept contribution"))?,
+                produced_on,
+            ),
+            None => {
+                let women = cohort::load(&tx, catalog)?;
+                let (included, _) = cohort_of(&women, quarter);
+                let tables: Vec<ContributionTable> = indicators::INDICATORS
+                    .iter()
+                    .map(|indicator| {
+                        let raw = indicators::count(
+                            indicator,
+                            None,
+                            &included,
+                            &context(quarter, catalog),
+                        );
+                        ContributionTable {
+                            indicator: indicator.id.to_string(),
+                            breakdowns: raw.dims.clone(),
+                            cells: raw
+                                .cells
+                                .iter()
+                                .filter(|(_, t)| t.count > 0)
+                                .map(|(labels, tally)| ContributionCell {
+                                    labels: raw
+                                        .dims
+                                        .iter()
+                                        .cloned()
+                                        .zip(labels.iter().cloned())
+                                        .collect(),
+                                    count: tally.count,
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect();
+                tx.execute(
+                    "INSERT INTO summary_contributions (period, revision, tables, produced_on)
+                         VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![
+                        quarter.to_string(),
                         revision,
-                        "all",
-                        &tables,
-                        &today.to_string(),
-                        &[],
-                    )?;
-                    tables
-                }
-            };
+                        serde_json::to_string(&tables)?,
+                        today.to_string()
+                    ],
+                )?;
+                (tables, today.to_string())
+            }
+        };
         let contribution = Contribution {
             format: FORMAT.into(),
             version: VERSION,
@@ -169,7 +184,7 @@ impl Vault {
             country: country.code().into(),
             period: quarter.to_string(),
             revision,
-            produced_on: today.to_string(),
+            produced_on,
             recipient: recipient.to_string(),
             signing_key: hex::encode(this.signing.public()),
             tables,

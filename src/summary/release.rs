@@ -1,5 +1,4 @@
-//! Frozen releases: a public summary's table, an organization's contribution to a network and
-//! a network's pooled report are kept, once first produced for a closed quarter, as records of
+//! Frozen releases: a public summary's table and a network's pooled report are kept, once first produced for a closed quarter, as records of
 //! the change log (`summary_release`), and read back from it unchanged: asked again, even
 //! after late entries, they give the same figures; they sync to every laptop, so every laptop
 //! publishes the same. A quarter is corrected only by a dated revision (`summary_revision`),
@@ -23,9 +22,6 @@ pub const REVISION: &str = "summary_revision";
 pub(crate) enum Kind {
     /// A table of a public summary (protected, perturbed).
     Public,
-    /// This organization's contribution to a network's pool (true counts, sealed to the
-    /// network coordinator).
-    Contribution,
     /// A network's pooled report (protected).
     Pool,
 }
@@ -34,7 +30,6 @@ impl Kind {
     fn as_str(self) -> &'static str {
         match self {
             Kind::Public => "public",
-            Kind::Contribution => "contribution",
             Kind::Pool => "pool",
         }
     }
