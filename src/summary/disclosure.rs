@@ -488,13 +488,14 @@ mod tests {
                 continue;
             };
             rows.swap(rank, pivot);
-            let lead = rows[rank][col];
-            for r in 0..rows.len() {
+            let pivot_row = rows[rank].clone();
+            let lead = pivot_row[col];
+            for (r, row) in rows.iter_mut().enumerate() {
                 if r != rank {
-                    let factor = rows[r][col] / lead;
+                    let factor = row[col] / lead;
                     if factor != 0.0 {
-                        for c in 0..width {
-                            rows[r][c] -= factor * rows[rank][c];
+                        for (value, above) in row.iter_mut().zip(&pivot_row) {
+                            *value -= factor * above;
                         }
                     }
                 }

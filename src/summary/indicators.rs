@@ -27,6 +27,10 @@ pub enum Unit {
     Visits,
 }
 
+/// What counts one woman's units: it calls its last argument once per unit, with the
+/// unit's categories.
+type Counter = fn(&Woman, &Context, &mut dyn FnMut(&[&str]));
+
 /// One indicator.
 pub(crate) struct Indicator {
     pub id: &'static str,
@@ -36,7 +40,7 @@ pub(crate) struct Indicator {
     /// Gender identity, ethnicity, nationality: the higher threshold, and no breakdown but
     /// the quarter.
     pub sensitive: bool,
-    count: fn(&Woman, &Context, &mut dyn FnMut(&[&str])),
+    count: Counter,
 }
 
 /// Every indicator, in the order summaries show them.
@@ -550,7 +554,7 @@ fn breakdown_label<'a>(by: Breakdown, woman: &'a Woman, context: &'a Context<'_>
         Breakdown::Department => observed(&woman.department),
         Breakdown::Quarter => &context.quarter_label,
         Breakdown::AgeBand => match woman.birth_year {
-            None => UNKNOWN.into(),
+            None => UNKNOWN,
             Some(born) => match context.end.year() - born {
                 ..=17 => "under_18",
                 18..=24 => "18_24",
@@ -566,8 +570,7 @@ fn breakdown_label<'a>(by: Breakdown, woman: &'a Woman, context: &'a Context<'_>
             Some(12..=47) => "1_4y",
             Some(48..=95) => "4_8y",
             Some(_) => "8y_plus",
-        }
-        .into(),
+        },
     }
 }
 

@@ -177,7 +177,7 @@ fn parse(request: &SummaryRequest) -> Result<Parsed> {
         ));
     }
     let k = request.k.unwrap_or(default_k(request.audience));
-    if k < MIN_K || k > 100 {
+    if !(MIN_K..=100).contains(&k) {
         return Err(Error::invalid("k", "the threshold is 5 to 100"));
     }
     Ok(Parsed {
@@ -189,7 +189,7 @@ fn parse(request: &SummaryRequest) -> Result<Parsed> {
 }
 
 /// The women of one quarter: those included, and how many were supported but left out.
-fn cohort_of<'a>(women: &'a [Woman], quarter: Quarter) -> (Vec<&'a Woman>, Tally) {
+fn cohort_of(women: &[Woman], quarter: Quarter) -> (Vec<&Woman>, Tally) {
     let (start, end) = (quarter.start(), quarter.end());
     let mut included = Vec::new();
     let mut left_out = Tally::default();
