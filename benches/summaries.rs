@@ -17,7 +17,10 @@ use secrecy::SecretString;
 fn stats(mut samples: Vec<Duration>) -> (f64, f64) {
     samples.sort();
     let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    (at(0.5).as_secs_f64() * 1000.0, at(0.95).as_secs_f64() * 1000.0)
+    (
+        at(0.5).as_secs_f64() * 1000.0,
+        at(0.95).as_secs_f64() * 1000.0,
+    )
 }
 
 fn request(period: &str, audience: Audience, by: Option<Breakdown>) -> SummaryRequest {
