@@ -500,87 +500,49 @@ impl Vault {
             revisions.push(revision);
             // Counted only if a table of the quarter is not frozen yet.
             let mut cohort: Option<(Vec<&Woman>, Tally)> = None;
+            let mut frozen_or = |name: &str,
+                                 make: &dyn Fn(&(Vec<&Woman>, Tally)) -> SummaryTable|
+             -> Result<SummaryTable> {
+                if let Some(frozen) =
+                    release::frozen::<SummaryTable>(conn, Kind::Public, quarter, number, name)?
+                {
+                    produced = produced.clone().max(frozen.produced_on);
+                    return Ok(frozen.body);
+                }
+                produced = produced.clone().max(today.to_string());
+                if cohort.is_none() {
+                    cohort = Some(cohort_of(women()?, quarter));
+                }
+                let table = make(cohort.as_ref().expect("counted just now"));
+                release::freeze(
+                    conn,
+                    self.writer(),
+                    Kind::Public,
+                    quarter,
+                    number,
+                    name,
+                    &table,
+                    today,
+                    &[],
+                )?;
+                Ok(table)
+            };
             for (at, indicator) in parsed.indicators.iter().enumerate() {
                 // A quarter's table by quarter is its table alone: the quarters are put side
                 // by side afterwards.
                 let by = parsed
                     .by
                     .filter(|b| indicator.allows(*b) && *b != Breakdown::Quarter);
-                let name = table_name(indicator.id, by);
-                let table = match release::frozen::<SummaryTable>(
-                    conn,
-                    Kind::Public,
-                    quarter,
-                    number,
-                    &name,
-                )? {
-                    Some(frozen) => {
-                        produced = produced.max(frozen.produced_on);
-                        frozen.body
-                    }
-                    None => {
-                        produced = produced.max(today.to_string());
-                        if cohort.is_none() {
-                            cohort = Some(cohort_of(women()?, quarter));
-                        }
-                        let (included, _) = cohort.as_ref().expect("counted");
-                        let raw =
-                            indicators::count(indicator, by, included, &context(quarter, catalog));
-                        let table =
-                            disclosure::protect(&raw, indicator.unit, indicator.sensitive, rules);
-                        release::freeze(
-                            conn,
-                            self.writer(),
-                            Kind::Public,
-                            quarter,
-                            number,
-                            &name,
-                            &table,
-                            today,
-                            &[],
-                        )?;
-                        table
-                    }
-                };
+                let table = frozen_or(&table_name(indicator.id, by), &|(included, _)| {
+                    let raw =
+                        indicators::count(indicator, by, included, &context(quarter, catalog));
+                    disclosure::protect(&raw, indicator.unit, indicator.sensitive, rules)
+                })?;
                 per_indicator[at].push((quarter, table));
             }
-            let table = match release::frozen::<SummaryTable>(
-                conn,
-                Kind::Public,
-                quarter,
-                number,
-                NOT_INCLUDED,
-            )? {
-                Some(frozen) => {
-                    produced = produced.max(frozen.produced_on);
-                    frozen.body
-                }
-                None => {
-                    produced = produced.max(today.to_string());
-                    if cohort.is_none() {
-                        cohort = Some(cohort_of(women()?, quarter));
-                    }
-                    let (_, left_out) = cohort.as_ref().expect("counted");
-                    let table = disclosure::protect(
-                        &single(NOT_INCLUDED, *left_out),
-                        Unit::Women,
-                        false,
-                        rules,
-                    );
-                    release::freeze(
-                        conn,
-                        self.writer(),
-                        Kind::Public,
-                        quarter,
-                        number,
-                        NOT_INCLUDED,
-                        &table,
-                        today,
-                        &[],
-                    )?;
-                    table
-                }
-            };
+            let table = frozen_or(NOT_INCLUDED, &|(_, left_out)| {
+                disclosure::protect(&single(NOT_INCLUDED, *left_out), Unit::Women, false, rules)
+            })?;
             left_out_parts.push((quarter, table));
         }
         let by_quarter = parsed.by == Some(Breakdown::Quarter);
