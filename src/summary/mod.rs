@@ -188,8 +188,11 @@ fn parse(request: &SummaryRequest) -> Result<Parsed> {
     })
 }
 
+/// The women included in a quarter, and how many were supported but left out.
+type Cohort<'a> = (Vec<&'a Woman>, Tally);
+
 /// The women of one quarter: those included, and how many were supported but left out.
-fn cohort_of(women: &[Woman], quarter: Quarter) -> (Vec<&Woman>, Tally) {
+fn cohort_of(women: &[Woman], quarter: Quarter) -> Cohort<'_> {
     let (start, end) = (quarter.start(), quarter.end());
     let mut included = Vec::new();
     let mut left_out = Tally::default();
@@ -499,34 +502,33 @@ impl Vault {
             let number = revision.revision;
             revisions.push(revision);
             // Counted only if a table of the quarter is not frozen yet.
-            let mut cohort: Option<(Vec<&Woman>, Tally)> = None;
-            let mut frozen_or = |name: &str,
-                                 make: &dyn Fn(&(Vec<&Woman>, Tally)) -> SummaryTable|
-             -> Result<SummaryTable> {
-                if let Some(frozen) =
-                    release::frozen::<SummaryTable>(conn, Kind::Public, quarter, number, name)?
-                {
-                    produced = produced.clone().max(frozen.produced_on);
-                    return Ok(frozen.body);
-                }
-                produced = produced.clone().max(today.to_string());
-                if cohort.is_none() {
-                    cohort = Some(cohort_of(women()?, quarter));
-                }
-                let table = make(cohort.as_ref().expect("counted just now"));
-                release::freeze(
-                    conn,
-                    self.writer(),
-                    Kind::Public,
-                    quarter,
-                    number,
-                    name,
-                    &table,
-                    today,
-                    &[],
-                )?;
-                Ok(table)
-            };
+            let mut cohort: Option<Cohort> = None;
+            let mut frozen_or =
+                |name: &str, make: &dyn Fn(&Cohort) -> SummaryTable| -> Result<SummaryTable> {
+                    if let Some(frozen) =
+                        release::frozen::<SummaryTable>(conn, Kind::Public, quarter, number, name)?
+                    {
+                        produced = produced.clone().max(frozen.produced_on);
+                        return Ok(frozen.body);
+                    }
+                    produced = produced.clone().max(today.to_string());
+                    if cohort.is_none() {
+                        cohort = Some(cohort_of(women()?, quarter));
+                    }
+                    let table = make(cohort.as_ref().expect("counted just now"));
+                    release::freeze(
+                        conn,
+                        self.writer(),
+                        Kind::Public,
+                        quarter,
+                        number,
+                        name,
+                        &table,
+                        today,
+                        &[],
+                    )?;
+                    Ok(table)
+                };
             for (at, indicator) in parsed.indicators.iter().enumerate() {
                 // A quarter's table by quarter is its table alone: the quarters are put side
                 // by side afterwards.
