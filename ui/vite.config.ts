@@ -21,9 +21,12 @@ export default defineConfig({
     }),
   ],
   resolve: {
-    alias: {
-      "vue-i18n": "vue-i18n/dist/vue-i18n.runtime.esm-bundler.js",
-    },
+    alias: [
+      { find: "vue-i18n", replacement: "vue-i18n/dist/vue-i18n.runtime.esm-bundler.js" },
+      // The webview freezes Object.prototype (Tauri's freezePrototype); ECharts' copy of tslib
+      // breaks under it at import time. src/vendor/tslib.ts says why and how.
+      { find: /^tslib$/, replacement: fileURLToPath(new URL("./src/vendor/tslib.ts", import.meta.url)) },
+    ],
   },
   define: {
     __VUE_OPTIONS_API__: "true",

@@ -12,6 +12,8 @@ const dist = join(root, "dist");
 
 const ALLOWED_URLS = [
   "http://www.w3.org/2000/svg",
+  // The namespace of xmlns attributes themselves (ECharts' SVG charts set them).
+  "http://www.w3.org/2000/xmlns/",
   "http://www.w3.org/1999/xlink",
   "http://www.w3.org/1998/Math/MathML",
   "http://www.w3.org/XML/1998/namespace",

@@ -70,6 +70,7 @@ function dynamicRules(root) {
   const roles = need(bindings, "Role", "src/bindings.ts");
   const caseFile = readFileSync(join(root, "src/caseFile.ts"), "utf8");
   const sync = readFileSync(join(root, "src/sync.ts"), "utf8");
+  const summaries = readFileSync(join(root, "src/summaries.ts"), "utf8");
   const constArray = (source, name, file) => {
     const match = source.match(new RegExp(`const ${name}\\s*=\\s*\\[([^\\]]*)\\]`));
     if (!match) throw new Error(`check-i18n: cannot read ${name} in ${file}`);
@@ -142,6 +143,14 @@ function dynamicRules(root) {
     syncRefusal: constArray(sync, "SYNC_REFUSAL_REASONS", "src/sync.ts"),
     conflictField: constArray(sync, "CONFLICT_FIELDS", "src/sync.ts"),
     conflictRecord: constArray(sync, "CONFLICT_RECORDS", "src/sync.ts"),
+    // Resúmenes: indicators, dimensions and the categories said only there (the others reuse
+    // the case file's lists, or show as they are), units, audiences and quarters.
+    "summaries.indicator": constArray(summaries, "SUMMARY_INDICATORS", "src/summaries.ts"),
+    "summaries.dimension": constArray(summaries, "SUMMARY_DIMENSIONS", "src/summaries.ts"),
+    "summaries.category": constArray(summaries, "SUMMARY_CATEGORY_KEYS", "src/summaries.ts"),
+    "summaries.unit": need(bindings, "Unit", "src/bindings.ts"),
+    "summaries.audience": need(bindings, "Audience", "src/bindings.ts"),
+    "summaries.quarterName": ["1", "2", "3", "4"],
   };
 }
 

@@ -4,7 +4,9 @@
 // A CommandError's `message` is developer English and is never shown: screens translate
 // `code` through the i18n key `errors.<code>` and use `field` to point at a form field. A
 // refused sync or join file (`sync_refused`) also carries `reason`, a code such as
-// `sync_wrong_org` that screens put into words (see src/sync.ts).
+// `sync_wrong_org` that screens put into words (see src/sync.ts). A public summary asked for a
+// quarter not over yet answers `quarter_open`; a network contribution that was not accepted,
+// `contribution_refused`.
 
 import { commands } from "./bindings";
 import type { CommandError, ErrorCode, Result } from "./bindings";
@@ -126,6 +128,15 @@ export type {
   VisitCandidate,
   VisitMode,
   ProgressState,
+  Audience,
+  Breakdown,
+  IndicatorInfo,
+  Revision,
+  Summary,
+  SummaryCell,
+  SummaryRequest,
+  SummaryTable,
+  Unit,
 } from "./bindings";
 
 // A record, not a list, so the type check fails when the generated ErrorCode gains or loses a code.
@@ -150,6 +161,8 @@ const KNOWN_ERROR_CODES: Record<ErrorCode, true> = {
   wrong_recovery_code: true,
   disk_full: true,
   sync_refused: true,
+  quarter_open: true,
+  contribution_refused: true,
   cancelled: true,
   io: true,
   internal: true,
@@ -339,4 +352,13 @@ export const api = {
     unwrap(commands.rightsAdd(participantId, right, receivedOn)),
   rightsDone: (requestId: string, outcome: string | null) => unwrap(commands.rightsDone(requestId, outcome)),
   rightsList: () => unwrap(commands.rightsList()),
+  // Anonymized summaries (coordinators and administrators; a caseworker gets `forbidden`). The
+  // core protects every figure before it leaves it. A public summary covers closed quarters only
+  // (`quarter_open` otherwise) and gives the figures frozen the first time. The CSV export opens
+  // the system's folder dialog from the core and answers the number of files written, or null
+  // when the dialog was cancelled.
+  summaryIndicators: () => plain(commands.summaryIndicators()),
+  summaryProduce: (request: Parameters<typeof commands.summaryProduce>[0]) => unwrap(commands.summaryProduce(request)),
+  summaryExportCsv: (request: Parameters<typeof commands.summaryExportCsv>[0]) =>
+    unwrap(commands.summaryExportCsv(request)),
 };

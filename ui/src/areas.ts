@@ -1,7 +1,8 @@
 // The areas of the main window, Hoy first (the one shown after signing in). Those marked
 // comingSoon arrive in later versions; they already have their place so people learn where
 // things will be. `roles` says who sees an area in the navigation (the core refuses the
-// others anyway): everyone, coordinators and administrators, or administrators only.
+// others anyway): everyone, coordinators and administrators, or administrators only. The
+// `reports` area is Resúmenes (anonymized summaries), for coordinators and administrators.
 
 import type { Role } from "./api";
 
@@ -34,7 +35,7 @@ export const AREAS: readonly Area[] = [
   { id: "today", icon: "pi pi-calendar", group: "work", comingSoon: false, roles: EVERYONE },
   { id: "participants", icon: "pi pi-id-card", group: "work", comingSoon: false, roles: EVERYONE },
   { id: "referrals", icon: "pi pi-directions", group: "work", comingSoon: false, roles: EVERYONE },
-  { id: "reports", icon: "pi pi-chart-bar", group: "work", comingSoon: true, roles: EVERYONE },
+  { id: "reports", icon: "pi pi-chart-bar", group: "work", comingSoon: false, roles: COORDINATION },
   { id: "sync", icon: "pi pi-sync", group: "work", comingSoon: false, roles: EVERYONE },
   { id: "staff", icon: "pi pi-users", group: "organization", comingSoon: false, roles: EVERYONE },
   { id: "rights", icon: "pi pi-shield", group: "organization", comingSoon: false, roles: COORDINATION },

@@ -7,6 +7,7 @@ import "./styles/today-referrals.css";
 import "./styles/legal.css";
 import "./styles/sync.css";
 import "./styles/rights.css";
+import "./styles/summaries.css";
 import "./styles/print.css";
 import App from "./App.vue";
 import { applyDocumentLanguage, i18n } from "./i18n";

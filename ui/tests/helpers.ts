@@ -18,14 +18,19 @@ if (!window.matchMedia) {
   })) as typeof window.matchMedia;
 }
 
-/** Mounts a component with the app's plugins (Spanish, PrimeVue without theme CSS). */
-export function mountApp(component: Component, options: { props?: Record<string, unknown> } = {}) {
+/** Mounts a component with the app's plugins (Spanish, PrimeVue without theme CSS); `stubs`
+ *  stands in for components the test DOM cannot draw (the summaries' charts). */
+export function mountApp(
+  component: Component,
+  options: { props?: Record<string, unknown>; stubs?: Record<string, Component | boolean> } = {},
+) {
   showLanguage("es");
   return mount(component, {
     props: options.props,
     attachTo: document.body,
     global: {
       plugins: [i18n, [PrimeVue, { theme: "none" }], ToastService],
+      stubs: options.stubs,
     },
   });
 }
@@ -77,8 +82,10 @@ export const rosita = (extra: Record<string, unknown> = {}) => ({
 });
 
 /** Colombia's deadlines for a woman's requests about her data, as catalog_get answers them: the
- *  part of a CountryCatalog fixture that only the rights screens read. */
+ *  part of a CountryCatalog fixture that only the rights screens read (with the documents that
+ *  count as outcomes in summaries, which only the core reads). */
 export const CO_RIGHTS = {
+  outcomeDocuments: { identity: ["cedula"], health: ["eps"] },
   rightsRequests: {
     access: { days: 10, businessDays: true, basis: "Ley 1581 de 2012, art. 14 (consultas)" },
     correction: { days: 15, businessDays: true, basis: "Ley 1581 de 2012, art. 15 (reclamos)" },

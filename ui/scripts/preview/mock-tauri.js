@@ -122,6 +122,46 @@
     return db.session.role === "admin" ? null : fail("forbidden");
   };
 
+  var SUMMARY_INDICATORS = ["legal_status", "offence", "head_of_household", "children_by_carer", "children_by_age", "children_in_prison", "income_band", "housing_tenure", "socioeconomic_group", "gender_identity", "ethnicity", "nationality", "applications_filed", "applications_decided", "refusal_reason", "days_to_decision", "service_hours", "service_plans", "outcome_identity", "outcome_health", "outcome_housing", "outcome_income", "outcome_children", "referrals", "prison_visits"];
+
+  function summaryRefused(request) {
+    if (!db.session) return fail("locked");
+    if (db.session.role === "caseworker") return fail("forbidden");
+    var today = new Date();
+    var current = today.getFullYear() * 4 + Math.floor(today.getMonth() / 3);
+    var last = request.to || request.period;
+    var match = /^(\d{4})Q([1-4])$/.exec(last);
+    if (!match) return fail("invalid_input", "period");
+    if (request.audience === "public" && Number(match[1]) * 4 + Number(match[2]) - 1 >= current) return fail("quarter_open");
+    return null;
+  }
+
+  function summaryFor(request) {
+    var k = request.audience === "public" ? 11 : 5;
+    var cell = function (labels, count, percent) {
+      return { labels: labels, count: count, display: count === null ? "<" + k : String(count), percent: percent || null };
+    };
+    var tables = [
+      { indicator: "legal_status", unit: "women", breakdowns: ["legal_status"], k: k, sensitive: false, cells: [
+        cell({ legal_status: "pretrial_detention" }, 12, 25), cell({ legal_status: "sentenced" }, 18, 37.5), cell({ legal_status: "house_arrest" }, null),
+        cell({ legal_status: "alternative_measure" }, 11), cell({ legal_status: "unknown" }, null), cell({ legal_status: "total" }, 48) ] },
+      { indicator: "referrals", unit: "referrals", breakdowns: ["referral_result", "need_category"], k: k, sensitive: false, cells: [
+        cell({ referral_result: "completed", need_category: "housing" }, 6), cell({ referral_result: "completed", need_category: "health" }, null),
+        cell({ referral_result: "completed", need_category: "total" }, 9), cell({ referral_result: "not_completed", need_category: "housing" }, 7),
+        cell({ referral_result: "not_completed", need_category: "health" }, null), cell({ referral_result: "not_completed", need_category: "total" }, 11),
+        cell({ referral_result: "total", need_category: "housing" }, 13), cell({ referral_result: "total", need_category: "health" }, 7),
+        cell({ referral_result: "total", need_category: "total" }, 20) ] },
+      { indicator: "prison_visits", unit: "visits", breakdowns: [], k: k, sensitive: false, cells: [cell({}, 37)] },
+    ].filter(function (table) {
+      return request.indicators.length === 0 || request.indicators.indexOf(table.indicator) >= 0;
+    });
+    return {
+      period: request.period, to: request.to || request.period, audience: request.audience, k: k, method: "mock", organization: db.orgName,
+      organizations: [], producedOn: new Date().toISOString().slice(0, 10), notIncluded: cell({}, null), tables: tables,
+      revisions: request.audience === "public" ? [{ period: request.period, revision: 0, revisedOn: null, reason: null }] : [],
+    };
+  }
+
   var handlers = {
     vault_status: function () {
       return { exists: db.exists, session: db.session };
@@ -347,6 +387,26 @@
       var member = addMember("marta_g", "Marta Gómez", "caseworker", args.input.newPassword);
       db.session = sessionFor(member);
       return { recoveryCode: db.recoveryCode, session: db.session, participants: 12 };
+    },
+    // Resúmenes: a fixed summary of the last quarter that ended (one table of each shape); a
+    // public one of a quarter not over yet is refused, as the core does.
+    summary_indicators: function () {
+      return SUMMARY_INDICATORS.map(function (id) {
+        var sensitive = ["gender_identity", "ethnicity", "nationality"].indexOf(id) >= 0;
+        return { id: id, unit: "women", dimensions: [id], sensitive: sensitive, breakdowns: sensitive ? ["quarter"] : ["department", "quarter", "age_band", "sentence_band"] };
+      });
+    },
+    summary_produce: async function (args) {
+      var refused = summaryRefused(args.request);
+      if (refused) return refused;
+      await delay(700);
+      return summaryFor(args.request);
+    },
+    summary_export_csv: async function (args) {
+      var refused = summaryRefused(args.request);
+      if (refused) return refused;
+      if (cancelled()) return null;
+      return summaryFor(args.request).tables.length;
     },
     settings_set: function (args) {
       var denied = needAdmin();
