@@ -856,10 +856,30 @@ fn three_organizations_pool_their_contributions_and_bad_ones_are_refused() {
         ),
         "malformed"
     );
+    let other_quarter = Contribution {
+        period: "2026Q3".into(),
+        signing_key: hex::encode(key.public()),
+        ..forged.clone()
+    };
+    assert_eq!(
+        pool_refusal(
+            &mut coordinator,
+            &[
+                files[0].clone(),
+                pool::seal(&other_quarter, Some(&key)).unwrap()
+            ]
+        ),
+        "periods_differ"
+    );
     let entries = coordinator.audit_list(0, 50).unwrap();
     assert!(!entries
         .iter()
         .any(|e| e.action.as_str() == "summary_pooled"));
+    let members: i64 = coordinator
+        .connection_for_tests()
+        .query_row("SELECT count(*) FROM pool_members", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(members, 0, "a refused pool keeps no organization");
 
     // Three organizations pooled: their counts added up, protected at the public threshold.
     let report = coordinator.summary_pool_on(&files, in_2027()).unwrap();
