@@ -50,6 +50,11 @@ pub enum AuditAction {
     SummaryRevised,
     SummaryContributed,
     SummaryPooled,
+    VaultRekeyed,
+    PasswordConfirmFailed,
+    BackupCreated,
+    BackupRestored,
+    HistoryViewed,
 }
 
 impl AuditAction {
@@ -92,11 +97,16 @@ impl AuditAction {
             AuditAction::SummaryRevised => "summary_revised",
             AuditAction::SummaryContributed => "summary_contributed",
             AuditAction::SummaryPooled => "summary_pooled",
+            AuditAction::VaultRekeyed => "vault_rekeyed",
+            AuditAction::PasswordConfirmFailed => "password_confirm_failed",
+            AuditAction::BackupCreated => "backup_created",
+            AuditAction::BackupRestored => "backup_restored",
+            AuditAction::HistoryViewed => "history_viewed",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        const ALL: [AuditAction; 36] = [
+        const ALL: [AuditAction; 41] = [
             AuditAction::VaultCreated,
             AuditAction::SignedIn,
             AuditAction::SignInFailed,
@@ -133,6 +143,11 @@ impl AuditAction {
             AuditAction::SummaryRevised,
             AuditAction::SummaryContributed,
             AuditAction::SummaryPooled,
+            AuditAction::VaultRekeyed,
+            AuditAction::PasswordConfirmFailed,
+            AuditAction::BackupCreated,
+            AuditAction::BackupRestored,
+            AuditAction::HistoryViewed,
         ];
         ALL.into_iter().find(|action| action.as_str() == text)
     }
@@ -231,6 +246,64 @@ fn head(conn: &Connection) -> Result<(i64, Vec<u8>)> {
         )),
         _ => Err(Error::VaultCorrupt("bad audit head")),
     }
+}
+
+/// The chain's last entry (sequence and hash), as the key-slot file keeps it (see
+/// [`verify_from_anchor`]).
+pub(crate) fn anchor(conn: &Connection) -> Result<(i64, [u8; 32])> {
+    let (seq, hash) = head(conn)?;
+    let hash: [u8; 32] = hash
+        .try_into()
+        .map_err(|_| Error::VaultCorrupt("bad audit head"))?;
+    if seq < 1 {
+        return Err(Error::VaultCorrupt("the audit log is empty"));
+    }
+    Ok((seq, hash))
+}
+
+/// Whether the chain still holds the entry the key-slot file anchored, unchanged, and an
+/// unbroken chain from it to the recorded head: a database put back from an older copy, or
+/// whose tail was cut, fails. Reads only the entries written since the anchor.
+pub(crate) fn verify_from_anchor(conn: &Connection, anchor_seq: i64, anchor_hash: &[u8; 32]) -> Result<bool> {
+    let stored: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT hash FROM audit_log WHERE seq = ?1",
+            [anchor_seq],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if stored.as_deref() != Some(anchor_hash.as_slice()) {
+        return Ok(false);
+    }
+    let mut statement = conn.prepare(
+        "SELECT seq, at, device_id, actor_id, action, target_id, detail, prev_hash, hash
+         FROM audit_log WHERE seq > ?1 ORDER BY seq",
+    )?;
+    let mut rows = statement.query([anchor_seq])?;
+    let mut prev = anchor_hash.to_vec();
+    let mut expected_seq = anchor_seq + 1;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let stored_prev: Vec<u8> = row.get(7)?;
+        let stored_hash: Vec<u8> = row.get(8)?;
+        let recomputed = entry_hash(
+            &prev,
+            seq,
+            &row.get::<_, String>(1)?,
+            &row.get::<_, String>(2)?,
+            row.get::<_, Option<String>>(3)?.as_deref(),
+            &row.get::<_, String>(4)?,
+            row.get::<_, Option<String>>(5)?.as_deref(),
+            row.get::<_, Option<String>>(6)?.as_deref(),
+        );
+        if seq != expected_seq || stored_prev != prev || recomputed.as_slice() != stored_hash {
+            return Ok(false);
+        }
+        prev = stored_hash;
+        expected_seq += 1;
+    }
+    let (head_seq, head_hash) = head(conn)?;
+    Ok(head_seq == expected_seq - 1 && head_hash == prev)
 }
 
 /// Appends an entry; call inside the transaction of the change it records.

@@ -96,8 +96,10 @@ impl KdfParams {
     };
     /// Upper bounds checked before deriving, so that a crafted key-slot file cannot make the
     /// app allocate gigabytes or spin for minutes.
-    pub const MAX_MEMORY_KIB: u32 = 1024 * 1024;
-    pub const MAX_ITERATIONS: u32 = 32;
+    /// About 512 MiB: a laptop with 4 GiB can still derive while the app and WebKit run.
+    pub const MAX_MEMORY_KIB: u32 = 512 * 1024;
+    /// Ten passes: with the memory ceiling, a crafted file costs seconds, never minutes.
+    pub const MAX_ITERATIONS: u32 = 10;
     pub const MAX_PARALLELISM: u32 = 8;
 
     /// Checks the parameters against the floor and the ceiling.

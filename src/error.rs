@@ -16,6 +16,9 @@ pub enum ErrorCode {
     VaultExists,
     VaultCorrupt,
     VaultTooNew,
+    VaultRolledBack,
+    ThrottleUnavailable,
+    BackupRefused,
     Forbidden,
     InvalidInput,
     WeakPassword,
@@ -47,6 +50,9 @@ impl ErrorCode {
             ErrorCode::VaultExists => "vault_exists",
             ErrorCode::VaultCorrupt => "vault_corrupt",
             ErrorCode::VaultTooNew => "vault_too_new",
+            ErrorCode::VaultRolledBack => "vault_rolled_back",
+            ErrorCode::ThrottleUnavailable => "throttle_unavailable",
+            ErrorCode::BackupRefused => "backup_refused",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::InvalidInput => "invalid_input",
             ErrorCode::WeakPassword => "weak_password",
@@ -142,6 +148,17 @@ pub enum Error {
     /// `unsigned`…); the pool was not changed.
     #[error("the summary contribution was refused: {0}")]
     ContributionRefused(&'static str),
+    /// The key-slot file and the database do not belong to the same moment: one of them
+    /// was put back from an older copy, or the audit log's tail was cut. Nothing was written.
+    #[error("the vault was rolled back: {0}")]
+    VaultRolledBack(&'static str),
+    /// The wrong-password counter could not be read or written; the attempt was refused.
+    #[error("the sign-in attempt counter is unavailable")]
+    ThrottleUnavailable,
+    /// A backup file was refused, for the reason given (`not_a_backup`, `wrong_passphrase`,
+    /// `damaged`, `unknown_version`, `too_large`…); nothing was changed.
+    #[error("the backup was refused: {0}")]
+    BackupRefused(&'static str),
     /// The person stopped the work; nothing was changed.
     #[error("stopped before the end; nothing was changed")]
     Cancelled,
@@ -170,6 +187,9 @@ impl Error {
             Error::VaultExists(_) => ErrorCode::VaultExists,
             Error::VaultCorrupt(_) => ErrorCode::VaultCorrupt,
             Error::VaultTooNew { .. } => ErrorCode::VaultTooNew,
+            Error::VaultRolledBack(_) => ErrorCode::VaultRolledBack,
+            Error::ThrottleUnavailable => ErrorCode::ThrottleUnavailable,
+            Error::BackupRefused(_) => ErrorCode::BackupRefused,
             Error::Forbidden => ErrorCode::Forbidden,
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
             Error::WeakPassword { .. } => ErrorCode::WeakPassword,

@@ -20,8 +20,8 @@ use crate::vault::keyslots::{self, KeySlotFile, SlotKind};
 use crate::vault::recovery::RecoveryCode;
 use crate::vault::throttle::Throttle;
 use crate::vault::{
-    meta, read_keyslots, restrict_permissions, write_atomic, KdfChoice, NewVault, Vault,
-    VaultPaths, SESSION_OPEN,
+    check_not_rolled_back, finish_interrupted_rekey, meta, read_keyslots, record_generation,
+    restrict_permissions, write_atomic, KdfChoice, NewVault, Vault, VaultPaths, SESSION_OPEN,
 };
 
 /// Creates a new vault in `paths.dir` with its first administrator signed in, and returns it
@@ -107,6 +107,7 @@ pub(crate) fn create_with(
                 },
             )?;
         }
+        first_generation(&tx, &mut slots)?;
         tx.commit()?;
         // The key slots are written last: a vault without them is not yet a vault.
         write_atomic(&paths.keyslots, &slots.to_bytes(&master))?;
@@ -161,6 +162,14 @@ fn first_slots(
     Ok((slots, code, label))
 }
 
+/// A new vault's first key-slot generation and audit anchor, recorded in the database in
+/// the transaction that goes with the file.
+fn first_generation(tx: &Connection, slots: &mut KeySlotFile) -> Result<()> {
+    slots.generation = 1;
+    slots.audit_anchor = Some(crate::vault::audit_anchor(tx)?);
+    record_generation(tx, 1)
+}
+
 /// Leaves no half-made vault behind after a failed creation or join.
 fn remove_half_made(paths: &VaultPaths) {
     for suffix in ["", "-wal", "-shm"] {
@@ -179,6 +188,7 @@ fn open_checked(paths: &VaultPaths, slots: &KeySlotFile, master: &SecretKey) -> 
     if meta(&conn, "vault_id")? != slots.vault_id.to_string() {
         return Err(Error::VaultCorrupt("the key slots belong to another vault"));
     }
+    check_not_rolled_back(&conn, slots)?;
     if session_was_open(&conn)? {
         store::full_check(&conn)?;
     }
@@ -208,8 +218,12 @@ fn device_binding(dir: &Path) -> String {
 /// device id (their sequence numbers would clash), so a vault whose binding does not match
 /// where it is now (copied, restored elsewhere, or made before bindings existed) gets a new
 /// device id, whose sequence starts again at 1; the operations already written keep theirs.
+/// So does a vault restored from a backup (the marker [`crate::backup::RESTORED_MARKER`]):
+/// the laptop it came from may have written past the backup under its old id.
 fn this_device(conn: &Connection, dir: &Path) -> Result<String> {
     let binding = device_binding(dir);
+    let marker = dir.join(crate::backup::RESTORED_MARKER);
+    let restored = marker.exists();
     let stored: Option<String> = conn
         .query_row(
             "SELECT value FROM vault_meta WHERE key = ?1",
@@ -217,7 +231,7 @@ fn this_device(conn: &Connection, dir: &Path) -> Result<String> {
             |row| row.get(0),
         )
         .optional()?;
-    if stored.as_deref() == Some(binding.as_str()) {
+    if stored.as_deref() == Some(binding.as_str()) && !restored {
         return meta(conn, "device_id");
     }
     let device_id = Uuid::new_v4().to_string();
@@ -230,6 +244,9 @@ fn this_device(conn: &Connection, dir: &Path) -> Result<String> {
         )?;
     }
     tx.commit()?;
+    if restored {
+        fs::remove_file(&marker)?;
+    }
     Ok(device_id)
 }
 
@@ -442,6 +459,7 @@ pub fn join_watched(
             )?;
         }
         progress.check()?;
+        first_generation(&tx, &mut slots)?;
         tx.commit()?;
         write_atomic(&paths.keyslots, &slots.to_bytes(&master))?;
         let me = staff::by_id(&conn, &info.staff_id)?;
@@ -485,9 +503,10 @@ fn mark_session_open(conn: &Connection) -> Result<()> {
 /// Unlocks the vault as `username`. A wrong username, a wrong password, a disabled account and
 /// a damaged slot of her own all answer [`Error::WrongCredentials`], after the same effort.
 pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Result<Vault> {
+    finish_interrupted_rekey(paths)?;
     let slots = read_keyslots(paths)?;
-    let throttle = Throttle::for_vault(&slots.vault_id);
-    throttle.wait();
+    let throttle = Throttle::for_vault(&slots.vault_id)?;
+    throttle.wait()?;
     let username = staff::Username::typed(username);
     let label = slots.staff_label(username.as_str());
     let master = match slots.find(&label) {
@@ -501,14 +520,14 @@ pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Re
         }
     };
     let Some(master) = master else {
-        throttle.record_failure();
+        throttle.record_failure()?;
         return Err(Error::WrongCredentials);
     };
     let mut conn = open_checked(paths, &slots, &master)?;
     let me = match staff::by_username(&conn, &username) {
         Ok(member) if member.active && staff::slot_label(&conn, &member.id)? == label => member,
         Ok(_) | Err(Error::StaffNotFound) => {
-            throttle.record_failure();
+            throttle.record_failure()?;
             return Err(Error::WrongCredentials);
         }
         Err(other) => return Err(other),
@@ -517,7 +536,7 @@ pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Re
     crate::records::tasks::rebuild_if_stale(&conn)?;
     let device_id = this_device(&conn, &paths.dir)?;
     staff::put_roster_on_log(&conn, &device_id)?;
-    let failures = throttle.take_and_reset();
+    let failures = throttle.take_and_reset()?;
     let tx = conn.transaction()?;
     sync_identity(&tx, &device_id, &me)?;
     for at in &failures {
@@ -555,6 +574,7 @@ pub fn unlock(paths: &VaultPaths, username: &str, password: &SecretString) -> Re
         me,
         progress: Default::default(),
     };
+    vault.anchor_at_sign_in(&label, password)?;
     // A prison visit that is over leaves this laptop at sign-in. A failure here must not
     // keep her out: it is tried again after every import and whenever the app asks.
     if let Err(error) = vault.visit_check(crate::sync::visit::now_ms()) {
@@ -572,9 +592,10 @@ pub fn recover(
     new_password: &SecretString,
 ) -> Result<Vault> {
     staff::check_new_password(new_password.expose_secret())?;
+    finish_interrupted_rekey(paths)?;
     let slots = read_keyslots(paths)?;
-    let throttle = Throttle::for_vault(&slots.vault_id);
-    throttle.wait();
+    let throttle = Throttle::for_vault(&slots.vault_id)?;
+    throttle.wait()?;
     let recovery_slot = slots
         .find(&slots.recovery_label())
         .ok_or(Error::VaultCorrupt("the recovery slot is missing"))?;
@@ -586,7 +607,7 @@ pub fn recover(
         }
     };
     let Some(master) = master else {
-        throttle.record_failure();
+        throttle.record_failure()?;
         return Err(Error::WrongRecoveryCode);
     };
     let mut conn = open_checked(paths, &slots, &master)?;
@@ -603,7 +624,7 @@ pub fn recover(
         sync_identity(&tx, &device_id, &me)?;
         tx.commit()?;
     }
-    let failures = throttle.take_and_reset();
+    let failures = throttle.take_and_reset()?;
     let mut vault = Vault {
         paths: paths.clone(),
         conn,

@@ -315,6 +315,17 @@ pub(crate) fn slot_label(conn: &Connection, id: &str) -> Result<[u8; 32]> {
         .map_err(|_| Error::VaultCorrupt("a slot label has the wrong length"))
 }
 
+/// The member of staff whose key slot has this label, if any.
+pub(crate) fn id_by_slot_label(conn: &Connection, label: &[u8; 32]) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM staff WHERE slot_label = ?1",
+            [label.as_slice()],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
 /// How many active administrators there are.
 pub(crate) fn active_admins(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(

@@ -113,7 +113,7 @@ fn the_staff_registry_is_on_the_change_log() {
             &secret("clave-de-lucia-1"),
         )
         .unwrap();
-    admin.staff_disable(&lucia.id).unwrap();
+    admin.staff_disable(&lucia.id, &secret(ADMIN_PASSWORD)).unwrap();
     let log = changelog::all(admin.connection_for_tests()).unwrap();
     let staff_ops: Vec<_> = log.iter().filter(|op| op.record_type == "staff").collect();
     assert_eq!(
@@ -159,13 +159,15 @@ fn staff_added_before_the_roster_was_on_the_log_are_put_there_at_unlock() {
     );
     let admin = test.admin();
     // As an older version left it: staff rows, no staff operations.
-    admin
-        .connection_for_tests()
-        .execute(
-            "DELETE FROM change_log WHERE record_type = ?1",
-            [acompana::compact::term_code("staff").unwrap()],
-        )
+    let conn = admin.connection_for_tests();
+    conn.execute("INSERT INTO log_purge (active) VALUES (1)", [])
         .unwrap();
+    conn.execute(
+        "DELETE FROM change_log WHERE record_type = ?1",
+        [acompana::compact::term_code("staff").unwrap()],
+    )
+    .unwrap();
+    conn.execute("DELETE FROM log_purge", []).unwrap();
     admin.lock(LockReason::Manual).unwrap();
     let admin = test.admin();
     let log = changelog::all(admin.connection_for_tests()).unwrap();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use acompana::audit::AuditAction;
 use acompana::session::Session;
@@ -46,7 +46,7 @@ fn roles_limit_what_each_person_can_do() {
             .unwrap()
             .id;
         assert!(matches!(
-            vault.staff_disable(&admin_id),
+            vault.staff_disable(&admin_id, &secret(password)),
             Err(Error::Forbidden)
         ));
         assert!(matches!(
@@ -125,10 +125,10 @@ fn disabling_removes_the_slot_and_access() {
             .clone()
     };
     assert!(matches!(
-        admin.staff_disable(&id_of(ADMIN)),
+        admin.staff_disable(&id_of(ADMIN), &secret(ADMIN_PASSWORD)),
         Err(Error::CannotDisableSelf)
     ));
-    admin.staff_disable(&id_of("lucia")).unwrap();
+    admin.staff_disable(&id_of("lucia"), &secret(ADMIN_PASSWORD)).unwrap();
     assert_eq!(slot_count(&test), 3);
     assert!(
         !admin
@@ -157,9 +157,9 @@ fn disabling_removes_the_slot_and_access() {
 
     // Ana (admin) disables the first administrator; then Ana is the last admin and is safe.
     let mut ana = test.unlock("ana", "clave-de-ana-123").unwrap();
-    ana.staff_disable(&id_of(ADMIN)).unwrap();
+    ana.staff_disable(&id_of(ADMIN), &secret("clave-de-ana-123")).unwrap();
     assert!(matches!(
-        ana.staff_disable(&id_of("ana")),
+        ana.staff_disable(&id_of("ana"), &secret("clave-de-ana-123")),
         Err(Error::CannotDisableSelf)
     ));
     let actions = actions(&ana);
@@ -189,13 +189,13 @@ fn the_last_active_admin_cannot_be_disabled() {
         .find(|m| m.username == "ana")
         .unwrap()
         .id;
-    admin.staff_disable(&ana_id).unwrap();
+    admin.staff_disable(&ana_id, &secret(ADMIN_PASSWORD)).unwrap();
     admin.lock(LockReason::Manual).unwrap();
     // Only one active admin is left; she cannot disable herself, nobody else may.
     let mut admin = test.admin();
     let me = admin.me().id.clone();
     assert!(matches!(
-        admin.staff_disable(&me),
+        admin.staff_disable(&me, &secret(ADMIN_PASSWORD)),
         Err(Error::CannotDisableSelf)
     ));
     admin.lock(LockReason::Manual).unwrap();
@@ -328,7 +328,7 @@ fn the_session_locks_when_idle_and_answers_locked() {
         Err(Error::Locked)
     ));
     session.install(test.admin());
-    let start = Instant::now();
+    let start = acompana::session::Moment::now();
     // Activity inside the limit keeps it open.
     session
         .with_at(start + Duration::from_secs(4 * 60), |v| v.staff_list())
@@ -352,7 +352,7 @@ fn the_session_locks_when_idle_and_answers_locked() {
         })
         .unwrap();
     session.install(admin);
-    let start = Instant::now();
+    let start = acompana::session::Moment::now();
     assert!(!session.lock_if_idle_at(start + Duration::from_secs(20 * 60)));
     let late = session.with_at(start + Duration::from_secs(31 * 60), |v| v.staff_list());
     assert!(matches!(late, Err(Error::Locked)));
@@ -466,17 +466,17 @@ fn repeated_failures_are_counted_and_reset() {
     let vault_id = KeySlotFile::parse(&std::fs::read(&test.paths.keyslots).unwrap())
         .unwrap()
         .vault_id;
-    let throttle = Throttle::for_vault(&vault_id);
+    let throttle = Throttle::for_vault(&vault_id).unwrap();
     for _ in 0..3 {
         assert!(
             acompana::opening::unlock(&test.paths, ADMIN, &secret("clave-equivocada")).is_err()
         );
     }
-    assert_eq!(throttle.read().consecutive, 3);
+    assert_eq!(throttle.read().unwrap().consecutive, 3);
     assert_eq!(
-        acompana::vault::throttle::delay_for(throttle.read().consecutive),
+        acompana::vault::throttle::delay_for(throttle.read().unwrap().consecutive),
         Duration::from_secs(2)
     );
     test.admin().lock(LockReason::Manual).unwrap();
-    assert_eq!(throttle.read().consecutive, 0);
+    assert_eq!(throttle.read().unwrap().consecutive, 0);
 }

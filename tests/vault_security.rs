@@ -50,7 +50,7 @@ fn canaries_appear_in_no_file_after_a_workload() {
         .find(|m| m.username == "lucia")
         .unwrap()
         .id;
-    admin.staff_disable(&lucia_id).unwrap();
+    admin.staff_disable(&lucia_id, &secret(ADMIN_PASSWORD)).unwrap();
     // Open in the middle of the workload, with the WAL in use, and look then too.
     let during = test.snapshot();
     admin.lock(LockReason::Manual).unwrap();

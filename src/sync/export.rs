@@ -747,25 +747,41 @@ impl Vault {
         })
     }
 
-    /// Revokes a laptop: files it signs are refused wherever the revocation has reached.
-    pub fn device_revoke(&mut self, device_id: &str) -> Result<()> {
+    /// Revokes a laptop (after the signed-in person's password): files it signs are refused
+    /// wherever the revocation has reached, and this vault is re-keyed, with a new recovery
+    /// code, so that whatever the lost laptop's people knew of this one's keys opens nothing.
+    pub fn device_revoke(
+        &mut self,
+        device_id: &str,
+        password: &secrecy::SecretString,
+    ) -> Result<crate::vault::Rekeyed> {
         self.require(&[Role::Admin, Role::Coordinator])?;
         if device_id == self.device_id {
             return Err(Error::invalid("device", "another laptop than this one"));
         }
         device::entry(&self.conn, device_id)?.ok_or(Error::NotFound)?;
-        let tx = self.conn.unchecked_transaction()?;
-        device::set(
-            &tx,
-            self.writer(),
-            device_id,
-            "revoked",
-            serde_json::json!(true),
-        )?;
-        tx.execute("DELETE FROM join_secrets WHERE device_id = ?1", [device_id])?;
-        self.audit_in(&tx, AuditAction::DeviceRevoked, None, Some(device_id))?;
-        tx.commit()?;
-        Ok(())
+        let revoked = device_id.to_string();
+        self.rekey(password, &[], "device_revoked", |tx, device, me| {
+            device::set(
+                tx,
+                crate::changelog::Writer::new(device, me),
+                &revoked,
+                "revoked",
+                serde_json::json!(true),
+            )?;
+            tx.execute("DELETE FROM join_secrets WHERE device_id = ?1", [&revoked])?;
+            crate::audit::append(
+                tx,
+                crate::audit::NewEntry {
+                    device_id: device,
+                    actor_id: Some(me),
+                    action: AuditAction::DeviceRevoked,
+                    target_id: None,
+                    detail: Some(&revoked),
+                    at: None,
+                },
+            )
+        })
     }
 }
 

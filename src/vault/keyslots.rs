@@ -8,15 +8,30 @@
 //! vaults makes it fail to open. The whole file also carries an HMAC under a key derived from
 //! the master key, checked after unlocking, so that slots added, removed or altered by anyone
 //! without the master key are detected.
+//!
+//! Format 2 (this version writes it) lets the vault be re-keyed without anyone's password:
+//! a staff or recovery slot wraps a slot key pair's X25519 secret (not the master key), and
+//! the master key is sealed to the slot's public key. Re-keying seals a new master key to
+//! every slot that remains, drops the slots that go, and makes a new recovery slot; an old
+//! copy of the file, with any password or code it once held, then unwraps only the old
+//! master key, which opens nothing. The file also carries its generation (bumped on every
+//! write, and recorded in the database, so that an older file or an older database is
+//! refused) and the audit chain's head as it was when the file was written. Slots written
+//! by format 1 (the master key wrapped directly) are still read; each is converted at its
+//! owner's next sign-in, and a re-key drops the ones left (an administrator then resets
+//! that colleague's password).
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+use x25519_dalek::{PublicKey, StaticSecret};
 
 use crate::crypto::{self, KdfParams, SecretKey, KEY_LEN, NONCE_LEN, SALT_LEN, TAG_LEN};
 use crate::error::{Error, Result};
 
 /// The key-slot file format this version writes and reads.
-pub const KEYSLOT_FORMAT: u32 = 1;
+pub const KEYSLOT_FORMAT: u32 = 2;
+/// The oldest key-slot file format still read (and rewritten as the current one).
+pub const OLDEST_KEYSLOT_FORMAT: u32 = 1;
 /// A key-slot file larger than this is refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// At most this many slots (staff plus recovery).
@@ -25,6 +40,9 @@ pub const MAX_SLOTS: usize = 2000;
 const LABEL_DOMAIN: &str = "acompana/keyslot-label/v1";
 const AD_DOMAIN: &str = "acompana/keyslot/v1";
 const MAC_DOMAIN: &str = "acompana/keyslot-file-mac/v1";
+const SEAL_DOMAIN: &str = "acompana/keyslot-seal/v2";
+/// A sealed master key: the ephemeral X25519 public key, the nonce, the key and its tag.
+pub const SEALED_LEN: usize = 32 + NONCE_LEN + KEY_LEN + TAG_LEN;
 
 /// Whose slot it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,8 +93,24 @@ pub struct KeySlot {
     pub kdf: KdfParams,
     pub salt: HexBytes<SALT_LEN>,
     pub nonce: HexBytes<NONCE_LEN>,
-    /// The master key sealed with its Poly1305 tag.
+    /// Format 2: the slot's X25519 secret sealed with its Poly1305 tag; a format-1 slot:
+    /// the master key itself.
     pub wrapped: HexBytes<{ KEY_LEN + TAG_LEN }>,
+    /// Format 2: the slot's X25519 public key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<HexBytes<32>>,
+    /// Format 2: the master key sealed to `public`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<HexBytes<SEALED_LEN>>,
+}
+
+/// The audit chain's last entry when the key-slot file was written: unlocking finds it in
+/// the database, with an unbroken chain after it, or refuses the database as rolled back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditAnchor {
+    pub seq: i64,
+    pub hash: HexBytes<32>,
 }
 
 /// The content covered by the file MAC, in the order it is serialized.
@@ -86,6 +120,10 @@ struct MacCovered<'a> {
     vault_id: &'a Uuid,
     lookup_salt: &'a HexBytes<16>,
     slots: &'a [KeySlot],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    generation: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit_anchor: Option<&'a AuditAnchor>,
 }
 
 /// The whole key-slot file.
@@ -97,6 +135,12 @@ pub struct KeySlotFile {
     /// Salt for the slot labels, so that labels differ between vaults.
     pub lookup_salt: HexBytes<16>,
     pub slots: Vec<KeySlot>,
+    /// Format 2: how many times the file was written; the database records it too.
+    #[serde(default)]
+    pub generation: u64,
+    /// Format 2: the audit chain's head when the file was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_anchor: Option<AuditAnchor>,
     /// HMAC-SHA-256 over the fields above, under a key derived from the master key.
     pub mac: HexBytes<32>,
 }
@@ -109,6 +153,8 @@ impl KeySlotFile {
             vault_id,
             lookup_salt: HexBytes(crypto::random_array()),
             slots: Vec::new(),
+            generation: 0,
+            audit_anchor: None,
             mac: HexBytes([0; 32]),
         }
     }
@@ -132,11 +178,28 @@ impl KeySlotFile {
                 supported: KEYSLOT_FORMAT,
             });
         }
-        if format != KEYSLOT_FORMAT {
+        if format < OLDEST_KEYSLOT_FORMAT {
             return Err(Error::VaultCorrupt("unknown key-slot file format"));
         }
         let file: KeySlotFile = serde_json::from_slice(bytes)
             .map_err(|_| Error::VaultCorrupt("the key-slot file is not readable"))?;
+        if format == 1
+            && (file.generation != 0
+                || file.audit_anchor.is_some()
+                || file.slots.iter().any(|slot| slot.public.is_some()))
+        {
+            return Err(Error::VaultCorrupt("a format-1 key-slot file with newer fields"));
+        }
+        if format >= 2 && (file.generation == 0 || file.audit_anchor.is_none()) {
+            return Err(Error::VaultCorrupt("the key-slot file has no generation"));
+        }
+        if file
+            .audit_anchor
+            .as_ref()
+            .is_some_and(|anchor| anchor.seq < 1)
+        {
+            return Err(Error::VaultCorrupt("the key-slot file's audit anchor is invalid"));
+        }
         if file.slots.is_empty() || file.slots.len() > MAX_SLOTS {
             return Err(Error::VaultCorrupt(
                 "the key-slot file has no slots or too many",
@@ -145,6 +208,9 @@ impl KeySlotFile {
         let mut labels = std::collections::HashSet::new();
         for slot in &file.slots {
             slot.kdf.check()?;
+            if slot.public.is_some() != slot.sealed.is_some() {
+                return Err(Error::VaultCorrupt("a key slot is half converted"));
+            }
             if !labels.insert(slot.label.0) {
                 return Err(Error::VaultCorrupt("two key slots share a label"));
             }
@@ -163,8 +229,10 @@ impl KeySlotFile {
         Ok(file)
     }
 
-    /// The file's bytes, with a fresh MAC under `master`.
+    /// The file's bytes, in the current format, with a fresh MAC under `master`. Callers
+    /// set the generation and the audit anchor first (see `Vault::next_slots`).
     pub fn to_bytes(&mut self, master: &SecretKey) -> Vec<u8> {
+        self.format = KEYSLOT_FORMAT;
         self.mac = HexBytes(self.compute_mac(master));
         let mut bytes = serde_json::to_vec_pretty(self).expect("key slots always serialize");
         bytes.push(b'\n');
@@ -177,6 +245,8 @@ impl KeySlotFile {
             vault_id: &self.vault_id,
             lookup_salt: &self.lookup_salt,
             slots: &self.slots,
+            generation: (self.format >= 2).then_some(self.generation),
+            audit_anchor: self.audit_anchor.as_ref().filter(|_| self.format >= 2),
         };
         let message = serde_json::to_vec(&covered).expect("key slots always serialize");
         let mac_key = master.derive(MAC_DOMAIN);
@@ -212,7 +282,9 @@ impl KeySlotFile {
         self.slots.iter().find(|slot| &slot.label.0 == label)
     }
 
-    /// Adds or replaces the slot with this label, wrapping `master` under `secret`.
+    /// Adds or replaces the slot with this label: a new slot key pair whose secret is
+    /// wrapped under `secret` (a password or the recovery code) and to which `master` is
+    /// sealed.
     pub fn put(
         &mut self,
         kind: SlotKind,
@@ -225,24 +297,52 @@ impl KeySlotFile {
         let nonce = crypto::random_array::<NONCE_LEN>();
         let kek = crypto::derive_key(secret, &salt, params)?;
         let ad = associated_data(&self.vault_id, kind, &label, &salt, params);
-        let sealed = crypto::seal(&kek, &nonce, master.expose(), &ad);
+        let slot_secret = StaticSecret::from(crypto::random_array::<KEY_LEN>());
+        let public = PublicKey::from(&slot_secret);
+        let sealed = crypto::seal(&kek, &nonce, slot_secret.as_bytes(), &ad);
         let wrapped: [u8; KEY_LEN + TAG_LEN] = sealed
             .as_slice()
             .try_into()
             .map_err(|_| Error::Internal("unexpected sealed length".into()))?;
-        let slot = KeySlot {
+        let mut slot = KeySlot {
             label: HexBytes(label),
             kind,
             kdf: params,
             salt: HexBytes(salt),
             nonce: HexBytes(nonce),
             wrapped: HexBytes(wrapped),
+            public: Some(HexBytes(public.to_bytes())),
+            sealed: None,
         };
+        slot.seal_master(&self.vault_id, master)?;
         match self.slots.iter_mut().find(|s| s.label.0 == label) {
             Some(existing) => *existing = slot,
             None => self.slots.push(slot),
         }
         Ok(())
+    }
+
+    /// The same slots for a new master key: every format-2 slot gets `master` sealed to its
+    /// public key; format-1 slots, which only their owner's password can convert, and the
+    /// slots labelled in `drop`, are left out. The recovery slot is left out too: the caller
+    /// puts a new one, under a new code. Returns the labels of the format-1 slots dropped.
+    pub fn rekeyed(&self, master: &SecretKey, drop: &[[u8; 32]]) -> Result<(Self, Vec<[u8; 32]>)> {
+        let mut file = self.clone();
+        let mut unconverted = Vec::new();
+        file.slots.clear();
+        for slot in &self.slots {
+            if slot.kind == SlotKind::Recovery || drop.contains(&slot.label.0) {
+                continue;
+            }
+            if slot.public.is_none() {
+                unconverted.push(slot.label.0);
+                continue;
+            }
+            let mut slot = slot.clone();
+            slot.seal_master(&self.vault_id, master)?;
+            file.slots.push(slot);
+        }
+        Ok((file, unconverted))
     }
 
     /// Removes the slot with this label; true if there was one.
@@ -269,11 +369,93 @@ impl KeySlot {
     pub fn unwrap_key(&self, vault_id: &Uuid, secret: &[u8]) -> Result<Option<SecretKey>> {
         let kek = crypto::derive_key(secret, &self.salt.0, self.kdf)?;
         let ad = associated_data(vault_id, self.kind, &self.label.0, &self.salt.0, self.kdf);
-        match crypto::open(&kek, &self.nonce.0, &self.wrapped.0, &ad) {
-            Some(master) => Ok(Some(SecretKey::from_slice(&master)?)),
-            None => Ok(None),
+        let Some(opened) = crypto::open(&kek, &self.nonce.0, &self.wrapped.0, &ad) else {
+            return Ok(None);
+        };
+        let (Some(public), Some(sealed)) = (&self.public, &self.sealed) else {
+            // A format-1 slot wraps the master key itself.
+            return Ok(Some(SecretKey::from_slice(&opened)?));
+        };
+        let bytes: [u8; KEY_LEN] = opened
+            .as_slice()
+            .try_into()
+            .map_err(|_| Error::VaultCorrupt("a key slot is damaged"))?;
+        let slot_secret = StaticSecret::from(bytes);
+        if PublicKey::from(&slot_secret).as_bytes() != &public.0 {
+            return Ok(None);
         }
+        Ok(open_sealed(vault_id, &self.label.0, &slot_secret, public, sealed))
     }
+
+    /// Whether the slot was written by format 1 (the master key wrapped directly).
+    pub fn is_format_1(&self) -> bool {
+        self.public.is_none()
+    }
+
+    /// Seals `master` to the slot's public key, with a fresh ephemeral key.
+    fn seal_master(&mut self, vault_id: &Uuid, master: &SecretKey) -> Result<()> {
+        let public = self
+            .public
+            .as_ref()
+            .ok_or_else(|| Error::Internal("sealing to a format-1 slot".into()))?;
+        let ephemeral = StaticSecret::from(crypto::random_array::<KEY_LEN>());
+        let ephemeral_public = PublicKey::from(&ephemeral);
+        let shared = ephemeral.diffie_hellman(&PublicKey::from(public.0));
+        if !shared.was_contributory() {
+            return Err(Error::VaultCorrupt("a key slot's public key is invalid"));
+        }
+        let key = seal_key(
+            vault_id,
+            &self.label.0,
+            shared.as_bytes(),
+            ephemeral_public.as_bytes(),
+            &public.0,
+        );
+        let nonce = crypto::random_array::<NONCE_LEN>();
+        let ciphertext = crypto::seal(&key, &nonce, master.expose(), SEAL_DOMAIN.as_bytes());
+        let mut sealed = [0u8; SEALED_LEN];
+        sealed[..32].copy_from_slice(ephemeral_public.as_bytes());
+        sealed[32..32 + NONCE_LEN].copy_from_slice(&nonce);
+        sealed[32 + NONCE_LEN..].copy_from_slice(&ciphertext);
+        self.sealed = Some(HexBytes(sealed));
+        Ok(())
+    }
+}
+
+fn seal_key(
+    vault_id: &Uuid,
+    label: &[u8; 32],
+    shared: &[u8; 32],
+    ephemeral_public: &[u8; 32],
+    public: &[u8; 32],
+) -> SecretKey {
+    let digest = zeroize::Zeroizing::new(crypto::sha256_parts(&[
+        SEAL_DOMAIN.as_bytes(),
+        vault_id.as_bytes(),
+        label,
+        shared,
+        ephemeral_public,
+        public,
+    ]));
+    SecretKey::from_slice(digest.as_slice()).expect("a digest is a key's length")
+}
+
+fn open_sealed(
+    vault_id: &Uuid,
+    label: &[u8; 32],
+    slot_secret: &StaticSecret,
+    public: &HexBytes<32>,
+    sealed: &HexBytes<SEALED_LEN>,
+) -> Option<SecretKey> {
+    let ephemeral_public: [u8; 32] = sealed.0[..32].try_into().ok()?;
+    let nonce: [u8; NONCE_LEN] = sealed.0[32..32 + NONCE_LEN].try_into().ok()?;
+    let shared = slot_secret.diffie_hellman(&PublicKey::from(ephemeral_public));
+    if !shared.was_contributory() {
+        return None;
+    }
+    let key = seal_key(vault_id, label, shared.as_bytes(), &ephemeral_public, &public.0);
+    let master = crypto::open(&key, &nonce, &sealed.0[32 + NONCE_LEN..], SEAL_DOMAIN.as_bytes())?;
+    SecretKey::from_slice(&master).ok()
 }
 
 /// Spends the same effort as a real unwrap, for unknown usernames, so that the answer to a
@@ -337,6 +519,11 @@ mod tests {
             &master,
         )
         .unwrap();
+        file.generation = 1;
+        file.audit_anchor = Some(AuditAnchor {
+            seq: 3,
+            hash: HexBytes([7; 32]),
+        });
         (file, master)
     }
 
@@ -390,7 +577,12 @@ mod tests {
             String::new(),
             "{}".to_string(),
             "null".to_string(),
-            good.replacen("\"format\": 1", "\"format\": 0", 1),
+            good.replacen("\"format\": 2", "\"format\": 0", 1),
+            good.replacen("\"format\": 2", "\"format\": 1", 1),
+            good.replacen("\"generation\": 1", "\"generation\": 0", 1),
+            good.replacen("\"seq\": 3", "\"seq\": 0", 1),
+            good.replacen("\"sealed\": \"", "\"sealed\": \"00", 1),
+            good.replacen("\"public\"", "\"publicx\"", 1),
             good.replacen("\"slots\": [", "\"extra\": 1, \"slots\": [", 1),
             good.replacen("\"memory_kib\": 65536", "\"memory_kib\": 4294967295", 1),
             good.replacen("\"memory_kib\": 65536", "\"memory_kib\": 8", 1),
@@ -405,7 +597,7 @@ mod tests {
                 "accepted or wrong error for {case:.80}: {result:?}"
             );
         }
-        let newer = good.replacen("\"format\": 1", "\"format\": 7", 1);
+        let newer = good.replacen("\"format\": 2", "\"format\": 7", 1);
         assert!(matches!(
             KeySlotFile::parse(newer.as_bytes()),
             Err(Error::VaultTooNew { found: 7, .. })
@@ -415,6 +607,59 @@ mod tests {
             KeySlotFile::parse(&huge),
             Err(Error::VaultCorrupt(_))
         ));
+    }
+
+    #[test]
+    fn a_rekeyed_file_opens_the_new_key_and_an_old_copy_only_the_old_one() {
+        let (file, old_master) = sample();
+        let new_master = SecretKey::generate();
+        let (mut rekeyed, unconverted) = file.rekeyed(&new_master, &[]).unwrap();
+        assert!(unconverted.is_empty());
+        assert!(rekeyed.find(&rekeyed.recovery_label()).is_none());
+        let label = rekeyed.recovery_label();
+        rekeyed
+            .put(SlotKind::Recovery, label, b"new code", KdfParams::MINIMUM, &new_master)
+            .unwrap();
+        let ana = rekeyed.find(&rekeyed.staff_label("ana")).unwrap();
+        let opened = ana.unwrap_key(&rekeyed.vault_id, b"password one").unwrap().unwrap();
+        assert_eq!(opened.expose(), new_master.expose());
+        // The old file, with the old code, still gives only the old key.
+        let old = file.find(&file.recovery_label()).unwrap();
+        let opened = old.unwrap_key(&file.vault_id, b"code").unwrap().unwrap();
+        assert_eq!(opened.expose(), old_master.expose());
+        assert_ne!(opened.expose(), new_master.expose());
+        // A dropped slot is gone.
+        let (dropped, _) = file.rekeyed(&new_master, &[file.staff_label("ana")]).unwrap();
+        assert!(dropped.find(&dropped.staff_label("ana")).is_none());
+    }
+
+    #[test]
+    fn format_1_slots_open_and_are_left_out_of_a_rekey() {
+        let master = SecretKey::generate();
+        let mut file = KeySlotFile::new(Uuid::new_v4());
+        let label = file.staff_label("bea");
+        let salt = [9u8; SALT_LEN];
+        let nonce = [8u8; NONCE_LEN];
+        let kek = crypto::derive_key(b"old password", &salt, KdfParams::MINIMUM).unwrap();
+        let ad = associated_data(&file.vault_id, SlotKind::Staff, &label, &salt, KdfParams::MINIMUM);
+        let wrapped = crypto::seal(&kek, &nonce, master.expose(), &ad);
+        file.slots.push(KeySlot {
+            label: HexBytes(label),
+            kind: SlotKind::Staff,
+            kdf: KdfParams::MINIMUM,
+            salt: HexBytes(salt),
+            nonce: HexBytes(nonce),
+            wrapped: HexBytes(wrapped.try_into().unwrap()),
+            public: None,
+            sealed: None,
+        });
+        let slot = file.find(&label).unwrap();
+        assert!(slot.is_format_1());
+        let opened = slot.unwrap_key(&file.vault_id, b"old password").unwrap().unwrap();
+        assert_eq!(opened.expose(), master.expose());
+        let (rekeyed, unconverted) = file.rekeyed(&SecretKey::generate(), &[]).unwrap();
+        assert_eq!(unconverted, vec![label]);
+        assert!(rekeyed.slots.is_empty());
     }
 
     #[test]
@@ -448,8 +693,12 @@ mod fuzz {
                 salt: HexBytes([1; SALT_LEN]),
                 nonce: HexBytes([2; NONCE_LEN]),
                 wrapped: HexBytes([3; KEY_LEN + TAG_LEN]),
+                public: Some(HexBytes([4; 32])),
+                sealed: Some(HexBytes([5; SEALED_LEN])),
             });
         }
+        file.generation = 9;
+        file.audit_anchor = Some(AuditAnchor { seq: 4, hash: HexBytes([6; 32]) });
         file.to_bytes(&master)
     }
 

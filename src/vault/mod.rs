@@ -24,6 +24,7 @@ use crate::staff::{self, Role, StaffMember};
 use crate::store;
 use crate::Country;
 use keyslots::{KeySlotFile, SlotKind};
+pub use recovery::RecoveryCode;
 
 const DB_FILE: &str = "vault.db";
 const KEYSLOT_FILE: &str = "keyslots.json";
@@ -136,6 +137,8 @@ pub enum LockReason {
     Manual,
     Idle,
     Quit,
+    /// The laptop went to sleep or its screen was locked.
+    Suspend,
 }
 
 impl LockReason {
@@ -144,6 +147,7 @@ impl LockReason {
             LockReason::Manual => "manual",
             LockReason::Idle => "idle",
             LockReason::Quit => "quit",
+            LockReason::Suspend => "suspend",
         }
     }
 }
@@ -247,6 +251,158 @@ pub fn is_demo(conn: &Connection) -> Result<bool> {
         == Some("1"))
 }
 
+/// The `vault_meta` key holding the key-slot file's generation.
+const GENERATION: &str = "keyslot_generation";
+/// The `vault_meta` key holding the generation a slot-file write is about to make.
+const PENDING_GENERATION: &str = "keyslot_pending";
+
+fn meta_u64(conn: &Connection, key: &str) -> Result<Option<u64>> {
+    let value: Option<String> = conn
+        .query_row("SELECT value FROM vault_meta WHERE key = ?1", [key], |row| row.get(0))
+        .optional()
+        .map_err(|_| Error::VaultCorrupt("the database could not be read"))?;
+    value
+        .map(|text| text.parse().map_err(|_| Error::VaultCorrupt("bad key-slot generation")))
+        .transpose()
+}
+
+fn record_pending(conn: &Connection, generation: u64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO vault_meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        rusqlite::params![PENDING_GENERATION, generation.to_string()],
+    )?;
+    Ok(())
+}
+
+/// The audit chain's head, as the key-slot file anchors it.
+pub(crate) fn audit_anchor(conn: &Connection) -> Result<keyslots::AuditAnchor> {
+    let (seq, hash) = audit::anchor(conn)?;
+    Ok(keyslots::AuditAnchor {
+        seq,
+        hash: keyslots::HexBytes(hash),
+    })
+}
+
+/// Records the key-slot file's generation, inside the transaction that goes with the file.
+pub(crate) fn record_generation(tx: &Connection, generation: u64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO vault_meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        rusqlite::params![GENERATION, generation.to_string()],
+    )?;
+    tx.execute("DELETE FROM vault_meta WHERE key = ?1", [PENDING_GENERATION])?;
+    Ok(())
+}
+
+/// Refuses a key-slot file and a database that do not belong to the same moment, reading
+/// only: the file's generation must be the one the database records (or the one a write
+/// interrupted by a crash was making), and the audit entry the file anchors must still be in
+/// the database with an unbroken chain after it.
+pub(crate) fn check_not_rolled_back(conn: &Connection, slots: &KeySlotFile) -> Result<()> {
+    let recorded = meta_u64(conn, GENERATION)?.unwrap_or(0);
+    let pending = meta_u64(conn, PENDING_GENERATION)?;
+    if recorded != slots.generation && pending != Some(slots.generation) {
+        return Err(Error::VaultRolledBack(if recorded > slots.generation {
+            "the key-slot file is older than the database"
+        } else {
+            "the database is older than the key-slot file"
+        }));
+    }
+    if let Some(anchor) = &slots.audit_anchor {
+        if !audit::verify_from_anchor(conn, anchor.seq, &anchor.hash.0)? {
+            return Err(Error::VaultRolledBack(
+                "the audit log does not continue from the entry the key slots anchor",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What a re-key gives back: the new recovery code, shown once, and the colleagues whose
+/// slots (written by an older version, convertible only with their password) were left out:
+/// an administrator resets their passwords.
+pub struct Rekeyed {
+    pub recovery_code: recovery::RecoveryCode,
+    pub needs_password_reset: Vec<String>,
+}
+
+/// The files a re-key writes beside the vault's own before renaming them into place.
+pub(crate) struct RekeyPaths {
+    pub(crate) db: PathBuf,
+    pub(crate) keyslots: PathBuf,
+}
+
+impl RekeyPaths {
+    pub(crate) fn of(paths: &VaultPaths) -> Self {
+        RekeyPaths {
+            db: paths.dir.join("vault.db.rekey"),
+            keyslots: paths.dir.join("keyslots.rekey.json"),
+        }
+    }
+
+    pub(crate) fn remove_leftovers(&self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = fs::remove_file(format!("{}{suffix}", self.db.display()));
+        }
+        let _ = fs::remove_file(&self.keyslots);
+    }
+}
+
+/// Completes or undoes a re-key or a restore that a crash interrupted (see [`Vault::rekey`]): once the
+/// new database has been renamed into place (its copy is gone while the new slot file
+/// waits), the new slot file follows it; before that, the leftovers are removed.
+pub(crate) fn finish_interrupted_rekey(paths: &VaultPaths) -> Result<()> {
+    // A backup's copy of the database left by a crash.
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = fs::remove_file(format!("{}{suffix}", paths.dir.join("vault.db.backup").display()));
+    }
+    let next = RekeyPaths::of(paths);
+    if next.keyslots.exists() && !next.db.exists() {
+        fs::rename(&next.keyslots, &paths.keyslots)?;
+        fs::File::open(&paths.dir)?.sync_all()?;
+    } else if next.keyslots.exists() || next.db.exists() {
+        next.remove_leftovers();
+    }
+    Ok(())
+}
+
+/// A copy of the open database under another key, made by SQLCipher's export (every table,
+/// index and trigger), with the schema version carried over.
+pub(crate) fn export_copy(conn: &Connection, path: &Path, key: &SecretKey, version: u32) -> Result<()> {
+    let path_text = path
+        .to_str()
+        .ok_or_else(|| Error::Internal("the data folder's path is not text".into()))?;
+    // The connection was opened without SQLITE_OPEN_CREATE, which an attached database
+    // inherits: the (empty, private) file is made first.
+    fs::File::create(path)?;
+    restrict_permissions(path)?;
+    let attach = zeroize::Zeroizing::new(format!(
+        "ATTACH DATABASE '{}' AS rekeyed KEY \"{}\"",
+        path_text.replace('\'', "''"),
+        key.sqlcipher_literal().as_str()
+    ));
+    conn.execute_batch(&attach)?;
+    let exported = (|| -> Result<()> {
+        conn.query_row("SELECT sqlcipher_export('rekeyed')", [], |_| Ok(()))?;
+        conn.execute_batch(&format!("PRAGMA rekeyed.user_version = {version}"))?;
+        Ok(())
+    })();
+    let detached = conn.execute_batch("DETACH DATABASE rekeyed");
+    exported?;
+    detached?;
+    restrict_permissions(path)?;
+    fs::File::open(path)?.sync_all()?;
+    Ok(())
+}
+
+/// Where the crash-loop test may stop the process (`ACOMPANA_CRASH_AT`): a no-op otherwise.
+pub(crate) fn crash_point(name: &str) {
+    if std::env::var("ACOMPANA_CRASH_AT").as_deref() == Ok(name) {
+        std::process::abort();
+    }
+}
+
 /// The `vault_meta` key present while a session has the vault open: set when she signs in
 /// ([`crate::opening`]), removed when the vault is locked. Found at unlock, it means the last
 /// session never locked.
@@ -334,15 +490,24 @@ impl Vault {
 
     /// Runs `change` in one transaction with the key-slot file `new_slots`: the database
     /// commits only if the slot file was written, and the old slot file is put back if the
-    /// commit fails.
+    /// commit fails. The new file gets the next generation and the audit chain's head after
+    /// `change`; the database records the generation first as pending, then as current in
+    /// the same transaction as `change`, so that a crash between the two writes leaves files
+    /// that unlock agrees belong together (see [`check_not_rolled_back`]).
     fn commit_with_slots(
         &mut self,
         mut new_slots: KeySlotFile,
         change: impl FnOnce(&rusqlite::Transaction<'_>, &str, &str) -> Result<()>,
     ) -> Result<()> {
+        self.refuse_changed_slots()?;
         let old_bytes = fs::read(&self.paths.keyslots)?;
+        let generation = self.slots.generation + 1;
+        record_pending(&self.conn, generation)?;
         let tx = self.conn.transaction()?;
         change(&tx, &self.device_id, &self.me.id)?;
+        new_slots.generation = generation;
+        new_slots.audit_anchor = Some(audit_anchor(&tx)?);
+        record_generation(&tx, generation)?;
         write_atomic(&self.paths.keyslots, &new_slots.to_bytes(&self.master))?;
         if let Err(error) = tx.commit() {
             let _ = write_atomic(&self.paths.keyslots, &old_bytes);
@@ -350,6 +515,187 @@ impl Vault {
         }
         self.slots = new_slots;
         Ok(())
+    }
+
+    /// Refuses to write key slots over a file another session (the app and the command line
+    /// on one vault) has changed since this one read it.
+    fn refuse_changed_slots(&self) -> Result<()> {
+        let on_disk = read_keyslots(&self.paths)?;
+        if on_disk.generation != self.slots.generation || on_disk.slots != self.slots.slots {
+            return Err(Error::Internal(
+                "the key slots were changed by another session; sign in again".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// After a sign-in with `password` to the slot `label`: converts her slot if an older
+    /// version wrote it, and anchors the audit chain in the key-slot file.
+    pub(crate) fn anchor_at_sign_in(
+        &mut self,
+        label: &[u8; 32],
+        password: &SecretString,
+    ) -> Result<()> {
+        let mut slots = self.slots.clone();
+        if let Some(slot) = slots.find(label).filter(|slot| slot.is_format_1()) {
+            let params = slot.kdf;
+            slots.put(
+                SlotKind::Staff,
+                *label,
+                password.expose_secret().as_bytes(),
+                params,
+                &self.master,
+            )?;
+        }
+        self.commit_with_slots(slots, |_, _, _| Ok(()))
+    }
+
+    /// Copies the audit chain's head into the key-slot file (at sign-in and at lock), so that
+    /// a database put back from an older copy, or whose audit tail was cut, is refused.
+    pub(crate) fn anchor_audit(&mut self) -> Result<()> {
+        let slots = self.slots.clone();
+        self.commit_with_slots(slots, |_, _, _| Ok(()))
+    }
+
+    /// Checks the signed-in person's current password again before a change to staff, slots
+    /// or keys. A wrong one counts as a failed sign-in (the same delays) and is audited.
+    pub(crate) fn confirm_password(&self, password: &SecretString) -> Result<()> {
+        let throttle = throttle::Throttle::for_vault(&self.slots.vault_id)?;
+        throttle.wait()?;
+        let label = staff::slot_label(&self.conn, &self.me.id)?;
+        let opened = match self.slots.find(&label) {
+            Some(slot) => slot.unwrap_key(&self.slots.vault_id, password.expose_secret().as_bytes())?,
+            None => None,
+        };
+        match opened {
+            Some(key) if key.expose() == self.master.expose() => {
+                throttle.take_and_reset()?;
+                Ok(())
+            }
+            _ => {
+                let recorded = throttle.record_failure();
+                self.audit(AuditAction::PasswordConfirmFailed, Some(&self.me.id), None)?;
+                recorded?;
+                Err(Error::WrongCredentials)
+            }
+        }
+    }
+
+    /// Re-keys the vault: a new master key, every remaining slot sealed to it (the slots in
+    /// `drop` left out), a new recovery code, and `change` applied, all or nothing. The
+    /// database is copied under the new key beside the old one (`vault.db.rekey`), the new
+    /// slot file written beside the old one (`keyslots.rekey.json`), and the copy renamed
+    /// over the database: that rename is the moment the re-key happens. A crash before it
+    /// leaves the old vault (the leftovers are removed at the next unlock); a crash after it
+    /// leaves the new database and its slot file, which the next unlock puts in place (see
+    /// [`finish_interrupted_rekey`]). Either way the vault opens with the old or the new
+    /// keys, never neither.
+    pub(crate) fn rekey(
+        &mut self,
+        password: &SecretString,
+        drop: &[[u8; 32]],
+        reason: &str,
+        change: impl FnOnce(&rusqlite::Transaction<'_>, &str, &str) -> Result<()>,
+    ) -> Result<Rekeyed> {
+        self.confirm_password(password)?;
+        self.refuse_changed_slots()?;
+        let params = self.slots.default_params();
+        let new_master = SecretKey::generate();
+        let (mut new_slots, unconverted) = self.slots.rekeyed(&new_master, drop)?;
+        let code = recovery::RecoveryCode::generate();
+        let canonical = recovery::RecoveryCode::normalize(code.display())
+            .ok_or_else(|| Error::Internal("generated code does not normalize".into()))?;
+        let recovery_label = new_slots.recovery_label();
+        new_slots.put(SlotKind::Recovery, recovery_label, canonical.as_bytes(), params, &new_master)?;
+        // Her own slot is written afresh under her password (converting a format-1 slot).
+        let my_label = staff::slot_label(&self.conn, &self.me.id)?;
+        new_slots.put(
+            SlotKind::Staff,
+            my_label,
+            password.expose_secret().as_bytes(),
+            self.slots.find(&my_label).map(|s| s.kdf).unwrap_or(params),
+            &new_master,
+        )?;
+        let unconverted: Vec<[u8; 32]> = unconverted.into_iter().filter(|l| *l != my_label).collect();
+        let mut needs_password_reset = Vec::new();
+        for label in &unconverted {
+            if let Some(id) = staff::id_by_slot_label(&self.conn, label)? {
+                needs_password_reset.push(id);
+            }
+        }
+
+        let next = RekeyPaths::of(&self.paths);
+        next.remove_leftovers();
+        let result = (|| -> Result<()> {
+            store::checkpoint(&self.conn)?;
+            let version = store::migrations::current_version(&self.conn)?;
+            export_copy(&self.conn, &next.db, &new_master, version)?;
+            let copy_result = (|| -> Result<KeySlotFile> {
+                let mut copy = store::open(&next.db, &new_master, false)?;
+                let tx = copy.transaction()?;
+                change(&tx, &self.device_id, &self.me.id)?;
+                let detail = format!("reason={reason}");
+                audit::append(
+                    &tx,
+                    NewEntry {
+                        device_id: &self.device_id,
+                        actor_id: Some(&self.me.id),
+                        action: AuditAction::VaultRekeyed,
+                        target_id: None,
+                        detail: Some(&detail),
+                        at: None,
+                    },
+                )?;
+                let generation = self.slots.generation + 1;
+                new_slots.generation = generation;
+                new_slots.audit_anchor = Some(audit_anchor(&tx)?);
+                record_generation(&tx, generation)?;
+                tx.commit()?;
+                store::checkpoint(&copy)?;
+                copy.close().map_err(|(_, error)| Error::from(error))?;
+                Ok(new_slots.clone())
+            })();
+            let mut slots = copy_result?;
+            write_atomic(&next.keyslots, &slots.to_bytes(&new_master))?;
+            Ok(())
+        })();
+        if let Err(error) = result {
+            next.remove_leftovers();
+            return Err(error);
+        }
+        // Close the old database, then put the copy in its place.
+        let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        if let Err((conn, error)) = old.close() {
+            self.conn = conn;
+            next.remove_leftovers();
+            return Err(error.into());
+        }
+        crash_point("rekey-before-rename");
+        let renamed = fs::rename(&next.db, &self.paths.db)
+            .and_then(|()| fs::File::open(&self.paths.dir)?.sync_all());
+        if let Err(error) = renamed {
+            next.remove_leftovers();
+            self.conn = store::open(&self.paths.db, &self.master, false)?;
+            return Err(error.into());
+        }
+        crash_point("rekey-after-rename");
+        fs::rename(&next.keyslots, &self.paths.keyslots)?;
+        fs::File::open(&self.paths.dir)?.sync_all()?;
+        self.conn = store::open(&self.paths.db, &new_master, false)?;
+        self.master = new_master;
+        self.slots = new_slots;
+        Ok(Rekeyed {
+            recovery_code: code,
+            needs_password_reset,
+        })
+    }
+
+    /// Gives the vault a new recovery code (administrators only, after her password): the
+    /// vault is re-keyed, so the old code, and any copy of the old key-slot file, no longer
+    /// opens it.
+    pub fn change_recovery_code(&mut self, password: &SecretString) -> Result<Rekeyed> {
+        self.require(&[Role::Admin])?;
+        self.rekey(password, &[], "recovery_code", |_, _, _| Ok(()))
     }
 
     pub(crate) fn rewrap_slot(
@@ -444,32 +790,33 @@ impl Vault {
         added.ok_or_else(|| Error::Internal("staff not added".into()))
     }
 
-    /// Disables a member of staff and removes her key slot (administrators only). The last
-    /// active administrator and oneself cannot be disabled.
-    pub fn staff_disable(&mut self, staff_id: &str) -> Result<()> {
+    /// Disables a member of staff (administrators only, after her own password) and re-keys
+    /// the vault without the colleague's slot: a copy of the old key-slot file with her
+    /// password no longer opens it. The last active administrator and oneself cannot be
+    /// disabled. Returns the new recovery code, to be shown once.
+    pub fn staff_disable(&mut self, staff_id: &str, password: &SecretString) -> Result<Rekeyed> {
         self.require(&[Role::Admin])?;
         let member = staff::by_id(&self.conn, staff_id)?;
         if member.id == self.me.id {
             return Err(Error::CannotDisableSelf);
         }
         if !member.active {
-            return Ok(());
+            return Err(Error::StaffNotFound);
         }
         if member.role == Role::Admin && staff::active_admins(&self.conn)? <= 1 {
             return Err(Error::LastAdmin);
         }
         let label = staff::slot_label(&self.conn, &member.id)?;
-        let mut new_slots = self.slots.clone();
-        new_slots.remove(&label);
-        self.commit_with_slots(new_slots, |tx, device, me| {
-            staff::disable(tx, crate::changelog::Writer::new(device, me), &member.id)?;
+        let id = member.id.clone();
+        self.rekey(password, &[label], "staff_disabled", |tx, device, me| {
+            staff::disable(tx, crate::changelog::Writer::new(device, me), &id)?;
             audit::append(
                 tx,
                 NewEntry {
                     device_id: device,
                     actor_id: Some(me),
                     action: AuditAction::StaffDisabled,
-                    target_id: Some(&member.id),
+                    target_id: Some(&id),
                     detail: None,
                     at: None,
                 },
@@ -566,16 +913,18 @@ impl Vault {
         })
     }
 
-    /// Records the lock, flushes the WAL and closes the database; the master key is wiped
-    /// when `self` is dropped at the end of this call.
-    pub fn lock(self, reason: LockReason) -> Result<()> {
+    /// Records the lock, anchors the audit chain in the key-slot file, flushes the WAL and
+    /// closes the database; the master key is wiped when `self` is dropped at the end of
+    /// this call.
+    pub fn lock(mut self, reason: LockReason) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         self.audit_in(&tx, AuditAction::Locked, None, Some(reason.as_str()))?;
         tx.execute("DELETE FROM vault_meta WHERE key = ?1", [SESSION_OPEN])?;
         tx.commit()?;
+        let anchored = self.anchor_audit();
         store::checkpoint(&self.conn)?;
         self.conn.close().map_err(|(_, error)| Error::from(error))?;
-        Ok(())
+        anchored
     }
 
     /// Direct access for the crate's own tests of tampering and migrations.

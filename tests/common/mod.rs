@@ -72,7 +72,7 @@ impl TestVault {
             .ok()
             .and_then(|v| v["vault_id"].as_str().and_then(|s| s.parse().ok()))
             .unwrap_or_default();
-        acompana::vault::throttle::Throttle::for_vault(&id)
+        acompana::vault::throttle::Throttle::for_vault(&id).expect("throttle folder")
     }
 
     /// Adds a colleague as the administrator.
