@@ -437,6 +437,15 @@ fn now_ms() -> u64 {
 
 /// Records `change` as the next operation of this device; call inside the transaction that
 /// updates the visible row.
+/// Runs `purge` with the change log's refusal of deletes lifted, inside the caller's
+/// transaction: for erasure and for the purge of files that are not for this laptop only.
+pub(crate) fn purging<T>(conn: &Connection, purge: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.execute("INSERT INTO log_purge (active) VALUES (1)", [])?;
+    let result = purge();
+    conn.execute("DELETE FROM log_purge", [])?;
+    result
+}
+
 pub fn record(conn: &Connection, writer: Writer<'_>, change: Change<'_>) -> Result<Operation> {
     record_at(conn, writer, change, now_ms())
 }

@@ -3,6 +3,7 @@
 //! line are two thin faces of this library; nothing here knows about Tauri.
 
 pub mod audit;
+pub mod backup;
 pub mod catalog;
 pub mod changelog;
 pub mod compact;
@@ -75,4 +76,27 @@ impl std::str::FromStr for Country {
 /// The current time in UTC as RFC 3339 with seconds.
 pub(crate) fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Turns core dumps off for this process (and whatever it starts), so that a crash never
+/// writes the master key or a woman's file to disk: `PR_SET_DUMPABLE` 0 (no core file, and
+/// no other process of the same user may read its memory) and a core size limit of 0.
+/// Called first thing by the desktop app and the command line. Returns whether both held.
+pub fn disable_core_dumps() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: plain system calls with valid arguments; they change only this process.
+        let limited = unsafe { libc::setrlimit(libc::RLIMIT_CORE, &limit) } == 0;
+        // SAFETY: as above.
+        let undumpable = unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) } == 0;
+        limited && undumpable
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
 }

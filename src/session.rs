@@ -2,14 +2,60 @@
 //! at quit. While locked, every call answers [`Error::Locked`].
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::vault::{LockReason, Vault, VaultPaths};
 
+/// A moment on a clock that keeps counting while the laptop is suspended (Linux's
+/// `CLOCK_BOOTTIME`): a laptop closed for an hour has been idle for an hour. `Instant` uses
+/// a clock that stops during suspend, so a session would wake up unlocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Moment(Duration);
+
+impl Moment {
+    /// Now.
+    #[cfg(target_os = "linux")]
+    pub fn now() -> Self {
+        let mut time = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `time` is a valid timespec for clock_gettime to fill.
+        let result = unsafe { libc::clock_gettime(libc::CLOCK_BOOTTIME, &mut time) };
+        if result != 0 {
+            return Moment(fallback_clock());
+        }
+        Moment(Duration::new(time.tv_sec as u64, time.tv_nsec as u32))
+    }
+
+    /// Now (other systems: a monotonic clock; macOS's and Windows' count suspend).
+    #[cfg(not(target_os = "linux"))]
+    pub fn now() -> Self {
+        Moment(fallback_clock())
+    }
+
+    /// How long after `earlier` this is (zero if it is not after).
+    pub fn since(self, earlier: Moment) -> Duration {
+        self.0.saturating_sub(earlier.0)
+    }
+}
+
+fn fallback_clock() -> Duration {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed()
+}
+
+impl std::ops::Add<Duration> for Moment {
+    type Output = Moment;
+    fn add(self, later: Duration) -> Moment {
+        Moment(self.0 + later)
+    }
+}
+
 struct Active {
     vault: Vault,
-    last_activity: Instant,
+    last_activity: Moment,
     idle_limit: Duration,
 }
 
@@ -68,7 +114,7 @@ impl Session {
         let limit = idle_limit(&vault);
         let previous = self.state().replace(Active {
             vault,
-            last_activity: Instant::now(),
+            last_activity: Moment::now(),
             idle_limit: limit,
         });
         if let Some(previous) = previous {
@@ -77,12 +123,12 @@ impl Session {
     }
 
     /// Runs `f` on the unlocked vault, as activity at `now`; locks first if idle too long.
-    pub fn with_at<R>(&self, now: Instant, f: impl FnOnce(&mut Vault) -> Result<R>) -> Result<R> {
+    pub fn with_at<R>(&self, now: Moment, f: impl FnOnce(&mut Vault) -> Result<R>) -> Result<R> {
         let mut state = self.state();
         let expired = match state.as_ref() {
             None => return Err(Error::Locked),
             Some(active) => {
-                now.saturating_duration_since(active.last_activity) >= active.idle_limit
+                now.since(active.last_activity) >= active.idle_limit
             }
         };
         if expired {
@@ -100,7 +146,7 @@ impl Session {
 
     /// Runs `f` on the unlocked vault now.
     pub fn with<R>(&self, f: impl FnOnce(&mut Vault) -> Result<R>) -> Result<R> {
-        self.with_at(Instant::now(), f)
+        self.with_at(Moment::now(), f)
     }
 
     /// Records activity without doing anything else.
@@ -124,11 +170,17 @@ impl Session {
         }
     }
 
+    /// Locks because the laptop is going to sleep or its screen is being locked; true if a
+    /// vault was unlocked.
+    pub fn lock_for_suspend(&self) -> bool {
+        self.lock(LockReason::Suspend)
+    }
+
     /// Locks if there was no activity for the idle limit before `now`; true if it locked.
-    pub fn lock_if_idle_at(&self, now: Instant) -> bool {
+    pub fn lock_if_idle_at(&self, now: Moment) -> bool {
         let mut state = self.state();
         let expired = state.as_ref().is_some_and(|active| {
-            now.saturating_duration_since(active.last_activity) >= active.idle_limit
+            now.since(active.last_activity) >= active.idle_limit
         });
         if expired {
             if let Some(active) = state.take() {

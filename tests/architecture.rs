@@ -14,6 +14,7 @@ const FLOORS: &[&[&str]] = &[
     &["store", "changelog"],
     &["catalog", "staff", "audit", "settings"],
     &["vault"],
+    &["backup"],
     &["preferences"],
     &["records"],
     &["sync"],

@@ -551,7 +551,7 @@ fn caseworkers_cannot_reach_other_womens_records() {
             .map(|_| ()),
         lucia.record_delete(&other, &child),
         lucia.note_reveal(&other, &secret_note).map(|_| ()),
-        lucia.participant_history(&other).map(|_| ()),
+        lucia.participant_history(&other, true).map(|_| ()),
         lucia
             .participant_close(&other, ClosingReason::Other)
             .map(|_| ()),
@@ -613,7 +613,7 @@ fn views_and_sensitive_notes_are_audited_and_masked() {
     let json = serde_json::to_string(&file).unwrap();
     assert!(!json.contains("muy delicado"));
     assert!(json.contains("Texto común"));
-    let history = serde_json::to_string(&admin.participant_history(&id).unwrap()).unwrap();
+    let history = serde_json::to_string(&admin.participant_history(&id, true).unwrap()).unwrap();
     assert!(!history.contains("muy delicado"));
     assert_eq!(
         admin.note_reveal(&id, &hidden.id).unwrap().text,

@@ -175,7 +175,7 @@ fn caseworkers_see_only_their_women() {
         Err(Error::NotFound)
     ));
     assert!(matches!(
-        lucia.participant_history(&for_bea.id),
+        lucia.participant_history(&for_bea.id, true),
         Err(Error::NotFound)
     ));
     assert!(matches!(

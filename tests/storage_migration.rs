@@ -68,7 +68,7 @@ fn a_vault_of_the_previous_version_opens_whole() {
     for (code, length) in HISTORY_LENGTHS {
         let id = &by_code[code];
         assert_eq!(
-            vault.participant_history(id).unwrap().len(),
+            vault.participant_history(id, true).unwrap().len(),
             length,
             "{code}"
         );
@@ -117,7 +117,7 @@ fn a_vault_of_the_previous_version_opens_whole() {
     )));
 
     // Work goes on: a document changes again through its derived id, a note is added.
-    let before = vault.participant_history(edited).unwrap().len();
+    let before = vault.participant_history(edited, true).unwrap().len();
     vault
         .record_save(
             edited,
@@ -142,7 +142,7 @@ fn a_vault_of_the_previous_version_opens_whole() {
             }),
         )
         .unwrap();
-    let history = vault.participant_history(edited).unwrap();
+    let history = vault.participant_history(edited, true).unwrap();
     assert_eq!(history.len(), before + 3, "status, obtained on, the note");
     assert_rebuilt_state_matches(&vault, edited);
     let file = vault.participant_file(edited).unwrap();

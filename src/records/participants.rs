@@ -1347,10 +1347,13 @@ pub(crate) fn purge_keeping(
         [bytes.as_slice()],
     )?;
     let (device, after) = keep.map_or((-1, 0), |(device, after)| (device, after as i64));
-    conn.execute(
-        "DELETE FROM change_log WHERE participant_id = ?1 AND NOT (device = ?2 AND seq > ?3)",
-        rusqlite::params![bytes.as_slice(), device, after],
-    )?;
+    crate::changelog::purging(conn, || {
+        conn.execute(
+            "DELETE FROM change_log WHERE participant_id = ?1 AND NOT (device = ?2 AND seq > ?3)",
+            rusqlite::params![bytes.as_slice(), device, after],
+        )
+        .map_err(Into::into)
+    })?;
     conn.execute("DELETE FROM participants WHERE id = ?1", [id])?;
     Ok(())
 }

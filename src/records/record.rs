@@ -221,9 +221,15 @@ pub struct HistoryEntry {
     pub record_id: String,
     pub field: String,
     pub kind: String,
-    /// The new value as JSON text; none for sensitive notes.
+    /// The new value as JSON text; none for sensitive notes, and for her legal name and
+    /// sensitive details unless they were asked for.
     pub value: Option<String>,
+    /// Whether a value (or part of it) was held back as reserved.
+    pub masked: bool,
 }
+
+/// Her details that the file shows only on "Mostrar datos reservados", and the history too.
+pub const RESERVED_FIELDS: [&str; 4] = ["legalName", "genderIdentity", "ethnicity", "safeContact"];
 
 /// Names the members of staff a record refers to by username, as the interfaces show them
 /// (the record stores ids; records written before name them by username already).
@@ -637,10 +643,24 @@ impl Vault {
         changelog::about_participant(&self.conn, participant_id)
     }
 
-    /// A file's history for people to read: who changed what, when. Sensitive notes'
-    /// text is left out.
-    pub fn participant_history(&self, participant_id: &str) -> Result<Vec<HistoryEntry>> {
+    /// A file's history for people to read: who changed what, when. Sensitive notes' text
+    /// is left out; her legal name and reserved details are held back too unless `reveal`
+    /// ("Mostrar datos reservados"). Reading the history is audited like opening the file.
+    pub fn participant_history(
+        &self,
+        participant_id: &str,
+        reveal: bool,
+    ) -> Result<Vec<HistoryEntry>> {
         let operations = self.participant_operations(participant_id)?;
+        self.audit(
+            AuditAction::HistoryViewed,
+            None,
+            Some(&if reveal {
+                format!("{participant_id} reserved")
+            } else {
+                participant_id.to_string()
+            }),
+        )?;
         let names: std::collections::HashMap<String, String> = staff::list(&self.conn)?
             .into_iter()
             .map(|m| (m.id, m.display_name))
@@ -658,14 +678,25 @@ impl Vault {
                 let at = chrono::DateTime::from_timestamp_millis(op.hlc.wall_ms as i64)
                     .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
                     .unwrap_or_default();
+                let mut masked = sensitive;
+                let mut value = if sensitive { None } else { op.value.clone() };
+                if !reveal && op.record_type == "participant" {
+                    if RESERVED_FIELDS.contains(&op.field.as_str()) {
+                        masked |= value.take().is_some_and(|v| !v.is_null());
+                    } else if let Some(Value::Object(map)) = value.as_mut() {
+                        for field in RESERVED_FIELDS {
+                            if let Some(held) = map.get_mut(field).filter(|v| !v.is_null()) {
+                                *held = Value::Null;
+                                masked = true;
+                            }
+                        }
+                    }
+                }
                 HistoryEntry {
                     author: names.get(&op.author_id).cloned(),
                     at,
-                    value: if sensitive {
-                        None
-                    } else {
-                        op.value.as_ref().map(Value::to_string)
-                    },
+                    value: value.as_ref().map(Value::to_string),
+                    masked,
                     kind: match op.kind {
                         OpKind::Create => "create",
                         OpKind::Set => "set",

@@ -80,6 +80,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0018_summaries",
         include_str!("../../migrations/0018_summaries.sql"),
     ),
+    (
+        "0019_log_no_delete",
+        include_str!("../../migrations/0019_log_no_delete.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

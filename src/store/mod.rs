@@ -52,12 +52,37 @@ pub(crate) fn open_with(
         conn.execute_batch("PRAGMA cipher_memory_security = ON")?;
     }
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-    conn.pragma_update(None, "key", &*key.sqlcipher_literal())?;
+    give_key(&conn, key)?;
     if !create {
         quick_check(&conn)?;
     }
     tune(&conn)?;
     Ok(conn)
+}
+
+/// Gives SQLCipher the raw key through `sqlite3_key_v2`, not a `PRAGMA key` statement: no SQL
+/// text holding the key is parsed, copied or kept in a statement cache; the one literal this
+/// builds is wiped when dropped.
+fn give_key(conn: &Connection, key: &SecretKey) -> Result<()> {
+    let literal = key.sqlcipher_literal();
+    let length = std::ffi::c_int::try_from(literal.len())
+        .map_err(|_| Error::Internal("key literal too long".into()))?;
+    // SAFETY: the handle is this open connection's; the name is a NUL-terminated C string;
+    // the key pointer and length describe `literal`, alive for the call (SQLCipher copies
+    // what it needs into its own locked, wiped memory).
+    let code = unsafe {
+        rusqlite::ffi::sqlite3_key_v2(
+            conn.handle(),
+            c"main".as_ptr(),
+            literal.as_ptr().cast(),
+            length,
+        )
+    };
+    if code == rusqlite::ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(Error::Internal(format!("sqlite3_key_v2 failed: {code}")))
+    }
 }
 
 /// The page cache of every connection, in KiB. Every page read from disk is decrypted and

@@ -1162,15 +1162,18 @@ fn apply_known(
             // (see sync_unsent).
             let own = changelog::name_code(conn, ctx.device_id)?;
             let confirmed = confirmed_by_a_whole_holder(conn, ctx.device_id)?;
-            let dropped = conn.execute(
-                "DELETE FROM change_log WHERE participant_id = ?1
-                 AND NOT (device = ?2 AND seq > ?3)",
-                params![
-                    crate::compact::id_bytes(her).as_slice(),
-                    own,
-                    confirmed as i64
-                ],
-            )?;
+            let dropped = changelog::purging(conn, || {
+                conn.execute(
+                    "DELETE FROM change_log WHERE participant_id = ?1
+                     AND NOT (device = ?2 AND seq > ?3)",
+                    params![
+                        crate::compact::id_bytes(her).as_slice(),
+                        own,
+                        confirmed as i64
+                    ],
+                )
+                .map_err(Into::into)
+            })?;
             report.dropped += dropped as u64;
             continue;
         }
@@ -1382,10 +1385,13 @@ fn sweep_unsent(conn: &Connection, this_device: &str) -> Result<()> {
         )?;
         let bytes = crate::compact::id_bytes(&her);
         if !held {
-            conn.execute(
-                "DELETE FROM change_log WHERE participant_id = ?1 AND device = ?2 AND seq <= ?3",
-                params![bytes.as_slice(), own, confirmed],
-            )?;
+            changelog::purging(conn, || {
+                conn.execute(
+                    "DELETE FROM change_log WHERE participant_id = ?1 AND device = ?2 AND seq <= ?3",
+                    params![bytes.as_slice(), own, confirmed],
+                )
+                .map_err(Into::into)
+            })?;
         }
         let left: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM change_log WHERE participant_id = ?1)",
