@@ -23,7 +23,7 @@ UI_MODULES := ui/node_modules/.package-lock.json
 E2E_MODULES := tests/e2e/node_modules/.package-lock.json
 
 .PHONY: bindings help run app deps-build deps-test ui-deps ui-build check-fmt check-ui check-rust \
-	test-rust e2e-deps e2e test bench check-large crash-loop fuzz
+	test-rust e2e-deps e2e test bench check-large crash-loop crash-test fuzz
 
 help:
 	@echo "make run         build the UI and the desktop app (debug) and start it"
@@ -35,8 +35,8 @@ help:
 	@echo "make e2e         drive the built app through tauri-driver under Xvfb"
 	@echo "make bench       vault, case-file (1k, 10k, 100k demo women) and sync (1k, 10k) benchmarks"
 	@echo "make check-large the full integrity check on a vault past 4 GiB (writes 4.3 GiB)"
-	@echo "make crash-loop  kill the command line 200 times during sync export and import"
-	@echo "make fuzz        cargo fuzz the sync parsers, FUZZ_SECONDS each (default 180; nightly)"
+	@echo "make crash-test  kill the command line 540 times during sync, password change, re-key, backup, restore"
+	@echo "make fuzz        cargo fuzz every parser of outside input, FUZZ_SECONDS each (default 180; nightly)"
 	@echo "make bindings    regenerate ui/src/bindings.ts from the Rust commands"
 
 # ---------------------------------------------------------------- system packages
@@ -99,16 +99,22 @@ bench:
 check-large:
 	$(CARGO) test -p acompana --test large_vault -- --ignored
 
-# Kills the command line 100 times during a sync import and 100 times during an export; after
-# each the vault must open whole and be exactly before or after (make test runs 10 of each).
-crash-loop:
-	ACOMPANA_CRASH_KILLS=100 $(CARGO) test -p acompana-cli --test crash_loop -- --nocapture
+# Kills the command line with SIGKILL at random moments during a sync import, a sync export,
+# a password change, a re-key, a backup and a restore, CRASH_KILLS times each (default 90:
+# 540 kills); after each the vault must open, pass the full check, and be exactly before or
+# after. make test runs 10 of each.
+CRASH_KILLS ?= 90
+crash-test:
+	ACOMPANA_CRASH_KILLS=$(CRASH_KILLS) $(CARGO) test -p acompana-cli --test crash_loop -- --nocapture --test-threads 1
 
-# Fuzzes the sync file's parsers (frame, manifest, payload, container) with libFuzzer; needs
+crash-loop: crash-test
+
+# Fuzzes the parsers of outside input (the sync file's frame, manifest, payload and container,
+# the key-slot file, a backup's plaintext, catalog JSON) with libFuzzer; needs
 # the nightly toolchain, and installs cargo-fuzz when it is missing. make test runs the
 # proptest mutations of valid files instead (tests/sync_refusals.rs).
 FUZZ_SECONDS ?= 180
-FUZZ_TARGETS := sync_frame sync_manifest sync_payload sync_container
+FUZZ_TARGETS := sync_frame sync_manifest sync_payload sync_container keyslot_file backup_plaintext catalog_json
 fuzz:
 	@cargo install --list | grep -q '^cargo-fuzz ' || cargo install cargo-fuzz --locked
 	for target in $(FUZZ_TARGETS); do \

@@ -13,6 +13,7 @@
 //! `sync` (laptops, joining, sync files, conflicts).
 
 mod audit;
+mod backup;
 mod demo;
 mod directory;
 mod legal;
@@ -82,6 +83,9 @@ enum Command {
     Staff(staff::StaffCommand),
     /// Change your own password.
     Passwd,
+    /// Give the vault a new recovery code (administrators; asks your password again): the
+    /// vault is re-keyed, the old code stops working, and the new one is printed once.
+    RecoveryCode,
     /// Set a new password for USERNAME with the printed recovery code (from a prompt or
     /// ACOMPANA_RECOVERY_CODE).
     Recover {
@@ -110,6 +114,9 @@ enum Command {
     History {
         #[arg(value_name = "ID")]
         id: String,
+        /// Show her legal name and reserved details too (the reading is audited either way).
+        #[arg(long)]
+        reveal: bool,
     },
     /// Dependants: add one to a file.
     #[command(subcommand)]
@@ -160,6 +167,11 @@ enum Command {
     /// A woman's rights requests (access, correction, erasure) and their legal deadlines.
     #[command(subcommand)]
     Rights(rights::RightsCommand),
+    /// Encrypted backups: `backup create --to FILE`, `backup verify FILE`,
+    /// `--data-dir NEW backup restore FILE` (passphrase from ACOMPANA_BACKUP_PASSPHRASE or a
+    /// prompt).
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
     /// Anonymized summaries (coordinators): `summary --period 2026Q3 [--to 2026Q4]
     /// [--audience internal|public] [--indicator …] [--by …] [--csv DIR]`; revise a quarter,
     /// contribute to a network, pool contributions.
@@ -180,6 +192,9 @@ enum Command {
 
 /// Runs the command line and returns its exit status.
 fn main() -> ExitCode {
+    if !acompana::disable_core_dumps() {
+        eprintln!("warning: core dumps could not be turned off");
+    }
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -226,6 +241,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         ),
         Command::Recover { username } => setup::recover(&paths, username, json),
         Command::Join { file } => sync::join(&paths, file, json),
+        Command::Backup(command) if !command.needs_sign_in() => {
+            backup::without_vault(&paths, command, json)
+        }
         Command::Demo {
             participants,
             seed,
@@ -257,13 +275,14 @@ fn sign_in(cli: &Cli, paths: &VaultPaths) -> Result<Vault, CliError> {
 /// Hands a command that needs a signed-in member of staff to its area.
 fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliError> {
     match &cli.command {
-        Command::Staff(command) => staff::staff(vault, command, json),
+        Command::Staff(command) => staff::staff(vault, command, &cli.password_file, json),
+        Command::RecoveryCode => setup::change_recovery_code(vault, &cli.password_file, json),
         Command::Passwd => staff::passwd(vault, &cli.password_file, json),
         Command::Check { full } => setup::check(vault, *full, json),
         Command::Audit(command) => audit::audit(vault, command, json),
         Command::Participant(command) => participants::participant(vault, command, json),
         Command::Search { text } => participants::search(vault, text, json),
-        Command::History { id } => participants::history(vault, id, json),
+        Command::History { id, reveal } => participants::history(vault, id, *reveal, json),
         Command::Dependant(command) => records::dependant(vault, command, json),
         Command::Document(command) => records::document(vault, command, json),
         Command::Consent(command) => records::consent(vault, command, json),
@@ -274,11 +293,12 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
         Command::Directory(command) => directory::directory(vault, command, json),
         Command::Referral(command) => directory::referral(vault, command, json),
         Command::Tasks(command) => tasks::tasks(vault, command, json),
-        Command::Device(command) => sync::device(vault, command, json),
+        Command::Device(command) => sync::device(vault, command, &cli.password_file, json),
         Command::Sync(command) => sync::sync(vault, command, json),
         Command::Conflicts(command) => sync::conflicts(vault, command, json),
         Command::Rights(command) => rights::rights(vault, command, json),
         Command::Summary(args) => summary::summary(vault, args, json),
+        Command::Backup(command) => backup::create(vault, command, json),
         Command::Init { .. }
         | Command::Recover { .. }
         | Command::Demo { .. }

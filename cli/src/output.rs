@@ -31,7 +31,9 @@ fn exit_code(error: &Error) -> u8 {
         Error::VaultMissing(_)
         | Error::VaultCorrupt(_)
         | Error::VaultTooNew { .. }
+        | Error::VaultRolledBack(_)
         | Error::SyncRefused(_)
+        | Error::BackupRefused(_)
         | Error::ContributionRefused(_) => exit::VAULT,
         _ => exit::OTHER,
     }
@@ -51,9 +53,10 @@ pub(crate) fn report(error: &CliError, json: bool) -> u8 {
                     serde_json::json!({"error": {
                         "code": error.code().as_str(),
                         "reason": match error {
-                            Error::SyncRefused(reason) | Error::ContributionRefused(reason) => {
-                                Some(*reason)
-                            }
+                            Error::SyncRefused(reason)
+                            | Error::ContributionRefused(reason)
+                            | Error::BackupRefused(reason)
+                            | Error::VaultRolledBack(reason) => Some(*reason),
                             _ => None,
                         },
                         "message": error.to_string(),

@@ -10,6 +10,58 @@ use serde::Serialize;
 use crate::output::{print, CliError};
 use crate::passwords::{new_password, prompt_secret, sign_in_password};
 
+/// The password asked again before a re-key, staff or slot change (the same file or
+/// `ACOMPANA_PASSWORD` as the sign-in, else a prompt).
+pub(crate) fn confirm_password(password_file: &Option<PathBuf>) -> Result<SecretString, CliError> {
+    sign_in_password(password_file, "Your password again, to confirm: ")
+}
+
+/// Prints what a re-key gives back: the new recovery code (once) and the colleagues who need
+/// a new password.
+pub(crate) fn print_rekeyed(
+    vault: &Vault,
+    rekeyed: &acompana::vault::Rekeyed,
+    done: &str,
+    json: bool,
+) -> Result<(), CliError> {
+    let names: Vec<String> = vault
+        .staff_list()?
+        .into_iter()
+        .filter(|m| rekeyed.needs_password_reset.contains(&m.id))
+        .map(|m| m.username)
+        .collect();
+    let shown = serde_json::json!({
+        "recoveryCode": rekeyed.recovery_code.display(),
+        "needsPasswordReset": names,
+    });
+    print(json, &shown, |_| {
+        let mut text = format!(
+            "{done}\nThe vault was re-keyed. Its new recovery code (write it down now; the old one \
+             no longer works):\n\n    {}\n",
+            rekeyed.recovery_code.display()
+        );
+        if !names.is_empty() {
+            text.push_str(&format!(
+                "\nThese colleagues need a new password (staff reset-password): {}\n",
+                names.join(", ")
+            ));
+        }
+        text
+    });
+    Ok(())
+}
+
+/// `recovery-code`: gives the vault a new recovery code (administrators; re-keys it).
+pub(crate) fn change_recovery_code(
+    vault: &mut Vault,
+    password_file: &Option<PathBuf>,
+    json: bool,
+) -> Result<(), CliError> {
+    let password = confirm_password(password_file)?;
+    let rekeyed = vault.change_recovery_code(&password)?;
+    print_rekeyed(vault, &rekeyed, "Recovery code changed.", json)
+}
+
 /// `init`: creates the vault and prints the recovery code once.
 pub(crate) fn init(
     paths: &VaultPaths,

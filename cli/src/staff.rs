@@ -25,7 +25,8 @@ pub(crate) enum StaffCommand {
     },
     /// List the staff.
     List,
-    /// Disable a member of staff: her key slot is removed.
+    /// Disable a member of staff (asks your password again): her key slot is removed and the
+    /// vault re-keyed; prints the new recovery code once.
     Disable {
         #[arg(value_name = "USERNAME")]
         username: String,
@@ -50,7 +51,12 @@ fn role_name(role: Role) -> &'static str {
     role.as_str()
 }
 
-pub(crate) fn staff(vault: &mut Vault, command: &StaffCommand, json: bool) -> Result<(), CliError> {
+pub(crate) fn staff(
+    vault: &mut Vault,
+    command: &StaffCommand,
+    password_file: &Option<PathBuf>,
+    json: bool,
+) -> Result<(), CliError> {
     match command {
         StaffCommand::Add {
             username,
@@ -88,10 +94,10 @@ pub(crate) fn staff(vault: &mut Vault, command: &StaffCommand, json: bool) -> Re
         }
         StaffCommand::Disable { username } => {
             let member = find_staff(vault, username)?;
-            vault.staff_disable(&member.id)?;
-            if !json {
-                println!("Disabled {}; her key slot was removed.", member.username);
-            }
+            let password = crate::setup::confirm_password(password_file)?;
+            let rekeyed = vault.staff_disable(&member.id, &password)?;
+            let done = format!("Disabled {}; her key slot was removed.", member.username);
+            crate::setup::print_rekeyed(vault, &rekeyed, &done, json)?;
         }
         StaffCommand::ResetPassword { username } => {
             let member = find_staff(vault, username)?;

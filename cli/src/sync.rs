@@ -30,7 +30,8 @@ pub(crate) enum DeviceCommand {
     },
     /// The organization's laptops: id, name, who uses it, when last heard from, revoked.
     List,
-    /// Revoke a laptop (lost, stolen, colleague left): its files are refused from now on.
+    /// Revoke a laptop (lost, stolen, colleague left; asks your password again): its files are
+    /// refused from now on, and this vault is re-keyed (prints the new recovery code once).
     Revoke {
         #[arg(value_name = "DEVICE")]
         device: String,
@@ -92,6 +93,7 @@ pub(crate) enum ConflictsCommand {
 pub(crate) fn device(
     vault: &mut Vault,
     command: &DeviceCommand,
+    password_file: &Option<std::path::PathBuf>,
     json: bool,
 ) -> Result<(), CliError> {
     match command {
@@ -140,10 +142,10 @@ pub(crate) fn device(
             });
         }
         DeviceCommand::Revoke { device } => {
-            vault.device_revoke(device)?;
-            if !json {
-                println!("Laptop {device} revoked: files it signs are refused from now on.");
-            }
+            let password = crate::setup::confirm_password(password_file)?;
+            let rekeyed = vault.device_revoke(device, &password)?;
+            let done = format!("Laptop {device} revoked: files it signs are refused from now on.");
+            crate::setup::print_rekeyed(vault, &rekeyed, &done, json)?;
         }
     }
     Ok(())

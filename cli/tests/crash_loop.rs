@@ -270,3 +270,310 @@ fn killed_exports_and_imports_leave_whole_files_and_a_vault_before_or_after() {
     }
     eprintln!("export: {killed} kills, {whole_files} left a whole file, whole export {whole:?}");
 }
+
+/// Whether `check --full` as `user` with `password` succeeds on the vault in `data`.
+fn opens(data: &Path, user: &str, password: &str) -> bool {
+    cli(data)
+        .args(["--user", user, "check", "--full"])
+        .env("ACOMPANA_PASSWORD", password)
+        .status()
+        .unwrap()
+        .success()
+}
+
+fn women(data: &Path, user: &str, password: &str) -> usize {
+    let output = cli(data)
+        .args(["--json", "--user", user, "participant", "list", "--limit", "100000"])
+        .env("ACOMPANA_PASSWORD", password)
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+    list.as_array().map(Vec::len).unwrap_or(usize::MAX)
+}
+
+/// Kills `make` (a fresh command each time) at random moments within how long it takes
+/// whole, `kills` times, restoring `baseline` into `data` first; `after_kill` checks the
+/// state. Returns how many kills landed.
+fn kill_loop(
+    rng: &mut rand_chacha::ChaCha8Rng,
+    kills: usize,
+    baseline: &Path,
+    data: &Path,
+    make: &dyn Fn() -> Command,
+    after_kill: &mut dyn FnMut(Duration),
+) {
+    copy_dir(baseline, data);
+    let started = Instant::now();
+    assert!(make().status().unwrap().success(), "the whole run fails");
+    let whole = started.elapsed();
+    let mut killed = 0;
+    let mut tries = 0;
+    while killed < kills {
+        tries += 1;
+        assert!(tries < kills * 20, "the command finishes before any kill");
+        copy_dir(baseline, data);
+        let at = Duration::from_micros(rng.random_range(0..whole.as_micros() as u64 + 1));
+        if !run_and_kill(make(), at) {
+            continue;
+        }
+        killed += 1;
+        after_kill(at);
+    }
+}
+
+#[test]
+fn killed_password_changes_re_keys_backups_and_restores_leave_a_vault_before_or_after() {
+    let kills: usize = std::env::var("ACOMPANA_CRASH_KILLS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10);
+    let work = tempfile::tempdir().unwrap();
+    let office = VaultPaths::new(work.path().join("office"));
+    let (mut admin, _) = acompana::opening::create(
+        &office,
+        NewVault {
+            org_name: "Mujeres de Prueba".into(),
+            country: Country::CO,
+            admin_username: "coordinadora".into(),
+            admin_display_name: "Coordinadora".into(),
+            admin_password: secret(PASSWORD),
+        },
+        KdfChoice::Minimum,
+    )
+    .unwrap();
+    add_women(&mut admin, 0, 200);
+    admin.lock(LockReason::Manual).unwrap();
+    let baseline = work.path().join("baseline");
+    copy_dir(&office.dir, &baseline);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2026);
+    const NEW: &str = "clave-nueva-de-coordinadora";
+
+    // A password change: afterwards exactly one of the two passwords opens the vault.
+    let mut changed = 0;
+    kill_loop(
+        &mut rng,
+        kills,
+        &baseline,
+        &office.dir,
+        &|| {
+            let mut c = cli(&office.dir);
+            c.args(["--user", "coordinadora", "passwd"])
+                .env("ACOMPANA_PASSWORD", PASSWORD)
+                .env("ACOMPANA_NEW_PASSWORD", NEW);
+            c
+        },
+        &mut |at| {
+            let old = opens(&office.dir, "coordinadora", PASSWORD);
+            let new = !old && opens(&office.dir, "coordinadora", NEW);
+            assert!(old || new, "after a kill at {at:?} neither password opens the vault");
+            changed += new as usize;
+            let password = if old { PASSWORD } else { NEW };
+            assert_eq!(women(&office.dir, "coordinadora", password), 200);
+        },
+    );
+    eprintln!("password change: {kills} kills, {changed} after");
+
+    // A re-key (a new recovery code): the password opens it whole, with the old keys or the
+    // new ones.
+    let mut rekeyed = 0;
+    let slots_before = std::fs::read(baseline.join("keyslots.json")).unwrap();
+    kill_loop(
+        &mut rng,
+        kills,
+        &baseline,
+        &office.dir,
+        &|| {
+            let mut c = cli(&office.dir);
+            c.args(["--user", "coordinadora", "recovery-code"])
+                .env("ACOMPANA_PASSWORD", PASSWORD);
+            c
+        },
+        &mut |at| {
+            assert!(
+                opens(&office.dir, "coordinadora", PASSWORD),
+                "after a kill at {at:?} the vault does not open"
+            );
+            assert_eq!(women(&office.dir, "coordinadora", PASSWORD), 200);
+            let old_recovery = acompana::vault::keyslots::KeySlotFile::parse(&slots_before).unwrap();
+            let now = acompana::vault::keyslots::KeySlotFile::parse(
+                &std::fs::read(office.dir.join("keyslots.json")).unwrap(),
+            )
+            .unwrap();
+            let label = old_recovery.recovery_label();
+            if now.find(&label).map(|s| &s.wrapped) != old_recovery.find(&label).map(|s| &s.wrapped) {
+                rekeyed += 1;
+            }
+            let leftovers: Vec<_> = std::fs::read_dir(&office.dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| name.contains("rekey"))
+                .collect();
+            assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+        },
+    );
+    eprintln!("re-key: {kills} kills, {rekeyed} after");
+
+    // A backup: the file is absent or whole.
+    let backup = work.path().join("copia.age");
+    let mut whole_backups = 0;
+    kill_loop(
+        &mut rng,
+        kills,
+        &baseline,
+        &office.dir,
+        &|| {
+            let _ = std::fs::remove_file(&backup);
+            let mut c = cli(&office.dir);
+            c.args(["--user", "coordinadora", "backup", "create", "--to"])
+                .arg(&backup)
+                .env("ACOMPANA_PASSWORD", PASSWORD)
+                .env("ACOMPANA_BACKUP_PASSPHRASE", "frase de la copia de prueba");
+            c
+        },
+        &mut |at| {
+            assert!(opens(&office.dir, "coordinadora", PASSWORD), "after a kill at {at:?}");
+            if backup.exists() {
+                whole_backups += 1;
+                let verified = cli(&office.dir)
+                    .args(["backup", "verify"])
+                    .arg(&backup)
+                    .env("ACOMPANA_BACKUP_PASSPHRASE", "frase de la copia de prueba")
+                    .status()
+                    .unwrap();
+                assert!(verified.success(), "a backup left by a kill at {at:?} is not whole");
+            }
+        },
+    );
+    eprintln!("backup: {kills} kills, {whole_backups} whole files");
+
+    // A restore into an empty folder: no vault, or the whole one.
+    copy_dir(&baseline, &office.dir);
+    let _ = std::fs::remove_file(&backup);
+    let mut make_backup = cli(&office.dir);
+    make_backup
+        .args(["--user", "coordinadora", "backup", "create", "--to"])
+        .arg(&backup)
+        .env("ACOMPANA_PASSWORD", PASSWORD)
+        .env("ACOMPANA_BACKUP_PASSPHRASE", "frase de la copia de prueba");
+    assert!(make_backup.status().unwrap().success());
+    let target = work.path().join("restored");
+    let empty = work.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let mut restored = 0;
+    kill_loop(
+        &mut rng,
+        kills,
+        &empty,
+        &target,
+        &|| {
+            let mut c = cli(&target);
+            c.args(["backup", "restore"])
+                .arg(&backup)
+                .env("ACOMPANA_BACKUP_PASSPHRASE", "frase de la copia de prueba");
+            c
+        },
+        &mut |at| {
+            if opens(&target, "coordinadora", PASSWORD) {
+                restored += 1;
+                assert_eq!(women(&target, "coordinadora", PASSWORD), 200, "kill at {at:?}");
+            } else {
+                // No vault: the restore can simply be run again.
+                let again = cli(&target)
+                    .args(["backup", "restore"])
+                    .arg(&backup)
+                    .env("ACOMPANA_BACKUP_PASSPHRASE", "frase de la copia de prueba")
+                    .status()
+                    .unwrap();
+                assert!(again.success(), "after a kill at {at:?} the folder is neither empty nor whole");
+                assert_eq!(women(&target, "coordinadora", PASSWORD), 200);
+            }
+        },
+    );
+    eprintln!("restore: {kills} kills, {restored} whole vaults");
+}
+
+/// The two moments that matter in a re-key and a restore, hit exactly: just before and just
+/// after the new database is renamed into place.
+#[test]
+fn a_crash_at_the_re_key_s_and_restore_s_renames_leaves_the_old_or_the_new_vault() {
+    let work = tempfile::tempdir().unwrap();
+    let office = VaultPaths::new(work.path().join("office"));
+    let (mut admin, code) = acompana::opening::create(
+        &office,
+        NewVault {
+            org_name: "Mujeres de Prueba".into(),
+            country: Country::CO,
+            admin_username: "coordinadora".into(),
+            admin_display_name: "Coordinadora".into(),
+            admin_password: secret(PASSWORD),
+        },
+        KdfChoice::Minimum,
+    )
+    .unwrap();
+    add_women(&mut admin, 0, 5);
+    admin.lock(LockReason::Manual).unwrap();
+    let old_code = code.display().to_string();
+    let recovery_slot = |dir: &Path| {
+        let file = acompana::vault::keyslots::KeySlotFile::parse(
+            &std::fs::read(dir.join("keyslots.json")).unwrap(),
+        )
+        .unwrap();
+        file.find(&file.recovery_label()).unwrap().wrapped
+    };
+    let before = recovery_slot(&office.dir);
+    for (point, rekeyed) in [("rekey-before-rename", false), ("rekey-after-rename", true)] {
+        let status = cli(&office.dir)
+            .args(["--user", "coordinadora", "recovery-code"])
+            .env("ACOMPANA_PASSWORD", PASSWORD)
+            .env("ACOMPANA_CRASH_AT", point)
+            .status()
+            .unwrap();
+        assert!(!status.success(), "{point}: the command did not stop there");
+        assert!(opens(&office.dir, "coordinadora", PASSWORD), "{point}");
+        assert_eq!(women(&office.dir, "coordinadora", PASSWORD), 5);
+        assert_eq!(recovery_slot(&office.dir) != before, rekeyed, "{point}");
+    }
+    // After the re-key, the first code no longer recovers anything.
+    let refused = cli(&office.dir)
+        .args(["recover", "coordinadora"])
+        .env("ACOMPANA_RECOVERY_CODE", &old_code)
+        .env("ACOMPANA_NEW_PASSWORD", "otra-clave-de-prueba")
+        .status()
+        .unwrap();
+    assert!(!refused.success());
+
+    let backup = work.path().join("copia.age");
+    assert!(cli(&office.dir)
+        .args(["--user", "coordinadora", "backup", "create", "--to"])
+        .arg(&backup)
+        .env("ACOMPANA_PASSWORD", PASSWORD)
+        .env("ACOMPANA_BACKUP_PASSPHRASE", "frase de la copia de prueba")
+        .status()
+        .unwrap()
+        .success());
+    for (point, whole) in [("restore-before-rename", false), ("restore-after-rename", true)] {
+        let target = work.path().join(point);
+        let status = cli(&target)
+            .args(["backup", "restore"])
+            .arg(&backup)
+            .env("ACOMPANA_BACKUP_PASSPHRASE", "frase de la copia de prueba")
+            .env("ACOMPANA_CRASH_AT", point)
+            .status()
+            .unwrap();
+        assert!(!status.success(), "{point}: the command did not stop there");
+        assert_eq!(opens(&target, "coordinadora", PASSWORD), whole, "{point}");
+        if whole {
+            assert_eq!(women(&target, "coordinadora", PASSWORD), 5);
+        } else {
+            assert!(cli(&target)
+                .args(["backup", "restore"])
+                .arg(&backup)
+                .env("ACOMPANA_BACKUP_PASSPHRASE", "frase de la copia de prueba")
+                .status()
+                .unwrap()
+                .success());
+            assert_eq!(women(&target, "coordinadora", PASSWORD), 5);
+        }
+    }
+}
