@@ -170,7 +170,7 @@ fn a_caseworker_cannot_list_open_or_search_another_caseworkers_women_through_the
     assert_eq!(found["total"], 0);
     for (cmd, args) in [
         ("participant_file", json!({ "participantId": carmen })),
-        ("participant_history", json!({ "participantId": carmen })),
+        ("participant_history", json!({ "participantId": carmen, "reveal": false })),
         (
             "record_save",
             json!({ "participantId": carmen, "recordId": null, "data": { "kind": "note", "date": "2026-01-01", "text": "intrusa" } }),
@@ -415,7 +415,7 @@ fn sync_commands_are_locked_before_sign_in_and_laptops_are_for_coordinators() {
                 "device_add",
                 json!({"username": "lucia", "name": "Laptop Lucía"}),
             ),
-            ("device_revoke", json!({"deviceId": "x"})),
+            ("device_revoke", json!({"deviceId": "x", "password": "p"})),
             ("sync_save_changes", json!({"deviceIds": ["x"]})),
             ("sync_open_received", json!({})),
             ("conflicts_list", json!({})),
@@ -431,7 +431,7 @@ fn sync_commands_are_locked_before_sign_in_and_laptops_are_for_coordinators() {
             "device_add",
             json!({"username": "lucia", "name": "Laptop Lucía"}),
         ),
-        ("device_revoke", json!({"deviceId": "x"})),
+        ("device_revoke", json!({"deviceId": "x", "password": "clave-de-lucia-1"})),
     ] {
         let error = call(&webview, cmd, args).expect_err(cmd);
         assert_eq!(error["code"], "forbidden", "{cmd}");
@@ -716,7 +716,17 @@ fn a_laptop_joins_and_exchanges_files_through_the_commands_and_a_refused_file_ch
         Value::Null
     );
 
-    call(&office, "device_revoke", json!({"deviceId": hers["id"]})).expect("revoked");
+    let revoked = call(
+        &office,
+        "device_revoke",
+        json!({"deviceId": hers["id"], "password": "clave-de-prueba-1"}),
+    )
+    .expect("revoked");
+    assert_eq!(
+        revoked["recoveryCode"].as_str().map(str::len),
+        Some(29),
+        "a new recovery code: {revoked}"
+    );
     std::env::remove_var(crate::dialog::TEST_ANSWERS);
 }
 
@@ -928,4 +938,89 @@ fn a_visit_package_is_prepared_received_and_leaves_the_laptop_when_it_expires() 
     )
     .expect_err("gone");
     assert_eq!(error["code"], "not_found");
+}
+
+/// The commands that answer while the vault is locked, each for a reason: everything else
+/// reaches the vault only through `Session::with`, which answers `locked` when it is locked.
+const ANSWER_WHILE_LOCKED: &[(&str, &str)] = &[
+    ("vault_status", "whether a vault exists and who is signed in"),
+    ("vault_create", "the first-run screen"),
+    ("vault_join", "the first-run screen: a new laptop joins"),
+    ("backup_restore", "the first-run screen: restore into an empty folder"),
+    ("demo_open", "opens the separate demo vault"),
+    ("session_unlock", "signing in"),
+    ("session_recover", "signing in with the recovery code"),
+    ("session_lock", "locking an already locked vault does nothing"),
+    ("preferences_get", "language and text size, kept outside the vault"),
+    ("preferences_set", "language and text size, kept outside the vault"),
+    ("sync_progress", "counters only, read without waiting for the vault"),
+    ("sync_cancel", "the stop flag only"),
+    ("summary_indicators", "the fixed list of indicators, no data"),
+    ("print_page", "prints what the window shows"),
+];
+
+/// Every command in `src/commands/`, with whether its body goes through `session.with`.
+fn commands_in_source() -> Vec<(String, bool)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("commands folder") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("source");
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("#[tauri::command") {
+            rest = &rest[at..];
+            let fn_at = rest.find("pub fn ").expect("a command function");
+            let name: String = rest[fn_at + 7..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let body_end = rest.find("\n}\n").unwrap_or(rest.len());
+            let body: String = rest[fn_at..body_end]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            found.push((name, body.contains(".session.with(")));
+            rest = &rest[body_end..];
+        }
+    }
+    found
+}
+
+#[test]
+fn every_command_but_the_listed_ones_answers_locked_while_locked() {
+    let commands = commands_in_source();
+    assert!(commands.len() > 60, "found only {} commands", commands.len());
+    let registered = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"),
+    )
+    .expect("lib.rs");
+    for (name, through_session) in &commands {
+        assert!(
+            registered.contains(&format!("::{name},")) || registered.contains(&format!("::{name}::<")),
+            "{name} is not registered in lib.rs"
+        );
+        let allowed = ANSWER_WHILE_LOCKED.iter().any(|(n, _)| n == name);
+        assert!(
+            allowed || *through_session,
+            "{name} answers while locked: make it go through Session::with or list it, with why"
+        );
+    }
+    for (name, _) in ANSWER_WHILE_LOCKED {
+        assert!(
+            commands.iter().any(|(n, _)| n == name),
+            "{name} is listed but is no command"
+        );
+    }
+    // And over IPC: the locked ones the mock app registers answer `locked`.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paths = VaultPaths::new(dir.path().join("data"));
+    organization(&paths).lock(LockReason::Quit).expect("locked");
+    let (_app, webview) = app(paths);
+    assert_locked(
+        &webview,
+        &[
+            ("participant_history", json!({"participantId": "x", "reveal": true})),
+            ("rights_list", json!({})),
+            ("summary_produce", json!({"request": {"period": "2026Q1", "to": null, "audience": "internal", "indicators": [], "by": null, "k": null}})),
+        ],
+    );
 }

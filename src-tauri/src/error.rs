@@ -30,7 +30,10 @@ impl From<Error> for CommandError {
             message: error.to_string(),
             field: error.field().map(str::to_string),
             reason: match &error {
-                Error::SyncRefused(reason) | Error::ContributionRefused(reason) => {
+                Error::SyncRefused(reason)
+                | Error::ContributionRefused(reason)
+                | Error::BackupRefused(reason)
+                | Error::VaultRolledBack(reason) => {
                     Some(reason.to_string())
                 }
                 _ => None,

@@ -8,8 +8,10 @@ mod command_tests;
 mod commands;
 pub mod dialog;
 mod error;
+#[cfg(target_os = "linux")]
+mod suspend;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use acompana::session::Session;
 use acompana::vault::{self, LockReason, VaultPaths};
@@ -41,6 +43,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::staff::staff_list,
         commands::staff::staff_add,
         commands::staff::staff_disable,
+        commands::staff::recovery_code_change,
+        commands::backup::backup_create::<tauri::Wry>,
+        commands::backup::backup_restore::<tauri::Wry>,
         commands::staff::staff_reset_password,
         commands::audit::audit_list,
         commands::audit::audit_verify,
@@ -117,7 +122,13 @@ pub fn bindings_typescript() -> String {
     text
 }
 
+/// Whether the webview may navigate to `url`: only the app's own pages, on the default port
+/// and without credentials (`tauri://localhost`, or `http(s)://tauri.localhost` where the
+/// platform serves it so). Everything else is refused, and so is every new window.
 fn is_app_url(url: &tauri::Url) -> bool {
+    if url.port().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return false;
+    }
     match url.scheme() {
         "tauri" => url.host_str() == Some("localhost"),
         "http" | "https" => url.host_str() == Some("tauri.localhost"),
@@ -143,6 +154,9 @@ fn data_dir_from_args(args: impl IntoIterator<Item = String>) -> std::path::Path
 
 /// Starts the desktop app.
 pub fn run() {
+    if !acompana::disable_core_dumps() {
+        tracing::warn!("core dumps could not be turned off");
+    }
     if let Err(refusal) = dialog::refuse_test_switch_in_release() {
         eprintln!("{refusal}");
         std::process::exit(2);
@@ -167,12 +181,15 @@ pub fn run() {
                 .ok_or("no window in the configuration")?;
             tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
                 .on_navigation(is_app_url)
+                .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
                 .build()?;
+            #[cfg(target_os = "linux")]
+            suspend::lock_on_sleep_and_screen_lock(app.handle().clone());
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(5));
                 let state = handle.state::<AppState>();
-                if state.session.lock_if_idle_at(Instant::now()) {
+                if state.session.lock_if_idle_at(acompana::session::Moment::now()) {
                     let _ = handle.emit(
                         LOCKED_EVENT,
                         LockedPayload {
@@ -259,6 +276,9 @@ mod tests {
             "file:///etc/passwd",
             "tauri://evil/",
             "javascript:alert(1)",
+            "http://tauri.localhost:8080/",
+            "tauri://localhost:1234/",
+            "http://user:secret@tauri.localhost/",
         ];
         for url in allowed {
             assert!(is_app_url(&url.parse().unwrap()), "{url}");

@@ -71,6 +71,7 @@ function dynamicRules(root) {
   const caseFile = readFileSync(join(root, "src/caseFile.ts"), "utf8");
   const sync = readFileSync(join(root, "src/sync.ts"), "utf8");
   const summaries = readFileSync(join(root, "src/summaries.ts"), "utf8");
+  const backup = readFileSync(join(root, "src/backup.ts"), "utf8");
   const constArray = (source, name, file) => {
     const match = source.match(new RegExp(`const ${name}\\s*=\\s*\\[([^\\]]*)\\]`));
     if (!match) throw new Error(`check-i18n: cannot read ${name} in ${file}`);
@@ -143,6 +144,8 @@ function dynamicRules(root) {
     syncRefusal: constArray(sync, "SYNC_REFUSAL_REASONS", "src/sync.ts"),
     conflictField: constArray(sync, "CONFLICT_FIELDS", "src/sync.ts"),
     conflictRecord: constArray(sync, "CONFLICT_RECORDS", "src/sync.ts"),
+    // Copia de seguridad: why a backup was not restored.
+    "backup.refusal": constArray(backup, "BACKUP_REFUSAL_REASONS", "src/backup.ts"),
     // Resúmenes: indicators, dimensions and the categories said only there (the others reuse
     // the case file's lists, or show as they are), units, audiences and quarters.
     "summaries.indicator": constArray(summaries, "SUMMARY_INDICATORS", "src/summaries.ts"),

@@ -6,7 +6,8 @@
 // refused sync or join file (`sync_refused`) also carries `reason`, a code such as
 // `sync_wrong_org` that screens put into words (see src/sync.ts). A public summary asked for a
 // quarter not over yet answers `quarter_open`; a network contribution that was not accepted,
-// `contribution_refused`.
+// `contribution_refused`. A backup that cannot be restored answers `backup_refused` with a
+// `reason` too (`wrong_passphrase`, `damaged`, …; see src/backup.ts).
 
 import { commands } from "./bindings";
 import type { CommandError, ErrorCode, Result } from "./bindings";
@@ -100,6 +101,9 @@ export type {
   ErasureEntry,
   AddedDevice,
   AuditEntry,
+  BackupInfo,
+  BackupMade,
+  RekeyResult,
   AuditVerification,
   ChangedFile,
   Conflict,
@@ -147,6 +151,9 @@ const KNOWN_ERROR_CODES: Record<ErrorCode, true> = {
   vault_exists: true,
   vault_corrupt: true,
   vault_too_new: true,
+  vault_rolled_back: true,
+  throttle_unavailable: true,
+  backup_refused: true,
   forbidden: true,
   invalid_input: true,
   weak_password: true,
@@ -263,7 +270,12 @@ export const api = {
   sessionTouch: () => unwrap(commands.sessionTouch()),
   staffList: () => unwrap(commands.staffList()),
   staffAdd: (input: Parameters<typeof commands.staffAdd>[0]) => unwrap(commands.staffAdd(input)),
-  staffDisable: (staffId: string) => unwrap(commands.staffDisable(staffId)),
+  // Removing someone's access, revoking a laptop and changing the recovery code ask the
+  // administrator's own password again and re-key the vault: each answers the new recovery
+  // code (shown once, see components/NewRecoveryCodeDialog.vue) and the colleagues whose
+  // passwords must now be reset.
+  staffDisable: (staffId: string, password: string) => unwrap(commands.staffDisable(staffId, password)),
+  recoveryCodeChange: (password: string) => unwrap(commands.recoveryCodeChange(password)),
   staffResetPassword: (staffId: string, newPassword: string) =>
     unwrap(commands.staffResetPassword(staffId, newPassword)),
   passwordChange: (currentPassword: string, newPassword: string) =>
@@ -290,7 +302,9 @@ export const api = {
   participantErase: (participantId: string, caseCode: string, reason: string) =>
     unwrap(commands.participantErase(participantId, caseCode, reason)),
   participantReopen: (participantId: string) => unwrap(commands.participantReopen(participantId)),
-  participantHistory: (participantId: string) => unwrap(commands.participantHistory(participantId)),
+  /** A file's history; her legal name and reserved details only with `reveal` (audited either way). */
+  participantHistory: (participantId: string, reveal = false) =>
+    unwrap(commands.participantHistory(participantId, reveal)),
   recordSave: (participantId: string, recordId: string | null, data: Parameters<typeof commands.recordSave>[2]) =>
     unwrap(commands.recordSave(participantId, recordId, data)),
   recordDelete: (participantId: string, recordId: string) =>
@@ -321,7 +335,7 @@ export const api = {
   // system's own dialog from the core; they answer null when the person cancels it.
   deviceList: () => unwrap(commands.deviceList()),
   deviceAdd: (username: string, name: string) => unwrap(commands.deviceAdd(username, name)),
-  deviceRevoke: (deviceId: string) => unwrap(commands.deviceRevoke(deviceId)),
+  deviceRevoke: (deviceId: string, password: string) => unwrap(commands.deviceRevoke(deviceId, password)),
   syncSaveChanges: (deviceIds: string[]) => unwrap(commands.syncSaveChanges(deviceIds)),
   syncOpenReceived: () => unwrap(commands.syncOpenReceived()),
   conflictsList: () => unwrap(commands.conflictsList()),
@@ -361,4 +375,9 @@ export const api = {
   summaryProduce: (request: Parameters<typeof commands.summaryProduce>[0]) => unwrap(commands.summaryProduce(request)),
   summaryExportCsv: (request: Parameters<typeof commands.summaryExportCsv>[0]) =>
     unwrap(commands.summaryExportCsv(request)),
+  // Backups of the whole vault, encrypted to a passphrase (at least 12 characters). Making one
+  // (administrators and coordinators) and restoring one (first run only, no vault yet) open
+  // the system's file dialog from the core; both answer null when it was cancelled.
+  backupCreate: (passphrase: string) => unwrap(commands.backupCreate(passphrase)),
+  backupRestore: (passphrase: string) => unwrap(commands.backupRestore(passphrase)),
 };

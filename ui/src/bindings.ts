@@ -79,9 +79,47 @@ async staffAdd(input: NewStaff) : Promise<Result<StaffMember, CommandError>> {
     else return { status: "error", error: e  as any };
 }
 },
-async staffDisable(staffId: string) : Promise<Result<null, CommandError>> {
+/**
+ * Disables a colleague after the administrator's password, re-keying the vault.
+ */
+async staffDisable(staffId: string, password: string) : Promise<Result<RekeyResult, CommandError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("staff_disable", { staffId }) };
+    return { status: "ok", data: await TAURI_INVOKE("staff_disable", { staffId, password }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Cambiar código de recuperación": re-keys the vault after the administrator's password.
+ */
+async recoveryCodeChange(password: string) : Promise<Result<RekeyResult, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recovery_code_change", { password }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Writes a backup encrypted to `passphrase` where the person chooses. `None` when the save
+ * dialog was cancelled.
+ */
+async backupCreate(passphrase: string) : Promise<Result<BackupMade | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_create", { passphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Restores a backup chosen in a dialog into this laptop's empty data folder; the person
+ * then signs in as she did on the laptop the backup came from. `None` when cancelled.
+ */
+async backupRestore(passphrase: string) : Promise<Result<BackupInfo | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_restore", { passphrase }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -222,9 +260,9 @@ async participantReopen(participantId: string) : Promise<Result<Participant, Com
     else return { status: "error", error: e  as any };
 }
 },
-async participantHistory(participantId: string) : Promise<Result<HistoryEntry[], CommandError>> {
+async participantHistory(participantId: string, reveal: boolean) : Promise<Result<HistoryEntry[], CommandError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("participant_history", { participantId }) };
+    return { status: "ok", data: await TAURI_INVOKE("participant_history", { participantId, reveal }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -440,9 +478,9 @@ async deviceAdd(username: string, name: string) : Promise<Result<AddedDevice | n
     else return { status: "error", error: e  as any };
 }
 },
-async deviceRevoke(deviceId: string) : Promise<Result<null, CommandError>> {
+async deviceRevoke(deviceId: string, password: string) : Promise<Result<RekeyResult, CommandError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("device_revoke", { deviceId }) };
+    return { status: "ok", data: await TAURI_INVOKE("device_revoke", { deviceId, password }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -730,7 +768,7 @@ export type Audience =
 /**
  * What happened.
  */
-export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed" | "integrity_checked" | "sync_exported" | "sync_imported" | "sync_operations_dropped" | "device_added" | "device_registered" | "device_revoked" | "vault_joined" | "participant_erased" | "visit_prepared" | "visit_ended" | "summary_produced" | "summary_revised" | "summary_contributed" | "summary_pooled"
+export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed" | "integrity_checked" | "sync_exported" | "sync_imported" | "sync_operations_dropped" | "device_added" | "device_registered" | "device_revoked" | "vault_joined" | "participant_erased" | "visit_prepared" | "visit_ended" | "summary_produced" | "summary_revised" | "summary_contributed" | "summary_pooled" | "vault_rekeyed" | "password_confirm_failed" | "backup_created" | "backup_restored" | "history_viewed"
 /**
  * One entry as an administrator reads it.
  */
@@ -755,6 +793,14 @@ export type AuditVerification = { ok: boolean; entries: number;
  * The first entry that does not match the chain (or the missing one after the last).
  */
 firstBadSeq: number | null }
+/**
+ * What `backup verify` and a restore report.
+ */
+export type BackupInfo = { vaultId: string; createdAt: string; appVersion: string; schemaVersion: number; databaseBytes: number }
+/**
+ * A backup written: where (the file's name, not its folder) and what it holds.
+ */
+export type BackupMade = { fileName: string; info: BackupInfo }
 /**
  * A prison visit entered afterwards for several women at once.
  */
@@ -1199,7 +1245,7 @@ complete: boolean }
 /**
  * The stable, machine-readable code of an [`Error`]; the UI translates it.
  */
-export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "case_closed" | "consent_required" | "not_demo_vault" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "sync_refused" | "quarter_open" | "contribution_refused" | "cancelled" | "io" | "internal"
+export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "vault_rolled_back" | "throttle_unavailable" | "backup_refused" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "case_closed" | "consent_required" | "not_demo_vault" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "sync_refused" | "quarter_open" | "contribution_refused" | "cancelled" | "io" | "internal"
 /**
  * A document that would prove a point.
  */
@@ -1282,9 +1328,14 @@ at: string;
  */
 author: string | null; recordType: string; recordId: string; field: string; kind: string; 
 /**
- * The new value as JSON text; none for sensitive notes.
+ * The new value as JSON text; none for sensitive notes, and for her legal name and
+ * sensitive details unless they were asked for.
  */
-value: string | null }
+value: string | null; 
+/**
+ * Whether a value (or part of it) was held back as reserved.
+ */
+masked: boolean }
 /**
  * Her household: one per file.
  */
@@ -1518,7 +1569,7 @@ export type NewParticipant = { legalName: string; chosenName: string | null; bir
  */
 assignTo: string | null }
 /**
- * The "add a colleague" form.
+ * The "add a colleague" form (no `Debug`: it holds a password).
  */
 export type NewStaff = { username: string; displayName: string; role: Role; password: string }
 /**
@@ -1777,6 +1828,15 @@ export type RefusalReason = "marginality_not_proven" | "head_of_household_not_pr
  * A file refused by a folder sync, and why.
  */
 export type RefusedFile = { file: string; reason: string }
+/**
+ * What a re-key gives back, for the screen that shows the new recovery code once (no
+ * `Debug`: it holds the code).
+ */
+export type RekeyResult = { recoveryCode: string; 
+/**
+ * Colleagues (staff ids) whose passwords an administrator must reset.
+ */
+needsPasswordReset: string[] }
 /**
  * How a dependant is related to her.
  */

@@ -477,6 +477,11 @@ const NEED_FIELD_PREFIX = "statuses.";
 
 /** The changes one history line made, each field with its readable new value. */
 export function describeHistoryEntry(entry: HistoryEntry, words: HistoryWords, revealSensitive = false): HistoryChange[] {
+  // The core held the value back as reserved ("Mostrar datos reservados" asks for it again).
+  if (entry.value === null && entry.masked && entry.field !== "") {
+    const field = camelField(entry.field);
+    return [{ field, label: fieldLabel(field, words), value: words.hidden }];
+  }
   if (entry.value === null) return [];
   let parsed: unknown;
   try {

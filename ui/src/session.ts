@@ -11,7 +11,7 @@ export type Phase = "loading" | "startup-error" | "first-run" | "recovery-code" 
 
 /** Why the sign-in screen is showing: the core's reasons, plus "expired" when a command found
  *  the session already locked. */
-export type LockReason = "idle" | "manual" | "quit" | "expired";
+export type LockReason = "idle" | "manual" | "quit" | "suspend" | "expired";
 
 export interface SessionState {
   phase: Phase;
@@ -21,6 +21,9 @@ export interface SessionState {
   /** The session locked while the one-time recovery code was on screen: keep showing the
    *  code (it is never shown again) and go to sign-in afterwards. */
   lockedDuringRecoveryCode: boolean;
+  /** A backup was just restored on this laptop: when it was made, so the sign-in screen can
+   *  say which password opens it. Null otherwise. */
+  restoredAt: string | null;
 }
 
 export const sessionState = reactive<SessionState>({
@@ -29,6 +32,7 @@ export const sessionState = reactive<SessionState>({
   lockReason: null,
   startupError: null,
   lockedDuringRecoveryCode: false,
+  restoredAt: null,
 });
 
 export async function loadStatus(): Promise<void> {
@@ -55,7 +59,15 @@ export function enterShell(session: SessionInfo): void {
   sessionState.session = session;
   sessionState.lockReason = null;
   sessionState.lockedDuringRecoveryCode = false;
+  sessionState.restoredAt = null;
   sessionState.phase = "shell";
+}
+
+/** A backup made at `createdAt` was restored on the first-run screen. No one is signed in, so
+ *  the sign-in screen comes next (the vault's status says so), with a word on the password. */
+export async function afterRestore(createdAt: string): Promise<void> {
+  await loadStatus();
+  sessionState.restoredAt = sessionState.phase === "sign-in" ? createdAt : null;
 }
 
 /** After creating the vault the administrator is signed in, but first sees the recovery code. */
@@ -104,7 +116,7 @@ export async function lockNow(): Promise<void> {
 }
 
 function isLockReason(value: unknown): value is LockReason {
-  return value === "idle" || value === "manual" || value === "quit";
+  return value === "idle" || value === "manual" || value === "quit" || value === "suspend";
 }
 
 /** Listens for the core's "session-locked" event and for commands answering `locked`. */

@@ -32,8 +32,10 @@ describe("api", () => {
       username: "ana",
       newPassword: "new-password-1",
     });
-    await api.staffDisable("id-1");
-    expect(mockedInvoke).toHaveBeenLastCalledWith("staff_disable", { staffId: "id-1" });
+    await api.staffDisable("id-1", "mi-contraseña");
+    expect(mockedInvoke).toHaveBeenLastCalledWith("staff_disable", { staffId: "id-1", password: "mi-contraseña" });
+    await api.recoveryCodeChange("mi-contraseña");
+    expect(mockedInvoke).toHaveBeenLastCalledWith("recovery_code_change", { password: "mi-contraseña" });
     await api.staffResetPassword("id-1", "new-password-1");
     expect(mockedInvoke).toHaveBeenLastCalledWith("staff_reset_password", { staffId: "id-1", newPassword: "new-password-1" });
     await api.passwordChange("old-password", "new-password-1");
@@ -51,8 +53,8 @@ describe("api", () => {
     mockedInvoke.mockResolvedValue(null);
     await api.deviceAdd("marta_g", "Laptop Marta");
     expect(mockedInvoke).toHaveBeenLastCalledWith("device_add", { username: "marta_g", name: "Laptop Marta" });
-    await api.deviceRevoke("dev-1");
-    expect(mockedInvoke).toHaveBeenLastCalledWith("device_revoke", { deviceId: "dev-1" });
+    await api.deviceRevoke("dev-1", "mi-contraseña");
+    expect(mockedInvoke).toHaveBeenLastCalledWith("device_revoke", { deviceId: "dev-1", password: "mi-contraseña" });
     await api.syncSaveChanges(["dev-1", "dev-2"]);
     expect(mockedInvoke).toHaveBeenLastCalledWith("sync_save_changes", { deviceIds: ["dev-1", "dev-2"] });
     await api.syncOpenReceived();
@@ -73,6 +75,19 @@ describe("api", () => {
     expect(mockedInvoke).toHaveBeenLastCalledWith("rights_done", { requestId: "r1", outcome: null });
     await api.rightsList();
     expect(mockedInvoke).toHaveBeenLastCalledWith("rights_list");
+  });
+
+  it("passes the backup commands' passphrase under the name the Rust commands take", async () => {
+    mockedInvoke.mockResolvedValue(null);
+    await expect(api.backupCreate("una frase muy larga")).resolves.toBeNull();
+    expect(mockedInvoke).toHaveBeenLastCalledWith("backup_create", { passphrase: "una frase muy larga" });
+    await expect(api.backupRestore("una frase muy larga")).resolves.toBeNull();
+    expect(mockedInvoke).toHaveBeenLastCalledWith("backup_restore", { passphrase: "una frase muy larga" });
+  });
+
+  it("carries a refused backup's reason on the AppError", async () => {
+    mockedInvoke.mockRejectedValueOnce(commandError("backup_refused", null, "wrong_passphrase"));
+    await expect(api.backupRestore("una frase muy larga")).rejects.toMatchObject({ code: "backup_refused", reason: "wrong_passphrase" });
   });
 
   it("carries a refused file's reason on the AppError", async () => {

@@ -153,6 +153,7 @@ describe("history", () => {
     field: "",
     kind: "create",
     value: null,
+    masked: false,
     ...over,
   });
 
@@ -186,6 +187,11 @@ describe("history", () => {
     const created = entry({ recordType: "participant", value: JSON.stringify({ case_code: "CO-1", legal_name: "María José Gómez", status: "open" }) });
     expect(describeHistoryEntry(created, words).map((c) => c.value)).toEqual(["CO-1", "(reservado)", "Abierto"]);
     expect(describeHistoryEntry(created, words, true)[1].value).toBe("María José Gómez");
+  });
+
+  it("shows a value the core held back as reserved as reserved", () => {
+    const held = entry({ recordType: "participant", kind: "set", field: "legalName", value: null, masked: true });
+    expect(describeHistoryEntry(held, words)).toEqual([{ field: "legalName", label: expect.any(String), value: "(reservado)" }]);
   });
 
   it("shows a raw field name it cannot translate, and nothing for a sensitive note", () => {

@@ -5,6 +5,7 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 
 import { invoke } from "@tauri-apps/api/core";
 import StaffArea from "../src/areas/StaffArea.vue";
+import { forgetNewRecoveryCode, rekeyState } from "../src/rekey";
 import { commandError, device, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
@@ -137,17 +138,53 @@ describe("laptops in Equipo", () => {
     wrapper.unmount();
   });
 
-  it("revokes a laptop after a confirmation that says what it does", async () => {
-    fakeCore({ device_revoke: null });
+  it("revokes a laptop after a confirmation that says what it does and her password, then shows the new recovery code", async () => {
+    forgetNewRecoveryCode();
+    fakeCore({ device_revoke: { recoveryCode: "NEW1-CODE-2345", needsPasswordReset: [] } });
     const wrapper = mountApp(StaffArea, { props: { session: SESSION } });
     await flushPromises();
     await wrapper.find(byTestId("device-revoke-dev-marta")).trigger("click");
     await flushPromises();
     expect(inBody("confirm-dialog")!.textContent).toContain("se rechazarán en cada laptop");
+    expect(inBody("confirm-dialog")!.textContent).toContain("código de recuperación nuevo");
+    // Without her password nothing is asked of the core.
     inBody("confirm-accept")!.click();
     await flushPromises();
-    expect(mockedInvoke).toHaveBeenCalledWith("device_revoke", { deviceId: "dev-marta" });
+    expect(inBody("device-revoke-password-error")).not.toBeNull();
+    expect(mockedInvoke).not.toHaveBeenCalledWith("device_revoke", expect.anything());
+    const password = inBody("device-revoke-password") as HTMLInputElement;
+    password.value = "mi contraseña larga";
+    password.dispatchEvent(new Event("input"));
+    await flushPromises();
+    inBody("confirm-accept")!.click();
+    await flushPromises();
+    expect(mockedInvoke).toHaveBeenCalledWith("device_revoke", { deviceId: "dev-marta", password: "mi contraseña larga" });
     expect(inBody("confirm-dialog")).toBeNull();
+    expect(rekeyState.code).toBe("NEW1-CODE-2345");
+    forgetNewRecoveryCode();
+    wrapper.unmount();
+  });
+
+  it("keeps the revoke dialog open on a wrong password, and says so", async () => {
+    fakeCore({
+      device_revoke: () => {
+        throw commandError("wrong_credentials");
+      },
+    });
+    const wrapper = mountApp(StaffArea, { props: { session: SESSION } });
+    await flushPromises();
+    await wrapper.find(byTestId("device-revoke-dev-marta")).trigger("click");
+    await flushPromises();
+    const password = inBody("device-revoke-password") as HTMLInputElement;
+    password.value = "equivocada-123";
+    password.dispatchEvent(new Event("input"));
+    await flushPromises();
+    inBody("confirm-accept")!.click();
+    await flushPromises();
+    expect(inBody("confirm-dialog")).not.toBeNull();
+    expect(inBody("device-revoke-password-error")!.textContent).toContain("no son correctos");
+    expect((inBody("device-revoke-password") as HTMLInputElement).value).toBe("");
+    expect(rekeyState.code).toBeNull();
     wrapper.unmount();
   });
 });

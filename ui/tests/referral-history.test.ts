@@ -27,7 +27,7 @@ const WORDS: HistoryWords = {
 };
 
 function entry(recordType: string, value: unknown): HistoryEntry {
-  return { opId: "o1", at: "2026-11-29T10:00:00Z", author: "Marta", recordType, recordId: "r1", field: "", kind: "create", value: JSON.stringify(value) };
+  return { opId: "o1", at: "2026-11-29T10:00:00Z", author: "Marta", recordType, recordId: "r1", field: "", kind: "create", value: JSON.stringify(value), masked: false };
 }
 
 describe("a referral and a task in her history", () => {

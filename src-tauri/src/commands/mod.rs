@@ -2,6 +2,7 @@
 //! arguments, call the core, map the result.
 
 pub mod audit;
+pub mod backup;
 pub mod demo;
 pub mod directory;
 pub mod legal;

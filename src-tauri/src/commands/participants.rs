@@ -103,10 +103,11 @@ pub fn participant_reopen(
 pub fn participant_history(
     state: State<'_, AppState>,
     participant_id: String,
+    reveal: bool,
 ) -> CommandResult<Vec<HistoryEntry>> {
     Ok(state
         .session
-        .with(|vault| vault.participant_history(&participant_id))?)
+        .with(|vault| vault.participant_history(&participant_id, reveal))?)
 }
 
 /// Erases a woman at her request (coordinators and administrators): her data leaves this

@@ -20,7 +20,7 @@ use crate::error::CommandResult;
 use crate::AppState;
 
 /// A laptop added for a colleague: the passphrase to read aloud to her, shown once.
-#[derive(Debug, Serialize, specta::Type)]
+#[derive(Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AddedDevice {
     pub device_id: String,
@@ -50,7 +50,7 @@ pub struct SavedFile {
 }
 
 /// The join form of the first-run screen (the file is chosen in a native dialog first).
-#[derive(Debug, Deserialize, specta::Type)]
+#[derive(Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct JoinInput {
     pub passphrase: String,
@@ -58,7 +58,7 @@ pub struct JoinInput {
 }
 
 /// A laptop that joined: her recovery code (shown once) and her session.
-#[derive(Debug, Serialize, specta::Type)]
+#[derive(Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Joined {
     pub recovery_code: String,
@@ -110,10 +110,16 @@ pub fn device_add<R: Runtime>(
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn device_revoke(state: State<'_, AppState>, device_id: String) -> CommandResult<()> {
+pub fn device_revoke(
+    state: State<'_, AppState>,
+    device_id: String,
+    password: String,
+) -> CommandResult<super::staff::RekeyResult> {
+    let password = secrecy::SecretString::from(password);
     Ok(state
         .session
-        .with(|vault| vault.device_revoke(&device_id))?)
+        .with(|vault| vault.device_revoke(&device_id, &password))?
+        .into())
 }
 
 /// Saves what is new for the chosen laptops: one file for one laptop (a save dialog), or

@@ -16,7 +16,7 @@ pub struct VaultStatus {
 }
 
 /// The first-run form.
-#[derive(Debug, Deserialize, specta::Type)]
+#[derive(Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct NewVaultInput {
     pub org_name: String,
@@ -27,7 +27,7 @@ pub struct NewVaultInput {
 }
 
 /// A new vault: the recovery code to write down (shown once) and the administrator's session.
-#[derive(Debug, Serialize, specta::Type)]
+#[derive(Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedVault {
     pub recovery_code: String,
