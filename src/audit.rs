@@ -264,7 +264,11 @@ pub(crate) fn anchor(conn: &Connection) -> Result<(i64, [u8; 32])> {
 /// Whether the chain still holds the entry the key-slot file anchored, unchanged, and an
 /// unbroken chain from it to the recorded head: a database put back from an older copy, or
 /// whose tail was cut, fails. Reads only the entries written since the anchor.
-pub(crate) fn verify_from_anchor(conn: &Connection, anchor_seq: i64, anchor_hash: &[u8; 32]) -> Result<bool> {
+pub(crate) fn verify_from_anchor(
+    conn: &Connection,
+    anchor_seq: i64,
+    anchor_hash: &[u8; 32],
+) -> Result<bool> {
     let stored: Option<Vec<u8>> = conn
         .query_row(
             "SELECT hash FROM audit_log WHERE seq = ?1",

@@ -77,7 +77,10 @@ fn refused(reason: &'static str) -> Error {
 
 /// The name a backup is offered under: `acompana-copia-YYYY-MM-DD.age`, today's date.
 pub fn suggested_file_name() -> String {
-    format!("acompana-copia-{}.age", chrono::Local::now().format("%Y-%m-%d"))
+    format!(
+        "acompana-copia-{}.age",
+        chrono::Local::now().format("%Y-%m-%d")
+    )
 }
 
 /// Checks a passphrase chosen for a backup.
@@ -135,9 +138,8 @@ impl Vault {
             let header_bytes = serde_json::to_vec(&header)?;
             let file = fs::File::create(&temp)?;
             restrict_permissions(&temp)?;
-            let encryptor = age::Encryptor::with_user_passphrase(AgeSecret::from(
-                passphrase.to_string(),
-            ));
+            let encryptor =
+                age::Encryptor::with_user_passphrase(AgeSecret::from(passphrase.to_string()));
             let mut writer = encryptor
                 .wrap_output(BufWriter::new(file))
                 .map_err(|e| Error::Internal(format!("age: {e}")))?;
@@ -146,7 +148,10 @@ impl Vault {
             writer.write_all(&header_bytes)?;
             std::io::copy(&mut BufReader::new(fs::File::open(&copy)?), &mut writer)?;
             writer.write_all(&slots)?;
-            let file = writer.finish()?.into_inner().map_err(|e| Error::from(e.into_error()))?;
+            let file = writer
+                .finish()?
+                .into_inner()
+                .map_err(|e| Error::from(e.into_error()))?;
             file.sync_all()?;
             drop(file);
             fs::rename(&temp, out)?;
@@ -198,8 +203,8 @@ fn read_backup(
         std::io::ErrorKind::NotFound => Error::NotFound,
         _ => Error::from(e),
     })?;
-    let decryptor = age::Decryptor::new_buffered(BufReader::new(input))
-        .map_err(|e| decrypt_refusal(&e))?;
+    let decryptor =
+        age::Decryptor::new_buffered(BufReader::new(input)).map_err(|e| decrypt_refusal(&e))?;
     if !decryptor.is_scrypt() {
         return Err(refused("not_a_backup"));
     }

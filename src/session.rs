@@ -127,9 +127,7 @@ impl Session {
         let mut state = self.state();
         let expired = match state.as_ref() {
             None => return Err(Error::Locked),
-            Some(active) => {
-                now.since(active.last_activity) >= active.idle_limit
-            }
+            Some(active) => now.since(active.last_activity) >= active.idle_limit,
         };
         if expired {
             if let Some(active) = state.take() {
@@ -179,9 +177,9 @@ impl Session {
     /// Locks if there was no activity for the idle limit before `now`; true if it locked.
     pub fn lock_if_idle_at(&self, now: Moment) -> bool {
         let mut state = self.state();
-        let expired = state.as_ref().is_some_and(|active| {
-            now.since(active.last_activity) >= active.idle_limit
-        });
+        let expired = state
+            .as_ref()
+            .is_some_and(|active| now.since(active.last_activity) >= active.idle_limit);
         if expired {
             if let Some(active) = state.take() {
                 let _ = active.vault.lock(LockReason::Idle);

@@ -113,7 +113,9 @@ fn the_staff_registry_is_on_the_change_log() {
             &secret("clave-de-lucia-1"),
         )
         .unwrap();
-    admin.staff_disable(&lucia.id, &secret(ADMIN_PASSWORD)).unwrap();
+    admin
+        .staff_disable(&lucia.id, &secret(ADMIN_PASSWORD))
+        .unwrap();
     let log = changelog::all(admin.connection_for_tests()).unwrap();
     let staff_ops: Vec<_> = log.iter().filter(|op| op.record_type == "staff").collect();
     assert_eq!(

@@ -128,7 +128,9 @@ fn disabling_removes_the_slot_and_access() {
         admin.staff_disable(&id_of(ADMIN), &secret(ADMIN_PASSWORD)),
         Err(Error::CannotDisableSelf)
     ));
-    admin.staff_disable(&id_of("lucia"), &secret(ADMIN_PASSWORD)).unwrap();
+    admin
+        .staff_disable(&id_of("lucia"), &secret(ADMIN_PASSWORD))
+        .unwrap();
     assert_eq!(slot_count(&test), 3);
     assert!(
         !admin
@@ -157,7 +159,8 @@ fn disabling_removes_the_slot_and_access() {
 
     // Ana (admin) disables the first administrator; then Ana is the last admin and is safe.
     let mut ana = test.unlock("ana", "clave-de-ana-123").unwrap();
-    ana.staff_disable(&id_of(ADMIN), &secret("clave-de-ana-123")).unwrap();
+    ana.staff_disable(&id_of(ADMIN), &secret("clave-de-ana-123"))
+        .unwrap();
     assert!(matches!(
         ana.staff_disable(&id_of("ana"), &secret("clave-de-ana-123")),
         Err(Error::CannotDisableSelf)
@@ -189,7 +192,9 @@ fn the_last_active_admin_cannot_be_disabled() {
         .find(|m| m.username == "ana")
         .unwrap()
         .id;
-    admin.staff_disable(&ana_id, &secret(ADMIN_PASSWORD)).unwrap();
+    admin
+        .staff_disable(&ana_id, &secret(ADMIN_PASSWORD))
+        .unwrap();
     admin.lock(LockReason::Manual).unwrap();
     // Only one active admin is left; she cannot disable herself, nobody else may.
     let mut admin = test.admin();

@@ -334,7 +334,9 @@ fn refused_files_change_nothing_and_say_why() {
 
     // The good file is accepted; once the laptop is revoked, its files are refused.
     admin.sync_import(std::slice::from_ref(&good)).unwrap();
-    admin.device_revoke(&org.lucia_device, &secret(ADMIN_PASSWORD)).unwrap();
+    admin
+        .device_revoke(&org.lucia_device, &secret(ADMIN_PASSWORD))
+        .unwrap();
     let mut lucia = org.lucia();
     let late = org.file("late.sync");
     lucia
@@ -1597,7 +1599,9 @@ fn an_erasure_is_complete_once_every_laptop_has_acknowledged_it() {
         !pending(&admin).complete,
         "a laptop waiting to join is waited for"
     );
-    admin.device_revoke(&added.device_id, &secret(ADMIN_PASSWORD)).unwrap();
+    admin
+        .device_revoke(&added.device_id, &secret(ADMIN_PASSWORD))
+        .unwrap();
     assert!(pending(&admin).complete);
 }
 

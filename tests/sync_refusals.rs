@@ -1320,7 +1320,9 @@ fn crafted_files_are_refused_each_with_its_reason_and_change_nothing() {
         kit.admin.load_for_tests(&kit.mine).department.as_deref(),
         Some("Caldas")
     );
-    kit.admin.device_revoke(&lucia_device, &secret(ADMIN_PASSWORD)).unwrap();
+    kit.admin
+        .device_revoke(&lucia_device, &secret(ADMIN_PASSWORD))
+        .unwrap();
     kit.refuse_because(
         "a file replayed after its laptop was revoked",
         kit.good.clone(),

@@ -49,7 +49,10 @@ fn a_disabled_colleague_s_old_slot_file_no_longer_opens_the_re_keyed_vault() {
     add_woman(&test, "Rosa Antes");
     let kept_by_lucia = fs::read(&test.paths.keyslots).unwrap();
     let old_master = offline_master(&kept_by_lucia, "lucia", "clave-de-lucia-1");
-    assert!(opens_with(&test, &old_master), "before: her copy opens the vault");
+    assert!(
+        opens_with(&test, &old_master),
+        "before: her copy opens the vault"
+    );
 
     let mut admin = test.admin();
     let lucia = admin
@@ -71,7 +74,10 @@ fn a_disabled_colleague_s_old_slot_file_no_longer_opens_the_re_keyed_vault() {
     let new_code = rekeyed.recovery_code.display().to_string();
     assert_ne!(new_code, test.recovery_code);
     // The vault keeps working in the same session, and its data is all there.
-    assert_eq!(admin.participant_list(&Default::default()).unwrap().len(), 1);
+    assert_eq!(
+        admin.participant_list(&Default::default()).unwrap().len(),
+        1
+    );
     admin.lock(LockReason::Manual).unwrap();
 
     // Her old copy, with her password, gives the old key, which opens nothing now.
@@ -81,7 +87,10 @@ fn a_disabled_colleague_s_old_slot_file_no_longer_opens_the_re_keyed_vault() {
     fs::write(&test.paths.keyslots, &kept_by_lucia).unwrap();
     let before = test.snapshot();
     let refused = acompana::opening::unlock(&test.paths, "lucia", &secret("clave-de-lucia-1"));
-    assert!(refused.is_err(), "her old slot file opened the re-keyed vault");
+    assert!(
+        refused.is_err(),
+        "her old slot file opened the re-keyed vault"
+    );
     assert_eq!(test.snapshot(), before, "a refused unlock wrote something");
     fs::write(&test.paths.keyslots, current).unwrap();
     // The others still sign in; the old recovery code is gone, the new one works.
@@ -132,7 +141,8 @@ fn a_replaced_recovery_code_no_longer_opens_the_vault() {
     admin.lock(LockReason::Manual).unwrap();
     // Offline, the old file and the old code give a key that opens nothing.
     let slots = KeySlotFile::parse(&old_slots).unwrap();
-    let canonical = acompana::vault::recovery::RecoveryCode::normalize(&test.recovery_code).unwrap();
+    let canonical =
+        acompana::vault::recovery::RecoveryCode::normalize(&test.recovery_code).unwrap();
     let old_master = slots
         .find(&slots.recovery_label())
         .unwrap()
@@ -184,13 +194,19 @@ fn an_older_slot_file_or_an_older_database_is_refused_as_rolled_back() {
         "{:?}",
         result.map(|_| ())
     );
-    assert_eq!(result_code(&test, "lucia", "clave-de-lucia-1"), "vault_rolled_back");
+    assert_eq!(
+        result_code(&test, "lucia", "clave-de-lucia-1"),
+        "vault_rolled_back"
+    );
     assert_eq!(test.snapshot(), before, "a refused unlock wrote something");
 
     // The old database with the new slot file: refused too.
     fs::write(&test.paths.keyslots, &new_slots).unwrap();
     for (path, bytes) in &old_db {
-        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("vault.db")) {
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("vault.db"))
+        {
             fs::write(path, bytes).unwrap();
         }
     }
@@ -252,7 +268,10 @@ fn a_truncated_audit_tail_is_detected_at_unlock() {
         [hex::encode(hash)],
     )
     .unwrap();
-    assert!(admin.audit_verify().unwrap().ok, "the cut chain verifies by itself");
+    assert!(
+        admin.audit_verify().unwrap().ok,
+        "the cut chain verifies by itself"
+    );
     drop(admin); // no lock: the anchor stays the sign-in's
     assert!(matches!(
         acompana::opening::unlock(&test.paths, ADMIN, &secret(ADMIN_PASSWORD)),
@@ -316,10 +335,18 @@ fn a_read_only_sign_in_counter_is_reported_not_ignored() {
     fs::remove_file(&file).unwrap();
     // The folder is private, the counter file too.
     let mode = fs::metadata(&throttle_dir).unwrap().permissions().mode();
-    assert_eq!(mode & 0o077, 0, "the counter folder is open to others: {mode:o}");
+    assert_eq!(
+        mode & 0o077,
+        0,
+        "the counter folder is open to others: {mode:o}"
+    );
     assert!(acompana::opening::unlock(&test.paths, ADMIN, &secret("clave-equivocada")).is_err());
     let mode = fs::metadata(&file).unwrap().permissions().mode();
-    assert_eq!(mode & 0o077, 0, "the counter is readable by others: {mode:o}");
+    assert_eq!(
+        mode & 0o077,
+        0,
+        "the counter is readable by others: {mode:o}"
+    );
     fs::remove_file(&file).unwrap();
 }
 
@@ -369,14 +396,19 @@ fn a_backup_restored_in_an_empty_folder_equals_the_original_and_bad_ones_are_ref
         admin.backup_create(&file, "corta"),
         Err(Error::InvalidInput { .. })
     ));
-    let made = admin.backup_create(&file, "una frase larga de copia").unwrap();
+    let made = admin
+        .backup_create(&file, "una frase larga de copia")
+        .unwrap();
     assert!(made.database_bytes > 0);
     let original = dump(&admin);
     admin.lock(LockReason::Manual).unwrap();
     // A caseworker may not make one.
     let mut lucia = test.unlock("lucia", "clave-de-lucia-1").unwrap();
     assert!(matches!(
-        lucia.backup_create(&test.dir.path().join("de-lucia.age"), "una frase larga de copia"),
+        lucia.backup_create(
+            &test.dir.path().join("de-lucia.age"),
+            "una frase larga de copia"
+        ),
         Err(Error::Forbidden)
     ));
     lucia.lock(LockReason::Manual).unwrap();
@@ -446,13 +478,18 @@ fn a_backup_restored_in_an_empty_folder_equals_the_original_and_bad_ones_are_ref
             continue;
         }
         for row in rows {
-            assert!(restored_rows.contains(row), "{table}: {row} missing after the restore");
+            assert!(
+                restored_rows.contains(row),
+                "{table}: {row} missing after the restore"
+            );
         }
     }
     for key in ["vault_id", "org_id", "org_name", "country"] {
         let value = |v: &acompana::vault::Vault| -> String {
             v.connection_for_tests()
-                .query_row("SELECT value FROM vault_meta WHERE key = ?1", [key], |r| r.get(0))
+                .query_row("SELECT value FROM vault_meta WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
                 .unwrap()
         };
         let admin = test.admin();
@@ -484,7 +521,10 @@ fn history_holds_back_her_legal_name_and_reserved_details_unless_asked_and_is_au
         .unwrap();
     let masked = admin.participant_history(&id, false).unwrap();
     let text = serde_json::to_string(&masked).unwrap();
-    assert!(!text.contains("Reservada"), "a legal name in the masked history: {text}");
+    assert!(
+        !text.contains("Reservada"),
+        "a legal name in the masked history: {text}"
+    );
     assert!(text.contains("Rosi"), "her chosen name is not reserved");
     assert!(masked.iter().filter(|e| e.masked).count() >= 2);
     let shown = admin.participant_history(&id, true).unwrap();
@@ -497,6 +537,8 @@ fn history_holds_back_her_legal_name_and_reserved_details_unless_asked_and_is_au
         .filter(|e| e.action == acompana::audit::AuditAction::HistoryViewed)
         .collect();
     assert_eq!(audited.len(), 2, "each reading of the history is audited");
-    assert!(audited.iter().any(|e| e.detail.as_deref().is_some_and(|d| d.ends_with("reserved"))));
+    assert!(audited
+        .iter()
+        .any(|e| e.detail.as_deref().is_some_and(|d| d.ends_with("reserved"))));
     admin.lock(LockReason::Manual).unwrap();
 }

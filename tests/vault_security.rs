@@ -50,7 +50,9 @@ fn canaries_appear_in_no_file_after_a_workload() {
         .find(|m| m.username == "lucia")
         .unwrap()
         .id;
-    admin.staff_disable(&lucia_id, &secret(ADMIN_PASSWORD)).unwrap();
+    admin
+        .staff_disable(&lucia_id, &secret(ADMIN_PASSWORD))
+        .unwrap();
     // Open in the middle of the workload, with the WAL in use, and look then too.
     let during = test.snapshot();
     admin.lock(LockReason::Manual).unwrap();
@@ -389,13 +391,13 @@ fn a_vault_from_a_newer_version_is_refused_unchanged() {
     let text = std::fs::read_to_string(&test.paths.keyslots).unwrap();
     std::fs::write(
         &test.paths.keyslots,
-        text.replacen("\"format\": 1", "\"format\": 2", 1),
+        text.replacen("\"format\": 2", "\"format\": 3", 1),
     )
     .unwrap();
     let before = test.snapshot();
     assert!(matches!(
         test.unlock(ADMIN, ADMIN_PASSWORD),
-        Err(Error::VaultTooNew { found: 2, .. })
+        Err(Error::VaultTooNew { found: 3, .. })
     ));
     assert_eq!(before, test.snapshot());
 }

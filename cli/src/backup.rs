@@ -66,7 +66,11 @@ fn show(info: &BackupInfo, done: &str, json: bool) {
 }
 
 /// `backup create`, signed in.
-pub(crate) fn create(vault: &mut Vault, command: &BackupCommand, json: bool) -> Result<(), CliError> {
+pub(crate) fn create(
+    vault: &mut Vault,
+    command: &BackupCommand,
+    json: bool,
+) -> Result<(), CliError> {
     let BackupCommand::Create { to } = command else {
         unreachable!("only create needs a sign-in");
     };
@@ -85,7 +89,11 @@ pub(crate) fn without_vault(
     match command {
         BackupCommand::Verify { file } => {
             let info = backup::verify(file, passphrase(false)?.expose_secret())?;
-            show(&info, "The backup is whole and the passphrase is right.", json);
+            show(
+                &info,
+                "The backup is whole and the passphrase is right.",
+                json,
+            );
         }
         BackupCommand::Restore { file } => {
             let info = backup::restore(paths, file, passphrase(false)?.expose_secret())?;

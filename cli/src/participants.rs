@@ -245,7 +245,12 @@ pub(crate) fn search(vault: &mut Vault, text: &str, json: bool) -> Result<(), Cl
 }
 
 /// `history`: a file's history from the change log.
-pub(crate) fn history(vault: &mut Vault, id: &str, reveal: bool, json: bool) -> Result<(), CliError> {
+pub(crate) fn history(
+    vault: &mut Vault,
+    id: &str,
+    reveal: bool,
+    json: bool,
+) -> Result<(), CliError> {
     let entries = vault.participant_history(id, reveal)?;
     print(json, &entries, |entries| {
         entries

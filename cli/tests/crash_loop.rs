@@ -283,7 +283,15 @@ fn opens(data: &Path, user: &str, password: &str) -> bool {
 
 fn women(data: &Path, user: &str, password: &str) -> usize {
     let output = cli(data)
-        .args(["--json", "--user", user, "participant", "list", "--limit", "100000"])
+        .args([
+            "--json",
+            "--user",
+            user,
+            "participant",
+            "list",
+            "--limit",
+            "100000",
+        ])
         .env("ACOMPANA_PASSWORD", password)
         .stdout(Stdio::piped())
         .output()
@@ -366,7 +374,10 @@ fn killed_password_changes_re_keys_backups_and_restores_leave_a_vault_before_or_
         &mut |at| {
             let old = opens(&office.dir, "coordinadora", PASSWORD);
             let new = !old && opens(&office.dir, "coordinadora", NEW);
-            assert!(old || new, "after a kill at {at:?} neither password opens the vault");
+            assert!(
+                old || new,
+                "after a kill at {at:?} neither password opens the vault"
+            );
             changed += new as usize;
             let password = if old { PASSWORD } else { NEW };
             assert_eq!(women(&office.dir, "coordinadora", password), 200);
@@ -395,13 +406,15 @@ fn killed_password_changes_re_keys_backups_and_restores_leave_a_vault_before_or_
                 "after a kill at {at:?} the vault does not open"
             );
             assert_eq!(women(&office.dir, "coordinadora", PASSWORD), 200);
-            let old_recovery = acompana::vault::keyslots::KeySlotFile::parse(&slots_before).unwrap();
+            let old_recovery =
+                acompana::vault::keyslots::KeySlotFile::parse(&slots_before).unwrap();
             let now = acompana::vault::keyslots::KeySlotFile::parse(
                 &std::fs::read(office.dir.join("keyslots.json")).unwrap(),
             )
             .unwrap();
             let label = old_recovery.recovery_label();
-            if now.find(&label).map(|s| &s.wrapped) != old_recovery.find(&label).map(|s| &s.wrapped) {
+            if now.find(&label).map(|s| &s.wrapped) != old_recovery.find(&label).map(|s| &s.wrapped)
+            {
                 rekeyed += 1;
             }
             let leftovers: Vec<_> = std::fs::read_dir(&office.dir)
@@ -432,7 +445,10 @@ fn killed_password_changes_re_keys_backups_and_restores_leave_a_vault_before_or_
             c
         },
         &mut |at| {
-            assert!(opens(&office.dir, "coordinadora", PASSWORD), "after a kill at {at:?}");
+            assert!(
+                opens(&office.dir, "coordinadora", PASSWORD),
+                "after a kill at {at:?}"
+            );
             if backup.exists() {
                 whole_backups += 1;
                 let verified = cli(&office.dir)
@@ -441,7 +457,10 @@ fn killed_password_changes_re_keys_backups_and_restores_leave_a_vault_before_or_
                     .env("ACOMPANA_BACKUP_PASSPHRASE", "frase de la copia de prueba")
                     .status()
                     .unwrap();
-                assert!(verified.success(), "a backup left by a kill at {at:?} is not whole");
+                assert!(
+                    verified.success(),
+                    "a backup left by a kill at {at:?} is not whole"
+                );
             }
         },
     );
@@ -476,7 +495,11 @@ fn killed_password_changes_re_keys_backups_and_restores_leave_a_vault_before_or_
         &mut |at| {
             if opens(&target, "coordinadora", PASSWORD) {
                 restored += 1;
-                assert_eq!(women(&target, "coordinadora", PASSWORD), 200, "kill at {at:?}");
+                assert_eq!(
+                    women(&target, "coordinadora", PASSWORD),
+                    200,
+                    "kill at {at:?}"
+                );
             } else {
                 // No vault: the restore can simply be run again.
                 let again = cli(&target)
@@ -485,7 +508,10 @@ fn killed_password_changes_re_keys_backups_and_restores_leave_a_vault_before_or_
                     .env("ACOMPANA_BACKUP_PASSPHRASE", "frase de la copia de prueba")
                     .status()
                     .unwrap();
-                assert!(again.success(), "after a kill at {at:?} the folder is neither empty nor whole");
+                assert!(
+                    again.success(),
+                    "after a kill at {at:?} the folder is neither empty nor whole"
+                );
                 assert_eq!(women(&target, "coordinadora", PASSWORD), 200);
             }
         },
@@ -552,7 +578,10 @@ fn a_crash_at_the_re_key_s_and_restore_s_renames_leaves_the_old_or_the_new_vault
         .status()
         .unwrap()
         .success());
-    for (point, whole) in [("restore-before-rename", false), ("restore-after-rename", true)] {
+    for (point, whole) in [
+        ("restore-before-rename", false),
+        ("restore-after-rename", true),
+    ] {
         let target = work.path().join(point);
         let status = cli(&target)
             .args(["backup", "restore"])

@@ -33,9 +33,7 @@ impl From<Error> for CommandError {
                 Error::SyncRefused(reason)
                 | Error::ContributionRefused(reason)
                 | Error::BackupRefused(reason)
-                | Error::VaultRolledBack(reason) => {
-                    Some(reason.to_string())
-                }
+                | Error::VaultRolledBack(reason) => Some(reason.to_string()),
                 _ => None,
             },
         }

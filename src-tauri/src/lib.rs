@@ -189,7 +189,10 @@ pub fn run() {
             std::thread::spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(5));
                 let state = handle.state::<AppState>();
-                if state.session.lock_if_idle_at(acompana::session::Moment::now()) {
+                if state
+                    .session
+                    .lock_if_idle_at(acompana::session::Moment::now())
+                {
                     let _ = handle.emit(
                         LOCKED_EVENT,
                         LockedPayload {

@@ -11,12 +11,42 @@ use crate::{AppState, LockedPayload, LOCKED_EVENT};
 /// The signals that mean "lock now": (bus, interface, member, whether its first argument is
 /// a boolean that must be true).
 const SIGNALS: &[(gio::BusType, &str, &str, bool)] = &[
-    (gio::BusType::System, "org.freedesktop.login1.Manager", "PrepareForSleep", true),
-    (gio::BusType::System, "org.freedesktop.login1.Session", "Lock", false),
-    (gio::BusType::Session, "org.freedesktop.ScreenSaver", "ActiveChanged", true),
-    (gio::BusType::Session, "org.gnome.ScreenSaver", "ActiveChanged", true),
-    (gio::BusType::Session, "org.cinnamon.ScreenSaver", "ActiveChanged", true),
-    (gio::BusType::Session, "org.mate.ScreenSaver", "ActiveChanged", true),
+    (
+        gio::BusType::System,
+        "org.freedesktop.login1.Manager",
+        "PrepareForSleep",
+        true,
+    ),
+    (
+        gio::BusType::System,
+        "org.freedesktop.login1.Session",
+        "Lock",
+        false,
+    ),
+    (
+        gio::BusType::Session,
+        "org.freedesktop.ScreenSaver",
+        "ActiveChanged",
+        true,
+    ),
+    (
+        gio::BusType::Session,
+        "org.gnome.ScreenSaver",
+        "ActiveChanged",
+        true,
+    ),
+    (
+        gio::BusType::Session,
+        "org.cinnamon.ScreenSaver",
+        "ActiveChanged",
+        true,
+    ),
+    (
+        gio::BusType::Session,
+        "org.mate.ScreenSaver",
+        "ActiveChanged",
+        true,
+    ),
 ];
 
 /// Whether a signal's parameters mean "lock now".
@@ -31,7 +61,10 @@ pub fn lock_on_sleep_and_screen_lock<R: Runtime>(app: AppHandle<R>) {
         let connection = match gio::bus_get_sync(bus, gio::Cancellable::NONE) {
             Ok(connection) => connection,
             Err(_) => {
-                tracing::info!(?bus, "no D-Bus bus: sleep and screen lock are not watched there");
+                tracing::info!(
+                    ?bus,
+                    "no D-Bus bus: sleep and screen lock are not watched there"
+                );
                 continue;
             }
         };

@@ -188,7 +188,9 @@ impl KeySlotFile {
                 || file.audit_anchor.is_some()
                 || file.slots.iter().any(|slot| slot.public.is_some()))
         {
-            return Err(Error::VaultCorrupt("a format-1 key-slot file with newer fields"));
+            return Err(Error::VaultCorrupt(
+                "a format-1 key-slot file with newer fields",
+            ));
         }
         if format >= 2 && (file.generation == 0 || file.audit_anchor.is_none()) {
             return Err(Error::VaultCorrupt("the key-slot file has no generation"));
@@ -198,7 +200,9 @@ impl KeySlotFile {
             .as_ref()
             .is_some_and(|anchor| anchor.seq < 1)
         {
-            return Err(Error::VaultCorrupt("the key-slot file's audit anchor is invalid"));
+            return Err(Error::VaultCorrupt(
+                "the key-slot file's audit anchor is invalid",
+            ));
         }
         if file.slots.is_empty() || file.slots.len() > MAX_SLOTS {
             return Err(Error::VaultCorrupt(
@@ -384,7 +388,13 @@ impl KeySlot {
         if PublicKey::from(&slot_secret).as_bytes() != &public.0 {
             return Ok(None);
         }
-        Ok(open_sealed(vault_id, &self.label.0, &slot_secret, public, sealed))
+        Ok(open_sealed(
+            vault_id,
+            &self.label.0,
+            &slot_secret,
+            public,
+            sealed,
+        ))
     }
 
     /// Whether the slot was written by format 1 (the master key wrapped directly).
@@ -453,8 +463,19 @@ fn open_sealed(
     if !shared.was_contributory() {
         return None;
     }
-    let key = seal_key(vault_id, label, shared.as_bytes(), &ephemeral_public, &public.0);
-    let master = crypto::open(&key, &nonce, &sealed.0[32 + NONCE_LEN..], SEAL_DOMAIN.as_bytes())?;
+    let key = seal_key(
+        vault_id,
+        label,
+        shared.as_bytes(),
+        &ephemeral_public,
+        &public.0,
+    );
+    let master = crypto::open(
+        &key,
+        &nonce,
+        &sealed.0[32 + NONCE_LEN..],
+        SEAL_DOMAIN.as_bytes(),
+    )?;
     SecretKey::from_slice(&master).ok()
 }
 
@@ -618,10 +639,19 @@ mod tests {
         assert!(rekeyed.find(&rekeyed.recovery_label()).is_none());
         let label = rekeyed.recovery_label();
         rekeyed
-            .put(SlotKind::Recovery, label, b"new code", KdfParams::MINIMUM, &new_master)
+            .put(
+                SlotKind::Recovery,
+                label,
+                b"new code",
+                KdfParams::MINIMUM,
+                &new_master,
+            )
             .unwrap();
         let ana = rekeyed.find(&rekeyed.staff_label("ana")).unwrap();
-        let opened = ana.unwrap_key(&rekeyed.vault_id, b"password one").unwrap().unwrap();
+        let opened = ana
+            .unwrap_key(&rekeyed.vault_id, b"password one")
+            .unwrap()
+            .unwrap();
         assert_eq!(opened.expose(), new_master.expose());
         // The old file, with the old code, still gives only the old key.
         let old = file.find(&file.recovery_label()).unwrap();
@@ -629,7 +659,9 @@ mod tests {
         assert_eq!(opened.expose(), old_master.expose());
         assert_ne!(opened.expose(), new_master.expose());
         // A dropped slot is gone.
-        let (dropped, _) = file.rekeyed(&new_master, &[file.staff_label("ana")]).unwrap();
+        let (dropped, _) = file
+            .rekeyed(&new_master, &[file.staff_label("ana")])
+            .unwrap();
         assert!(dropped.find(&dropped.staff_label("ana")).is_none());
     }
 
@@ -641,7 +673,13 @@ mod tests {
         let salt = [9u8; SALT_LEN];
         let nonce = [8u8; NONCE_LEN];
         let kek = crypto::derive_key(b"old password", &salt, KdfParams::MINIMUM).unwrap();
-        let ad = associated_data(&file.vault_id, SlotKind::Staff, &label, &salt, KdfParams::MINIMUM);
+        let ad = associated_data(
+            &file.vault_id,
+            SlotKind::Staff,
+            &label,
+            &salt,
+            KdfParams::MINIMUM,
+        );
         let wrapped = crypto::seal(&kek, &nonce, master.expose(), &ad);
         file.slots.push(KeySlot {
             label: HexBytes(label),
@@ -655,7 +693,10 @@ mod tests {
         });
         let slot = file.find(&label).unwrap();
         assert!(slot.is_format_1());
-        let opened = slot.unwrap_key(&file.vault_id, b"old password").unwrap().unwrap();
+        let opened = slot
+            .unwrap_key(&file.vault_id, b"old password")
+            .unwrap()
+            .unwrap();
         assert_eq!(opened.expose(), master.expose());
         let (rekeyed, unconverted) = file.rekeyed(&SecretKey::generate(), &[]).unwrap();
         assert_eq!(unconverted, vec![label]);
@@ -698,7 +739,10 @@ mod fuzz {
             });
         }
         file.generation = 9;
-        file.audit_anchor = Some(AuditAnchor { seq: 4, hash: HexBytes([6; 32]) });
+        file.audit_anchor = Some(AuditAnchor {
+            seq: 4,
+            hash: HexBytes([6; 32]),
+        });
         file.to_bytes(&master)
     }
 

@@ -258,11 +258,18 @@ const PENDING_GENERATION: &str = "keyslot_pending";
 
 fn meta_u64(conn: &Connection, key: &str) -> Result<Option<u64>> {
     let value: Option<String> = conn
-        .query_row("SELECT value FROM vault_meta WHERE key = ?1", [key], |row| row.get(0))
+        .query_row(
+            "SELECT value FROM vault_meta WHERE key = ?1",
+            [key],
+            |row| row.get(0),
+        )
         .optional()
         .map_err(|_| Error::VaultCorrupt("the database could not be read"))?;
     value
-        .map(|text| text.parse().map_err(|_| Error::VaultCorrupt("bad key-slot generation")))
+        .map(|text| {
+            text.parse()
+                .map_err(|_| Error::VaultCorrupt("bad key-slot generation"))
+        })
         .transpose()
 }
 
@@ -291,7 +298,10 @@ pub(crate) fn record_generation(tx: &Connection, generation: u64) -> Result<()> 
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         rusqlite::params![GENERATION, generation.to_string()],
     )?;
-    tx.execute("DELETE FROM vault_meta WHERE key = ?1", [PENDING_GENERATION])?;
+    tx.execute(
+        "DELETE FROM vault_meta WHERE key = ?1",
+        [PENDING_GENERATION],
+    )?;
     Ok(())
 }
 
@@ -355,7 +365,10 @@ impl RekeyPaths {
 pub(crate) fn finish_interrupted_rekey(paths: &VaultPaths) -> Result<()> {
     // A backup's copy of the database left by a crash.
     for suffix in ["", "-wal", "-shm", "-journal"] {
-        let _ = fs::remove_file(format!("{}{suffix}", paths.dir.join("vault.db.backup").display()));
+        let _ = fs::remove_file(format!(
+            "{}{suffix}",
+            paths.dir.join("vault.db.backup").display()
+        ));
     }
     let next = RekeyPaths::of(paths);
     if next.keyslots.exists() && !next.db.exists() {
@@ -369,7 +382,12 @@ pub(crate) fn finish_interrupted_rekey(paths: &VaultPaths) -> Result<()> {
 
 /// A copy of the open database under another key, made by SQLCipher's export (every table,
 /// index and trigger), with the schema version carried over.
-pub(crate) fn export_copy(conn: &Connection, path: &Path, key: &SecretKey, version: u32) -> Result<()> {
+pub(crate) fn export_copy(
+    conn: &Connection,
+    path: &Path,
+    key: &SecretKey,
+    version: u32,
+) -> Result<()> {
     let path_text = path
         .to_str()
         .ok_or_else(|| Error::Internal("the data folder's path is not text".into()))?;
@@ -517,6 +535,21 @@ impl Vault {
         Ok(())
     }
 
+    /// Reads the key-slot file again: another session on the same vault (the app and the
+    /// command line, or two colleagues' sessions in tests) may have written it since, at its
+    /// sign-in or lock if nothing else. A file this master key no longer authenticates means
+    /// the vault was re-keyed meanwhile.
+    pub(crate) fn reload_slots(&mut self) -> Result<()> {
+        let on_disk = read_keyslots(&self.paths)?;
+        if on_disk != self.slots {
+            on_disk.verify_mac(&self.master).map_err(|_| {
+                Error::Internal("the vault was re-keyed by another session; sign in again".into())
+            })?;
+            self.slots = on_disk;
+        }
+        Ok(())
+    }
+
     /// Refuses to write key slots over a file another session (the app and the command line
     /// on one vault) has changed since this one read it.
     fn refuse_changed_slots(&self) -> Result<()> {
@@ -536,6 +569,7 @@ impl Vault {
         label: &[u8; 32],
         password: &SecretString,
     ) -> Result<()> {
+        self.reload_slots()?;
         let mut slots = self.slots.clone();
         if let Some(slot) = slots.find(label).filter(|slot| slot.is_format_1()) {
             let params = slot.kdf;
@@ -553,6 +587,7 @@ impl Vault {
     /// Copies the audit chain's head into the key-slot file (at sign-in and at lock), so that
     /// a database put back from an older copy, or whose audit tail was cut, is refused.
     pub(crate) fn anchor_audit(&mut self) -> Result<()> {
+        self.reload_slots()?;
         let slots = self.slots.clone();
         self.commit_with_slots(slots, |_, _, _| Ok(()))
     }
@@ -564,7 +599,9 @@ impl Vault {
         throttle.wait()?;
         let label = staff::slot_label(&self.conn, &self.me.id)?;
         let opened = match self.slots.find(&label) {
-            Some(slot) => slot.unwrap_key(&self.slots.vault_id, password.expose_secret().as_bytes())?,
+            Some(slot) => {
+                slot.unwrap_key(&self.slots.vault_id, password.expose_secret().as_bytes())?
+            }
             None => None,
         };
         match opened {
@@ -597,8 +634,8 @@ impl Vault {
         reason: &str,
         change: impl FnOnce(&rusqlite::Transaction<'_>, &str, &str) -> Result<()>,
     ) -> Result<Rekeyed> {
+        self.reload_slots()?;
         self.confirm_password(password)?;
-        self.refuse_changed_slots()?;
         let params = self.slots.default_params();
         let new_master = SecretKey::generate();
         let (mut new_slots, unconverted) = self.slots.rekeyed(&new_master, drop)?;
@@ -606,7 +643,13 @@ impl Vault {
         let canonical = recovery::RecoveryCode::normalize(code.display())
             .ok_or_else(|| Error::Internal("generated code does not normalize".into()))?;
         let recovery_label = new_slots.recovery_label();
-        new_slots.put(SlotKind::Recovery, recovery_label, canonical.as_bytes(), params, &new_master)?;
+        new_slots.put(
+            SlotKind::Recovery,
+            recovery_label,
+            canonical.as_bytes(),
+            params,
+            &new_master,
+        )?;
         // Her own slot is written afresh under her password (converting a format-1 slot).
         let my_label = staff::slot_label(&self.conn, &self.me.id)?;
         new_slots.put(
@@ -616,7 +659,8 @@ impl Vault {
             self.slots.find(&my_label).map(|s| s.kdf).unwrap_or(params),
             &new_master,
         )?;
-        let unconverted: Vec<[u8; 32]> = unconverted.into_iter().filter(|l| *l != my_label).collect();
+        let unconverted: Vec<[u8; 32]> =
+            unconverted.into_iter().filter(|l| *l != my_label).collect();
         let mut needs_password_reset = Vec::new();
         for label in &unconverted {
             if let Some(id) = staff::id_by_slot_label(&self.conn, label)? {
@@ -707,6 +751,7 @@ impl Vault {
     ) -> Result<()> {
         staff::check_new_password(password.expose_secret())?;
         let label = staff::slot_label(&self.conn, staff_id)?;
+        self.reload_slots()?;
         let mut new_slots = self.slots.clone();
         let params = new_slots.default_params();
         new_slots.put(
@@ -753,6 +798,7 @@ impl Vault {
         if staff::by_username(&self.conn, &username).is_ok() {
             return Err(Error::UsernameTaken);
         }
+        self.reload_slots()?;
         let mut new_slots = self.slots.clone();
         let label = new_slots.staff_label(username.as_str());
         let params = new_slots.default_params();
@@ -842,6 +888,7 @@ impl Vault {
     /// Changes the signed-in person's own password, after checking the current one.
     pub fn change_password(&mut self, current: &SecretString, new: &SecretString) -> Result<()> {
         staff::check_new_password(new.expose_secret())?;
+        self.reload_slots()?;
         let label = staff::slot_label(&self.conn, &self.me.id)?;
         let slot = self.slots.find(&label).ok_or(Error::WrongCredentials)?;
         let unwrapped =

@@ -50,9 +50,10 @@ impl FailureRecord {
     fn parse(bytes: &[u8]) -> Result<Self> {
         let record: FailureRecord =
             serde_json::from_slice(bytes).map_err(|_| Error::ThrottleUnavailable)?;
-        let valid_times = record.unaudited.iter().all(|at| {
-            at.len() <= 40 && chrono::DateTime::parse_from_rfc3339(at).is_ok()
-        });
+        let valid_times = record
+            .unaudited
+            .iter()
+            .all(|at| at.len() <= 40 && chrono::DateTime::parse_from_rfc3339(at).is_ok());
         if record.unaudited.len() > MAX_REMEMBERED || !valid_times {
             return Err(Error::ThrottleUnavailable);
         }
@@ -232,10 +233,9 @@ mod tests {
                 String::from_utf8_lossy(bad)
             );
         }
-        let good = FailureRecord::parse(
-            b"{\"consecutive\":2,\"unaudited\":[\"2026-12-01T10:00:00Z\"]}",
-        )
-        .unwrap();
+        let good =
+            FailureRecord::parse(b"{\"consecutive\":2,\"unaudited\":[\"2026-12-01T10:00:00Z\"]}")
+                .unwrap();
         assert_eq!(good.consecutive, 2);
     }
 }

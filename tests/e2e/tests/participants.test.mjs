@@ -278,6 +278,14 @@ step("her history lists the day's changes in Spanish", async () => {
   assert.doesNotMatch(text, /\bdocumentType\b|\bobtainedOn\b|\bcase_work\b/, "field names and codes are translated");
   await assertFits("Historial");
   await shot("21-file-history");
+  // "Mostrar datos reservados" asks the core for them (an audited reading): her legal name.
+  await clickTestId("history-reveal");
+  await waitForTextIn("history-table", HER.legalName);
+  await clickTestId("history-reveal");
+  await browser.waitUntil(async () => !(await textOf("history-table")).includes(HER.legalName), {
+    timeout: TIMEOUT,
+    timeoutMsg: "the legal name stayed in the history after hiding it again",
+  });
 });
 
 step("a prison visit is recorded for both women at once", async () => {
