@@ -26,12 +26,11 @@ import {
   textOf,
   typeInto,
 } from "../support.mjs";
+import { BACKUP_FILE, BACKUP_PASSPHRASE } from "../trust-shared.mjs";
 
 session("trust-office");
 
 const TEMP = { username: "temporal", name: "Colega Temporal", password: "Clave-temporal-2026" };
-export const BACKUP_FILE = path.join(runDir, "copia-oficina.age");
-export const BACKUP_PASSPHRASE = "una frase larga para la copia";
 
 /** Reads the new code from the re-key dialog, ticks "written down" and closes it. */
 async function takeNewCode() {

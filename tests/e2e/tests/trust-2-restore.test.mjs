@@ -10,6 +10,7 @@ import {
   ADMIN,
   answerDialogs,
   assertFits,
+  browser,
   byTestId,
   clickTestId,
   runDir,
@@ -20,7 +21,7 @@ import {
   textOf,
   typeInto,
 } from "../support.mjs";
-import { BACKUP_FILE, BACKUP_PASSPHRASE } from "./trust-1-office.test.mjs";
+import { BACKUP_FILE, BACKUP_PASSPHRASE } from "../trust-shared.mjs";
 
 const restoredDir = path.join(runDir, "restored-data");
 mkdirSync(restoredDir, { recursive: true });
@@ -55,7 +56,7 @@ step("the right passphrase restores the vault and she signs in to it", async () 
   await signIn(ADMIN);
   await clickTestId("nav-participants");
   await byTestId("participants-table");
-  const rows = await (await import("../support.mjs")).browser.$$('[data-testid^="participant-row-"]');
+  const rows = await browser.$$('[data-testid^="participant-row-"]');
   assert.ok(rows.length > 0, "the restored vault holds the organization's women");
   await clickTestId("nav-staff");
   assert.match(await textOf("staff-status-temporal"), /desactivada/i);
