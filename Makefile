@@ -23,7 +23,7 @@ UI_MODULES := ui/node_modules/.package-lock.json
 E2E_MODULES := tests/e2e/node_modules/.package-lock.json
 
 .PHONY: bindings help run app deps-build deps-test ui-deps ui-build check-fmt check-ui check-rust \
-	test-rust e2e-deps e2e test bench check-large crash-loop crash-test fuzz
+	test-rust e2e-deps e2e test bench check-large crash-loop crash-test fuzz supply-chain
 
 help:
 	@echo "make run         build the UI and the desktop app (debug) and start it"
@@ -37,6 +37,7 @@ help:
 	@echo "make check-large the full integrity check on a vault past 4 GiB (writes 4.3 GiB)"
 	@echo "make crash-test  kill the command line 540 times during sync, password change, re-key, backup, restore"
 	@echo "make fuzz        cargo fuzz every parser of outside input, FUZZ_SECONDS each (default 180; nightly)"
+	@echo "make supply-chain  cargo deny: licences, bans, sources, advisories (deny.toml)"
 	@echo "make bindings    regenerate ui/src/bindings.ts from the Rust commands"
 
 # ---------------------------------------------------------------- system packages
@@ -121,6 +122,11 @@ fuzz:
 		cargo +nightly fuzz run $$target -- -max_total_time=$(FUZZ_SECONDS); \
 	done
 
+# Licences, bans, sources and advisories of every crate (deny.toml), against the RustSec
+# snapshot in ../shared/advisory-db or ADVISORY_DB; installs cargo-deny when it is missing.
+supply-chain:
+	scripts/supply-chain.sh
+
 # Regenerates ui/src/bindings.ts from the Rust commands (a test fails while it is stale).
 bindings:
 	@test -f ui/dist/index.html || $(MAKE) ui-build
@@ -150,6 +156,7 @@ e2e: deps-test e2e-deps
 # feature set, `cargo test` then only runs what is already built.
 test: deps-test
 	$(CARGO) fmt --all --check
+	scripts/supply-chain.sh
 	$(MAKE) check-ui
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) build --workspace --all-targets
