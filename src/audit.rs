@@ -55,6 +55,7 @@ pub enum AuditAction {
     BackupCreated,
     BackupRestored,
     HistoryViewed,
+    BackupScheduleChanged,
 }
 
 impl AuditAction {
@@ -102,11 +103,12 @@ impl AuditAction {
             AuditAction::BackupCreated => "backup_created",
             AuditAction::BackupRestored => "backup_restored",
             AuditAction::HistoryViewed => "history_viewed",
+            AuditAction::BackupScheduleChanged => "backup_schedule_changed",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        const ALL: [AuditAction; 41] = [
+        const ALL: [AuditAction; 42] = [
             AuditAction::VaultCreated,
             AuditAction::SignedIn,
             AuditAction::SignInFailed,
@@ -148,6 +150,7 @@ impl AuditAction {
             AuditAction::BackupCreated,
             AuditAction::BackupRestored,
             AuditAction::HistoryViewed,
+            AuditAction::BackupScheduleChanged,
         ];
         ALL.into_iter().find(|action| action.as_str() == text)
     }

@@ -19,6 +19,7 @@ pub enum ErrorCode {
     VaultRolledBack,
     ThrottleUnavailable,
     BackupRefused,
+    BackupFolderMissing,
     Forbidden,
     InvalidInput,
     WeakPassword,
@@ -53,6 +54,7 @@ impl ErrorCode {
             ErrorCode::VaultRolledBack => "vault_rolled_back",
             ErrorCode::ThrottleUnavailable => "throttle_unavailable",
             ErrorCode::BackupRefused => "backup_refused",
+            ErrorCode::BackupFolderMissing => "backup_folder_missing",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::InvalidInput => "invalid_input",
             ErrorCode::WeakPassword => "weak_password",
@@ -159,6 +161,10 @@ pub enum Error {
     /// `damaged`, `unknown_version`, `too_large`…); nothing was changed.
     #[error("the backup was refused: {0}")]
     BackupRefused(&'static str),
+    /// The folder chosen for automatic backups is not there (a USB stick not plugged in) or
+    /// is not a folder; no backup was written.
+    #[error("the folder for automatic backups is not available")]
+    BackupFolderMissing,
     /// The person stopped the work; nothing was changed.
     #[error("stopped before the end; nothing was changed")]
     Cancelled,
@@ -190,6 +196,7 @@ impl Error {
             Error::VaultRolledBack(_) => ErrorCode::VaultRolledBack,
             Error::ThrottleUnavailable => ErrorCode::ThrottleUnavailable,
             Error::BackupRefused(_) => ErrorCode::BackupRefused,
+            Error::BackupFolderMissing => ErrorCode::BackupFolderMissing,
             Error::Forbidden => ErrorCode::Forbidden,
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
             Error::WeakPassword { .. } => ErrorCode::WeakPassword,

@@ -542,3 +542,137 @@ fn history_holds_back_her_legal_name_and_reserved_details_unless_asked_and_is_au
         .any(|e| e.detail.as_deref().is_some_and(|d| d.ends_with("reserved"))));
     admin.lock(LockReason::Manual).unwrap();
 }
+
+fn scheduled_in(folder: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("acompana-auto-"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn scheduled_backups_are_written_when_due_keep_the_last_n_and_report_a_missing_folder() {
+    use acompana::backup::schedule::BackupSchedule;
+    let test = new_vault();
+    test.add("lucia", "Lucía", Role::Caseworker, "clave-de-lucia-1");
+    add_woman(&test, "Rosa Programada");
+    let usb = test.dir.path().join("usb");
+    let passphrase = "frase de las copias automáticas";
+    let mut admin = test.admin();
+    let schedule = BackupSchedule {
+        folder: usb.to_string_lossy().into_owned(),
+        every_days: 7,
+        keep: 2,
+    };
+    // Without the folder nothing is set up; with it, nothing is written until a run.
+    assert!(matches!(
+        admin.set_backup_schedule(&schedule, passphrase),
+        Err(Error::BackupFolderMissing)
+    ));
+    assert!(admin.backup_schedule().unwrap().schedule.is_none());
+    fs::create_dir(&usb).unwrap();
+    fs::write(usb.join("fotos.txt"), b"not a backup").unwrap();
+    fs::write(usb.join("acompana-copia-2026-01-01.age"), b"a manual one").unwrap();
+    assert!(matches!(
+        admin.set_backup_schedule(&schedule, "corta"),
+        Err(Error::InvalidInput {
+            field: "passphrase",
+            ..
+        })
+    ));
+    let status = admin.set_backup_schedule(&schedule, passphrase).unwrap();
+    assert_eq!(status.schedule.as_ref(), Some(&schedule));
+    assert_eq!(status.last_at, None);
+    assert!(scheduled_in(&usb).is_empty());
+    // The passphrase is never given back.
+    let shown = serde_json::to_string(&status).unwrap();
+    assert!(!shown.contains(passphrase), "{shown}");
+    admin.lock(LockReason::Manual).unwrap();
+
+    // A caseworker's session writes the due backup, but may neither force one nor change
+    // the schedule.
+    let mut lucia = test.unlock("lucia", "clave-de-lucia-1").unwrap();
+    assert!(matches!(
+        lucia.run_scheduled_backup(true),
+        Err(Error::Forbidden)
+    ));
+    assert!(matches!(
+        lucia.clear_backup_schedule(),
+        Err(Error::Forbidden)
+    ));
+    let first = lucia
+        .run_scheduled_backup(false)
+        .unwrap()
+        .expect("due at once");
+    assert_eq!(first.removed, 0);
+    assert_eq!(scheduled_in(&usb), vec![first.file.clone()]);
+    assert!(
+        lucia.run_scheduled_backup(false).unwrap().is_none(),
+        "not due again"
+    );
+    let status = lucia.backup_schedule().unwrap();
+    assert_eq!(status.last_file.as_deref(), Some(first.file.as_str()));
+    assert!(status.next_due.unwrap() > status.last_at.unwrap());
+    lucia.lock(LockReason::Manual).unwrap();
+
+    // Forced twice more: three written, the oldest removed, the other files untouched.
+    let mut admin = test.admin();
+    let second = admin.run_scheduled_backup(true).unwrap().unwrap();
+    let third = admin.run_scheduled_backup(true).unwrap().unwrap();
+    assert_eq!(third.removed, 1);
+    assert_eq!(
+        scheduled_in(&usb),
+        vec![second.file.clone(), third.file.clone()]
+    );
+    assert!(usb.join("fotos.txt").exists());
+    assert!(usb.join("acompana-copia-2026-01-01.age").exists());
+    // Each is an ordinary backup, opened with the schedule's passphrase.
+    let info = acompana::backup::verify(&usb.join(&third.file), passphrase).unwrap();
+    assert_eq!(info, third.info);
+    assert!(matches!(
+        acompana::backup::verify(&usb.join(&third.file), "otra frase cualquiera"),
+        Err(Error::BackupRefused("wrong_passphrase"))
+    ));
+
+    // The USB stick is unplugged: the run fails, says why, and the status keeps it.
+    fs::rename(&usb, test.dir.path().join("usb-fuera")).unwrap();
+    assert!(matches!(
+        admin.run_scheduled_backup(true),
+        Err(Error::BackupFolderMissing)
+    ));
+    let status = admin.backup_schedule().unwrap();
+    assert_eq!(
+        status.failure,
+        Some(acompana::error::ErrorCode::BackupFolderMissing)
+    );
+    assert!(status.failed_at.is_some());
+    // Plugged in again: the next backup clears the failure.
+    fs::rename(test.dir.path().join("usb-fuera"), &usb).unwrap();
+    admin.run_scheduled_backup(true).unwrap().unwrap();
+    let status = admin.backup_schedule().unwrap();
+    assert_eq!((status.failure, status.failed_at), (None, None));
+    assert_eq!(scheduled_in(&usb).len(), 2);
+
+    // Off: nothing is due any more, the files stay.
+    let status = admin.clear_backup_schedule().unwrap();
+    assert!(status.schedule.is_none() && status.next_due.is_none());
+    assert!(admin.run_scheduled_backup(false).unwrap().is_none());
+    assert!(matches!(
+        admin.run_scheduled_backup(true),
+        Err(Error::InvalidInput {
+            field: "schedule",
+            ..
+        })
+    ));
+    assert_eq!(scheduled_in(&usb).len(), 2);
+    let changes = admin
+        .audit_list(0, 200)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == acompana::audit::AuditAction::BackupScheduleChanged)
+        .count();
+    assert_eq!(changes, 2, "set up, then turned off");
+}

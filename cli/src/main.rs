@@ -169,7 +169,8 @@ enum Command {
     Rights(rights::RightsCommand),
     /// Encrypted backups: `backup create --to FILE`, `backup verify FILE`,
     /// `--data-dir NEW backup restore FILE` (passphrase from ACOMPANA_BACKUP_PASSPHRASE or a
-    /// prompt).
+    /// prompt); automatic ones: `backup schedule [--folder DIR --every-days N --keep N | --off]`,
+    /// `backup auto [--now]`.
     #[command(subcommand)]
     Backup(backup::BackupCommand),
     /// Anonymized summaries (coordinators): `summary --period 2026Q3 [--to 2026Q4]
@@ -298,7 +299,7 @@ fn run_signed_in(cli: &Cli, vault: &mut Vault, json: bool) -> Result<(), CliErro
         Command::Conflicts(command) => sync::conflicts(vault, command, json),
         Command::Rights(command) => rights::rights(vault, command, json),
         Command::Summary(args) => summary::summary(vault, args, json),
-        Command::Backup(command) => backup::create(vault, command, json),
+        Command::Backup(command) => backup::signed_in(vault, command, json),
         Command::Init { .. }
         | Command::Recover { .. }
         | Command::Demo { .. }

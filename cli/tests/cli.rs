@@ -1133,3 +1133,97 @@ fn summaries_from_the_command_line() {
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("\"not_a_contribution\""), "{err}");
 }
+
+#[test]
+fn backups_and_automatic_backups_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    init(&vault);
+    let phrase = "frase larga de la copia";
+    let with_phrase = |args: &[&str], data: &Path| {
+        acompana(data)
+            .args(["--user", "coordinadora"])
+            .args(args)
+            .env("ACOMPANA_PASSWORD", PASSWORD)
+            .env("ACOMPANA_BACKUP_PASSPHRASE", phrase)
+            .output()
+            .unwrap()
+    };
+    // create, verify, restore into a new folder, which then opens with the same password.
+    let file = dir.path().join("copia.age");
+    let made = with_phrase(
+        &["backup", "create", "--to", file.to_str().unwrap()],
+        &vault,
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let verified = with_phrase(
+        &["--json", "backup", "verify", file.to_str().unwrap()],
+        &vault,
+    );
+    assert!(verified.status.success());
+    let info: serde_json::Value = serde_json::from_slice(&verified.stdout).unwrap();
+    assert!(info["databaseBytes"].as_u64().unwrap() > 0);
+    let wrong = acompana(&vault)
+        .args(["backup", "verify", file.to_str().unwrap()])
+        .env("ACOMPANA_BACKUP_PASSPHRASE", "no es la frase correcta")
+        .output()
+        .unwrap();
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong_passphrase"));
+    let restored = dir.path().join("restaurada");
+    let restore = with_phrase(&["backup", "restore", file.to_str().unwrap()], &restored);
+    assert!(
+        restore.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restore.stderr)
+    );
+    let (code, _, err) = as_coordinator(&restored, &["check"]);
+    assert_eq!(code, 0, "{err}");
+    // Restoring over an existing vault is refused.
+    let again = with_phrase(&["backup", "restore", file.to_str().unwrap()], &restored);
+    assert!(!again.status.success());
+
+    // Automatic backups: off at first, set up, due at once, then not, forced, kept to 2.
+    assert!(succeeds(&vault, &["backup", "schedule"]).contains("No automatic backups"));
+    let usb = dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let set = with_phrase(
+        &[
+            "--json",
+            "backup",
+            "schedule",
+            "--folder",
+            usb.to_str().unwrap(),
+            "--every-days",
+            "7",
+            "--keep",
+            "2",
+        ],
+        &vault,
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let status: serde_json::Value = serde_json::from_slice(&set.stdout).unwrap();
+    assert_eq!(status["schedule"]["everyDays"], 7);
+    assert!(!String::from_utf8_lossy(&set.stdout).contains(phrase));
+    assert!(succeeds(&vault, &["backup", "auto"]).contains("Automatic backup written"));
+    assert!(succeeds(&vault, &["backup", "auto"]).contains("No automatic backup is due"));
+    succeeds(&vault, &["backup", "auto", "--now"]);
+    succeeds(&vault, &["backup", "auto", "--now"]);
+    let kept: Vec<_> = std::fs::read_dir(&usb).unwrap().collect();
+    assert_eq!(kept.len(), 2);
+    // A missing folder is an error with its code, and the status says so.
+    std::fs::remove_dir_all(&usb).unwrap();
+    let (code, _, err) = as_coordinator(&vault, &["--json", "backup", "auto", "--now"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("backup_folder_missing"), "{err}");
+    assert!(succeeds(&vault, &["backup", "schedule"]).contains("backup_folder_missing"));
+    assert!(succeeds(&vault, &["backup", "schedule", "--off"]).contains("No automatic backups"));
+}

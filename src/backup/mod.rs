@@ -27,6 +27,8 @@ use crate::error::{Error, Result};
 use crate::vault::keyslots::KeySlotFile;
 use crate::vault::{self, restrict_permissions, Vault, VaultPaths};
 
+pub mod schedule;
+
 /// The backup format this version writes and reads.
 pub const BACKUP_FORMAT: u32 = 1;
 const MAGIC: &[u8; 16] = b"ACOMPANA-BACKUP\n";
@@ -97,6 +99,17 @@ impl Vault {
     pub fn backup_create(&mut self, out: &Path, passphrase: &str) -> Result<BackupInfo> {
         self.require(&[crate::staff::Role::Admin])?;
         check_passphrase(passphrase)?;
+        self.write_backup(out, passphrase, None)
+    }
+
+    /// Writes the backup file (no role check: `backup_create` and the schedule decide who).
+    /// `detail` goes into the audit entry (`auto` for a scheduled backup).
+    pub(crate) fn write_backup(
+        &mut self,
+        out: &Path,
+        passphrase: &str,
+        detail: Option<&str>,
+    ) -> Result<BackupInfo> {
         let dir = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -107,7 +120,7 @@ impl Vault {
             out.file_name().and_then(|n| n.to_str()).unwrap_or("backup")
         ));
         let result = (|| -> Result<BackupInfo> {
-            self.audit(AuditAction::BackupCreated, None, None)?;
+            self.audit(AuditAction::BackupCreated, None, detail)?;
             // The slot file first, then the copy: the copy's audit chain then reaches at
             // least the entry the slot file anchors.
             let slots = fs::read(&self.paths.keyslots)?;

@@ -125,6 +125,52 @@ async backupRestore(passphrase: string) : Promise<Result<BackupInfo | null, Comm
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The automatic backups of this laptop and how they have gone (any role).
+ */
+async backupScheduleGet() : Promise<Result<BackupScheduleStatus, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_schedule_get") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets up automatic backups (administrators) into a folder chosen in the system's dialog:
+ * the webview never names a folder itself. `None` when the dialog was cancelled.
+ */
+async backupScheduleSet(everyDays: number, keep: number, passphrase: string) : Promise<Result<BackupScheduleStatus | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_schedule_set", { everyDays, keep, passphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops automatic backups (administrators); the files already written stay.
+ */
+async backupScheduleClear() : Promise<Result<BackupScheduleStatus, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_schedule_clear") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Writes the automatic backup if one is due (the app asks after signing in and every half
+ * hour), or at once with `now` (administrators). `None` when none was due.
+ */
+async backupScheduleRun(now: boolean) : Promise<Result<ScheduledBackup | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_schedule_run", { now }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async staffResetPassword(staffId: string, newPassword: string) : Promise<Result<null, CommandError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("staff_reset_password", { staffId, newPassword }) };
@@ -768,7 +814,7 @@ export type Audience =
 /**
  * What happened.
  */
-export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed" | "integrity_checked" | "sync_exported" | "sync_imported" | "sync_operations_dropped" | "device_added" | "device_registered" | "device_revoked" | "vault_joined" | "participant_erased" | "visit_prepared" | "visit_ended" | "summary_produced" | "summary_revised" | "summary_contributed" | "summary_pooled" | "vault_rekeyed" | "password_confirm_failed" | "backup_created" | "backup_restored" | "history_viewed"
+export type AuditAction = "vault_created" | "signed_in" | "sign_in_failed" | "locked" | "staff_added" | "staff_disabled" | "password_changed" | "password_reset" | "password_recovered" | "settings_changed" | "participant_created" | "participant_viewed" | "participant_shared" | "participant_unshared" | "participant_closed" | "participant_reopened" | "sensitive_note_viewed" | "demo_data_generated" | "compliance_report_printed" | "participant_file_printed" | "intake_form_printed" | "integrity_checked" | "sync_exported" | "sync_imported" | "sync_operations_dropped" | "device_added" | "device_registered" | "device_revoked" | "vault_joined" | "participant_erased" | "visit_prepared" | "visit_ended" | "summary_produced" | "summary_revised" | "summary_contributed" | "summary_pooled" | "vault_rekeyed" | "password_confirm_failed" | "backup_created" | "backup_restored" | "history_viewed" | "backup_schedule_changed"
 /**
  * One entry as an administrator reads it.
  */
@@ -801,6 +847,50 @@ export type BackupInfo = { vaultId: string; createdAt: string; appVersion: strin
  * A backup written: where (the file's name, not its folder) and what it holds.
  */
 export type BackupMade = { fileName: string; info: BackupInfo }
+/**
+ * When and where automatic backups go.
+ */
+export type BackupSchedule = { 
+/**
+ * An existing folder, given as an absolute path.
+ */
+folder: string; 
+/**
+ * Days between two backups (1–30).
+ */
+everyDays: number; 
+/**
+ * How many scheduled backups to keep in the folder (1–100).
+ */
+keep: number }
+/**
+ * The schedule and how it has gone.
+ */
+export type BackupScheduleStatus = { 
+/**
+ * None when there are no automatic backups on this laptop.
+ */
+schedule: BackupSchedule | null; 
+/**
+ * When the last scheduled backup was written (RFC 3339, UTC).
+ */
+lastAt: string | null; 
+/**
+ * Its file's name in the folder.
+ */
+lastFile: string | null; 
+/**
+ * When the next one is due (RFC 3339, UTC); None without a schedule.
+ */
+nextDue: string | null; 
+/**
+ * When the last attempt failed, if it did after the last success.
+ */
+failedAt: string | null; 
+/**
+ * Why it failed (`backup_folder_missing`, `disk_full`, `io`…).
+ */
+failure: ErrorCode | null }
 /**
  * A prison visit entered afterwards for several women at once.
  */
@@ -1245,7 +1335,7 @@ complete: boolean }
 /**
  * The stable, machine-readable code of an [`Error`]; the UI translates it.
  */
-export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "vault_rolled_back" | "throttle_unavailable" | "backup_refused" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "case_closed" | "consent_required" | "not_demo_vault" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "sync_refused" | "quarter_open" | "contribution_refused" | "cancelled" | "io" | "internal"
+export type ErrorCode = "locked" | "wrong_credentials" | "vault_missing" | "vault_exists" | "vault_corrupt" | "vault_too_new" | "vault_rolled_back" | "throttle_unavailable" | "backup_refused" | "backup_folder_missing" | "forbidden" | "invalid_input" | "weak_password" | "username_taken" | "staff_not_found" | "not_found" | "case_closed" | "consent_required" | "not_demo_vault" | "last_admin" | "cannot_disable_self" | "wrong_recovery_code" | "disk_full" | "sync_refused" | "quarter_open" | "contribution_refused" | "cancelled" | "io" | "internal"
 /**
  * A document that would prove a point.
  */
@@ -2006,6 +2096,18 @@ export type SavedFile = { deviceId: string; deviceName: string; fileName: string
  * Changes carried (operations).
  */
 changes: number }
+/**
+ * A scheduled backup that was written.
+ */
+export type ScheduledBackup = { 
+/**
+ * The file written, in the schedule's folder.
+ */
+file: string; info: BackupInfo; 
+/**
+ * How many older scheduled backups were removed to keep the number chosen.
+ */
+removed: number }
 /**
  * One service an organization offers.
  */

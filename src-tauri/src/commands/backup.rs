@@ -1,6 +1,7 @@
 //! "Copia de seguridad" and "Restaurar": an encrypted backup of the whole vault to a file the
 //! person chooses (a USB stick), and restoring one on a laptop with no vault.
 
+use acompana::backup::schedule::{BackupSchedule, BackupScheduleStatus, ScheduledBackup};
 use acompana::backup::{self, BackupInfo};
 use acompana::Error;
 use serde::Serialize;
@@ -70,4 +71,66 @@ pub fn backup_restore<R: Runtime>(
         &path,
         &passphrase,
     )?))
+}
+
+/// The automatic backups of this laptop and how they have gone (any role).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn backup_schedule_get(state: State<'_, AppState>) -> CommandResult<BackupScheduleStatus> {
+    Ok(state.session.with(|vault| vault.backup_schedule())?)
+}
+
+/// Sets up automatic backups (administrators) into a folder chosen in the system's dialog:
+/// the webview never names a folder itself. `None` when the dialog was cancelled.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn backup_schedule_set<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    every_days: u32,
+    keep: u32,
+    passphrase: String,
+) -> CommandResult<Option<BackupScheduleStatus>> {
+    // Refuse bad values, a locked vault and anyone but an administrator before the dialog.
+    let mut schedule = BackupSchedule {
+        folder: "/".into(),
+        every_days,
+        keep,
+    };
+    schedule.check()?;
+    backup::check_passphrase(&passphrase)?;
+    state.session.with(|vault| {
+        if vault.me().role == acompana::staff::Role::Admin {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    })?;
+    let Some(folder) = dialog::choose(&app, Choose::Folder)? else {
+        return Ok(None);
+    };
+    schedule.folder = folder.to_string_lossy().into_owned();
+    Ok(Some(state.session.with(|vault| {
+        vault.set_backup_schedule(&schedule, &passphrase)
+    })?))
+}
+
+/// Stops automatic backups (administrators); the files already written stay.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn backup_schedule_clear(state: State<'_, AppState>) -> CommandResult<BackupScheduleStatus> {
+    Ok(state.session.with(|vault| vault.clear_backup_schedule())?)
+}
+
+/// Writes the automatic backup if one is due (the app asks after signing in and every half
+/// hour), or at once with `now` (administrators). `None` when none was due.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn backup_schedule_run(
+    state: State<'_, AppState>,
+    now: bool,
+) -> CommandResult<Option<ScheduledBackup>> {
+    Ok(state
+        .session
+        .with(|vault| vault.run_scheduled_backup(now))?)
 }
