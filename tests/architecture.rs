@@ -159,3 +159,42 @@ fn a_planted_upward_import_is_caught() {
         vec!["newcomer is on no floor".to_string()]
     );
 }
+
+/// The `[dependencies]`-like section lines of a manifest that name the core crate, with the
+/// section they are in.
+fn core_dependency_lines(manifest: &str) -> Vec<(String, String)> {
+    let mut section = String::new();
+    let mut found = Vec::new();
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            section = line.to_string();
+        } else if line.starts_with("acompana =") || line.starts_with("acompana=") {
+            found.push((section.clone(), line.to_string()));
+        }
+    }
+    found
+}
+
+#[test]
+fn test_support_reaches_only_the_core_s_own_tests_and_benchmarks() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let core = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let default = core
+        .lines()
+        .find(|l| l.trim_start().starts_with("default ="))
+        .expect("a default feature list");
+    assert!(!default.contains("test-support"), "{default}");
+    let own = core_dependency_lines(&core);
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert_eq!(own[0].0, "[dev-dependencies]");
+    assert!(own[0].1.contains("test-support"));
+    for shell in ["cli/Cargo.toml", "src-tauri/Cargo.toml"] {
+        let manifest = std::fs::read_to_string(root.join(shell)).unwrap();
+        let lines = core_dependency_lines(&manifest);
+        assert!(!lines.is_empty(), "{shell} depends on the core");
+        for (section, line) in lines {
+            assert!(!line.contains("test-support"), "{shell} {section}: {line}");
+        }
+    }
+}

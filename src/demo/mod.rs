@@ -780,7 +780,7 @@ impl Vault {
     /// Benchmarks only: writes an unencrypted copy of a **demo** vault's database to `path`,
     /// so the same workload can be measured keyed and unkeyed. Any other vault is refused:
     /// real data is never written out in plaintext.
-    #[doc(hidden)]
+    #[cfg(any(test, feature = "test-support"))]
     pub fn demo_plaintext_copy(&self, path: &std::path::Path) -> Result<()> {
         if !is_demo(&self.conn)? {
             return Err(Error::NotDemoVault);
@@ -800,7 +800,7 @@ impl Vault {
 
     /// Benchmarks only: runs this session over another connection to a demo database (see
     /// [`Vault::demo_plaintext_copy`]).
-    #[doc(hidden)]
+    #[cfg(any(test, feature = "test-support"))]
     pub fn use_demo_connection_for_benchmarks(&mut self, conn: rusqlite::Connection) -> Result<()> {
         if !is_demo(&self.conn)? || !is_demo(&conn)? {
             return Err(Error::NotDemoVault);

@@ -974,8 +974,9 @@ impl Vault {
         anchored
     }
 
-    /// Direct access for the crate's own tests of tampering and migrations.
-    #[doc(hidden)]
+    /// Direct access for the crate's own tests of tampering and migrations (the
+    /// `test-support` feature, which only the crate's tests and benchmarks turn on).
+    #[cfg(any(test, feature = "test-support"))]
     pub fn connection_for_tests(&self) -> &Connection {
         &self.conn
     }
