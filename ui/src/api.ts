@@ -103,6 +103,9 @@ export type {
   AuditEntry,
   BackupInfo,
   BackupMade,
+  BackupSchedule,
+  BackupScheduleStatus,
+  ScheduledBackup,
   RekeyResult,
   AuditVerification,
   ChangedFile,
@@ -154,6 +157,7 @@ const KNOWN_ERROR_CODES: Record<ErrorCode, true> = {
   vault_rolled_back: true,
   throttle_unavailable: true,
   backup_refused: true,
+  backup_folder_missing: true,
   forbidden: true,
   invalid_input: true,
   weak_password: true,
@@ -376,8 +380,17 @@ export const api = {
   summaryExportCsv: (request: Parameters<typeof commands.summaryExportCsv>[0]) =>
     unwrap(commands.summaryExportCsv(request)),
   // Backups of the whole vault, encrypted to a passphrase (at least 12 characters). Making one
-  // (administrators and coordinators) and restoring one (first run only, no vault yet) open
-  // the system's file dialog from the core; both answer null when it was cancelled.
+  // (administrators) and restoring one (first run only, no vault yet) open the system's file
+  // dialog from the core; both answer null when it was cancelled.
   backupCreate: (passphrase: string) => unwrap(commands.backupCreate(passphrase)),
   backupRestore: (passphrase: string) => unwrap(commands.backupRestore(passphrase)),
+  // Automatic backups into a folder of this laptop (a USB stick, a second disk). Reading the
+  // schedule is for everyone; setting it (the core opens the system's folder dialog and answers
+  // null when it was cancelled), clearing it and a backup "now" are for administrators. A run
+  // without `now` writes a backup only when one is due, and answers null otherwise.
+  backupScheduleGet: () => unwrap(commands.backupScheduleGet()),
+  backupScheduleSet: (everyDays: number, keep: number, passphrase: string) =>
+    unwrap(commands.backupScheduleSet(everyDays, keep, passphrase)),
+  backupScheduleClear: () => unwrap(commands.backupScheduleClear()),
+  backupScheduleRun: (now: boolean) => unwrap(commands.backupScheduleRun(now)),
 };

@@ -6,7 +6,7 @@
 // Configuración.
 
 import assert from "node:assert/strict";
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   ADMIN,
@@ -99,6 +99,62 @@ step("Configuración saves an encrypted backup where she chooses", async () => {
   assert.ok(statSync(BACKUP_FILE).size > 10_000, "the backup holds the vault");
   assert.match(await textOf("backup-done"), /copia-oficina\.age/);
   await shot("trust-03-backup-done");
+});
+
+step("automatic backups go to a chosen folder, keep the last two, and say when the stick is missing", async () => {
+  const usb = path.join(runDir, "usb-automatica");
+  mkdirSync(usb, { recursive: true });
+  writeFileSync(path.join(usb, "fotos.txt"), "not a backup");
+  const scheduled = () => readdirSync(usb).filter((name) => name.startsWith("acompana-auto-")).sort();
+  await byTestId("backup-schedule-card");
+  assert.match(await textOf("backup-schedule-status"), /Desactivadas/);
+  await typeInto("backup-schedule-keep", "2");
+  await typeInto("backup-schedule-passphrase", BACKUP_PASSPHRASE);
+  await typeInto("backup-schedule-passphrase-repeat", BACKUP_PASSPHRASE);
+  answerDialogs(usb);
+  await clickTestId("backup-schedule-save");
+  await browser.waitUntil(async () => (await textOf("backup-schedule-status")).includes(usb), {
+    timeoutMsg: "the status names the chosen folder",
+  });
+  assert.match(await textOf("backup-schedule-status"), /Cada día/);
+  assert.match(await textOf("backup-schedule-status"), /últimas 2/);
+  // Each run names a new file: wait until the report names one not reported before.
+  const reported = new Set();
+  const runNow = async () => {
+    await clickTestId("backup-schedule-run-now");
+    let file = null;
+    await browser.waitUntil(
+      async () => {
+        const done = await browser.$('[data-testid="backup-schedule-done"]');
+        if (!(await done.isExisting())) return false;
+        file = (await done.getText()).match(/acompana-auto-\S+?\.age/)?.[0] ?? null;
+        return file !== null && !reported.has(file);
+      },
+      { timeout: 60_000, timeoutMsg: "a new backup is reported done" },
+    );
+    reported.add(file);
+    assert.ok(scheduled().includes(file), `${file} is in the folder`);
+  };
+  await runNow();
+  assert.equal(scheduled().length, 1);
+  await runNow();
+  await runNow();
+  assert.equal(scheduled().length, 2, "the oldest beyond two was removed");
+  assert.match(await textOf("backup-schedule-done"), /Se borró 1 copia antigua/);
+  assert.ok(existsSync(path.join(usb, "fotos.txt")), "other files stay");
+  await assertFits("backup-schedule-card");
+  await shot("trust-04-automatic-backups");
+  // The stick is unplugged: the next attempt fails and says so.
+  rmSync(usb, { recursive: true, force: true });
+  await clickTestId("backup-schedule-run-now");
+  await byTestId("backup-schedule-failure");
+  assert.match(await textOf("backup-schedule-failure"), /carpeta/i);
+  await shot("trust-05-automatic-backup-missing-folder");
+  await clickTestId("backup-schedule-off");
+  await clickTestId("confirm-accept");
+  await browser.waitUntil(async () => /Desactivadas/.test(await textOf("backup-schedule-status")), {
+    timeoutMsg: "automatic backups are off",
+  });
 });
 
 step("a new recovery code from Configuración re-keys again", async () => {
