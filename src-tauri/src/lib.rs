@@ -129,6 +129,14 @@ pub fn bindings_typescript() -> String {
 /// Whether the webview may navigate to `url`: only the app's own pages, on the default port
 /// and without credentials (`tauri://localhost`, or `http(s)://tauri.localhost` where the
 /// platform serves it so). Everything else is refused, and so is every new window.
+/// Whether the webview runs with an ephemeral website-data manager (nothing of it on disk).
+/// Always, except in a debug build driven by the end-to-end tests (their dialog switch is
+/// set): WebKitGTK refuses automation in an ephemeral context, and those runs keep the
+/// webview's folders in the run's own temporary folder.
+fn webview_is_ephemeral(debug_build: bool, e2e_switch: bool) -> bool {
+    !(debug_build && e2e_switch)
+}
+
 fn is_app_url(url: &tauri::Url) -> bool {
     if url.port().is_some() || !url.username().is_empty() || url.password().is_some() {
         return false;
@@ -184,6 +192,10 @@ pub fn run() {
                 .cloned()
                 .ok_or("no window in the configuration")?;
             tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .incognito(webview_is_ephemeral(
+                    cfg!(debug_assertions),
+                    std::env::var_os(dialog::TEST_ANSWERS).is_some(),
+                ))
                 .on_navigation(is_app_url)
                 .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
                 .build()?;
@@ -272,6 +284,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The webview keeps nothing on disk (no local storage, cache or cookies in the user's
+    /// profile): WebKitGTK runs it with an ephemeral website-data manager.
+    #[test]
+    fn the_webview_is_ephemeral() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tauri.conf.json");
+        let config: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("config")).expect("json");
+        let windows = config["app"]["windows"].as_array().expect("windows");
+        assert!(!windows.is_empty());
+        for window in windows {
+            assert_eq!(window["incognito"], true, "{window}");
+        }
+        assert!(webview_is_ephemeral(false, false));
+        assert!(
+            webview_is_ephemeral(false, true),
+            "a release build ignores the switch"
+        );
+        assert!(webview_is_ephemeral(true, false));
+        assert!(
+            !webview_is_ephemeral(true, true),
+            "only the driven debug build keeps it"
+        );
     }
 
     #[test]
