@@ -264,6 +264,60 @@ pub(crate) fn anchor(conn: &Connection) -> Result<(i64, [u8; 32])> {
     Ok((seq, hash))
 }
 
+/// Where a walk of the chain stopped.
+struct Walk {
+    /// Entries read and found sound.
+    entries: u32,
+    /// The first sequence number that is wrong or missing, if any.
+    first_bad: Option<i64>,
+}
+
+/// Walks the chain from the entry after `after_seq`, whose hash must be `after_hash`, to the
+/// end, recomputing every hash, then compares the end with the recorded head.
+fn walk(conn: &Connection, after_seq: i64, after_hash: &[u8]) -> Result<Walk> {
+    let mut statement = conn.prepare(
+        "SELECT seq, at, device_id, actor_id, action, target_id, detail, prev_hash, hash
+         FROM audit_log WHERE seq > ?1 ORDER BY seq",
+    )?;
+    // From the start, every row is read, so that one planted at sequence 0 or below is found.
+    let lowest = if after_seq == 0 { i64::MIN } else { after_seq };
+    let mut rows = statement.query([lowest])?;
+    let mut prev = after_hash.to_vec();
+    let mut expected_seq = after_seq + 1;
+    let mut entries = 0u32;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let stored_prev: Vec<u8> = row.get(7)?;
+        let stored_hash: Vec<u8> = row.get(8)?;
+        let recomputed = entry_hash(
+            &prev,
+            seq,
+            &row.get::<_, String>(1)?,
+            &row.get::<_, String>(2)?,
+            row.get::<_, Option<String>>(3)?.as_deref(),
+            &row.get::<_, String>(4)?,
+            row.get::<_, Option<String>>(5)?.as_deref(),
+            row.get::<_, Option<String>>(6)?.as_deref(),
+        );
+        if seq != expected_seq || stored_prev != prev || recomputed.as_slice() != stored_hash {
+            return Ok(Walk {
+                entries: entries + 1,
+                first_bad: Some(expected_seq.min(seq)),
+            });
+        }
+        prev = stored_hash;
+        expected_seq += 1;
+        entries += 1;
+    }
+    let (head_seq, head_hash) = head(conn)?;
+    // Entries at the end were removed: the first missing one is bad.
+    let cut = head_seq != expected_seq - 1 || head_hash != prev;
+    Ok(Walk {
+        entries,
+        first_bad: cut.then_some(expected_seq),
+    })
+}
+
 /// Whether the chain still holds the entry the key-slot file anchored, unchanged, and an
 /// unbroken chain from it to the recorded head: a database put back from an older copy, or
 /// whose tail was cut, fails. Reads only the entries written since the anchor.
@@ -282,35 +336,7 @@ pub(crate) fn verify_from_anchor(
     if stored.as_deref() != Some(anchor_hash.as_slice()) {
         return Ok(false);
     }
-    let mut statement = conn.prepare(
-        "SELECT seq, at, device_id, actor_id, action, target_id, detail, prev_hash, hash
-         FROM audit_log WHERE seq > ?1 ORDER BY seq",
-    )?;
-    let mut rows = statement.query([anchor_seq])?;
-    let mut prev = anchor_hash.to_vec();
-    let mut expected_seq = anchor_seq + 1;
-    while let Some(row) = rows.next()? {
-        let seq: i64 = row.get(0)?;
-        let stored_prev: Vec<u8> = row.get(7)?;
-        let stored_hash: Vec<u8> = row.get(8)?;
-        let recomputed = entry_hash(
-            &prev,
-            seq,
-            &row.get::<_, String>(1)?,
-            &row.get::<_, String>(2)?,
-            row.get::<_, Option<String>>(3)?.as_deref(),
-            &row.get::<_, String>(4)?,
-            row.get::<_, Option<String>>(5)?.as_deref(),
-            row.get::<_, Option<String>>(6)?.as_deref(),
-        );
-        if seq != expected_seq || stored_prev != prev || recomputed.as_slice() != stored_hash {
-            return Ok(false);
-        }
-        prev = stored_hash;
-        expected_seq += 1;
-    }
-    let (head_seq, head_hash) = head(conn)?;
-    Ok(head_seq == expected_seq - 1 && head_hash == prev)
+    Ok(walk(conn, anchor_seq, anchor_hash)?.first_bad.is_none())
 }
 
 /// Appends an entry; call inside the transaction of the change it records.
@@ -379,48 +405,13 @@ pub(crate) fn list(conn: &Connection, offset: u32, limit: u32) -> Result<Vec<Aud
 
 /// Walks the whole chain and compares its end with the recorded head.
 pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
-    let mut statement = conn.prepare(
-        "SELECT seq, at, device_id, actor_id, action, target_id, detail, prev_hash, hash
-         FROM audit_log ORDER BY seq",
-    )?;
-    let mut rows = statement.query([])?;
-    let mut expected_seq = 1i64;
-    let mut prev = GENESIS.to_vec();
-    let mut first_bad: Option<i64> = None;
-    let mut entries = 0u32;
-    while let Some(row) = rows.next()? {
-        entries += 1;
-        let seq: i64 = row.get(0)?;
-        let stored_prev: Vec<u8> = row.get(7)?;
-        let stored_hash: Vec<u8> = row.get(8)?;
-        let recomputed = entry_hash(
-            &prev,
-            seq,
-            &row.get::<_, String>(1)?,
-            &row.get::<_, String>(2)?,
-            row.get::<_, Option<String>>(3)?.as_deref(),
-            &row.get::<_, String>(4)?,
-            row.get::<_, Option<String>>(5)?.as_deref(),
-            row.get::<_, Option<String>>(6)?.as_deref(),
-        );
-        if seq != expected_seq || stored_prev != prev || recomputed.as_slice() != stored_hash {
-            first_bad = Some(expected_seq.min(seq));
-            break;
-        }
-        prev = stored_hash;
-        expected_seq += 1;
-    }
-    if first_bad.is_none() {
-        let (head_seq, head_hash) = head(conn)?;
-        if head_seq != expected_seq - 1 || head_hash != prev {
-            // Entries at the end were removed: the first missing one is bad.
-            first_bad = Some(expected_seq);
-        }
-    }
+    let walked = walk(conn, 0, &GENESIS)?;
     Ok(AuditVerification {
-        ok: first_bad.is_none(),
-        entries,
-        first_bad_seq: first_bad.map(|seq| seq.clamp(0, u32::MAX as i64) as u32),
+        ok: walked.first_bad.is_none(),
+        entries: walked.entries,
+        first_bad_seq: walked
+            .first_bad
+            .map(|seq| seq.clamp(0, u32::MAX as i64) as u32),
     })
 }
 

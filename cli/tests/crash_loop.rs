@@ -169,106 +169,91 @@ fn killed_exports_and_imports_leave_whole_files_and_a_vault_before_or_after() {
     admin.lock(LockReason::Manual).unwrap();
     let baseline = work.path().join("baseline");
     copy_dir(&laptop.dir, &baseline);
+    let office_baseline = work.path().join("office-baseline");
+    copy_dir(&office.dir, &office_baseline);
     let before = held(&laptop.dir).unwrap();
-    copy_dir(&baseline, &laptop.dir);
-
-    // How long a whole import takes, to spread the kills over it.
-    let started = Instant::now();
-    let mut import = cli(&laptop.dir);
-    import
-        .args(["--user", "coordinadora2", "sync", "import"])
-        .arg(&big)
-        .env("ACOMPANA_PASSWORD", LUCIA_PASSWORD);
-    assert!(import.status().unwrap().success());
-    let whole = started.elapsed();
-    let after = held(&laptop.dir).unwrap();
-    assert_eq!(after, before + 300);
-
+    let after = before + 300;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2292);
-    let mut killed = 0;
-    let mut seen_after = 0;
-    while killed < kills {
-        copy_dir(&baseline, &laptop.dir);
+
+    // Imports killed at random: the laptop holds the files before or after, and importing
+    // again finishes the job.
+    let import = || {
         let mut import = cli(&laptop.dir);
         import
             .args(["--user", "coordinadora2", "sync", "import"])
             .arg(&big)
             .env("ACOMPANA_PASSWORD", LUCIA_PASSWORD);
-        let at = Duration::from_micros(rng.random_range(0..whole.as_micros() as u64 + 1));
-        if !run_and_kill(import, at) {
-            continue;
-        }
-        killed += 1;
-        let now = held(&laptop.dir).unwrap_or_else(|e| panic!("after a kill at {at:?}: {e}"));
-        assert!(
-            now == before || now == after,
-            "after a kill at {at:?}: {now} files, neither {before} nor {after}"
-        );
-        if now == after {
-            seen_after += 1;
-        }
-        // Importing again finishes the job.
-        let mut again = cli(&laptop.dir);
-        again
-            .args(["--user", "coordinadora2", "sync", "import"])
-            .arg(&big)
-            .env("ACOMPANA_PASSWORD", LUCIA_PASSWORD);
-        assert!(again.status().unwrap().success());
-        assert_eq!(held(&laptop.dir).unwrap(), after);
-    }
-    eprintln!("import: {killed} kills, {seen_after} after the commit, whole import {whole:?}");
+        import
+    };
+    let mut seen_after = 0;
+    kill_loop(
+        &mut rng,
+        kills,
+        &baseline,
+        &laptop.dir,
+        &import,
+        &mut |at| {
+            let now = held(&laptop.dir).unwrap_or_else(|e| panic!("after a kill at {at:?}: {e}"));
+            assert!(
+                now == before || now == after,
+                "after a kill at {at:?}: {now} files, neither {before} nor {after}"
+            );
+            if now == after {
+                seen_after += 1;
+            }
+            assert!(import().status().unwrap().success());
+            assert_eq!(held(&laptop.dir).unwrap(), after);
+        },
+    );
+    eprintln!("import: {kills} kills, {seen_after} after the commit");
 
-    // Exports killed at random: the file is absent or whole.
-    copy_dir(&baseline, &laptop.dir);
-    let started = Instant::now();
+    // Exports killed at random: the office vault passes its check, and the file is absent
+    // or whole (the laptop imports it).
     let out: PathBuf = work.path().join("export.sync");
-    let mut export = cli(&office.dir);
-    export
-        .args(["--user", "coordinadora", "sync", "export", "--full", "--to"])
-        .arg(&out)
-        .env("ACOMPANA_PASSWORD", PASSWORD);
-    assert!(export.status().unwrap().success());
-    let whole = started.elapsed();
-    let mut killed = 0;
-    let mut whole_files = 0;
-    while killed < kills {
+    let export = || {
         let _ = std::fs::remove_file(&out);
         let mut export = cli(&office.dir);
         export
             .args(["--user", "coordinadora", "sync", "export", "--full", "--to"])
             .arg(&out)
             .env("ACOMPANA_PASSWORD", PASSWORD);
-        let at = Duration::from_micros(rng.random_range(0..whole.as_micros() as u64 + 1));
-        if !run_and_kill(export, at) {
-            continue;
-        }
-        killed += 1;
-        assert!(
-            cli(&office.dir)
-                .args(["--user", "coordinadora", "check"])
-                .env("ACOMPANA_PASSWORD", PASSWORD)
-                .status()
-                .unwrap()
-                .success(),
-            "the office vault after a kill at {at:?}"
-        );
-        if out.exists() {
-            whole_files += 1;
-            copy_dir(&baseline, &laptop.dir);
-            let status = cli(&laptop.dir)
-                .args(["--user", "coordinadora2", "sync", "import"])
-                .arg(&out)
-                .env("ACOMPANA_PASSWORD", LUCIA_PASSWORD)
-                .status()
-                .unwrap();
+        export
+    };
+    let mut whole_files = 0;
+    kill_loop(
+        &mut rng,
+        kills,
+        &office_baseline,
+        &office.dir,
+        &export,
+        &mut |at| {
             assert!(
-                status.success(),
-                "a file left by a kill at {at:?} is not whole"
+                cli(&office.dir)
+                    .args(["--user", "coordinadora", "check"])
+                    .env("ACOMPANA_PASSWORD", PASSWORD)
+                    .status()
+                    .unwrap()
+                    .success(),
+                "the office vault after a kill at {at:?}"
             );
-            assert_eq!(held(&laptop.dir).unwrap(), after);
-        }
-    }
-    eprintln!("export: {killed} kills, {whole_files} left a whole file, whole export {whole:?}");
+            if out.exists() {
+                whole_files += 1;
+                copy_dir(&baseline, &laptop.dir);
+                let status = cli(&laptop.dir)
+                    .args(["--user", "coordinadora2", "sync", "import"])
+                    .arg(&out)
+                    .env("ACOMPANA_PASSWORD", LUCIA_PASSWORD)
+                    .status()
+                    .unwrap();
+                assert!(
+                    status.success(),
+                    "a file left by a kill at {at:?} is not whole"
+                );
+                assert_eq!(held(&laptop.dir).unwrap(), after);
+            }
+        },
+    );
+    eprintln!("export: {kills} kills, {whole_files} left a whole file");
 }
 
 /// Whether `check --full` as `user` with `password` succeeds on the vault in `data`.

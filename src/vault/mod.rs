@@ -551,7 +551,8 @@ impl Vault {
     }
 
     /// Refuses to write key slots over a file another session (the app and the command line
-    /// on one vault) has changed since this one read it.
+    /// on one vault) has changed since this one read it. Writers reload the file before they
+    /// build the new one; this catches a write by the other session in between.
     fn refuse_changed_slots(&self) -> Result<()> {
         let on_disk = read_keyslots(&self.paths)?;
         if on_disk.generation != self.slots.generation || on_disk.slots != self.slots.slots {
