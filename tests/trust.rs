@@ -629,6 +629,17 @@ fn scheduled_backups_are_written_when_due_keep_the_last_n_and_report_a_missing_f
     );
     assert!(usb.join("fotos.txt").exists());
     assert!(usb.join("acompana-copia-2026-01-01.age").exists());
+    // At rest: nothing readable in the backup folder, no copy left in the data folder.
+    for (path, bytes) in snapshot(&usb) {
+        for needle in ["Rosa Programada", "coordinadora", "Lucía"] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{needle} readable in {}",
+                path.display()
+            );
+        }
+    }
+    assert!(!test.paths.dir.join("vault.db.backup").exists());
     // Each is an ordinary backup, opened with the schedule's passphrase.
     let info = acompana::backup::verify(&usb.join(&third.file), passphrase).unwrap();
     assert_eq!(info, third.info);
