@@ -920,3 +920,71 @@ fn only_a_demo_vault_can_be_copied_out_unencrypted() {
     ));
     admin.lock(LockReason::Manual).unwrap();
 }
+
+#[test]
+fn the_app_s_demo_is_made_again_on_a_new_day_and_kept_within_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = acompana::vault::VaultPaths::new(dir.path().join("demo"));
+    let today = chrono::Local::now().date_naive();
+    let ids = |vault: &Vault| -> Vec<String> {
+        let mut ids: Vec<String> = vault
+            .connection_for_tests()
+            .prepare("SELECT id FROM participants")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let vault = acompana::demo::open_filled(&paths, acompana::Country::CO, 6).unwrap();
+    assert_eq!(acompana::demo::filled_on(&vault).unwrap(), Some(today));
+    let first = ids(&vault);
+    assert_eq!(first.len(), 6);
+    vault.lock(LockReason::Manual).unwrap();
+    // Later the same day: the same women (and whatever was changed while exploring).
+    let vault = acompana::demo::open_filled(&paths, acompana::Country::CO, 6).unwrap();
+    assert_eq!(ids(&vault), first);
+    // Filled long ago (or by a version that did not record the day): made again for today.
+    vault
+        .connection_for_tests()
+        .execute(
+            "UPDATE vault_meta SET value = '2025-01-15' WHERE key = 'demo_filled_on'",
+            [],
+        )
+        .unwrap();
+    vault.lock(LockReason::Manual).unwrap();
+    let vault = acompana::demo::open_filled(&paths, acompana::Country::CO, 6).unwrap();
+    assert_eq!(acompana::demo::filled_on(&vault).unwrap(), Some(today));
+    let again = ids(&vault);
+    assert_eq!(again.len(), 6);
+    assert!(
+        again.iter().all(|id| !first.contains(id)),
+        "new invented women"
+    );
+    vault.lock(LockReason::Manual).unwrap();
+    // A real vault in that folder is never touched.
+    let real = dir.path().join("real");
+    let test_paths = acompana::vault::VaultPaths::new(real.clone());
+    acompana::opening::create(
+        &test_paths,
+        acompana::vault::NewVault {
+            org_name: "Real".into(),
+            country: acompana::Country::CO,
+            admin_username: "coordinadora".into(),
+            admin_display_name: "Coordinadora".into(),
+            admin_password: secret(ADMIN_PASSWORD),
+        },
+        acompana::vault::KdfChoice::Minimum,
+    )
+    .unwrap()
+    .0
+    .lock(LockReason::Manual)
+    .unwrap();
+    assert!(matches!(
+        acompana::demo::open_filled(&test_paths, acompana::Country::CO, 6),
+        Err(acompana::Error::NotDemoVault)
+    ));
+    assert!(test_paths.exists());
+}

@@ -111,14 +111,42 @@ pub fn open_or_create(paths: &VaultPaths, country: Country) -> Result<(Vault, bo
 
 /// Opens the demo vault in `paths`; a new one is filled with `participants` invented women
 /// (seed 1, dated from today). This is what the first-run screen's "explore" button does.
+/// A demo vault filled on an earlier day is made again for today (its invented women, tasks
+/// and deadlines would otherwise age: after a year the demo opened on hundreds of overdue
+/// tasks), so a newcomer always sees an ordinary working day. Changes made while exploring
+/// last until the day ends.
 pub fn open_filled(paths: &VaultPaths, country: Country, participants: u32) -> Result<Vault> {
-    let (mut vault, created) = open_or_create(paths, country)?;
+    let today = chrono::Local::now().date_naive();
+    let (mut vault, mut created) = open_or_create(paths, country)?;
+    if !created && filled_on(&vault)? != Some(today) {
+        // open_or_create refused anything but a demo vault: this folder holds invented data.
+        vault.lock(vault::LockReason::Manual)?;
+        std::fs::remove_dir_all(&paths.dir)?;
+        (vault, created) = open_or_create(paths, country)?;
+    }
     if created {
-        let today = chrono::Local::now().date_naive();
         generate(&mut vault, participants, 1, today, |_| {})?;
+        vault.conn.execute(
+            "INSERT INTO vault_meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            rusqlite::params![FILLED_ON, today.to_string()],
+        )?;
     }
     Ok(vault)
 }
+
+/// The day `open_filled` filled this demo vault (None for one filled otherwise, or by a
+/// version that did not record it).
+pub fn filled_on(vault: &Vault) -> Result<Option<NaiveDate>> {
+    let text: Option<String> = rusqlite::OptionalExtension::optional(vault.conn.query_row(
+        "SELECT value FROM vault_meta WHERE key = ?1",
+        [FILLED_ON],
+        |row| row.get(0),
+    ))?;
+    Ok(text.and_then(|t| t.parse().ok()))
+}
+
+const FILLED_ON: &str = "demo_filled_on";
 
 const FIRST_ES: [&str; 40] = [
     "María José",
