@@ -59,6 +59,27 @@ struct Active {
     idle_limit: Duration,
 }
 
+/// What "Acerca de" shows: this version, its licence, where the data lives and the formats
+/// it reads and writes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct About {
+    pub version: String,
+    pub licence: String,
+    /// The data folder (the vault, its key slots, the demo vault).
+    pub data_dir: String,
+    /// The open vault's schema version; None while locked.
+    pub schema_version: Option<u32>,
+    /// The schema version this version writes.
+    pub schema_latest: u32,
+    /// The open vault's key-slot format; None while locked.
+    pub keyslot_format: Option<u32>,
+    pub sync_format: u32,
+    pub backup_format: u32,
+    pub summary_format: u32,
+}
+
 /// Holds the unlocked vault, if any, for the desktop app.
 pub struct Session {
     paths: VaultPaths,
@@ -101,6 +122,25 @@ impl Session {
         self.state
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// What "Acerca de" shows; the vault's own versions only while it is unlocked. Not
+    /// counted as activity.
+    pub fn about(&self) -> About {
+        let state = self.state();
+        let vault = state.as_ref().map(|active| &active.vault);
+        About {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            licence: env!("CARGO_PKG_LICENSE").to_string(),
+            data_dir: self.paths.dir.to_string_lossy().into_owned(),
+            schema_version: vault
+                .and_then(|v| crate::store::migrations::current_version(&v.conn).ok()),
+            schema_latest: crate::store::migrations::latest_version(),
+            keyslot_format: vault.map(|v| v.slots.format),
+            sync_format: crate::sync::manifest::FORMAT,
+            backup_format: crate::backup::BACKUP_FORMAT,
+            summary_format: crate::summary::pool::VERSION,
+        }
     }
 
     /// Whether a vault is unlocked.

@@ -485,3 +485,26 @@ fn repeated_failures_are_counted_and_reset() {
     test.admin().lock(LockReason::Manual).unwrap();
     assert_eq!(throttle.read().unwrap().consecutive, 0);
 }
+
+#[test]
+fn about_names_the_version_the_data_folder_and_the_open_vault_s_formats() {
+    let test = new_vault();
+    let session = Session::new(test.paths.clone());
+    let locked = session.about();
+    assert_eq!(locked.version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(locked.licence, "AGPL-3.0-or-later");
+    assert_eq!(locked.data_dir, test.paths.dir.to_string_lossy());
+    assert_eq!((locked.schema_version, locked.keyslot_format), (None, None));
+    assert_eq!(locked.backup_format, acompana::backup::BACKUP_FORMAT);
+    assert_eq!(locked.sync_format, acompana::sync::manifest::FORMAT);
+    session.install(test.admin());
+    let open = session.about();
+    assert_eq!(open.schema_version, Some(open.schema_latest));
+    assert_eq!(
+        open.keyslot_format,
+        Some(acompana::vault::keyslots::KEYSLOT_FORMAT)
+    );
+    assert!(open.schema_latest >= 19);
+    session.lock(LockReason::Manual);
+    assert_eq!(session.about().schema_version, None);
+}

@@ -960,6 +960,10 @@ const ANSWER_WHILE_LOCKED: &[(&str, &str)] = &[
         "the first-run screen: restore into an empty folder",
     ),
     ("demo_open", "opens the separate demo vault"),
+    (
+        "about",
+        "Acerca de: the version and the data folder; the vault's own versions only when open",
+    ),
     ("session_unlock", "signing in"),
     ("session_recover", "signing in with the recovery code"),
     (

@@ -47,6 +47,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::backup::backup_create::<tauri::Wry>,
         commands::backup::backup_restore::<tauri::Wry>,
         commands::backup::backup_schedule_get,
+        commands::vault::about,
         commands::backup::backup_schedule_set::<tauri::Wry>,
         commands::backup::backup_schedule_clear,
         commands::backup::backup_schedule_run,

@@ -137,6 +137,18 @@ async backupScheduleGet() : Promise<Result<BackupScheduleStatus, CommandError>> 
 }
 },
 /**
+ * "Acerca de": this version, its licence, where the data lives, and the formats it reads
+ * and writes (the vault's own versions only while it is unlocked).
+ */
+async about() : Promise<Result<About, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("about") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Sets up automatic backups (administrators) into a folder chosen in the system's dialog:
  * the webview never names a folder itself. `None` when the dialog was cancelled.
  */
@@ -759,6 +771,27 @@ async summaryExportCsv(request: SummaryRequest) : Promise<Result<number | null, 
 
 /** user-defined types **/
 
+/**
+ * What "Acerca de" shows: this version, its licence, where the data lives and the formats
+ * it reads and writes.
+ */
+export type About = { version: string; licence: string; 
+/**
+ * The data folder (the vault, its key slots, the demo vault).
+ */
+dataDir: string; 
+/**
+ * The open vault's schema version; None while locked.
+ */
+schemaVersion: number | null; 
+/**
+ * The schema version this version writes.
+ */
+schemaLatest: number; 
+/**
+ * The open vault's key-slot format; None while locked.
+ */
+keyslotFormat: number | null; syncFormat: number; backupFormat: number; summaryFormat: number }
 /**
  * A laptop added for a colleague: the passphrase to read aloud to her, shown once.
  */

@@ -1,3 +1,4 @@
+use acompana::session::About;
 use acompana::vault::{KdfChoice, NewVault, SessionInfo};
 use acompana::Country;
 use secrecy::SecretString;
@@ -69,4 +70,12 @@ pub fn vault_create(
         recovery_code: code.display().to_string(),
         session,
     })
+}
+
+/// "Acerca de": this version, its licence, where the data lives, and the formats it reads
+/// and writes (the vault's own versions only while it is unlocked).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn about(state: State<'_, AppState>) -> CommandResult<About> {
+    Ok(state.session.about())
 }
