@@ -13,6 +13,7 @@ import { commands } from "./bindings";
 import type { CommandError, ErrorCode, Result } from "./bindings";
 
 export type {
+  About,
   AssessmentPhase,
   AuditAction,
   BatchVisit,
@@ -393,4 +394,7 @@ export const api = {
     unwrap(commands.backupScheduleSet(everyDays, keep, passphrase)),
   backupScheduleClear: () => unwrap(commands.backupScheduleClear()),
   backupScheduleRun: (now: boolean) => unwrap(commands.backupScheduleRun(now)),
+  // Acerca de: this version, its licence, the data folder and the formats it reads and writes.
+  // It answers while locked too (the open vault's own versions are then null).
+  about: () => unwrap(commands.about()),
 };

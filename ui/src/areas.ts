@@ -2,7 +2,8 @@
 // comingSoon arrive in later versions; they already have their place so people learn where
 // things will be. `roles` says who sees an area in the navigation (the core refuses the
 // others anyway): everyone, coordinators and administrators, or administrators only. The
-// `reports` area is Resúmenes (anonymized summaries), for coordinators and administrators.
+// `reports` area is Resúmenes (anonymized summaries), for coordinators and administrators;
+// `about` (Acerca de: version, licence, where the data lives) is for everyone.
 
 import type { Role } from "./api";
 
@@ -16,7 +17,8 @@ export type AreaId =
   | "rights"
   | "audit"
   | "settings"
-  | "password";
+  | "password"
+  | "about";
 
 export interface Area {
   id: AreaId;
@@ -42,6 +44,7 @@ export const AREAS: readonly Area[] = [
   { id: "audit", icon: "pi pi-history", group: "organization", comingSoon: false, roles: ADMINS },
   { id: "settings", icon: "pi pi-cog", group: "organization", comingSoon: false, roles: ADMINS },
   { id: "password", icon: "pi pi-key", group: "account", comingSoon: false, roles: EVERYONE },
+  { id: "about", icon: "pi pi-info-circle", group: "account", comingSoon: false, roles: EVERYONE },
 ];
 
 /** Whether someone with this role sees the area (and may open it). */
@@ -61,4 +64,5 @@ export const NAV_TESTIDS: Record<AreaId, string> = {
   audit: "nav-audit",
   settings: "nav-settings",
   password: "nav-password",
+  about: "nav-about",
 };

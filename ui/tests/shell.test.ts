@@ -94,6 +94,36 @@ describe("main shell", () => {
     wrapper.unmount();
   });
 
+  it("shows Acerca de to a caseworker under Mi cuenta, and opens it", async () => {
+    fakeCore({ ...ADMIN, staffId: "s2", username: "marta_g", displayName: "Marta Gómez", role: "caseworker" } as typeof ADMIN, {
+      about: {
+        version: "0.4.2",
+        licence: "AGPL-3.0-or-later",
+        dataDir: "/home/marta/.local/share/acompana",
+        schemaVersion: 12,
+        schemaLatest: 12,
+        keyslotFormat: 2,
+        syncFormat: 3,
+        backupFormat: 1,
+        summaryFormat: 4,
+      },
+    });
+    const wrapper = mountApp(App);
+    await flushPromises();
+    const nav = wrapper.find(byTestId("nav-about"));
+    expect(nav.text()).toBe("Acerca de");
+    const group = wrapper.find('[aria-labelledby="nav-group-account"]');
+    expect(group.find(byTestId("nav-password")).exists()).toBe(true);
+    expect(group.find(byTestId("nav-about")).exists()).toBe(true);
+    await nav.trigger("click");
+    await flushPromises();
+    expect(nav.attributes("aria-current")).toBe("page");
+    expect(mockedInvoke).toHaveBeenCalledWith("about");
+    expect(wrapper.find(byTestId("about-card")).exists()).toBe(true);
+    expect(wrapper.find(byTestId("about-version")).text()).toBe("0.4.2");
+    wrapper.unmount();
+  });
+
   it("shows Derechos to coordinators (without the administrators' areas) and opens a woman's file there on its Derechos tab", async () => {
     // PrimeVue's tab list watches its size; the test DOM has no ResizeObserver.
     globalThis.ResizeObserver ??= class {

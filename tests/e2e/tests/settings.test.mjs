@@ -1,6 +1,7 @@
 // Configuración, driven through the real desktop app in Spanish at 1366×768: the administrator
 // runs the full check of the database, which unlocking skips to stay fast whatever the vault's
-// size, and reads that it is intact.
+// size, and reads that it is intact; then Acerca de names the version, the licence, the data
+// folder and the formats.
 //
 // Runs last (files run one at a time, in name order) in its own app session, against the vault
 // first-run.test.mjs created and the files the other walks filled in.
@@ -17,6 +18,7 @@ import {
   shot,
   signIn,
   step,
+  textOf,
   waitForTextIn,
 } from "../support.mjs";
 
@@ -39,4 +41,20 @@ step("Configuración: the full check of the database reads every page and says i
   assert.equal(await browser.$('[data-testid="settings-check-error"]').isExisting(), false);
   await assertFits("settings");
   await shot("70-settings-full-check");
+});
+
+step("Acerca de names the version, the licence, where the data lives and the formats", async () => {
+  await clickTestId("nav-about");
+  await byTestId("about-card");
+  await browser.waitUntil(async () => (await browser.$('[data-testid="about-version"]').isExisting()), {
+    timeout: TIMEOUT,
+    timeoutMsg: "Acerca de did not load",
+  });
+  assert.match(await textOf("about-version"), /0\.1\.0/);
+  assert.equal((await textOf("about-licence-id")).trim(), "AGPL-3.0-or-later");
+  assert.equal((await textOf("about-data-dir-path")).trim(), process.env.ACOMPANA_DATA_DIR);
+  assert.match(await textOf("about-schema"), /\d+/);
+  assert.match(await textOf("about-formats"), /sincronización 1/);
+  await assertFits("about");
+  await shot("71-about");
 });
