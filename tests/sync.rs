@@ -1949,3 +1949,81 @@ fn a_frozen_public_summary_is_the_same_on_every_laptop() {
     carmen.lock(LockReason::Manual).unwrap();
     admin.lock(LockReason::Manual).unwrap();
 }
+
+#[test]
+fn an_office_laptop_restored_from_a_backup_tells_the_others_and_loses_nothing() {
+    let org = organization();
+    let office_device = {
+        let admin = org.coordinator.admin();
+        let id = admin.device_id().to_string();
+        admin.lock(LockReason::Manual).unwrap();
+        id
+    };
+    // Lucía's laptop registers itself with its first file; the office backs up.
+    let mut lucia = org.lucia();
+    export_to(&mut lucia, &office_device, &org.file("l1.sync"));
+    let mut admin = org.coordinator.admin();
+    admin.sync_import(&[org.file("l1.sync")]).unwrap();
+    let backup = org.file("oficina.age");
+    admin
+        .backup_create(&backup, "frase de la copia de la oficina")
+        .unwrap();
+    // After the backup: the office adds a woman and sends her to Lucía; Lucía adds another
+    // and sends her to the office. Then the office laptop is lost.
+    let after_backup = add_woman(&mut admin, "Carmen Posterior", Some(LUCIA));
+    export_to(&mut admin, &org.lucia_device, &org.file("o1.sync"));
+    lucia.sync_import(&[org.file("o1.sync")]).unwrap();
+    let hers = add_woman(&mut lucia, "Inés de Lucía", None);
+    export_to(&mut lucia, &office_device, &org.file("l2.sync"));
+    admin.sync_import(&[org.file("l2.sync")]).unwrap();
+    admin.lock(LockReason::Manual).unwrap();
+
+    // A new laptop for the office, restored from the backup: it writes under a new id.
+    let new_office = tempfile::tempdir().unwrap();
+    let restored_paths = VaultPaths::new(new_office.path().join("data"));
+    acompana::backup::restore(&restored_paths, &backup, "frase de la copia de la oficina").unwrap();
+    let mut restored =
+        acompana::opening::unlock(&restored_paths, ADMIN, &secret(ADMIN_PASSWORD)).unwrap();
+    let new_id = restored.device_id().to_string();
+    assert_ne!(new_id, office_device);
+    assert!(!names_held(&restored).contains(&"Carmen Posterior".to_string()));
+
+    // Its first file tells Lucía's laptop about it; hers brings back what the backup missed.
+    let first = org.file("r1.sync");
+    restored
+        .sync_export(&first, std::slice::from_ref(&org.lucia_device), false)
+        .unwrap();
+    lucia.sync_import(std::slice::from_ref(&first)).unwrap();
+    assert!(lucia
+        .device_list()
+        .unwrap()
+        .iter()
+        .any(|d| d.id == new_id && !d.revoked));
+    export_to(&mut lucia, &new_id, &org.file("l3.sync"));
+    restored.sync_import(&[org.file("l3.sync")]).unwrap();
+    let held = names_held(&restored);
+    for name in ["Inés de Lucía", "Rosa Caminante"] {
+        assert_eq!(
+            held.iter().filter(|n| *n == name).count(),
+            1,
+            "{name} once on the restored office laptop: {held:?}"
+        );
+    }
+    assert!(restored.participant_show(&hers).is_ok());
+    // What the lost office wrote after its backup and sent only to a caseworker's laptop
+    // does not come back from it: a laptop that holds only some files does not vouch for
+    // another laptop's operations (it could forge an assignment). Daily automatic backups
+    // keep that window to a day.
+    assert!(!held.contains(&"Carmen Posterior".to_string()));
+    assert!(lucia.participant_show(&after_backup).is_ok());
+    // And what the restored office writes reaches Lucía, once.
+    let later = add_woman(&mut restored, "Julia Restaurada", Some(LUCIA));
+    export_to(&mut restored, &org.lucia_device, &org.file("r2.sync"));
+    lucia.sync_import(&[org.file("r2.sync")]).unwrap();
+    assert!(lucia.participant_show(&later).is_ok());
+    let on_lucia = names_held(&lucia);
+    assert_eq!(
+        on_lucia.iter().filter(|n| *n == "Carmen Posterior").count(),
+        1
+    );
+}

@@ -291,6 +291,67 @@ pub fn join_proof(
     crate::crypto::hmac_sha256(proof_key, message.as_bytes())
 }
 
+/// What a laptop signs, with the key of the registered laptop it was before (restored from a
+/// backup, or copied), to vouch for the new device id and keys it took: see
+/// docs/sync-format.md, "A laptop that took a new id".
+pub fn vouch_message(device_id: &str, age_recipient: &str, signing_key: &str) -> Vec<u8> {
+    format!("acompana device vouch\n{device_id}\n{age_recipient}\n{signing_key}").into_bytes()
+}
+
+/// The laptops whose key may vouch for a successor, with their colleague: registered with a
+/// signing key, not revoked, used by an active administrator or coordinator (a caseworker's
+/// laptop registers no laptop, so it vouches for none).
+pub(crate) fn vouchers(conn: &Connection) -> Result<Vec<(String, [u8; 32])>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT d.staff_id, d.signing_key FROM devices d JOIN staff s ON s.id = d.staff_id
+         WHERE d.revoked = 0 AND d.signing_key IS NOT NULL AND s.active = 1
+           AND s.role IN ('admin', 'coordinator')",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    let mut found = Vec::new();
+    for row in rows {
+        let (staff, key) = row?;
+        if let Some(key) = hex::decode(key).ok().and_then(|b| b.try_into().ok()) {
+            found.push((staff, key));
+        }
+    }
+    Ok(found)
+}
+
+/// A vouch for this laptop by the registered laptop it was before: the keys of an earlier
+/// device id still in this vault whose registry entry lists exactly those keys. None for a
+/// laptop that never had another id. The receiver decides whether that laptop may vouch.
+pub(crate) fn vouch(
+    conn: &Connection,
+    this: &ThisDevice,
+) -> Result<Option<super::manifest::Registration>> {
+    let others: Vec<String> = conn
+        .prepare("SELECT device_id FROM device_keys WHERE device_id != ?1 ORDER BY device_id")?
+        .query_map([&this.id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for other in others {
+        let earlier = this_device(conn, &other)?;
+        let listed = entry(conn, &other)?.and_then(|e| e.signing_key);
+        if listed != Some(earlier.signing.public()) {
+            continue;
+        }
+        let age_recipient = this.identity.recipient();
+        let signing_key = hex::encode(this.signing.public());
+        let signature =
+            earlier
+                .signing
+                .sign(&vouch_message(&this.id, &age_recipient, &signing_key));
+        return Ok(Some(super::manifest::Registration {
+            age_recipient,
+            signing_key,
+            proof: hex::encode(signature),
+        }));
+    }
+    Ok(None)
+}
+
 /// Words a person can read aloud, for one-off join passphrases: 256 common Spanish words
 /// without accents, eight bits each.
 const WORDS: [&str; 256] = [

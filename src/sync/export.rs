@@ -391,20 +391,21 @@ pub(crate) fn pending_registration(
     this: &ThisDevice,
 ) -> Result<Option<Registration>> {
     let registered = device::entry(conn, &this.id)?.is_some_and(|e| e.signing_key.is_some());
-    if registered {
-        return Ok(None);
+    if !registered {
+        let stored: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
+            "SELECT value FROM vault_meta WHERE key = 'join_registration'",
+            [],
+            |row| row.get(0),
+        ))?;
+        if let Some(text) = stored {
+            return serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|_| Error::VaultCorrupt("this laptop's registration is unreadable"));
+        }
     }
-    let stored: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
-        "SELECT value FROM vault_meta WHERE key = 'join_registration'",
-        [],
-        |row| row.get(0),
-    ))?;
-    stored
-        .map(|text| {
-            serde_json::from_str(&text)
-                .map_err(|_| Error::VaultCorrupt("this laptop's registration is unreadable"))
-        })
-        .transpose()
+    // A laptop that took a new id (restored from a backup, copied) and registered it itself:
+    // the laptop it was vouches for it, in every file, for receivers that do not know it yet.
+    device::vouch(conn, this)
 }
 
 impl Vault {

@@ -358,15 +358,48 @@ pub(crate) fn verify(
     if manifest.sender_device == this.id {
         return Err(Refusal::OwnFile);
     }
-    let entry = device::entry(conn, &manifest.sender_device)
-        .map_err(failed)?
-        .ok_or(Refusal::UnknownDevice)?;
-    if entry.revoked {
+    let entry = device::entry(conn, &manifest.sender_device).map_err(failed)?;
+    if entry.as_ref().is_some_and(|e| e.revoked) {
         return Err(Refusal::DeviceRevoked);
     }
+    let mut sender_staff = entry.as_ref().and_then(|e| e.staff_id.clone());
     let mut registration = None;
-    match (entry.signing_key, &manifest.registration) {
+    let vouched =
+        |offered: &super::manifest::Registration| super::manifest::is_hex(&offered.proof, 64);
+    match (
+        entry.as_ref().and_then(|e| e.signing_key),
+        &manifest.registration,
+    ) {
         (Some(key), _) => signing::verify(&frame, &key)?,
+        (None, Some(offered)) if vouched(offered) => {
+            // A laptop that took a new id (restored from a backup, copied): the laptop it was
+            // vouches for its keys. Its own registry record, written by its administrator or
+            // coordinator, comes in this file; nothing is recorded from the vouch itself.
+            let signature: [u8; 64] = hex::decode(&offered.proof)
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .ok_or(Refusal::BadSignature)?;
+            let message = device::vouch_message(
+                &manifest.sender_device,
+                &offered.age_recipient,
+                &offered.signing_key,
+            );
+            let voucher = device::vouchers(conn)
+                .map_err(failed)?
+                .into_iter()
+                .find(|(_, key)| signing::verify_bytes(&message, &signature, key))
+                .ok_or(Refusal::UnknownDevice)?;
+            if !container::is_recipient(&offered.age_recipient) {
+                return Err(Refusal::BadSignature);
+            }
+            let key: [u8; 32] = hex::decode(&offered.signing_key)
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .ok_or(Refusal::BadSignature)?;
+            signing::verify(&frame, &key)?;
+            sender_staff = Some(voucher.0);
+        }
+        (None, Some(_)) if entry.is_none() => return Err(Refusal::UnknownDevice),
         (None, Some(offered)) => {
             let secret: Option<(Vec<u8>, i64, bool)> = conn
                 .query_row(
@@ -460,7 +493,7 @@ pub(crate) fn verify(
         }
         known.push(found.is_some());
     }
-    check_authority(conn, &operations, entry.staff_id.as_deref())?;
+    check_authority(conn, &operations, sender_staff.as_deref())?;
     Ok((
         Verified {
             manifest: frame.manifest.clone(),

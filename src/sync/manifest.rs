@@ -233,7 +233,8 @@ pub struct Registration {
     pub age_recipient: String,
     /// Ed25519 public key, lower-case hex.
     pub signing_key: String,
-    /// Lower-case hex.
+    /// Lower-case hex: 32 bytes for a join proof (HMAC-SHA-256), 64 for a vouch (Ed25519, by
+    /// the registered laptop this one was before).
     pub proof: String,
 }
 
@@ -388,7 +389,7 @@ impl Manifest {
                 || !registration.age_recipient.starts_with("age1")
                 || registration.age_recipient.len() > 100
                 || !is_hex(&registration.signing_key, 32)
-                || !is_hex(&registration.proof, 32)
+                || !(is_hex(&registration.proof, 32) || is_hex(&registration.proof, 64))
             {
                 return Err(Refusal::BadManifest("a malformed registration"));
             }
@@ -839,6 +840,17 @@ pub(crate) mod tests {
         assert!(Frame::write(joined.clone(), b"x", signer).is_ok());
         join.registration = Some(registration.clone());
         assert!(Frame::write(join, b"x", signer).is_err());
+        // A vouch (an Ed25519 signature, 64 bytes) is the other proof; no other length.
+        joined.registration = Some(Registration {
+            proof: "cd".repeat(64),
+            ..registration.clone()
+        });
+        assert!(Frame::write(joined.clone(), b"x", signer).is_ok());
+        joined.registration = Some(Registration {
+            proof: "cd".repeat(48),
+            ..registration.clone()
+        });
+        assert!(Frame::write(joined.clone(), b"x", signer).is_err());
         joined.registration = Some(Registration {
             proof: "CD".repeat(32),
             ..registration
