@@ -35,7 +35,13 @@ export default defineConfig({
     __INTLIFY_PROD_DEVTOOLS__: "false",
   },
   // Tauri serves the files itself and must never reach out: no remote anything.
-  server: { port: 5173, strictPort: true },
+  // The staff guide (Ayuda) is read from ../docs at build time: the dev and test server may
+  // serve that folder besides this one.
+  server: {
+    port: 5173,
+    strictPort: true,
+    fs: { allow: [fileURLToPath(new URL(".", import.meta.url)), fileURLToPath(new URL("../docs", import.meta.url))] },
+  },
   clearScreen: false,
   build: {
     outDir: "dist",

@@ -3,7 +3,8 @@
 // things will be. `roles` says who sees an area in the navigation (the core refuses the
 // others anyway): everyone, coordinators and administrators, or administrators only. The
 // `reports` area is Resúmenes (anonymized summaries), for coordinators and administrators;
-// `about` (Acerca de: version, licence, where the data lives) is for everyone.
+// `about` (Acerca de: version, licence, where the data lives) and `help` (Ayuda: the staff
+// guide) are for everyone.
 
 import type { Role } from "./api";
 
@@ -18,7 +19,8 @@ export type AreaId =
   | "audit"
   | "settings"
   | "password"
-  | "about";
+  | "about"
+  | "help";
 
 export interface Area {
   id: AreaId;
@@ -45,6 +47,7 @@ export const AREAS: readonly Area[] = [
   { id: "settings", icon: "pi pi-cog", group: "organization", comingSoon: false, roles: ADMINS },
   { id: "password", icon: "pi pi-key", group: "account", comingSoon: false, roles: EVERYONE },
   { id: "about", icon: "pi pi-info-circle", group: "account", comingSoon: false, roles: EVERYONE },
+  { id: "help", icon: "pi pi-question-circle", group: "account", comingSoon: false, roles: EVERYONE },
 ];
 
 /** Whether someone with this role sees the area (and may open it). */
@@ -65,4 +68,5 @@ export const NAV_TESTIDS: Record<AreaId, string> = {
   settings: "nav-settings",
   password: "nav-password",
   about: "nav-about",
+  help: "nav-help",
 };

@@ -124,6 +124,22 @@ describe("main shell", () => {
     wrapper.unmount();
   });
 
+  it("shows Ayuda to a caseworker under Mi cuenta, after Acerca de, and opens the guide", async () => {
+    fakeCore({ ...ADMIN, staffId: "s2", username: "marta_g", displayName: "Marta Gómez", role: "caseworker" } as typeof ADMIN);
+    const wrapper = mountApp(App);
+    await flushPromises();
+    const group = wrapper.find('[aria-labelledby="nav-group-account"]');
+    const ids = group.findAll("[data-testid^='nav-']").map((item) => item.attributes("data-testid"));
+    expect(ids.slice(-2)).toEqual(["nav-about", "nav-help"]);
+    const nav = wrapper.find(byTestId("nav-help"));
+    expect(nav.text()).toBe("Ayuda");
+    await nav.trigger("click");
+    await flushPromises();
+    expect(nav.attributes("aria-current")).toBe("page");
+    expect(wrapper.find(byTestId("help-guide")).text()).toContain("Guía de Acompaña");
+    wrapper.unmount();
+  });
+
   it("shows Derechos to coordinators (without the administrators' areas) and opens a woman's file there on its Derechos tab", async () => {
     // PrimeVue's tab list watches its size; the test DOM has no ResizeObserver.
     globalThis.ResizeObserver ??= class {

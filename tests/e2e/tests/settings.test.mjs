@@ -1,7 +1,7 @@
 // Configuración, driven through the real desktop app in Spanish at 1366×768: the administrator
 // runs the full check of the database, which unlocking skips to stay fast whatever the vault's
 // size, and reads that it is intact; then Acerca de names the version, the licence, the data
-// folder and the formats.
+// folder and the formats, and Ayuda shows the staff guide.
 //
 // Runs last (files run one at a time, in name order) in its own app session, against the vault
 // first-run.test.mjs created and the files the other walks filled in.
@@ -57,4 +57,14 @@ step("Acerca de names the version, the licence, where the data lives and the for
   assert.match(await textOf("about-formats"), /sincronización 1/);
   await assertFits("about");
   await shot("71-about");
+});
+
+step("Ayuda shows the staff guide in Spanish, inside the app", async () => {
+  await clickTestId("nav-help");
+  await byTestId("help-guide");
+  await waitForTextIn("help-guide", "Guía de Acompaña");
+  assert.match(await textOf("help-guide"), /Olvidé mi contraseña/);
+  assert.equal(await browser.$('[data-testid="help-language-note"]').isExisting(), false);
+  await assertFits("help");
+  await shot("72-help");
 });
