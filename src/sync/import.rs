@@ -364,6 +364,14 @@ pub(crate) fn verify(
     }
     let mut sender_staff = entry.as_ref().and_then(|e| e.staff_id.clone());
     let mut registration = None;
+    // The file's signature, checked with the key a new laptop offers in its registration.
+    let signed_with_offered_key = |offered: &super::manifest::Registration| {
+        let key: [u8; 32] = hex::decode(&offered.signing_key)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or(Refusal::BadSignature)?;
+        signing::verify(&frame, &key)
+    };
     let vouched =
         |offered: &super::manifest::Registration| super::manifest::is_hex(&offered.proof, 64);
     match (
@@ -392,11 +400,7 @@ pub(crate) fn verify(
             if !container::is_recipient(&offered.age_recipient) {
                 return Err(Refusal::BadSignature);
             }
-            let key: [u8; 32] = hex::decode(&offered.signing_key)
-                .ok()
-                .and_then(|b| b.try_into().ok())
-                .ok_or(Refusal::BadSignature)?;
-            signing::verify(&frame, &key)?;
+            signed_with_offered_key(offered)?;
             sender_staff = Some(voucher.0);
         }
         (None, Some(_)) if entry.is_none() => return Err(Refusal::UnknownDevice),
@@ -429,11 +433,7 @@ pub(crate) fn verify(
             {
                 return Err(Refusal::BadSignature);
             }
-            let key: [u8; 32] = hex::decode(&offered.signing_key)
-                .ok()
-                .and_then(|b| b.try_into().ok())
-                .ok_or(Refusal::BadSignature)?;
-            signing::verify(&frame, &key)?;
+            signed_with_offered_key(offered)?;
             registration = Some((
                 manifest.sender_device.clone(),
                 offered.age_recipient.clone(),

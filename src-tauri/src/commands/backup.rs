@@ -19,6 +19,17 @@ pub struct BackupMade {
     pub info: BackupInfo,
 }
 
+/// Refuses a locked vault and anyone but an administrator, before a dialog opens.
+fn refuse_all_but_administrators(state: &State<'_, AppState>) -> CommandResult<()> {
+    Ok(state.session.with(|vault| {
+        if vault.me().role == acompana::staff::Role::Admin {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    })?)
+}
+
 /// Writes a backup encrypted to `passphrase` where the person chooses. `None` when the save
 /// dialog was cancelled.
 #[tauri::command(async)]
@@ -31,13 +42,7 @@ pub fn backup_create<R: Runtime>(
     // Refuse a weak passphrase, a locked vault and anyone but an administrator before any
     // dialog opens.
     backup::check_passphrase(&passphrase)?;
-    state.session.with(|vault| {
-        if vault.me().role == acompana::staff::Role::Admin {
-            Ok(())
-        } else {
-            Err(Error::Forbidden)
-        }
-    })?;
+    refuse_all_but_administrators(&state)?;
     let suggested = backup::suggested_file_name();
     let Some(path) = dialog::choose(&app, Choose::Save { suggested })? else {
         return Ok(None);
@@ -99,13 +104,7 @@ pub fn backup_schedule_set<R: Runtime>(
     };
     schedule.check()?;
     backup::check_passphrase(&passphrase)?;
-    state.session.with(|vault| {
-        if vault.me().role == acompana::staff::Role::Admin {
-            Ok(())
-        } else {
-            Err(Error::Forbidden)
-        }
-    })?;
+    refuse_all_but_administrators(&state)?;
     let Some(folder) = dialog::choose(&app, Choose::Folder)? else {
         return Ok(None);
     };
