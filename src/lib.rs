@@ -7,6 +7,7 @@ pub mod backup;
 pub mod catalog;
 pub mod changelog;
 pub mod compact;
+pub mod crash;
 pub mod crypto;
 pub mod demo;
 pub mod error;

@@ -964,6 +964,10 @@ const ANSWER_WHILE_LOCKED: &[(&str, &str)] = &[
         "about",
         "Acerca de: the version and the data folder; the vault's own versions only when open",
     ),
+    (
+        "crash_report_save",
+        "the crash screen: a report without personal data, at any moment",
+    ),
     ("session_unlock", "signing in"),
     ("session_recover", "signing in with the recovery code"),
     (

@@ -22,6 +22,14 @@ pub struct AppState {
     pub session: Session,
 }
 
+/// The event sent to the UI when the core panicked, with where (never the message).
+pub const PANICKED_EVENT: &str = "app-panicked";
+
+#[derive(Clone, serde::Serialize)]
+struct PanickedPayload {
+    location: String,
+}
+
 /// The event sent to the UI when the session locks by itself.
 pub const LOCKED_EVENT: &str = "session-locked";
 
@@ -48,6 +56,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::backup::backup_restore::<tauri::Wry>,
         commands::backup::backup_schedule_get,
         commands::vault::about,
+        commands::crash::crash_report_save::<tauri::Wry>,
         commands::backup::backup_schedule_set::<tauri::Wry>,
         commands::backup::backup_schedule_clear,
         commands::backup::backup_schedule_run,
@@ -185,6 +194,16 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            // A panic shows the crash screen; its message (which may quote data) goes nowhere.
+            let handle = app.handle().clone();
+            acompana::crash::install_panic_hook(move |location| {
+                let _ = handle.emit(
+                    PANICKED_EVENT,
+                    PanickedPayload {
+                        location: location.to_string(),
+                    },
+                );
+            });
             let config = app
                 .config()
                 .app

@@ -149,6 +149,19 @@ async about() : Promise<Result<About, CommandError>> {
 }
 },
 /**
+ * Writes a crash report for `crash` to a file chosen in the system's dialog; answers the
+ * file's name, or `None` when the dialog was cancelled. Works locked or not: a crash may come
+ * at any moment.
+ */
+async crashReportSave(crash: UiCrash) : Promise<Result<string | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("crash_report_save", { crash }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Sets up automatic backups (administrators) into a folder chosen in the system's dialog:
  * the webview never names a folder itself. `None` when the dialog was cancelled.
  */
@@ -1147,6 +1160,22 @@ holidaysNote: string;
  * holiday missing from the list makes a deadline earlier, never later.
  */
 holidays: string[] }
+/**
+ * What failed.
+ */
+export type CrashKind = 
+/**
+ * An exception in the interface's code.
+ */
+"uiError" | 
+/**
+ * A promise in the interface failed and nothing handled it.
+ */
+"unhandledRejection" | 
+/**
+ * The core panicked.
+ */
+"panic"
 /**
  * A new vault: the recovery code to write down (shown once) and the administrator's session.
  */
@@ -2330,6 +2359,27 @@ mine: boolean;
  * Tasks listed per group (the totals count them all); 100 when not given.
  */
 limit: number | null }
+/**
+ * What the interface knows about the failure. Every text field is untrusted: [`render`] keeps
+ * only what matches its narrow shape.
+ */
+export type UiCrash = { kind: CrashKind; 
+/**
+ * The error's type name, e.g. `TypeError`.
+ */
+errorName: string | null; 
+/**
+ * Stack locations such as `index-3f2a.js:1:2345` or `saveNote@index-3f2a.js:1:2345`.
+ */
+frames: string[]; 
+/**
+ * The screen that was open, e.g. `participants`.
+ */
+screen: string | null; 
+/**
+ * Where the core panicked, as the `app-panicked` event said.
+ */
+panicLocation: string | null }
 /**
  * What a table counts.
  */

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod crash;
 pub mod demo;
 pub mod directory;
 pub mod legal;
