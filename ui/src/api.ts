@@ -124,6 +124,7 @@ export type {
   SavedChanges,
   SavedFile,
   Country,
+  CrashKind,
   CreatedVault,
   ErrorCode,
   NewStaff,
@@ -144,6 +145,7 @@ export type {
   SummaryCell,
   SummaryRequest,
   SummaryTable,
+  UiCrash,
   Unit,
 } from "./bindings";
 
@@ -397,4 +399,9 @@ export const api = {
   // Acerca de: this version, its licence, the data folder and the formats it reads and writes.
   // It answers while locked too (the open vault's own versions are then null).
   about: () => unwrap(commands.about()),
+  // The crash screen's "Guardar informe de error": the core opens the system's save dialog and
+  // writes the report (no error message, no names: see crash.ts here and the core's crash
+  // module), answering the file's name, or null when the dialog was cancelled. It works locked
+  // or not.
+  crashReportSave: (crash: Parameters<typeof commands.crashReportSave>[0]) => unwrap(commands.crashReportSave(crash)),
 };

@@ -12,8 +12,11 @@ import "./styles/print.css";
 import App from "./App.vue";
 import { applyDocumentLanguage, i18n } from "./i18n";
 import { AcompanaPreset } from "./theme";
+import { installCrashHandlers } from "./crash";
 
 const app = createApp(App);
+// Before anything can fail: an unexpected error shows the calm crash screen, not a broken UI.
+installCrashHandlers(app);
 app.use(i18n);
 app.use(PrimeVue, {
   ripple: false,
