@@ -1,9 +1,10 @@
 // The flow the file's forms share: a draft with its field problems, a save that checks first,
 // puts the core's `invalid_input` on the field it names (or shows it over the form), toasts and
-// asks for the file again; and a record's deletion behind a confirmation.
+// asks for the file again; and a record's deletion behind a confirmation. With `draft`, what is
+// typed in the dialog outlives a lock or a crash (see drafts.ts).
 // Call from a component's setup (it uses the i18n and toast services).
 
-import { ref, shallowRef } from "vue";
+import { ref, shallowRef, watch } from "vue";
 import type { Ref } from "vue";
 import { useI18n } from "vue-i18n";
 import { useToast } from "primevue/usetoast";
@@ -12,8 +13,28 @@ import type { AppError } from "../../api";
 import { attachFieldError, focusFirstError } from "../../forms";
 import { clearErrorsOnEdit, hasErrors } from "../../validation";
 import type { FieldErrors } from "../../validation";
+import { useDraft } from "../../drafts";
 
-export interface RecordEditorOptions<F extends Record<string, unknown>> {
+/** How a dialog's typed content is kept across a lock or a crash (drafts.ts). */
+export interface EditorDraft<C> {
+  /** The form and what it is about, e.g. `contact/<participantId>`. */
+  key: string;
+  /** What the dialog needs besides its fields to come back (e.g. the id of the record edited). */
+  context?: () => C;
+  /** Puts that back before the fields are filled; false when it no longer can (e.g. the plan
+   *  the hours were for is gone), and the draft is dropped. */
+  restoreContext?: (context: C) => boolean | void;
+}
+
+/** What drafts.ts keeps of a dialog. */
+interface EditorState<F, C> {
+  form: F;
+  /** The fields as the dialog opened, so that it still knows what was typed. */
+  openedWith: string;
+  context: C | undefined;
+}
+
+export interface RecordEditorOptions<F extends Record<string, unknown>, C = undefined> {
   /** The reactive draft. */
   form: F;
   /** The reactive field problems (field name → i18n key). */
@@ -24,6 +45,8 @@ export interface RecordEditorOptions<F extends Record<string, unknown>> {
   saved?: () => void;
   /** Form field → other names the core may give it in an error (see attachFieldError). */
   aliases?: Record<string, string[]>;
+  /** Keep what is typed across a lock or a crash (the dialog opens again with it). */
+  draft?: EditorDraft<C>;
 }
 
 export interface SubmitOptions<T> {
@@ -48,14 +71,16 @@ export interface SubmitOptions<T> {
   onError?: (error: AppError) => boolean;
 }
 
-export function useRecordEditor<F extends Record<string, unknown>>(options: RecordEditorOptions<F>) {
-  const { form, errors, ids, saved, aliases = {} } = options;
+export function useRecordEditor<F extends Record<string, unknown>, C = undefined>(options: RecordEditorOptions<F, C>) {
+  const { form, errors, ids, saved, aliases = {}, draft } = options;
   const { t } = useI18n();
   const toast = useToast();
   const visible = ref(false);
   const saving = ref(false);
   const formError = ref<string | null>(null);
   clearErrorsOnEdit(form, errors);
+  // The fields as the dialog opened: anything else was typed (or picked) by the person.
+  let openedWith = "";
 
   /** Clears the problems (and the form's message) without touching the draft. */
   function clearErrors() {
@@ -67,7 +92,35 @@ export function useRecordEditor<F extends Record<string, unknown>>(options: Reco
   function open(values: Partial<F>) {
     Object.assign(form, values);
     clearErrors();
+    openedWith = JSON.stringify(form);
     visible.value = true;
+  }
+
+  const kept = draft
+    ? useDraft<EditorState<F, C>>(draft.key, {
+        getState: () => ({ form, openedWith, context: draft.context?.() }),
+        setState: (state) => {
+          if (draft.restoreContext?.(state.context as C) === false) return false;
+          Object.assign(form, state.form);
+          clearErrors();
+          openedWith = state.openedWith;
+          visible.value = true;
+        },
+        isDirty: () => visible.value && JSON.stringify(form) !== openedWith,
+      })
+    : null;
+  // Once the dialog closes (saved, cancelled or discarded) a draft brought back is settled.
+  if (kept) {
+    watch(visible, (shown) => {
+      if (!shown) kept.settle();
+    });
+  }
+  const draftRestored = kept?.restored ?? ref(false);
+
+  /** "Descartar": the text brought back is thrown away with its dialog. */
+  function discardDraft() {
+    visible.value = false;
+    kept?.settle();
   }
 
   async function submit<T>(submitOptions: SubmitOptions<T>): Promise<void> {
@@ -99,7 +152,7 @@ export function useRecordEditor<F extends Record<string, unknown>>(options: Reco
     }
   }
 
-  return { visible, saving, formError, open, clearErrors, submit };
+  return { visible, saving, formError, open, clearErrors, submit, draftRestored, discardDraft };
 }
 
 /** What RecordDeleteDialog needs of a useRecordDelete. */
