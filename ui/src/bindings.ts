@@ -1910,7 +1910,11 @@ export type Preferences = {
 /**
  * One of `es`, `pt-BR`, `en`; none means Spanish.
  */
-language: string | null }
+language: string | null; 
+/**
+ * The text size in percent, one of [`TEXT_SIZES`]; none means 100.
+ */
+textSize?: number | null }
 /**
  * A printout the audit log records.
  */

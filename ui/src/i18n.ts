@@ -3,6 +3,8 @@ import es from "./locales/es.json";
 import ptBR from "./locales/pt-BR.json";
 import en from "./locales/en.json";
 import { commands } from "./bindings";
+import { isTextSize, showTextSize, textSize } from "./textSize";
+import type { TextSize } from "./textSize";
 
 export const LANGUAGES = ["es", "pt-BR", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -14,8 +16,8 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
   en: "English",
 };
 
-// Only the language code is kept on the laptop, by the core beside the vault; nothing is put
-// in the webview's own storage.
+// Only the language code and the text size are kept on the laptop, by the core beside the
+// vault; nothing is put in the webview's own storage.
 
 export type MessageSchema = typeof es;
 
@@ -43,20 +45,32 @@ export function showLanguage(language: Language): void {
   document.documentElement.lang = language;
 }
 
+function remember(): void {
+  // Not being able to remember the choice is harmless: the switch already happened.
+  commands.preferencesSet({ language: currentLanguage(), textSize: textSize.value }).catch(() => undefined);
+}
+
 /** Switches the interface's language and asks the core to remember it. */
 export function setLanguage(language: Language): void {
   showLanguage(language);
-  // Not being able to remember the choice is harmless: the switch already happened.
-  commands.preferencesSet({ language }).catch(() => undefined);
+  remember();
 }
 
-/** Shows the language remembered on this laptop (Spanish when none). */
+/** Switches the text size and asks the core to remember it (with the language). */
+export function setTextSize(size: TextSize): void {
+  showTextSize(size);
+  remember();
+}
+
+/** Shows the language and text size remembered on this laptop (Spanish, 100%, when none). */
 export async function loadLanguage(): Promise<void> {
   try {
     const result = await commands.preferencesGet();
-    if (result.status === "ok" && isLanguage(result.data.language)) showLanguage(result.data.language);
+    if (result.status !== "ok") return;
+    if (isLanguage(result.data.language)) showLanguage(result.data.language);
+    if (isTextSize(result.data.textSize)) showTextSize(result.data.textSize);
   } catch {
-    // Spanish stays.
+    // Spanish at 100% stays.
   }
 }
 
