@@ -18,7 +18,9 @@
 # What they share (the session and its steps, the UI's catalogs, the element helpers) is in
 # support.mjs.
 #
-# Environment: ACOMPANA_APP (default target/debug/acompana-desktop), E2E_TESTS to run only some
+# Environment: ACOMPANA_APP (default target/debug/acompana-desktop), E2E_AXE=report to list
+# accessibility violations in screenshots/axe.txt without failing, E2E_BENCH=1 to run the
+# memory and start-up benchmark (bench/app.mjs) instead of the tests, E2E_TESTS to run only some
 # files (e.g. "tests/first-run.test.mjs tests/sync-*.test.mjs"), E2E_KEEP_DATA=1 to keep the
 # data folder for inspection. Screenshots go to tests/e2e/screenshots/.
 set -euo pipefail
@@ -39,7 +41,7 @@ done
 run_dir="$(mktemp -d -t acompana-e2e.XXXXXX)"
 data_dir="$run_dir/data"
 mkdir -p "$data_dir" "$e2e_dir/screenshots"
-rm -f "$e2e_dir"/screenshots/*.png
+rm -f "$e2e_dir"/screenshots/*.png "$e2e_dir"/screenshots/axe.txt
 
 xvfb_pid=""
 driver_pid=""
@@ -98,12 +100,14 @@ mkdir -p "$ACOMPANA_RUNTIME_DIR" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG
 export E2E_APP="$app" E2E_DRIVER_PORT="$driver_port" E2E_SCREENSHOTS="$e2e_dir/screenshots"
 # Everything the app may write lives under here, its log (driver.log) included.
 export E2E_RUN_DIR="$run_dir"
-# The debug build's test-only switch: its native file dialogs take their answers from this file
-# (support.mjs's answerDialogs), since WebDriver cannot drive a native dialog.
-export ACOMPANA_E2E_DIALOG_ANSWERS="$run_dir/dialog-answers.txt"
-# The debug build's test clock (src-tauri/src/clock.rs): days the visit checks add to the
-# clock, so a visit package can expire within the run.
-export ACOMPANA_E2E_CLOCK="$run_dir/clock-days.txt"
+if [ -z "${E2E_BENCH:-}" ]; then
+  # The debug build's test-only switch: its native file dialogs take their answers from this
+  # file (support.mjs's answerDialogs), since WebDriver cannot drive a native dialog.
+  export ACOMPANA_E2E_DIALOG_ANSWERS="$run_dir/dialog-answers.txt"
+  # The debug build's test clock (src-tauri/src/clock.rs): days the visit checks add to the
+  # clock, so a visit package can expire within the run.
+  export ACOMPANA_E2E_CLOCK="$run_dir/clock-days.txt"
+fi
 # No accessibility bus under Xvfb; keep GTK from looking for one.
 export NO_AT_BRIDGE=1
 
@@ -122,6 +126,12 @@ done
 
 echo "e2e: app $app, display $DISPLAY, tauri-driver :$driver_port, data $data_dir"
 cd "$e2e_dir"
+if [ -n "${E2E_BENCH:-}" ]; then
+  # make bench-app: the release build, measured rather than tested (bench/app.mjs). A release
+  # build refuses the test-only switches above, so they are not set.
+  node bench/app.mjs
+  exit 0
+fi
 # A hung step must not eat CI's time: each step gets 2 minutes (support.mjs), each test file 5
 # (node's --test-timeout bounds a whole file, whose steps add up to well over 2 minutes on a busy
 # machine), the whole run 10.

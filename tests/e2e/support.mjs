@@ -12,7 +12,7 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -152,11 +152,64 @@ export function step(name, body, options = {}) {
   });
 }
 
-/** A screenshot of the window, as screenshots/<name>.png. */
+/**
+ * A screenshot of the window, as screenshots/<name>.png, and (unless it records a failure or a
+ * printout's paper) an accessibility check of what it shows: every screen worth a screenshot is
+ * a screen axe-core must find no WCAG 2.x A or AA violation on.
+ */
 export async function shot(name) {
   // WebKitWebDriver can hand back the previous frame right after a change: let it paint.
   await browser.pause(400);
   await browser.saveScreenshot(path.join(screenshots, `${name}.png`));
+  // A printout shown as it comes out on paper is not a screen anyone works in.
+  if (!name.startsWith("failure-") && !/-paper(-\d+)?$/.test(name)) await assertAccessible(name);
+}
+
+// axe-core's own build, injected into the page as it is; the rules it runs are WCAG 2.0, 2.1
+// and 2.2 at levels A and AA.
+const axeSource = readFileSync(path.join(here, "node_modules/axe-core/axe.min.js"), "utf8");
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
+const axeReport = path.join(screenshots, "axe.txt");
+
+/**
+ * Runs axe-core on the page as it is now and fails, naming each violation, its impact and the
+ * elements it found, on any WCAG A or AA violation. Each screen checked is listed in
+ * screenshots/axe.txt with the number of rules that passed.
+ */
+export async function assertAccessible(where) {
+  // Injected through WebDriver itself (the page's policy forbids eval): the script body defines
+  // window.axe, once per page.
+  if (!(await browser.execute(() => typeof window.axe === "object"))) await browser.execute(axeSource);
+  const result = await browser.execute(
+    async (tags) => {
+      const run = await window.axe.run(document, {
+        runOnly: { type: "tag", values: tags },
+        resultTypes: ["violations"],
+      });
+      return {
+        passes: run.passes.length,
+        violations: run.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")} :: ${n.failureSummary.replace(/\s+/g, " ")}`),
+        })),
+      };
+    },
+    WCAG_TAGS,
+  );
+  appendFileSync(axeReport, `${where}: ${result.violations.length} violations, ${result.passes} rules passed\n`);
+  if (result.violations.length > 0) {
+    const detail = result.violations
+      .map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n}`).join("\n")}`)
+      .join("\n");
+    // E2E_AXE=report lists every violation in axe.txt and goes on, to see them all in one run.
+    if (process.env.E2E_AXE === "report") {
+      appendFileSync(axeReport, `${detail}\n`);
+      return;
+    }
+    assert.fail(`axe-core found ${result.violations.length} WCAG A/AA violations on "${where}":\n${detail}`);
+  }
 }
 
 /**
@@ -398,4 +451,73 @@ export async function assertDialogFits(testId) {
 export async function openTab(id) {
   await clickTestId(`tab-${id}`);
   await byTestId(`${id}-tab`);
+}
+
+// ---- keyboard only ----------------------------------------------------------------------------------
+
+/**
+ * Counts the mouse's and pointer's presses in the page from now on, so a keyboard-only walk
+ * can prove it used none (WebDriver's clicks are real pointer events; Enter on a button is
+ * a click without one).
+ */
+export async function countPointerPresses() {
+  await browser.execute(() => {
+    window.__pointerPresses = 0;
+    for (const kind of ["pointerdown", "mousedown"]) {
+      window.addEventListener(kind, () => window.__pointerPresses++, true);
+    }
+  });
+}
+
+export async function pointerPresses() {
+  return browser.execute(() => window.__pointerPresses ?? -1);
+}
+
+/**
+ * Presses Tab (Shift+Tab when `backwards`) until the focused element is, or is inside, the one
+ * `selector` names (a data-testid, or a CSS selector starting with "["), at most `max` times.
+ * At every stop the focused element must show that it has the focus (an outline or a ring).
+ */
+export async function tabTo(selector, { backwards = false, max = 80 } = {}) {
+  const css = selector.startsWith("[") ? selector : `[data-testid="${selector}"]`;
+  for (let press = 0; press <= max; press++) {
+    const state = await browser.execute((wanted) => {
+      const active = document.activeElement;
+      if (!active || active === document.body) return { at: false, visible: true, what: "body" };
+      const style = getComputedStyle(active);
+      // A heading focused by the app (tabindex -1) is not a Tab stop and needs no ring.
+      const visible =
+        active.tabIndex < 0 ||
+        (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none";
+      const what = `${active.tagName.toLowerCase()}[data-testid=${active.getAttribute("data-testid")}] ${(active.textContent ?? "").trim().slice(0, 30)}`;
+      return { at: active.closest(wanted) !== null, visible, what };
+    }, css);
+    assert.ok(state.visible, `the focused element shows no focus: ${state.what}`);
+    if (state.at) return;
+    await browser.keys(backwards ? ["Shift", "Tab"] : ["Tab"]);
+  }
+  assert.fail(`${selector} was not reached with ${max} presses of Tab`);
+}
+
+/** Presses keys (webdriverio's names: "Enter", "ArrowRight", "Control"…). */
+export async function press(...keys) {
+  await browser.keys(keys);
+}
+
+/**
+ * Types `text` into the focused field with WebDriver's keyboard (no pointer), and checks it
+ * arrived whole: a burst of keys can lose one while the field re-renders, and then it is typed
+ * again. The field is emptied first (Ctrl+A, Backspace). `expected` is what the field then holds (the text
+ * itself unless the field formats it).
+ */
+export async function typeHere(text, expected = text) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    // Whatever the field held goes first, by the keyboard too.
+    await press("Control", "a");
+    await press("Backspace");
+    const active = await browser.$(await browser.getActiveElement());
+    await active.addValue(text);
+    if ((await active.getValue()) === expected) return;
+  }
+  assert.fail(`"${text}" did not arrive whole in the focused field`);
 }
