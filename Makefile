@@ -23,7 +23,8 @@ UI_MODULES := ui/node_modules/.package-lock.json
 E2E_MODULES := tests/e2e/node_modules/.package-lock.json
 
 .PHONY: bindings help run app deps-build deps-test ui-deps ui-build check-fmt check-ui check-rust \
-	test-rust e2e-deps e2e test bench check-large crash-loop crash-test fuzz supply-chain
+	test-rust e2e-deps e2e test bench bench-app check-large crash-loop crash-test fuzz supply-chain \
+	bundle bundle-check
 
 help:
 	@echo "make run         build the UI and the desktop app (debug) and start it"
@@ -33,7 +34,10 @@ help:
 	@echo "make test-rust   cargo test --workspace"
 	@echo "make app         build $(APP_BIN) (debug) with the embedded UI"
 	@echo "make e2e         drive the built app through tauri-driver under Xvfb"
-	@echo "make bench       vault, case-file (1k, 10k, 100k demo women) and sync (1k, 10k) benchmarks"
+	@echo "make bench       vault, case-file, sync and summary benchmarks, then bench-app"
+	@echo "make bench-app   the release app's cold start and memory (PSS) with BENCH_WOMEN (100000) women"
+	@echo "make bundle      release .deb and .rpm in target/release/bundle/ (the app, the CLI, docs)"
+	@echo "make bundle-check  the .deb's size, installed in a clean Debian 12 root: libraries, start"
 	@echo "make check-large the full integrity check on a vault past 4 GiB (writes 4.3 GiB)"
 	@echo "make crash-test  kill the command line 540 times during sync, password change, re-key, backup, restore"
 	@echo "make fuzz        cargo fuzz every parser of outside input, FUZZ_SECONDS each (default 180; nightly)"
@@ -94,6 +98,22 @@ bench:
 	$(CARGO) bench --bench case_files
 	$(CARGO) bench --bench sync
 	$(CARGO) bench --bench summaries
+	$(MAKE) bench-app
+
+# Cold start to the sign-in screen and the memory of the release app and its WebKit processes,
+# at the first-run screen and with BENCH_WOMEN demo women after Hoy, the list and a file.
+bench-app:
+	scripts/bench-app.sh
+
+# Release packages for Linux (.deb, .rpm); AppImage is left out (its bundler downloads tools
+# from outside the package registries). Windows and macOS installers: .github/workflows/.
+bundle:
+	scripts/bundle.sh
+
+# Installs the .deb into a clean Debian 12 root (debootstrap; needs root) and checks its size,
+# its declared dependencies against every library its programs load, and that it starts.
+bundle-check: bundle
+	scripts/check-bundle.sh
 
 # A vault past 4 GiB: the full check reads every page there and finds a flipped byte (writes
 # 4.3 GiB into a temporary folder; about two minutes).

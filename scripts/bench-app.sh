@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# make bench-app: cold start and memory of the release desktop app (tests/e2e/bench/app.mjs),
+# with BENCH_WOMEN demo women (default 100000; the demo vault is made once with the release
+# command line and kept in target/bench-app/). Run it on a quiet machine: figures taken beside
+# a build are not evidence.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+women="${BENCH_WOMEN:-100000}"
+
+scripts/install-deps.sh test
+make --no-print-directory e2e-deps ui-build
+cargo build --release --locked -p acompana-desktop -p acompana-cli
+
+bench="$repo/target/bench-app"
+mkdir -p "$bench"
+export ACOMPANA_KDF=minimum
+if [ ! -f "$bench/small/.ready" ]; then
+  rm -rf "$bench/small"
+  ACOMPANA_NEW_PASSWORD="Caminar-juntas-2025!" target/release/acompana --data-dir "$bench/small" \
+    init --org "Mujeres Libres" --country CO --admin coordinadora --admin-name "Marta Gómez" >/dev/null
+  touch "$bench/small/.ready"
+fi
+if [ "$women" -gt 0 ] && [ ! -f "$bench/demo-$women/.ready" ]; then
+  rm -rf "$bench/demo-$women"
+  echo "making a demo vault of $women women (once; kept in $bench/demo-$women)"
+  target/release/acompana --data-dir "$bench/demo-$women" demo --participants "$women"
+  touch "$bench/demo-$women/.ready"
+fi
+empty="$(mktemp -d -t acompana-bench-empty.XXXXXX)"
+trap 'rm -rf "$empty"' EXIT
+
+E2E_BENCH=1 ACOMPANA_APP="$repo/target/release/acompana-desktop" \
+  BENCH_EMPTY_DIR="$empty" BENCH_SMALL_DIR="$bench/small" BENCH_LARGE_DIR="$bench/demo-$women" \
+  BENCH_WOMEN="$women" BENCH_REPORT="$bench/report-$women.json" \
+  tests/e2e/run.sh
+echo "report: $bench/report-$women.json"
