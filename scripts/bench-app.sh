@@ -10,7 +10,9 @@ women="${BENCH_WOMEN:-100000}"
 
 scripts/install-deps.sh test
 make --no-print-directory e2e-deps ui-build
-cargo build --release --locked -p acompana-desktop -p acompana-cli
+# Each built apart, as make bundle builds them, so the two share one set of release builds.
+cargo build --release --locked -p acompana-cli
+cargo build --release --locked -p acompana-desktop
 
 bench="$repo/target/bench-app"
 mkdir -p "$bench"

@@ -4,6 +4,10 @@
 # the licence and the staff guides. Release profile; the packages land in
 # target/release/bundle/{deb,rpm}/.
 #
+# The .deb's Depends (src-tauri/tauri.bundle.json) are what dpkg-shlibdeps finds the two programs
+# need; make bundle-check fails when a library they load comes from a package not named there.
+# A Debian package's name is ASCII, so the packages are named `acompana` (tauri.bundle.json);
+# the menu and the window still say Acompaña.
 # The bundler's own command line comes from the npm registry (packaging/package.json, pinned to
 # the Tauri release in Cargo.lock). AppImage is not built: its bundler downloads linuxdeploy and
 # its plugins from outside the package registries, which these machines cannot reach.
@@ -21,8 +25,9 @@ if [ ! -f packaging/node_modules/.package-lock.json ] || [ packaging/package-loc
 fi
 
 # The command line goes into the packages beside the app (tauri.bundle.json maps it to
-# /usr/bin/acompana); the bundler builds the app itself.
-cargo build --release --locked -p acompana-cli -p acompana-desktop
+# /usr/bin/acompana); the bundler builds the app itself. Built apart, as the bundler builds the
+# app apart: building both at once would unify their features into a third set of builds.
+cargo build --release --locked -p acompana-cli
 packaging/node_modules/.bin/tauri build --config src-tauri/tauri.bundle.json --bundles deb,rpm \
   -- --locked
 
