@@ -156,7 +156,11 @@ pub fn render(crash: &UiCrash, platform: &Platform, at: &str) -> String {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
     text.push_str(&format!(
         "version: {}\n",
-        if version_ok { platform.version.as_str() } else { "" }
+        if version_ok {
+            platform.version.as_str()
+        } else {
+            ""
+        }
     ));
     text.push_str(&format!(
         "platform: {}-{}\n",
@@ -168,7 +172,10 @@ pub fn render(crash: &UiCrash, platform: &Platform, at: &str) -> String {
     let field = |value: &Option<String>, shape: fn(&str) -> Option<String>| {
         value.as_deref().and_then(shape).unwrap_or_default()
     };
-    text.push_str(&format!("error: {}\n", field(&crash.error_name, identifier)));
+    text.push_str(&format!(
+        "error: {}\n",
+        field(&crash.error_name, identifier)
+    ));
     text.push_str(&format!("screen: {}\n", field(&crash.screen, identifier)));
     text.push_str(&format!(
         "panic_at: {}\n",
@@ -225,7 +232,12 @@ static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 /// The location of a panic, reduced like any frame.
 pub fn panic_location(info: &std::panic::PanicHookInfo<'_>) -> Option<String> {
     let place = info.location()?;
-    location(&format!("{}:{}:{}", place.file(), place.line(), place.column()))
+    location(&format!(
+        "{}:{}:{}",
+        place.file(),
+        place.line(),
+        place.column()
+    ))
 }
 
 /// Replaces the default panic hook (which prints the message to stderr, where a terminal or a
@@ -279,10 +291,7 @@ mod tests {
             frame("http://tauri.localhost/assets/index-3f2a.js:12:7").as_deref(),
             Some("index-3f2a.js:12:7")
         );
-        assert_eq!(
-            frame("src/records/mod.rs:88").as_deref(),
-            Some("mod.rs:88")
-        );
+        assert_eq!(frame("src/records/mod.rs:88").as_deref(), Some("mod.rs:88"));
         // A function name that is not an identifier is dropped, the place kept.
         assert_eq!(
             frame("María Pérez@index.js:1:2").as_deref(),

@@ -37,10 +37,9 @@ impl Preferences {
             _ => Ok(()),
         }?;
         match self.text_size {
-            Some(size) if !TEXT_SIZES.contains(&size) => Err(Error::invalid(
-                "textSize",
-                "one of 100, 125, 150, 175, 200",
-            )),
+            Some(size) if !TEXT_SIZES.contains(&size) => {
+                Err(Error::invalid("textSize", "one of 100, 125, 150, 175, 200"))
+            }
             _ => Ok(()),
         }
     }
