@@ -1,4 +1,5 @@
 import { showLanguage } from "../src/i18n";
+import { showTextSize } from "../src/textSize";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
@@ -281,7 +282,7 @@ describe("main shell", () => {
     wrapper.unmount();
   });
 
-  it("asks the core to remember only the language code, and stores nothing itself", async () => {
+  it("asks the core to remember only the language code and the text size, and stores nothing itself", async () => {
     fakeCore(ADMIN);
     localStorage.clear();
     const wrapper = mountApp(App);
@@ -289,7 +290,7 @@ describe("main shell", () => {
     await wrapper.find(byTestId("lang-select")).setValue("pt-BR");
     expect(wrapper.find(byTestId("nav-staff")).text()).toBe("Equipe");
     expect(document.documentElement.lang).toBe("pt-BR");
-    expect(mockedInvoke).toHaveBeenCalledWith("preferences_set", { preferences: { language: "pt-BR" } });
+    expect(mockedInvoke).toHaveBeenCalledWith("preferences_set", { preferences: { language: "pt-BR", textSize: 100 } });
     expect({ ...localStorage }).toEqual({});
     await wrapper.find(byTestId("lang-select")).setValue("es");
     wrapper.unmount();
@@ -307,6 +308,23 @@ describe("remembered language", () => {
     expect(wrapper.find(byTestId("nav-staff")).text()).toBe("Equipe");
     wrapper.unmount();
     showLanguage("es");
+  });
+
+  it("opens at the text size the core remembers, and Ctrl+- makes it smaller and says so to the core", async () => {
+    mockedInvoke.mockReset();
+    mockedListen.mockImplementation(async () => () => {});
+    Object.assign(sessionState, { phase: "loading", session: null, lockReason: null });
+    fakeCore(ADMIN, { preferences_get: { language: "es", textSize: 200 } });
+    const wrapper = mountApp(App);
+    await flushPromises();
+    expect(document.documentElement.style.fontSize).toBe("32px");
+    expect((wrapper.find(byTestId("text-size-select")).element as HTMLSelectElement).value).toBe("200");
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "-", ctrlKey: true }));
+    await flushPromises();
+    expect(document.documentElement.style.fontSize).toBe("28px");
+    expect(mockedInvoke).toHaveBeenCalledWith("preferences_set", { preferences: { language: "es", textSize: 175 } });
+    wrapper.unmount();
+    showTextSize(100);
   });
 });
 
