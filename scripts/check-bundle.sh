@@ -96,12 +96,12 @@ for program in "${programs[@]}"; do
   while IFS= read -r needed; do
     library="$(awk -v n="$needed" '$1 == n { print $3 }' <<<"$resolved")"
     [ -n "$library" ] || continue
-    owner="$(in_root dpkg -S "$library" 2>/dev/null | head -n1 | cut -d: -f1 || true)"
-    if [ -z "$owner" ]; then
-      # /lib is a link to /usr/lib on Debian 12: dpkg knows the file under one of the two.
-      alternative="${library/#\/usr\/lib\//\/lib\/}"
-      owner="$(in_root dpkg -S "$alternative" 2>/dev/null | head -n1 | cut -d: -f1 || true)"
-    fi
+    # /lib is a link to /usr/lib on Debian 12: dpkg knows each file under one of the two.
+    owner=""
+    for candidate in "$library" "${library#/usr}" "/usr${library}"; do
+      owner="$(in_root dpkg -S "$candidate" 2>/dev/null | head -n1 | cut -d: -f1 || true)"
+      [ -n "$owner" ] && break
+    done
     if [ -z "$owner" ]; then
       echo "error: $program needs $needed ($library), which no package owns" >&2
       failed=1

@@ -8,7 +8,7 @@ use std::path::Path;
 /// below everything.
 const FLOORS: &[&[&str]] = &[
     &["error"],
-    &["progress"],
+    &["progress", "crash"],
     &["crypto"],
     &["compact"],
     &["store", "changelog"],
