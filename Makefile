@@ -35,7 +35,7 @@ help:
 	@echo "make app         build $(APP_BIN) (debug) with the embedded UI"
 	@echo "make e2e         drive the built app through tauri-driver under Xvfb"
 	@echo "make bench       vault, case-file, sync and summary benchmarks, then bench-app"
-	@echo "make bench-app   the release app's cold start and memory (PSS) with BENCH_WOMEN (100000) women"
+	@echo "make bench-app   the app's cold start and memory (PSS) with BENCH_WOMEN (100000) women"
 	@echo "make bundle      release .deb and .rpm in target/release/bundle/ (the app, the CLI, docs)"
 	@echo "make bundle-check  the .deb's size, installed in a clean Debian 12 root: libraries, start"
 	@echo "make check-large the full integrity check on a vault past 4 GiB (writes 4.3 GiB)"
@@ -100,7 +100,7 @@ bench:
 	$(CARGO) bench --bench summaries
 	$(MAKE) bench-app
 
-# Cold start to the sign-in screen and the memory of the release app and its WebKit processes,
+# Cold start to the sign-in screen and the memory of the app and its WebKit processes,
 # at the first-run screen and with BENCH_WOMEN demo women after Hoy, the list and a file.
 bench-app:
 	scripts/bench-app.sh

@@ -100,14 +100,14 @@ mkdir -p "$ACOMPANA_RUNTIME_DIR" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG
 export E2E_APP="$app" E2E_DRIVER_PORT="$driver_port" E2E_SCREENSHOTS="$e2e_dir/screenshots"
 # Everything the app may write lives under here, its log (driver.log) included.
 export E2E_RUN_DIR="$run_dir"
-if [ -z "${E2E_BENCH:-}" ]; then
-  # The debug build's test-only switch: its native file dialogs take their answers from this
-  # file (support.mjs's answerDialogs), since WebDriver cannot drive a native dialog.
-  export ACOMPANA_E2E_DIALOG_ANSWERS="$run_dir/dialog-answers.txt"
-  # The debug build's test clock (src-tauri/src/clock.rs): days the visit checks add to the
-  # clock, so a visit package can expire within the run.
-  export ACOMPANA_E2E_CLOCK="$run_dir/clock-days.txt"
-fi
+# The debug build's test-only switch: its native file dialogs take their answers from this file
+# (support.mjs's answerDialogs), since WebDriver cannot drive a native dialog. It also keeps the
+# webview's context the one WebDriver may attach to (a release build's is ephemeral, and cannot
+# be driven).
+export ACOMPANA_E2E_DIALOG_ANSWERS="$run_dir/dialog-answers.txt"
+# The debug build's test clock (src-tauri/src/clock.rs): days the visit checks add to the
+# clock, so a visit package can expire within the run.
+export ACOMPANA_E2E_CLOCK="$run_dir/clock-days.txt"
 # No accessibility bus under Xvfb; keep GTK from looking for one.
 export NO_AT_BRIDGE=1
 
@@ -127,8 +127,7 @@ done
 echo "e2e: app $app, display $DISPLAY, tauri-driver :$driver_port, data $data_dir"
 cd "$e2e_dir"
 if [ -n "${E2E_BENCH:-}" ]; then
-  # make bench-app: the release build, measured rather than tested (bench/app.mjs). A release
-  # build refuses the test-only switches above, so they are not set.
+  # make bench-app: the app measured rather than tested (bench/app.mjs).
   node bench/app.mjs
   exit 0
 fi

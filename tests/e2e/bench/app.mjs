@@ -1,6 +1,7 @@
 // make bench-app: the desktop app's start-up time and memory, measured as a new user meets
-// them — the release build, under Xvfb at 1366×768, driven over WebDriver like the end-to-end
-// run (run.sh starts the display and tauri-driver, then this script).
+// them — under Xvfb at 1366×768, driven over WebDriver like the end-to-end run (run.sh starts
+// the display and tauri-driver, then this script). The app is the debug build the end-to-end
+// run drives (scripts/bench-app.sh says why); WebKit's processes are the release build's.
 //
 // Cold start: from asking tauri-driver for a session (which starts WebKitWebDriver and the app)
 // until the sign-in screen of an existing vault is on screen; BENCH_RUNS times, a fresh
