@@ -75,6 +75,15 @@ function lock() {
   Object.assign(sessionState, { phase: "sign-in", session: null });
 }
 
+/** Signs `session` in, types into the note form, and locks: the form goes away with the shell. */
+async function typeThenLock(session: SessionInfo) {
+  signIn(session);
+  const wrapper = mountApp(NoteForm);
+  await wrapper.find(byTestId("note-text")).setValue(TYPED);
+  lock();
+  wrapper.unmount();
+}
+
 describe("drafts kept across a lock", () => {
   beforeEach(() => {
     forgetAllDrafts();
@@ -117,14 +126,10 @@ describe("drafts kept across a lock", () => {
   });
 
   it("offers it back to the same person, with a word saying so, once", async () => {
-    signIn(ANA);
-    let wrapper = mountApp(NoteForm);
-    await wrapper.find(byTestId("note-text")).setValue(TYPED);
-    lock();
-    wrapper.unmount();
+    await typeThenLock(ANA);
 
     signIn(ANA);
-    wrapper = mountApp(NoteForm);
+    const wrapper = mountApp(NoteForm);
     await flushPromises();
     expect((wrapper.find(byTestId("note-text")).element as HTMLTextAreaElement).value).toBe(TYPED);
     expect(wrapper.find(byTestId("draft-restored")).text()).toContain("Recuperamos lo que estabas escribiendo antes del bloqueo.");
@@ -135,15 +140,11 @@ describe("drafts kept across a lock", () => {
   });
 
   it("never shows it to someone else, and drops it when someone else signs in", async () => {
-    signIn(ANA);
-    let wrapper = mountApp(NoteForm);
-    await wrapper.find(byTestId("note-text")).setValue(TYPED);
-    lock();
-    wrapper.unmount();
+    await typeThenLock(ANA);
 
     signIn(MARTA);
     expect(hasDraft(draftOwner(ANA), KEY)).toBe(false);
-    wrapper = mountApp(NoteForm);
+    let wrapper = mountApp(NoteForm);
     await flushPromises();
     expect((wrapper.find(byTestId("note-text")).element as HTMLTextAreaElement).value).toBe("");
     expect(wrapper.find(byTestId("draft-restored")).exists()).toBe(false);
@@ -158,25 +159,17 @@ describe("drafts kept across a lock", () => {
   });
 
   it("tells the demo vault's person from the real vault's with the same username", async () => {
-    signIn({ ...ANA, demo: true });
-    const wrapper = mountApp(NoteForm);
-    await wrapper.find(byTestId("note-text")).setValue(TYPED);
-    lock();
-    wrapper.unmount();
+    await typeThenLock({ ...ANA, demo: true });
     expect(hasDraft(draftOwner({ ...ANA, demo: true }), KEY)).toBe(true);
     signIn(ANA);
     expect(hasDraft(draftOwner({ ...ANA, demo: true }), KEY)).toBe(false);
   });
 
   it("drops it on Descartar: the form empties and a new lock keeps nothing", async () => {
-    signIn(ANA);
-    let wrapper = mountApp(NoteForm);
-    await wrapper.find(byTestId("note-text")).setValue(TYPED);
-    lock();
-    wrapper.unmount();
+    await typeThenLock(ANA);
 
     signIn(ANA);
-    wrapper = mountApp(NoteForm);
+    const wrapper = mountApp(NoteForm);
     await flushPromises();
     await wrapper.find(byTestId("draft-discard")).trigger("click");
     expect(wrapper.find(byTestId("draft-restored")).exists()).toBe(false);
