@@ -46,6 +46,14 @@ const HER = "Majo";
 const KEYBOARD_NOTE = "Llamada del lunes: ya tiene la cita para la cédula.";
 const KEYBOARD_ACTIVITY = "Apoyo en la biblioteca: inventario";
 
+/** Waits until the search in Participantes lists one woman. */
+async function searchFoundHerAlone() {
+  await browser.waitUntil(async () => (await browser.$$('[data-testid^="participant-open-"]').length) === 1, {
+    timeout: TIMEOUT,
+    timeoutMsg: "the search did not find her alone",
+  });
+}
+
 /** Opens Majo's file from Participantes (by mouse: the keyboard walk has its own way). */
 async function openHerFile() {
   await clickTestId("nav-participants");
@@ -53,10 +61,7 @@ async function openHerFile() {
   const search = await byTestId("participant-search");
   await search.setValue(HER);
   const open = browser.$('[data-testid^="participant-open-"]');
-  await browser.waitUntil(async () => (await browser.$$('[data-testid^="participant-open-"]').length) === 1, {
-    timeout: TIMEOUT,
-    timeoutMsg: "the search did not find her alone",
-  });
+  await searchFoundHerAlone();
   await open.click();
   await byTestId("participant-file");
 }
@@ -131,19 +136,21 @@ step("text at 200% (Ctrl+=): Hoy and her file fit the window at 1366×768, and C
     // after this one read normal text.
     await press("Control", "0");
   }
-  await browser.waitUntil(async () => (await valueOf("text-size-select")) === "100", {
-    timeout: TIMEOUT,
-    timeoutMsg: "Ctrl+0 did not bring the text back",
-  });
-  assert.equal(await browser.execute(() => getComputedStyle(document.documentElement).fontSize), "16px");
+  await textSizeIs(100);
 });
 
-async function atTwiceTheText() {
-  await browser.waitUntil(async () => (await valueOf("text-size-select")) === "200", {
+/** The text-size select says `percent` and the page's root font is that share of 16px. */
+async function textSizeIs(percent) {
+  await browser.waitUntil(async () => (await valueOf("text-size-select")) === String(percent), {
     timeout: TIMEOUT,
-    timeoutMsg: "Ctrl+= did not reach 200%",
+    timeoutMsg: `the text size did not reach ${percent}%`,
   });
-  assert.equal(await browser.execute(() => getComputedStyle(document.documentElement).fontSize), "32px");
+  const fontSize = await browser.execute(() => getComputedStyle(document.documentElement).fontSize);
+  assert.equal(fontSize, `${(16 * percent) / 100}px`);
+}
+
+async function atTwiceTheText() {
+  await textSizeIs(200);
   await assertFits("Hoy at 200%");
   await shot("76-text-200-today");
   await openHerFile();
@@ -208,10 +215,7 @@ step("keyboard only: sign in, find Majo, record a visit note, log hours, sign ou
   await byTestId("participants-table");
   await tabTo("participant-search");
   await typeHere(HER);
-  await browser.waitUntil(async () => (await browser.$$('[data-testid^="participant-open-"]').length) === 1, {
-    timeout: TIMEOUT,
-    timeoutMsg: "the search did not find her alone",
-  });
+  await searchFoundHerAlone();
   await tabTo('[data-testid^="participant-open-"]');
   await press("Enter");
   await byTestId("participant-file");
