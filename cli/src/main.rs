@@ -203,6 +203,13 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .try_init();
+    // A panic's message may quote data (a name, a note): print where it happened, never what.
+    acompana::crash::install_panic_hook(|_| {});
+    #[cfg(debug_assertions)]
+    if let Some(message) = std::env::var_os("ACOMPANA_TEST_PANIC") {
+        // Debug builds only: lets the tests prove that a panic's message stays unprinted.
+        panic!("{}", message.to_string_lossy());
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

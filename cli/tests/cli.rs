@@ -1227,3 +1227,20 @@ fn backups_and_automatic_backups_from_the_command_line() {
     assert!(succeeds(&vault, &["backup", "schedule"]).contains("backup_folder_missing"));
     assert!(succeeds(&vault, &["backup", "schedule", "--off"]).contains("No automatic backups"));
 }
+
+/// A panic prints where it happened and never its message, which may quote a woman's data.
+#[test]
+fn a_panic_prints_its_place_but_never_its_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = acompana(&dir.path().join("data"))
+        .arg("--version")
+        .env("ACOMPANA_TEST_PANIC", "Carmen Rojas vive en la calle 5")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(101), "a panic exits with 101");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("message withheld"), "{stderr}");
+    assert!(stderr.contains("main.rs"), "the place is printed: {stderr}");
+    assert!(!stderr.contains("Carmen"), "the message leaked: {stderr}");
+    assert!(output.stdout.is_empty());
+}
