@@ -85,6 +85,8 @@ pub struct Session {
     paths: VaultPaths,
     state: Mutex<Option<Active>>,
     progress: std::sync::Arc<crate::progress::Progress>,
+    /// The page cache every vault installed here gets, when not the store's default.
+    page_cache_kib: Option<u32>,
 }
 
 fn idle_limit(vault: &Vault) -> Duration {
@@ -102,7 +104,14 @@ impl Session {
             paths,
             state: Mutex::new(None),
             progress: Default::default(),
+            page_cache_kib: None,
         }
+    }
+
+    /// Gives every vault installed in this session a page cache of `kib` KiB.
+    pub fn with_page_cache_kib(mut self, kib: u32) -> Self {
+        self.page_cache_kib = Some(kib);
+        self
     }
 
     /// How far the unlocked vault's long work has gone; read and stopped without waiting for
@@ -151,6 +160,12 @@ impl Session {
     /// Makes `vault` the session's unlocked vault, locking any previous one.
     pub fn install(&self, mut vault: Vault) {
         vault.watch_with(self.progress.clone());
+        if let Some(kib) = self.page_cache_kib {
+            // Only memory: a vault that keeps the larger cache still answers correctly.
+            if vault.set_page_cache_kib(kib).is_err() {
+                tracing::warn!("the page cache could not be resized");
+            }
+        }
         let limit = idle_limit(&vault);
         let previous = self.state().replace(Active {
             vault,

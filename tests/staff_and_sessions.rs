@@ -383,6 +383,38 @@ fn the_session_locks_when_idle_and_answers_locked() {
 }
 
 #[test]
+fn a_session_gives_each_vault_it_installs_its_page_cache() {
+    let test = new_vault();
+    // The command line's vault keeps the store's cache.
+    assert_eq!(
+        test.admin().page_cache_kib().unwrap(),
+        acompana::store::CACHE_KIB
+    );
+    let session = Session::new(test.paths.clone()).with_page_cache_kib(4 * 1024);
+    session.install(test.admin());
+    assert_eq!(session.with(|v| v.page_cache_kib()).unwrap(), 4 * 1024);
+    // Unlocked again, the next vault gets it too.
+    session.lock(LockReason::Manual);
+    session.install(test.admin());
+    assert_eq!(session.with(|v| v.page_cache_kib()).unwrap(), 4 * 1024);
+}
+
+#[test]
+fn demo_data_gives_back_the_page_cache_it_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = acompana::vault::VaultPaths::new(dir.path().to_path_buf());
+    let (vault, _) = acompana::demo::open_or_create(&paths, acompana::Country::CO).unwrap();
+    let session = Session::new(paths).with_page_cache_kib(4 * 1024);
+    session.install(vault);
+    let anchor = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    // The batches run with a larger cache, then the session's comes back.
+    session
+        .with(|v| acompana::demo::generate(v, 5, 7, anchor, |_| {}))
+        .unwrap();
+    assert_eq!(session.with(|v| v.page_cache_kib()).unwrap(), 4 * 1024);
+}
+
+#[test]
 fn manual_lock_and_settings_bounds() {
     let test = new_vault();
     let session = Session::new(test.paths.clone());

@@ -883,7 +883,8 @@ pub fn generate(
         organizations
     };
     // Large transactions (each page written once per batch, not once per few women) and a
-    // cache that holds a batch's pages; the usual cache is set back afterwards.
+    // cache that holds a batch's pages; the cache it had is set back afterwards.
+    let cache_before = crate::store::cache_kib(&vault.conn)?;
     crate::store::set_cache_kib(&vault.conn, 256 * 1024)?;
     let written = (|| -> Result<()> {
         const BATCH: u32 = 5000;
@@ -979,7 +980,7 @@ pub fn generate(
         }
         Ok(())
     })();
-    crate::store::set_cache_kib(&vault.conn, crate::store::CACHE_KIB)?;
+    crate::store::set_cache_kib(&vault.conn, cache_before)?;
     written?;
     participants::optimize_search_index(&vault.conn)?;
     vault.audit(

@@ -97,6 +97,19 @@ pub fn set_cache_kib(conn: &Connection, kib: u32) -> Result<()> {
     Ok(())
 }
 
+/// The connection's page cache, in KiB, as [`set_cache_kib`] left it.
+pub fn cache_kib(conn: &Connection) -> Result<u32> {
+    let size: i64 = conn.query_row("PRAGMA cache_size", [], |row| row.get(0))?;
+    // Negative: KiB; positive: pages (SQLite's default form).
+    let kib = if size < 0 {
+        -size
+    } else {
+        let page: i64 = conn.query_row("PRAGMA page_size", [], |row| row.get(0))?;
+        size * page / 1024
+    };
+    Ok(u32::try_from(kib).unwrap_or(u32::MAX))
+}
+
 /// The settings every connection runs with besides the key: also applied to the benchmark's
 /// unencrypted copy, so that the two differ only by encryption.
 pub fn tune(conn: &Connection) -> Result<()> {

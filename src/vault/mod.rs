@@ -432,6 +432,18 @@ impl Vault {
         &self.me
     }
 
+    /// Sets the page cache of the vault's connection, in KiB (SQLite takes the memory only as
+    /// pages are read). The desktop app holds less than the command line's
+    /// [`crate::store::CACHE_KIB`]: it answers one screen at a time.
+    pub fn set_page_cache_kib(&self, kib: u32) -> Result<()> {
+        crate::store::set_cache_kib(&self.conn, kib)
+    }
+
+    /// The page cache of the vault's connection, in KiB.
+    pub fn page_cache_kib(&self) -> Result<u32> {
+        crate::store::cache_kib(&self.conn)
+    }
+
     /// Reports this vault's long work to `progress` (shared with whoever watches it).
     pub fn watch_with(&mut self, progress: std::sync::Arc<crate::progress::Progress>) {
         self.progress = progress;
