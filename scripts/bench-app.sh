@@ -21,11 +21,11 @@ make --no-print-directory app
 bench="$repo/target/bench-app"
 mkdir -p "$bench"
 export ACOMPANA_KDF=minimum
-if [ ! -f "$bench/small/.ready" ]; then
-  rm -rf "$bench/small"
-  ACOMPANA_NEW_PASSWORD="Caminar-juntas-2025!" target/release/acompana --data-dir "$bench/small" \
-    init --org "Mujeres Libres" --country CO --admin coordinadora --admin-name "Marta Gómez" >/dev/null
-  touch "$bench/small/.ready"
+small_women=20
+if [ ! -f "$bench/demo-$small_women/.ready" ]; then
+  rm -rf "$bench/demo-$small_women"
+  target/release/acompana --data-dir "$bench/demo-$small_women" demo --participants "$small_women" >/dev/null
+  touch "$bench/demo-$small_women/.ready"
 fi
 if [ "$women" -gt 0 ] && [ ! -f "$bench/demo-$women/.ready" ]; then
   rm -rf "$bench/demo-$women"
@@ -37,7 +37,7 @@ empty="$(mktemp -d -t acompana-bench-empty.XXXXXX)"
 trap 'rm -rf "$empty"' EXIT
 
 E2E_BENCH=1 ACOMPANA_APP="$repo/target/debug/acompana-desktop" \
-  BENCH_EMPTY_DIR="$empty" BENCH_SMALL_DIR="$bench/small" BENCH_LARGE_DIR="$bench/demo-$women" \
+  BENCH_EMPTY_DIR="$empty" BENCH_SMALL_DIR="$bench/demo-$small_women" BENCH_SMALL_WOMEN="$small_women" BENCH_LARGE_DIR="$bench/demo-$women" \
   BENCH_WOMEN="$women" BENCH_REPORT="$bench/report-$women.json" \
   tests/e2e/run.sh
 echo "report: $bench/report-$women.json"

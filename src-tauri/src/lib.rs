@@ -8,6 +8,7 @@ mod command_tests;
 mod commands;
 pub mod dialog;
 mod error;
+mod lean;
 #[cfg(target_os = "linux")]
 mod suspend;
 
@@ -183,10 +184,12 @@ pub fn run() {
         eprintln!("{refusal}");
         std::process::exit(2);
     }
+    lean::prepare_environment();
     let builder = specta_builder();
     let session = Session::new(VaultPaths::new(data_dir_from_args(
         std::env::args().skip(1),
-    )));
+    )))
+    .with_page_cache_kib(lean::PAGE_CACHE_KIB);
     let app = tauri::Builder::default()
         // Dialogs are opened from Rust only: no capability grants the webview its commands.
         .plugin(tauri_plugin_dialog::init())
@@ -211,7 +214,7 @@ pub fn run() {
                 .first()
                 .cloned()
                 .ok_or("no window in the configuration")?;
-            tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+            let window = tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
                 .incognito(webview_is_ephemeral(
                     cfg!(debug_assertions),
                     std::env::var_os(dialog::TEST_ANSWERS).is_some(),
@@ -219,11 +222,13 @@ pub fn run() {
                 .on_navigation(is_app_url)
                 .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
                 .build()?;
+            lean::tune_webview(&window)?;
             #[cfg(target_os = "linux")]
             suspend::lock_on_sleep_and_screen_lock(app.handle().clone());
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(5));
+                lean::give_back_freed_memory();
                 let state = handle.state::<AppState>();
                 if state
                     .session

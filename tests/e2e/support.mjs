@@ -160,9 +160,48 @@ export function step(name, body, options = {}) {
 export async function shot(name) {
   // WebKitWebDriver can hand back the previous frame right after a change: let it paint.
   await browser.pause(400);
-  await browser.saveScreenshot(path.join(screenshots, `${name}.png`));
+  await paintingWhile(() => browser.saveScreenshot(path.join(screenshots, `${name}.png`)));
   // A printout shown as it comes out on paper is not a screen anyone works in.
   if (!name.startsWith("failure-") && !/-paper(-\d+)?$/.test(name)) await assertAccessible(name);
+}
+
+/**
+ * Runs `action` while the page repaints every frame. WebKitWebDriver takes a screenshot after
+ * the page's next presentation update; without accelerated compositing (as the app runs, see
+ * src-tauri/src/lean.rs) a page where nothing changes never presents one, and the screenshot
+ * waits forever. The root's opacity flickers between 1 and 0.999 (invisible) and is put back.
+ */
+async function paintingWhile(action) {
+  await browser.execute(() => {
+    const root = document.documentElement;
+    const before = root.style.opacity;
+    window.e2ePainting = true;
+    let frame = 0;
+    const tick = () => {
+      // At most about ten seconds, should the test never say stop.
+      if (!window.e2ePainting || frame++ > 600) {
+        root.style.opacity = before;
+        window.e2ePainting = false;
+        window.e2ePainted = true;
+        return;
+      }
+      root.style.opacity = frame % 2 ? "0.999" : "1";
+      requestAnimationFrame(tick);
+    };
+    window.e2ePainted = false;
+    requestAnimationFrame(tick);
+  });
+  try {
+    return await action();
+  } finally {
+    await browser.execute(() => {
+      window.e2ePainting = false;
+    });
+    await browser.waitUntil(() => browser.execute(() => window.e2ePainted === true), {
+      timeout: TIMEOUT,
+      timeoutMsg: "the page did not stop repainting after the screenshot",
+    });
+  }
 }
 
 // axe-core's own build, injected into the page as it is; the rules it runs are WCAG 2.0, 2.1
@@ -398,6 +437,35 @@ export async function waitForTextIn(testId, expected) {
   });
   assert.ok(text.includes(expected), `${selector(testId)} shows "${expected}"; it shows: ${text}`);
   return text;
+}
+
+/**
+ * Waits until the list of women shows exactly one, named `chosenName` (the list answers a
+ * search after a pause); answers the test id of her open button.
+ */
+export async function foundAlone(chosenName) {
+  let openId = null;
+  await browser.waitUntil(
+    async () => {
+      openId = await browser.execute((name) => {
+        const buttons = [...document.querySelectorAll('[data-testid^="participant-open-"]')];
+        return buttons.length === 1 && buttons[0].innerText.trim() === name ? buttons[0].getAttribute("data-testid") : null;
+      }, chosenName);
+      return openId !== null;
+    },
+    { timeout: TIMEOUT, timeoutMsg: `the search did not find ${chosenName} alone` },
+  );
+  return openId;
+}
+
+/** Opens a woman's file from Participantes by mouse: searches `search`, waits until she is the only one found. */
+export async function openFileOf(search, chosenName) {
+  await clickTestId("nav-participants");
+  await byTestId("participants-area");
+  await typeInto("participant-search", search);
+  await clickTestId(await foundAlone(chosenName));
+  await byTestId("participant-file");
+  await waitForTextIn("file-name", chosenName);
 }
 
 /** Nothing in the main area is wider than the window (no sideways scrolling at 1366×768). */

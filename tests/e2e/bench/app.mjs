@@ -9,22 +9,24 @@
 //
 // Memory: the proportional set size (PSS, from /proc/PID/smaps_rollup) of the app and every
 // WebKit process it started (web, network), summed: at the first-run screen of an empty data
-// folder, and with BENCH_WOMEN demo women signed in after Hoy, the list of women and one
-// woman's file. Reading another process's smaps_rollup needs the same user and, because the app
+// folder, then signed in to the demo vault after Hoy, the list of women and one woman's file:
+// once with BENCH_SMALL_WOMEN women (default 20) and once with BENCH_WOMEN. Reading another process's smaps_rollup needs the same user and, because the app
 // makes itself non-dumpable, root (as on CI); without it the app's own figure is missing and
 // the report says so.
 //
 // Environment (scripts/bench-app.sh sets them): BENCH_EMPTY_DIR (a folder with no vault),
-// BENCH_SMALL_DIR (a small vault), BENCH_LARGE_DIR (the demo vault of BENCH_WOMEN women),
+// BENCH_SMALL_DIR (a demo vault of BENCH_SMALL_WOMEN women), BENCH_LARGE_DIR (the demo vault of BENCH_WOMEN women),
 // BENCH_RUNS (default 7), BENCH_REPORT (a JSON file to write).
 
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { remote } from "webdriverio";
+import { appProcesses, readProc } from "../processes.mjs";
 
 const app = process.env.E2E_APP;
 const port = Number(process.env.E2E_DRIVER_PORT);
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const women = Number(process.env.BENCH_WOMEN ?? 0);
+const smallWomen = Number(process.env.BENCH_SMALL_WOMEN ?? 20);
 const TIMEOUT = 120_000;
 
 function need(name) {
@@ -52,40 +54,6 @@ async function visible(browser, testId) {
 
 // ---- processes and their PSS -------------------------------------------------------------------
 
-function readProc(pid, file) {
-  try {
-    return readFileSync(`/proc/${pid}/${file}`, "utf8");
-  } catch {
-    return null;
-  }
-}
-
-function children() {
-  const parentOf = new Map();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readProc(entry, "stat");
-    if (!stat) continue;
-    // pid (comm) state ppid …: comm may hold spaces and parentheses, so split after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    parentOf.set(Number(entry), ppid);
-  }
-  return parentOf;
-}
-
-/** The app's process (the newest one running this binary) and every process below it. */
-function appProcesses() {
-  const parentOf = children();
-  const apps = [...parentOf.keys()].filter((pid) => (readProc(pid, "cmdline") ?? "").split("\0")[0] === app);
-  if (apps.length === 0) throw new Error("the app's process was not found");
-  const root = Math.max(...apps);
-  const found = [root];
-  for (let i = 0; i < found.length; i++) {
-    for (const [pid, ppid] of parentOf) if (ppid === found[i]) found.push(pid);
-  }
-  return found;
-}
-
 function pssKiB(pid) {
   const rollup = readProc(pid, "smaps_rollup");
   if (!rollup) return null;
@@ -100,11 +68,12 @@ function processName(pid) {
 
 async function memory(browser, label) {
   // Let the page settle and the web process collect what it dropped.
-  await browser.pause(3000);
+  // The app gives back what it freed every five seconds (src-tauri/src/lean.rs).
+  await browser.pause(6000);
   const parts = {};
   let total = 0;
   let unreadable = 0;
-  for (const pid of appProcesses()) {
+  for (const pid of appProcesses(app)) {
     const kib = pssKiB(pid);
     if (kib === null) {
       unreadable++;
@@ -130,7 +99,7 @@ function percentile(sorted, p) {
 
 // ---- the measurements ------------------------------------------------------------------------------
 
-const report = { women, runs, coldStartMs: [], memory: [] };
+const report = { women, smallWomen, runs, coldStartMs: [], memory: [] };
 
 for (let run = 0; run < runs; run++) {
   const started = performance.now();
@@ -152,27 +121,45 @@ console.log(
   await browser.deleteSession();
 }
 
-if (women > 0) {
-  const browser = await open(need("BENCH_LARGE_DIR"));
+/** Signs in as the demo vault's caseworker and walks Hoy, the list of women and one file. */
+async function walk(dir, label) {
+  const browser = await open(dir);
+  const steps = [];
   await visible(browser, "sign-in");
   await (await visible(browser, "signin-username")).setValue("demo");
   await (await visible(browser, "signin-password")).setValue("demo-acompana");
   await (await visible(browser, "signin-submit")).click();
   await visible(browser, "today-area");
-  report.memory.push(await memory(browser, `${women} women, Hoy`));
+  steps.push(await memory(browser, `${label}, Hoy`));
   await (await visible(browser, "nav-participants")).click();
   await visible(browser, "participants-table");
   const first = browser.$('[data-testid^="participant-open-"]');
   await first.waitForDisplayed({ timeout: TIMEOUT });
-  report.memory.push(await memory(browser, `${women} women, Hoy and the list`));
+  steps.push(await memory(browser, `${label}, Hoy and the list`));
   await first.click();
   await visible(browser, "file-name");
-  report.memory.push(await memory(browser, `${women} women, Hoy, the list and a file`));
+  steps.push(await memory(browser, `${label}, Hoy, the list and a file`));
   await browser.deleteSession();
-  const empty = report.memory[0].totalMiB;
-  const last = report.memory[report.memory.length - 1].totalMiB;
-  report.dataAddsMiB = last - empty;
-  console.log(`what ${women} women add over the empty app: ${report.dataAddsMiB.toFixed(0)} MiB`);
+  return steps;
+}
+
+// The same screens with a handful of women (the small demo vault) and with BENCH_WOMEN: the
+// difference is what the data adds; the small walk over the first-run screen is what the
+// signed-in screens themselves cost.
+const small = await walk(need("BENCH_SMALL_DIR"), `${smallWomen} women`);
+report.memory.push(...small);
+const firstRun = report.memory[0].totalMiB;
+const smallLast = small[small.length - 1].totalMiB;
+report.screensAddMiB = smallLast - firstRun;
+console.log(`what the signed-in screens add over the first-run screen: ${report.screensAddMiB.toFixed(0)} MiB`);
+if (women > 0) {
+  const large = await walk(need("BENCH_LARGE_DIR"), `${women} women`);
+  report.memory.push(...large);
+  const largeLast = large[large.length - 1].totalMiB;
+  report.dataAddsMiB = largeLast - smallLast;
+  report.overFirstRunMiB = largeLast - firstRun;
+  console.log(`what ${women} women add over the same screens with ${smallWomen}: ${report.dataAddsMiB.toFixed(0)} MiB`);
+  console.log(`${women} women signed in, over the first-run screen: ${report.overFirstRunMiB.toFixed(0)} MiB`);
 }
 
 if (process.env.BENCH_REPORT) writeFileSync(process.env.BENCH_REPORT, `${JSON.stringify(report, null, 2)}\n`);

@@ -25,6 +25,7 @@ import {
   typeInto,
   visibleText,
 } from "../support.mjs";
+import { webProcessEnvironment } from "../processes.mjs";
 
 const dataDir = required("ACOMPANA_DATA_DIR");
 const runDir = required("E2E_RUN_DIR");
@@ -64,6 +65,14 @@ step("the app opens on the first-run screen, in Spanish, at 1366×768", async (t
   assert.match(lang, /^es/);
   await waitForText("create-submit", es("firstRun.submit"));
   await shot("01-first-run");
+});
+
+step("the webview runs lean: JavaScript interpreted and no accelerated compositing", async () => {
+  // Set by the app itself (src-tauri/src/lean.rs) before its web process starts; run.sh sets
+  // neither. Together they take about 170 MiB off the web process (make bench-app).
+  const environment = webProcessEnvironment(required("E2E_APP"));
+  assert.equal(environment.get("JSC_useJIT"), "0", "the web process runs without the JIT");
+  assert.equal(environment.get("WEBKIT_DISABLE_COMPOSITING_MODE"), "1", "the web process draws without compositing");
 });
 
 step("creating a vault shows the recovery code", async () => {
