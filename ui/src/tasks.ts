@@ -86,8 +86,8 @@ export const TODAY_GROUPS = [
 export type TodayGroupId = (typeof TODAY_GROUPS)[number]["id"];
 
 /** How many tasks of a group are not listed ("y 340 más"; at least that many when capped). */
-export function hiddenCount(group: TaskGroup): number {
-  return Math.max(group.total - group.items.length, 0);
+export function hiddenCount(group: TaskGroup, shown = group.items.length): number {
+  return Math.max(group.total - shown, 0);
 }
 
 /** Whether there is nothing at all to do this week. */

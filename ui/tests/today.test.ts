@@ -73,7 +73,7 @@ describe("Hoy", () => {
     fakeCore([BUSY_DAY]);
     const wrapper = mountApp(TodayArea);
     await flushPromises();
-    expect(mockedInvoke).toHaveBeenCalledWith("tasks_today", { query: { today, mine: false, limit: 30 } });
+    expect(mockedInvoke).toHaveBeenCalledWith("tasks_today", { query: { today, mine: false, limit: 10 } });
     const overdue = wrapper.find(byTestId("today-row-overdue-0")).text();
     expect(overdue).toContain("Renovar Cédula de ciudadanía (vence pronto)");
     expect(overdue).toContain("3 días de atraso");
@@ -84,6 +84,36 @@ describe("Hoy", () => {
     expect(wrapper.find(byTestId("today-row-today-0")).text()).toContain("Llamar a la EPS");
     expect(wrapper.find(byTestId("today-group-week")).text()).toContain("Nada para los próximos días.");
     expect(wrapper.find(byTestId("today-empty")).exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it("shows a screenful per group and more when asked, asking the core only for what it lacks", async () => {
+    const many = Array.from({ length: 10 }, (_, i) =>
+      task({ key: `task/t${i}`, kind: "manual", detail: `Tarea ${i}`, dueOn: daysFromToday(-1) }),
+    );
+    const more = Array.from({ length: 30 }, (_, i) =>
+      task({ key: `task/t${i}`, kind: "manual", detail: `Tarea ${i}`, dueOn: daysFromToday(-1) }),
+    );
+    fakeCore([
+      { ...BUSY_DAY, overdue: group(many, 45), dueToday: group(many.slice(0, 3)) },
+      { ...BUSY_DAY, overdue: group(more, 45), dueToday: group(many.slice(0, 3)) },
+    ]);
+    const wrapper = mountApp(TodayArea);
+    await flushPromises();
+    expect(wrapper.findAll('[data-testid^="today-row-overdue-"]')).toHaveLength(10);
+    expect(wrapper.find(byTestId("today-more-overdue")).text()).toBe("y 35 más");
+    expect(wrapper.find(byTestId("today-show-more-overdue")).text()).toBe("Mostrar 20 más");
+    // A group with nothing hidden offers nothing more.
+    expect(wrapper.find(byTestId("today-show-more-today")).exists()).toBe(false);
+    await wrapper.find(byTestId("today-show-more-overdue")).trigger("click");
+    await flushPromises();
+    expect(mockedInvoke).toHaveBeenLastCalledWith("tasks_today", { query: { today, mine: false, limit: 30 } });
+    expect(wrapper.findAll('[data-testid^="today-row-overdue-"]')).toHaveLength(30);
+    expect(wrapper.find(byTestId("today-row-overdue-29")).text()).toContain("Tarea 29");
+    expect(wrapper.find(byTestId("today-more-overdue")).text()).toBe("y 15 más");
+    expect(wrapper.find(byTestId("today-show-more-overdue")).text()).toBe("Mostrar 15 más");
+    // The other groups still show their first screenful only.
+    expect(wrapper.findAll('[data-testid^="today-row-today-"]')).toHaveLength(3);
     wrapper.unmount();
   });
 
@@ -114,7 +144,7 @@ describe("Hoy", () => {
     await flushPromises();
     await wrapper.find(byTestId("today-mine")).setValue(true);
     await flushPromises();
-    expect(mockedInvoke).toHaveBeenLastCalledWith("tasks_today", { query: { today, mine: true, limit: 30 } });
+    expect(mockedInvoke).toHaveBeenLastCalledWith("tasks_today", { query: { today, mine: true, limit: 10 } });
     expect(wrapper.find(byTestId("today-empty")).text()).toContain("Todo al día");
     expect(wrapper.find(byTestId("today-group-overdue")).exists()).toBe(false);
     wrapper.unmount();
