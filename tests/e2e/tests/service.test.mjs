@@ -24,6 +24,7 @@ import {
   esWith,
   gone,
   message,
+  openFileOf,
   openTab,
   portuguese,
   readRepoJson,
@@ -124,24 +125,7 @@ async function paperShots(name, pages) {
 }
 
 async function openHerFile() {
-  await clickTestId("nav-participants");
-  await byTestId("participants-area");
-  await typeInto("participant-search", "maria jose");
-  // The list answers after a pause: wait until she is the only one in it.
-  let openId = null;
-  await browser.waitUntil(
-    async () => {
-      openId = await browser.execute((name) => {
-        const buttons = [...document.querySelectorAll('[data-testid^="participant-open-"]')];
-        return buttons.length === 1 && buttons[0].innerText.trim() === name ? buttons[0].getAttribute("data-testid") : null;
-      }, HER.chosenName);
-      return openId !== null;
-    },
-    { timeout: TIMEOUT, timeoutMsg: "the search did not find her alone" },
-  );
-  await clickTestId(openId);
-  await byTestId("participant-file");
-  await waitForTextIn("file-name", HER.chosenName);
+  await openFileOf("maria jose", HER.chosenName);
 }
 
 step("she signs in and opens Majo's file", async () => {

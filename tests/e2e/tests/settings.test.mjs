@@ -23,7 +23,9 @@ import {
   clickTestId,
   countPointerPresses,
   es,
+  foundAlone,
   gone,
+  openFileOf,
   openTab,
   pointerPresses,
   press,
@@ -46,24 +48,9 @@ const HER = "Majo";
 const KEYBOARD_NOTE = "Llamada del lunes: ya tiene la cita para la cédula.";
 const KEYBOARD_ACTIVITY = "Apoyo en la biblioteca: inventario";
 
-/** Waits until the search in Participantes lists one woman. */
-async function searchFoundHerAlone() {
-  await browser.waitUntil(async () => (await browser.$$('[data-testid^="participant-open-"]').length) === 1, {
-    timeout: TIMEOUT,
-    timeoutMsg: "the search did not find her alone",
-  });
-}
-
 /** Opens Majo's file from Participantes (by mouse: the keyboard walk has its own way). */
 async function openHerFile() {
-  await clickTestId("nav-participants");
-  await byTestId("participants-table");
-  const search = await byTestId("participant-search");
-  await search.setValue(HER);
-  const open = browser.$('[data-testid^="participant-open-"]');
-  await searchFoundHerAlone();
-  await open.click();
-  await byTestId("participant-file");
+  await openFileOf(HER, HER);
 }
 
 /** With the focus on the file's tab list, moves along it with the arrows to `id` and opens it. */
@@ -125,7 +112,7 @@ step("Ayuda shows the staff guide in Spanish, inside the app", async () => {
   await shot("72-help");
 });
 
-step("text at 200% (Ctrl+=): Hoy and her file fit the window at 1366×768, and Ctrl+0 brings it back", async () => {
+step("text at 200% (Ctrl+=): Hoy, the list and her file fit the window at 1366×768, and Ctrl+0 brings it back", async () => {
   await clickTestId("nav-today");
   await byTestId("today-area");
   for (let i = 0; i < 4; i++) await press("Control", "=");
@@ -158,8 +145,9 @@ async function atTwiceTheText() {
   await shot("76-text-200-file");
   await clickTestId("file-back");
   await byTestId("participants-table");
-  // The list of women is a wide table: at twice the text it scrolls sideways, and its search
-  // and its first woman are still there to reach.
+  // The list of women: its buttons wrap, and its table (wide at twice the text) scrolls
+  // sideways inside itself while the page does not; its search and a woman are there to reach.
+  await assertFits("the list of women at 200%");
   assert.ok(await (await byTestId("participant-search")).isDisplayed(), "the search at 200%");
   assert.ok(await browser.$('[data-testid^="participant-open-"]').isExisting(), "a woman to open at 200%");
   await shot("76-text-200-participants");
@@ -215,7 +203,7 @@ step("keyboard only: sign in, find Majo, record a visit note, log hours, sign ou
   await byTestId("participants-table");
   await tabTo("participant-search");
   await typeHere(HER);
-  await searchFoundHerAlone();
+  await foundAlone(HER);
   await tabTo('[data-testid^="participant-open-"]');
   await press("Enter");
   await byTestId("participant-file");
