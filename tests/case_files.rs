@@ -988,3 +988,42 @@ fn the_app_s_demo_is_made_again_on_a_new_day_and_kept_within_one() {
     ));
     assert!(test_paths.exists());
 }
+
+/// A newcomer exploring the demo meets an ordinary working day: some tasks a few weeks late at
+/// most, not a backlog of hundreds dating from years before.
+#[test]
+fn the_demo_opens_on_an_ordinary_working_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = 300;
+    let vault = demo_vault(dir.path(), count, 1);
+    let anchor = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let day = vault
+        .tasks_today(&acompana::records::tasks::TodayQuery {
+            today: "2026-06-30".into(),
+            mine: false,
+            limit: Some(1000),
+        })
+        .unwrap();
+    let late: Vec<i64> = day
+        .overdue
+        .items
+        .iter()
+        .map(|due| {
+            let on = chrono::NaiveDate::parse_from_str(&due.task.due_on, "%Y-%m-%d").unwrap();
+            (anchor - on).num_days()
+        })
+        .collect();
+    let oldest = late.iter().copied().max().unwrap_or(0);
+    assert!(
+        oldest <= 60,
+        "the oldest overdue task is {oldest} days late ({} overdue)",
+        day.overdue.total
+    );
+    assert!(
+        day.overdue.total <= count / 5,
+        "{} tasks overdue among {count} women",
+        day.overdue.total
+    );
+    // Still a working day: something is late, something due today or this week.
+    assert!(day.overdue.total > 0 && day.this_week.total + day.due_today.total > 0);
+}

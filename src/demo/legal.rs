@@ -2,7 +2,7 @@
 //! the same seed as the rest of a woman's file, and saved through the one write path so that
 //! ids link up (a plan's hours point at the plan, a referral at her consent).
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use rand::seq::IndexedRandom;
 use rand::Rng;
 use rusqlite::Connection;
@@ -391,16 +391,23 @@ impl Generator<'_> {
                         }
                     }
                 }
-                // A report for each month before the current one, up to three.
+                // The reports of the last three months before the current one (the demo
+                // leaves out older ones; the next report due is this month's, as on an
+                // ordinary day, not one missed long ago).
+                let mut periods = Vec::new();
                 let mut month_start = start;
-                while reports.len() < 3 {
+                loop {
                     let next = month_start
                         .checked_add_months(chrono::Months::new(1))
                         .unwrap_or(month_start);
                     let end = next - Days::new(1);
-                    if end >= self.anchor {
+                    if end >= self.anchor || next == month_start {
                         break;
                     }
+                    periods.push((month_start, end));
+                    month_start = next;
+                }
+                for &(month_start, end) in &periods[periods.len().saturating_sub(3)..] {
                     reports.push(ComplianceReport {
                         plan_id: String::new(),
                         period_start: date_string(month_start),
@@ -408,7 +415,6 @@ impl Generator<'_> {
                         incidents: None,
                         sent_on: Some(date_string((end + Days::new(3)).min(self.anchor))),
                     });
-                    month_start = next;
                 }
                 if start <= self.anchor {
                     plan = Some((
@@ -457,6 +463,13 @@ impl Generator<'_> {
                         (ReferralStatus::NoShow, 7),
                     ],
                 );
+                let mut follow_up = referred + Days::new(self.rng.random_range(7..45));
+                if !status.is_closed() && follow_up + Days::new(21) < self.anchor {
+                    // A referral still open has been followed up since: its next follow-up is
+                    // near today (a week late at most), not months behind.
+                    let spread = i64::from(follow_up.num_days_from_ce().rem_euclid(35)) - 7;
+                    follow_up = self.anchor + chrono::Duration::days(spread);
+                }
                 let consent = shares.then(|| Consent {
                     purpose: ConsentPurpose::Referral,
                     organization: Some(organization.name.clone()),
@@ -483,9 +496,7 @@ impl Generator<'_> {
                         shares_data: shares,
                         consent_id: None,
                         status,
-                        follow_up_on: Some(date_string(
-                            referred + Days::new(self.rng.random_range(7..45)),
-                        )),
+                        follow_up_on: Some(date_string(follow_up)),
                         outcome: None,
                     },
                 ));
