@@ -5,7 +5,8 @@
 #      of every program in it resolves (ldd), and every library a program names directly
 #      (NEEDED) belongs to a package the .deb declares in Depends;
 #   3. the command line answers, and the desktop app starts under a virtual display in that
-#      root and is still running ten seconds later.
+#      root and is still running ten seconds later;
+#   4. the .rpm requires, by soname, every library its programs name directly.
 # Needs root (debootstrap, chroot) and Debian's package mirror. Without them it falls back to
 # `dpkg -x` plus ldd against this machine's libraries, says so, and checks the same rules.
 set -euo pipefail
@@ -132,5 +133,41 @@ if [ "$clean_root" = 1 ]; then
   fi
   echo "-- the desktop app ran for ten seconds in the clean root"
   grep -n 'desktop' "$root/usr/share/applications/"*.desktop | head -n 3
+fi
+# The .rpm: its Requires name each library by soname, as rpm's own dependency generator does
+# (the bundler does not run it), so every NEEDED soname of its programs must be required.
+rpm_file="$(ls -t target/release/bundle/rpm/*.rpm 2>/dev/null | head -n1 || true)"
+if [ -n "$rpm_file" ]; then
+  rpm_file="$(realpath "$rpm_file")"
+  echo "== $rpm_file: $(stat -c %s "$rpm_file") bytes"
+  if ! command -v rpm >/dev/null 2>&1 || ! command -v rpm2cpio >/dev/null 2>&1 || ! command -v cpio >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rpm rpm2cpio cpio </dev/null >/dev/null
+    else
+      echo "warning: rpm, rpm2cpio or cpio missing and not root: the .rpm is not checked" >&2
+    fi
+  fi
+  if command -v rpm >/dev/null 2>&1 && command -v rpm2cpio >/dev/null 2>&1 && command -v cpio >/dev/null 2>&1; then
+    requires="$(rpm -qp --requires "$rpm_file" 2>/dev/null | sed 's/ .*//' | sort -u)"
+    echo "-- Requires: $(tr '\n' ' ' <<<"$requires")"
+    mkdir -p "$work/rpm"
+    # Debian's rpm2cpio answers 1 after writing a whole zstd payload; what was extracted is
+    # checked below (both programs must be there).
+    (cd "$work/rpm" && { rpm2cpio "$rpm_file" || true; } | cpio -idm --quiet)
+    rpm_programs=0
+    while IFS= read -r file; do
+      file -b "$file" | grep -q '^ELF' || continue
+      rpm_programs=$((rpm_programs + 1))
+      while IFS= read -r needed; do
+        if ! grep -qxF "$needed()(64bit)" <<<"$requires"; then
+          echo "error: ${file#"$work/rpm"} needs $needed, which the .rpm does not require" >&2
+          failed=1
+        fi
+      done < <(objdump -p "$file" | awk '$1 == "NEEDED" { print $2 }')
+    done < <(find "$work/rpm" -type f -perm -u+x)
+    [ "$rpm_programs" -ge 2 ] || { echo "error: expected the app and the command line in the .rpm" >&2; exit 1; }
+    [ "$failed" = 0 ] || exit 1
+    echo "-- every library the .rpm's programs name is required by soname"
+  fi
 fi
 echo "bundle check passed"
