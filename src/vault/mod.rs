@@ -178,10 +178,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| Error::Internal("path without folder".into()))?;
-    let temp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("file")
-    ));
+    let temp = atomic_temp(path);
     let result = (|| -> Result<()> {
         let mut file = fs::File::create(&temp)?;
         restrict_permissions(&temp)?;
@@ -343,6 +340,14 @@ pub(crate) struct RekeyPaths {
     pub(crate) keyslots: PathBuf,
 }
 
+/// The temporary file [`write_atomic`] writes `path` to before renaming it into place.
+pub(crate) fn atomic_temp(path: &Path) -> PathBuf {
+    path.with_file_name(format!(
+        ".{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file")
+    ))
+}
+
 impl RekeyPaths {
     pub(crate) fn of(paths: &VaultPaths) -> Self {
         RekeyPaths {
@@ -356,6 +361,7 @@ impl RekeyPaths {
             let _ = fs::remove_file(format!("{}{suffix}", self.db.display()));
         }
         let _ = fs::remove_file(&self.keyslots);
+        let _ = fs::remove_file(atomic_temp(&self.keyslots));
     }
 }
 
@@ -371,6 +377,9 @@ pub(crate) fn finish_interrupted_rekey(paths: &VaultPaths) -> Result<()> {
         ));
     }
     let next = RekeyPaths::of(paths);
+    // A kill while the new slot file was being written leaves its temporary file: the slot
+    // file was never complete, so the re-key did not happen.
+    let _ = fs::remove_file(atomic_temp(&next.keyslots));
     if next.keyslots.exists() && !next.db.exists() {
         fs::rename(&next.keyslots, &paths.keyslots)?;
         fs::File::open(&paths.dir)?.sync_all()?;
@@ -992,5 +1001,31 @@ impl Vault {
     #[cfg(any(test, feature = "test-support"))]
     pub fn connection_for_tests(&self) -> &Connection {
         &self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The crash loop found it: a kill while the re-key wrote its new slot file left
+    /// `.keyslots.rekey.json.tmp` behind, forever.
+    #[test]
+    fn an_interrupted_rekey_leaves_no_temporary_slot_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = VaultPaths::new(dir.path());
+        let next = RekeyPaths::of(&paths);
+        let temp = atomic_temp(&next.keyslots);
+        assert_eq!(temp.file_name().unwrap(), ".keyslots.rekey.json.tmp");
+        // Killed while writing the new slot file: the copy is there, the slot file is not.
+        fs::write(&next.db, b"the new copy").unwrap();
+        fs::write(&temp, b"half a slot file").unwrap();
+        finish_interrupted_rekey(&paths).unwrap();
+        assert!(!next.db.exists());
+        assert!(!temp.exists());
+        // Or killed after the copy was renamed into place: the temporary file goes too.
+        fs::write(&temp, b"half a slot file").unwrap();
+        finish_interrupted_rekey(&paths).unwrap();
+        assert!(!temp.exists());
     }
 }
