@@ -465,8 +465,8 @@ impl Generator<'_> {
                 );
                 let mut follow_up = referred + Days::new(self.rng.random_range(7..45));
                 if !status.is_closed() && follow_up + Days::new(21) < self.anchor {
-                    // A referral still open has been followed up since: its next follow-up is
-                    // near today (a week late at most), not months behind.
+                    // A referral still open three weeks past its follow-up has been followed
+                    // up since: the next one is near today, not months behind.
                     let spread = i64::from(follow_up.num_days_from_ce().rem_euclid(35)) - 7;
                     follow_up = self.anchor + chrono::Duration::days(spread);
                 }
