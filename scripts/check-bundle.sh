@@ -54,10 +54,15 @@ clean_root=0
 if [ "$(id -u)" = 0 ]; then
   command -v debootstrap >/dev/null 2>&1 ||
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap </dev/null
-  mirror="$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)"
-  mirror="${mirror:-http://deb.debian.org/debian}"
-  echo "== making a clean Debian 12 root from $mirror"
-  if debootstrap --variant=minbase bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1; then
+  # The mirror this machine's apt already uses (deb822 sources, else the one-line form).
+  mirror="$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)"
+  [ -n "$mirror" ] ||
+    mirror="$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' \
+      /etc/apt/sources.list 2>/dev/null || true)"
+  if [ -z "$mirror" ]; then
+    echo "warning: apt names no Debian mirror; falling back to dpkg -x and this machine's libraries" >&2
+  elif echo "== making a clean Debian 12 root from $mirror" &&
+    debootstrap --variant=minbase bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1; then
     clean_root=1
   else
     tail -n 20 "$work/debootstrap.log" >&2
