@@ -377,13 +377,12 @@ pub(crate) fn finish_interrupted_rekey(paths: &VaultPaths) -> Result<()> {
         ));
     }
     let next = RekeyPaths::of(paths);
-    // A kill while the new slot file was being written leaves its temporary file: the slot
-    // file was never complete, so the re-key did not happen.
-    let _ = fs::remove_file(atomic_temp(&next.keyslots));
     if next.keyslots.exists() && !next.db.exists() {
         fs::rename(&next.keyslots, &paths.keyslots)?;
         fs::File::open(&paths.dir)?.sync_all()?;
-    } else if next.keyslots.exists() || next.db.exists() {
+    } else {
+        // Whatever is left, down to the temporary file of a slot file that was never complete
+        // (the re-key did not happen); removing what is not there does nothing.
         next.remove_leftovers();
     }
     Ok(())
