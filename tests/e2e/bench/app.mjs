@@ -10,13 +10,13 @@
 // Memory: the proportional set size (PSS, from /proc/PID/smaps_rollup) of the app and every
 // WebKit process it started (web, network), summed: at the first-run screen of an empty data
 // folder, then signed in to the demo vault after Hoy, the list of women and one woman's file:
-// once with BENCH_SMALL_WOMEN women (default 20) and once with BENCH_WOMEN. Reading another process's smaps_rollup needs the same user and, because the app
-// makes itself non-dumpable, root (as on CI); without it the app's own figure is missing and
-// the report says so.
+// once with BENCH_SMALL_WOMEN women (default 20) and once with BENCH_WOMEN. Reading another
+// process's smaps_rollup needs the same user and, because the app makes itself non-dumpable,
+// root (as on CI); without it the app's own figure is missing and the report says so.
 //
 // Environment (scripts/bench-app.sh sets them): BENCH_EMPTY_DIR (a folder with no vault),
-// BENCH_SMALL_DIR (a demo vault of BENCH_SMALL_WOMEN women), BENCH_LARGE_DIR (the demo vault of BENCH_WOMEN women),
-// BENCH_RUNS (default 7), BENCH_REPORT (a JSON file to write).
+// BENCH_SMALL_DIR (a demo vault of BENCH_SMALL_WOMEN women), BENCH_LARGE_DIR (the demo vault
+// of BENCH_WOMEN women), BENCH_RUNS (default 7), BENCH_REPORT (a JSON file to write).
 
 import { writeFileSync } from "node:fs";
 import { remote } from "webdriverio";
