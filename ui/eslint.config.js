@@ -34,6 +34,15 @@ export default tseslint.config(
       "no-eval": "error",
       "no-implied-eval": "error",
       "no-new-func": "error",
+      // Intl's formatters are made once and kept (src/intl.ts says why).
+      "no-restricted-syntax": [
+        "error",
+        { selector: "NewExpression[callee.object.name='Intl']", message: "Use the kept formatters of src/intl.ts." },
+        {
+          selector: "CallExpression[callee.property.name='localeCompare'][arguments.length>1]",
+          message: "Compare with collation(locale).compare from src/intl.ts.",
+        },
+      ],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "separate-type-imports" }],
     },

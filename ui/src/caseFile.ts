@@ -2,6 +2,7 @@
 // document checklist (catalog × her records), and the file's history in readable form.
 // Kept free of Vue so it can be tested on its own.
 
+import { dateTimeFormat } from "./intl";
 import type {
   AssessmentPhase,
   Carer,
@@ -114,7 +115,7 @@ export function todayIso(): string {
 export function formatIsoDate(value: string, locale: string): string {
   const date = fromIsoDate(value);
   if (!date) return value;
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(date);
+  return dateTimeFormat(locale, { dateStyle: "medium" }).format(date);
 }
 
 // ---- Records --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // Dates and numbers always go through Intl in the language the person chose; for Spanish the
 // organization's country picks the regional variant (es-CO, es-MX, …).
 
+import { dateTimeFormat, numberFormat } from "./intl";
 import { computed } from "vue";
 import { useI18n } from "vue-i18n";
 import type { Country } from "./api";
@@ -23,13 +24,13 @@ function parse(value: string | Date): Date | null {
 export function formatDateTime(value: string | Date, locale: string): string {
   const date = parse(value);
   if (!date) return String(value);
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(date);
+  return dateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(date);
 }
 
 export function formatDate(value: string | Date, locale: string): string {
   const date = parse(value);
   if (!date) return String(value);
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(date);
+  return dateTimeFormat(locale, { dateStyle: "medium" }).format(date);
 }
 
 /** A date and time said before a sentence's period: without a period of its own (Spanish
@@ -39,7 +40,7 @@ export function formatDateTimeInSentence(value: string | Date, locale: string): 
 }
 
 export function formatNumber(value: number, locale: string): string {
-  return new Intl.NumberFormat(locale).format(value);
+  return numberFormat(locale).format(value);
 }
 
 /** Formatters bound to the current language and the signed-in organization's country. */

@@ -5,6 +5,7 @@
 // saved figures come back from `legal_overview`.
 // Kept free of Vue so it can be tested on its own.
 
+import { dateTimeFormat } from "./intl";
 import type {
   ApplicationStatus,
   CaseRecord,
@@ -96,7 +97,7 @@ export function daysBetween(from: string, to: string): number | null {
 /** A day written out for people: "10 de julio de 2026". */
 export function formatLongDate(iso: string, locale: string): string {
   const date = fromIsoDate(iso);
-  return date ? new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(date) : iso;
+  return date ? dateTimeFormat(locale, { dateStyle: "long" }).format(date) : iso;
 }
 
 // ---- Law 2292 community service ---------------------------------------------------------------

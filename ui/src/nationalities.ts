@@ -1,5 +1,6 @@
 // A woman's nationality is an ISO 3166-1 alpha-2 code from the list the core checks against
 // (catalog/nationalities.json, the same file), shown by its name in the interface's language.
+import { collation, displayNames } from "./intl";
 import list from "../../catalog/nationalities.json";
 
 export const NATIONALITY_CODES: readonly string[] = list.codes;
@@ -9,7 +10,7 @@ export function nationalityName(value: string | null | undefined, locale: string
   if (!value) return null;
   if (!NATIONALITY_CODES.includes(value)) return value;
   try {
-    return new Intl.DisplayNames([locale], { type: "region" }).of(value) ?? value;
+    return displayNames(locale, { type: "region" }).of(value) ?? value;
   } catch {
     return value;
   }
@@ -17,7 +18,8 @@ export function nationalityName(value: string | null | undefined, locale: string
 
 /** Every code with its name in `locale`, in that language's alphabetical order. */
 export function nationalityOptions(locale: string): { code: string; name: string }[] {
+  const order = collation(locale);
   return NATIONALITY_CODES.map((code) => ({ code, name: nationalityName(code, locale) ?? code })).sort((a, b) =>
-    a.name.localeCompare(b.name, locale),
+    order.compare(a.name, b.name),
   );
 }

@@ -6,6 +6,7 @@
 // the last folder report and this laptop's visit are kept in memory only and dropped when the
 // shell closes (on lock).
 
+import { collation } from "./intl";
 import { computed, reactive } from "vue";
 import { api, toAppError } from "./api";
 import type {
@@ -140,7 +141,7 @@ export function waitingLaptops(devices: readonly Device[]): Device[] {
 /** This laptop first, then the others by status (revoked last) and name. */
 export function sortDevices(devices: readonly Device[], locale: string): Device[] {
   const rank = (device: Device) => (device.thisLaptop ? 0 : device.revoked ? 3 : device.registered ? 1 : 2);
-  const collator = new Intl.Collator(locale);
+  const collator = collation(locale);
   return [...devices].sort((a, b) => rank(a) - rank(b) || collator.compare(a.name, b.name));
 }
 
@@ -532,7 +533,7 @@ export function visitLaptops(devices: readonly Device[], session: Pick<SessionIn
 
 /** The prisons the candidates are in, each once, in alphabetical order. */
 export function visitFacilities(candidates: readonly VisitCandidate[], locale: string): string[] {
-  const collator = new Intl.Collator(locale);
+  const collator = collation(locale);
   const found = new Set<string>();
   for (const candidate of candidates) {
     const facility = candidate.facility?.trim();

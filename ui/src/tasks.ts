@@ -1,6 +1,7 @@
 // What "Hoy" and a file's Tareas tab compute from the core's tasks: one sentence per task in the
 // person's language, and how late an overdue one is. Kept free of Vue so it can be tested alone.
 
+import { dateTimeFormat } from "./intl";
 import type { CountryCatalog, FileTask, TaskGroup, Today } from "./api";
 import { RIGHTS_KINDS, fromIsoDate } from "./caseFile";
 
@@ -24,7 +25,7 @@ export function monthName(month: string, locale: string): string {
   const match = /^(\d{4})-(\d{2})$/.exec(month);
   if (!match) return month;
   const date = new Date(Number(match[1]), Number(match[2]) - 1, 1);
-  return new Intl.DateTimeFormat(locale, { month: "long", year: "numeric" }).format(date);
+  return dateTimeFormat(locale, { month: "long", year: "numeric" }).format(date);
 }
 
 /** One sentence for a task, from its kind and detail. */

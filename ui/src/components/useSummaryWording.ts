@@ -4,6 +4,7 @@
 // person's language, and the footnote that says how the figures are protected. Call from a
 // component's setup.
 
+import { dateTimeFormat, numberFormat } from "../intl";
 import type { Ref } from "vue";
 import { useI18n } from "vue-i18n";
 import type { Audience, CountryCatalog, Revision, Summary, SummaryCell } from "../api";
@@ -40,7 +41,7 @@ export function useSummaryWording(catalog: Ref<CountryCatalog | null>) {
 
   // ---- Quarters ----------------------------------------------------------------------------------
   function monthName(month: number): string {
-    return new Intl.DateTimeFormat(format.locale.value, { month: "long" }).format(new Date(2026, month, 1));
+    return dateTimeFormat(format.locale.value, { month: "long" }).format(new Date(2026, month, 1));
   }
 
   /** "julio a septiembre". */
@@ -108,7 +109,7 @@ export function useSummaryWording(catalog: Ref<CountryCatalog | null>) {
   /** "40,0 %" with one decimal; empty when the rule gives none. */
   function percentText(cell: SummaryCell): string {
     if (cell.percent === null) return "";
-    return new Intl.NumberFormat(format.locale.value, {
+    return numberFormat(format.locale.value, {
       style: "percent",
       minimumFractionDigits: 1,
       maximumFractionDigits: 1,
