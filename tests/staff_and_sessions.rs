@@ -540,3 +540,50 @@ fn about_names_the_version_the_data_folder_and_the_open_vault_s_formats() {
     session.lock(LockReason::Manual);
     assert_eq!(session.about().schema_version, None);
 }
+
+#[test]
+fn a_quiet_session_gives_back_its_page_cache_and_a_busy_one_keeps_it() {
+    use acompana::session::{Moment, QUIET};
+    let test = new_vault();
+    let session = Session::new(test.paths.clone());
+    // Locked: nothing to give back.
+    assert!(!session.release_cache_if_quiet_at(Moment::now()));
+    session.install(test.admin());
+    let start = Moment::now();
+    let filled = session
+        .with_at(start, |v| {
+            v.staff_list()?;
+            Ok(v.cache_used_bytes())
+        })
+        .unwrap();
+    assert!(filled > 0, "reading the roster put pages in the cache");
+    // Within QUIET of the last activity the cache stays.
+    let soon = start + (QUIET - Duration::from_millis(1));
+    assert!(!session.release_cache_if_quiet_at(soon));
+    let kept = session.with_at(soon, |v| Ok(v.cache_used_bytes())).unwrap();
+    assert_eq!(kept, filled);
+    // Busy (the vault in use by a command): it waits for no one and gives back nothing.
+    let later = soon + QUIET * 10;
+    session
+        .with_at(soon, |_| {
+            assert!(!session.release_cache_if_quiet_at(later));
+            Ok(())
+        })
+        .unwrap();
+    // Quiet for QUIET: given back; the next screen's reads fill it again.
+    assert!(session.release_cache_if_quiet_at(soon + QUIET));
+    let released = session
+        .with_at(later, |v| Ok(v.cache_used_bytes()))
+        .unwrap();
+    assert!(
+        released < filled / 2,
+        "the cache went from {filled} to {released} bytes"
+    );
+    let refilled = session
+        .with_at(later, |v| {
+            v.staff_list()?;
+            Ok(v.cache_used_bytes())
+        })
+        .unwrap();
+    assert!(refilled > released);
+}

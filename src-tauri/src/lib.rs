@@ -31,6 +31,11 @@ struct PanickedPayload {
     location: String,
 }
 
+/// How often the idle thread looks at the session: it gives back the vault's page cache once
+/// the app was quiet for [`acompana::session::QUIET`], then freed memory, and locks after the
+/// idle limit. Within five seconds of the last click, an idle app holds only what is on screen.
+pub const IDLE_TICK: Duration = Duration::from_secs(2);
+
 /// The event sent to the UI when the session locks by itself.
 pub const LOCKED_EVENT: &str = "session-locked";
 
@@ -227,9 +232,12 @@ pub fn run() {
             suspend::lock_on_sleep_and_screen_lock(app.handle().clone());
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {
-                std::thread::sleep(Duration::from_secs(5));
-                lean::give_back_freed_memory();
+                std::thread::sleep(IDLE_TICK);
                 let state = handle.state::<AppState>();
+                state
+                    .session
+                    .release_cache_if_quiet_at(acompana::session::Moment::now());
+                lean::give_back_freed_memory();
                 if state
                     .session
                     .lock_if_idle_at(acompana::session::Moment::now())

@@ -447,6 +447,35 @@ impl Vault {
         crate::store::set_cache_kib(&self.conn, kib)
     }
 
+    /// Frees the pages the vault's page cache holds that no statement is reading. They are
+    /// decrypted pages, so less of the women's data stays in memory; the cache fills again as
+    /// screens read.
+    pub fn release_cache(&self) -> Result<()> {
+        self.conn.release_memory()?;
+        Ok(())
+    }
+
+    /// How many bytes the vault's page cache holds now.
+    pub fn cache_used_bytes(&self) -> u64 {
+        let (mut current, mut highest) = (0, 0);
+        // SAFETY: the handle is this open connection's; sqlite3_db_status only reads its
+        // counters into the two integers.
+        let status = unsafe {
+            rusqlite::ffi::sqlite3_db_status(
+                self.conn.handle(),
+                rusqlite::ffi::SQLITE_DBSTATUS_CACHE_USED,
+                &mut current,
+                &mut highest,
+                0,
+            )
+        };
+        if status == rusqlite::ffi::SQLITE_OK {
+            current.max(0) as u64
+        } else {
+            0
+        }
+    }
+
     /// The page cache of the vault's connection, in KiB.
     pub fn page_cache_kib(&self) -> Result<u32> {
         crate::store::cache_kib(&self.conn)

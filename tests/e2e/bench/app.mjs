@@ -61,6 +61,24 @@ function pssKiB(pid) {
   return match ? Number(match[1]) : null;
 }
 
+/** With BENCH_SMAPS set: where a process's PSS sits, by mapping (anonymous memory as one). */
+function pssByMapping(pid) {
+  const smaps = readProc(pid, "smaps");
+  if (!smaps) return [];
+  const by = new Map();
+  let name = null;
+  for (const line of smaps.split("\n")) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      name = header[1] || "[anonymous]";
+      continue;
+    }
+    const pss = /^Pss:\s+(\d+) kB/.exec(line);
+    if (pss && name !== null) by.set(name, (by.get(name) ?? 0) + Number(pss[1]) / 1024);
+  }
+  return [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+}
+
 function processName(pid) {
   const name = (readProc(pid, "comm") ?? "?").trim();
   return name.startsWith("acompana") ? "app" : name;
@@ -81,6 +99,12 @@ async function memory(browser, label) {
     }
     const name = processName(pid);
     parts[name] = (parts[name] ?? 0) + kib / 1024;
+    if (process.env.BENCH_SMAPS) {
+      const where = pssByMapping(pid)
+        .map(([mapping, mib]) => `${mapping.split("/").pop()} ${mib.toFixed(1)}`)
+        .join(", ");
+      console.log(`  ${name}: ${where}`);
+    }
     total += kib / 1024;
   }
   const shown = Object.entries(parts)

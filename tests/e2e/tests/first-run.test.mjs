@@ -67,12 +67,14 @@ step("the app opens on the first-run screen, in Spanish, at 1366×768", async (t
   await shot("01-first-run");
 });
 
-step("the webview runs lean: JavaScript interpreted and no accelerated compositing", async () => {
+step("the webview runs lean: JavaScript interpreted, no accelerated compositing, a small heap", async () => {
   // Set by the app itself (src-tauri/src/lean.rs) before its web process starts; run.sh sets
-  // neither. Together they take about 170 MiB off the web process (make bench-app).
+  // none. Together they take about 185 MiB off the web process (make bench-app).
   const environment = webProcessEnvironment(required("E2E_APP"));
   assert.equal(environment.get("JSC_useJIT"), "0", "the web process runs without the JIT");
   assert.equal(environment.get("WEBKIT_DISABLE_COMPOSITING_MODE"), "1", "the web process draws without compositing");
+  assert.equal(environment.get("JSC_forceRAMSize"), "536870912", "JavaScriptCore sizes its heap for 512 MiB");
+  assert.equal(environment.get("JSC_largeHeapSize"), "4194304", "JavaScriptCore collects from a 4 MiB heap on");
 });
 
 step("creating a vault shows the recovery code", async () => {
