@@ -15,8 +15,8 @@ pub const PAGE_CACHE_KIB: u32 = 16 * 1024;
 /// Gives memory the app freed back to the system. glibc keeps what a worker thread freed in
 /// that thread's arena: after signing in (the key derivation's buffer) and a screen's reads,
 /// about 17 MiB of the app's 143 MiB at 100,000 women was free but still held. Called every
-/// [`crate::IDLE_TICK`] by the idle-lock thread, after the session gave back the vault's page cache
-/// (`Session::release_cache_if_quiet_at`); it costs well under a millisecond.
+/// [`crate::IDLE_TICK`] by the idle-lock thread, after the session gave back the vault's page
+/// cache (`Session::release_cache_if_quiet_at`); it costs well under a millisecond.
 pub fn give_back_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim takes no pointer and only walks glibc's own free lists.

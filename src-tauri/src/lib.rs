@@ -234,14 +234,10 @@ pub fn run() {
             std::thread::spawn(move || loop {
                 std::thread::sleep(IDLE_TICK);
                 let state = handle.state::<AppState>();
-                state
-                    .session
-                    .release_cache_if_quiet_at(acompana::session::Moment::now());
+                let now = acompana::session::Moment::now();
+                state.session.release_cache_if_quiet_at(now);
                 lean::give_back_freed_memory();
-                if state
-                    .session
-                    .lock_if_idle_at(acompana::session::Moment::now())
-                {
+                if state.session.lock_if_idle_at(now) {
                     let _ = handle.emit(
                         LOCKED_EVENT,
                         LockedPayload {

@@ -7,8 +7,8 @@
 
 const made = new Map<string, unknown>();
 
-function kept<T>(kind: string, locales: string | readonly string[], options: object | undefined, make: () => T): T {
-  const key = `${kind}\u0000${String(locales)}\u0000${JSON.stringify(options ?? {})}`;
+function kept<T>(kind: string, locale: string, options: object | undefined, make: () => T): T {
+  const key = `${kind}\u0000${locale}\u0000${JSON.stringify(options ?? {})}`;
   let formatter = made.get(key) as T | undefined;
   if (formatter === undefined) {
     formatter = make();
