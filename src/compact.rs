@@ -268,11 +268,12 @@ fn hashed(text: &str) -> [u8; 16] {
 
 /// The UUID `text` is, when it is written in the canonical lower-case hyphenated form.
 pub(crate) fn canonical_uuid(text: &str) -> Option<uuid::Uuid> {
-    if text.len() != 36 {
+    // 36 characters can only be the hyphenated form; the parser also takes capitals, which
+    // would not read back as written. No text is made: this runs for every string stored.
+    if text.len() != 36 || text.bytes().any(|b| b.is_ascii_uppercase()) {
         return None;
     }
-    let parsed = uuid::Uuid::try_parse(text).ok()?;
-    (parsed.hyphenated().to_string() == text).then_some(parsed)
+    uuid::Uuid::try_parse(text).ok()
 }
 
 /// The 16 bytes an id is stored as: a UUID's own bytes, or any other text's hash (as
@@ -322,8 +323,14 @@ fn date_days(text: &str) -> Option<i64> {
     if !shaped {
         return None;
     }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
-    (date.format("%Y-%m-%d").to_string() == text).then(|| (date - epoch()).num_days())
+    // Four, two and two digits: any real date of that shape reads back as written.
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'))
+    };
+    let date = NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10))?;
+    Some((date - epoch()).num_days())
 }
 
 fn to_cbor(value: &Value, her: Option<&str>, top: bool) -> Cbor {
@@ -563,5 +570,49 @@ mod tests {
         for (index, term) in TERMS.iter().enumerate() {
             assert_eq!(term_code(term), Some(index as i64 + 1));
         }
+    }
+
+    // What a stored string is recognised as is part of the stored format: the quick checks
+    // must agree with the definitions they replaced (parse, then read back as written).
+    fn canonical_uuid_by_reading_back(text: &str) -> Option<uuid::Uuid> {
+        let parsed = uuid::Uuid::try_parse(text).ok()?;
+        (parsed.hyphenated().to_string() == text).then_some(parsed)
+    }
+
+    fn date_days_by_reading_back(text: &str) -> Option<i64> {
+        let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+        (date.format("%Y-%m-%d").to_string() == text).then(|| (date - epoch()).num_days())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ids_and_dates_are_recognised_as_reading_back_would(
+            text in "[0-9a-fA-F-]{0,40}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9 +-]{8,12}",
+            bytes in proptest::array::uniform16(proptest::num::u8::ANY),
+            upper in proptest::bool::ANY,
+            year in 0i32..10000, month in 0u32..14, day in 0u32..33,
+        ) {
+            let id = uuid::Uuid::from_bytes(bytes).hyphenated().to_string();
+            let id = if upper { id.to_uppercase() } else { id };
+            let date = format!("{year:04}-{month:02}-{day:02}");
+            for text in [text.as_str(), id.as_str(), date.as_str(), &date[1..], &id[1..]] {
+                proptest::prop_assert_eq!(canonical_uuid(text), canonical_uuid_by_reading_back(text));
+                proptest::prop_assert_eq!(date_days(text), date_days_by_reading_back(text));
+            }
+        }
+    }
+
+    #[test]
+    fn a_date_is_recognised_only_when_it_exists() {
+        assert_eq!(date_days("1970-01-02"), Some(1));
+        assert_eq!(
+            date_days("2024-02-29"),
+            date_days("2024-03-01").map(|d| d - 1)
+        );
+        assert_eq!(date_days("2023-02-29"), None);
+        assert_eq!(date_days("2023-13-01"), None);
+        assert_eq!(date_days("2023-1-01"), None);
+        assert!(canonical_uuid("01A22CF5-90C0-72F1-A727-3554A79CBEDE").is_none());
+        assert!(canonical_uuid("01a22cf5-90c0-72f1-a727-3554a79cbede").is_some());
     }
 }
