@@ -435,8 +435,6 @@ fn now_ms() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0)
 }
 
-/// Records `change` as the next operation of this device; call inside the transaction that
-/// updates the visible row.
 /// Runs `purge` with the change log's refusal of deletes lifted, inside the caller's
 /// transaction: for erasure and for the purge of files that are not for this laptop only.
 pub(crate) fn purging<T>(conn: &Connection, purge: impl FnOnce() -> Result<T>) -> Result<T> {
@@ -446,6 +444,8 @@ pub(crate) fn purging<T>(conn: &Connection, purge: impl FnOnce() -> Result<T>) -
     result
 }
 
+/// Records `change` as the next operation of this device; call inside the transaction that
+/// updates the visible row.
 pub fn record(conn: &Connection, writer: Writer<'_>, change: Change<'_>) -> Result<Operation> {
     record_at(conn, writer, change, now_ms())
 }

@@ -376,6 +376,34 @@ fn assert_facts_current(vault: &mut Vault, her: &str) {
         Facts::decode(&stored).unwrap(),
         Facts::of(&records, catalog)
     );
+    // Her own fields as her file has them.
+    let columns = "created_at, status, deleted, birth_year, department, gender_identity, \
+                   ethnicity, nationality";
+    let own = |table: &str, key: &str| -> Vec<rusqlite::types::Value> {
+        vault
+            .connection_for_tests()
+            .query_row(
+                &format!("SELECT {columns} FROM {table} WHERE {key} = ?1"),
+                [her],
+                |row| (0..8).map(|i| row.get(i)).collect(),
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        own("summary_facts", "participant_id"),
+        own("participants", "id")
+    );
+}
+
+fn cell_key(vault: &Vault, her: &str) -> i64 {
+    vault
+        .connection_for_tests()
+        .query_row(
+            "SELECT cell_key FROM summary_facts WHERE participant_id = ?1",
+            [her],
+            |row| row.get(0),
+        )
+        .unwrap()
 }
 
 #[test]
@@ -386,8 +414,9 @@ fn summary_facts_follow_every_change_to_her_file() {
     for her in &women {
         assert_facts_current(&mut vault, her);
     }
-    // A deleted record and an edited one.
+    // A deleted record and an edited one; her random key is drawn once and kept.
     let her = &women[0];
+    let key = cell_key(&vault, her);
     let file = vault.participant_file(her).unwrap();
     let status = file
         .records
@@ -407,6 +436,7 @@ fn summary_facts_follow_every_change_to_her_file() {
         .record_save(her, Some(&application.id), record(changed))
         .unwrap();
     assert_facts_current(&mut vault, her);
+    assert_eq!(cell_key(&vault, her), key);
     let summary = vault
         .summary_on(&request("2026Q4", Audience::Internal), in_2027())
         .unwrap();

@@ -6,7 +6,7 @@
 //! their tables leave the core protected.
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{CountryCatalog, OffenceCategory};
@@ -326,13 +326,48 @@ pub(crate) fn refresh(
 ) -> Result<()> {
     let facts = Facts::of(records, catalog).encode()?;
     let key = u32::from_le_bytes(rand::random::<[u8; 4]>());
+    // Her own fields read first, then one plain row written: an `INSERT ... SELECT` is a
+    // statement SQLite journals on its own (a copy of every page it touches, allocated and
+    // freed each time; see tasks::refresh).
+    type Own = (
+        String,
+        String,
+        i64,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let own: Option<Own> = conn
+        .prepare_cached(
+            "SELECT created_at, status, deleted, birth_year, department, gender_identity,
+                    ethnicity, nationality
+             FROM participants WHERE id = ?1",
+        )?
+        .query_row([participant_id], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+            ))
+        })
+        .optional()?;
+    let Some((created_at, status, deleted, birth_year, department, gender, ethnicity, nationality)) =
+        own
+    else {
+        return Ok(());
+    };
     conn.prepare_cached(
         "INSERT INTO summary_facts (participant_id, version, cell_key, facts, created_at, status,
                                     deleted, birth_year, department, gender_identity,
                                     ethnicity, nationality)
-         SELECT ?1, ?2, ?3, ?4, created_at, status, deleted, birth_year, department,
-                gender_identity, ethnicity, nationality
-         FROM participants WHERE id = ?1
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT(participant_id) DO UPDATE SET version = excluded.version,
              facts = excluded.facts, created_at = excluded.created_at,
              status = excluded.status, deleted = excluded.deleted,
@@ -340,6 +375,19 @@ pub(crate) fn refresh(
              gender_identity = excluded.gender_identity, ethnicity = excluded.ethnicity,
              nationality = excluded.nationality",
     )?
-    .execute(params![participant_id, VERSION, i64::from(key), facts])?;
+    .execute(params![
+        participant_id,
+        VERSION,
+        i64::from(key),
+        facts,
+        created_at,
+        status,
+        deleted,
+        birth_year,
+        department,
+        gender,
+        ethnicity,
+        nationality
+    ])?;
     Ok(())
 }
