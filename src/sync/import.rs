@@ -1651,6 +1651,8 @@ impl Vault {
         progress.check()?;
         tx.commit()?;
         drop(watching);
+        // Freeing every operation of a large file takes a while; nothing waits for it.
+        std::thread::spawn(move || drop((verified, known)));
         // Files taken off this laptop leave no page behind (see erasure::scrub).
         if report.erased > 0 || report.purged > 0 {
             super::erasure::scrub(&self.conn)?;
