@@ -6,7 +6,8 @@
 //! their tables leave the core protected.
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{CountryCatalog, OffenceCategory};
@@ -328,41 +329,25 @@ pub(crate) fn refresh(
     let key = u32::from_le_bytes(rand::random::<[u8; 4]>());
     // Her own fields read first, then one plain row written: an `INSERT ... SELECT` is a
     // statement SQLite journals on its own (a copy of every page it touches, allocated and
-    // freed each time; see tasks::refresh).
-    type Own = (
-        String,
-        String,
-        i64,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    );
-    let own: Option<Own> = conn
+    // freed each time; see tasks::refresh). They are copied as stored: both tables hold them
+    // in the same STRICT columns.
+    let own: Option<Vec<Value>> = conn
         .prepare_cached(
             "SELECT created_at, status, deleted, birth_year, department, gender_identity,
                     ethnicity, nationality
              FROM participants WHERE id = ?1",
         )?
-        .query_row([participant_id], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-                row.get(7)?,
-            ))
-        })
+        .query_row([participant_id], |row| (0..8).map(|i| row.get(i)).collect())
         .optional()?;
-    let Some((created_at, status, deleted, birth_year, department, gender, ethnicity, nationality)) =
-        own
-    else {
+    let Some(own) = own else {
         return Ok(());
     };
+    let row = [
+        Value::Text(participant_id.to_string()),
+        Value::Integer(VERSION),
+        Value::Integer(i64::from(key)),
+        Value::Blob(facts),
+    ];
     conn.prepare_cached(
         "INSERT INTO summary_facts (participant_id, version, cell_key, facts, created_at, status,
                                     deleted, birth_year, department, gender_identity,
@@ -375,19 +360,6 @@ pub(crate) fn refresh(
              gender_identity = excluded.gender_identity, ethnicity = excluded.ethnicity,
              nationality = excluded.nationality",
     )?
-    .execute(params![
-        participant_id,
-        VERSION,
-        i64::from(key),
-        facts,
-        created_at,
-        status,
-        deleted,
-        birth_year,
-        department,
-        gender,
-        ethnicity,
-        nationality
-    ])?;
+    .execute(rusqlite::params_from_iter(row.into_iter().chain(own)))?;
     Ok(())
 }
