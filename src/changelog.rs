@@ -772,8 +772,66 @@ fn query(conn: &Connection, sql_tail: &str, args: impl rusqlite::Params) -> Resu
     let names = Names::load(conn)?;
     let mut statement =
         conn.prepare_cached(&format!("SELECT {COLUMNS} FROM change_log {sql_tail}"))?;
-    let rows = statement.query_map(args, StoredRow::read)?;
-    rows.map(|row| row?.into_operation(&names)).collect()
+    let rows = statement
+        .query_map(args, StoredRow::read)?
+        .collect::<rusqlite::Result<Vec<StoredRow>>>()?;
+    operations_of(rows, &names)
+}
+
+/// Stored rows made operations, in their order: a large set (a full export reads the whole
+/// log) in runs, one thread each, since reading the values back is most of the work.
+fn operations_of(rows: Vec<StoredRow>, names: &Names) -> Result<Vec<Operation>> {
+    const PARALLEL_FROM: usize = 20_000;
+    let threads = if rows.len() < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8)
+    };
+    operations_in_runs(rows, names, threads)
+}
+
+/// [`operations_of`] in `threads` runs.
+fn operations_in_runs(
+    mut rows: Vec<StoredRow>,
+    names: &Names,
+    threads: usize,
+) -> Result<Vec<Operation>> {
+    if threads < 2 || rows.len() < 2 {
+        return rows
+            .into_iter()
+            .map(|row| row.into_operation(names))
+            .collect();
+    }
+    let total = rows.len();
+    let run = total.div_ceil(threads);
+    let mut runs = Vec::with_capacity(threads);
+    while rows.len() > run {
+        runs.push(rows.split_off(rows.len() - run));
+    }
+    runs.push(rows);
+    runs.reverse();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .into_iter()
+            .map(|run| {
+                scope.spawn(move || {
+                    run.into_iter()
+                        .map(|row| row.into_operation(names))
+                        .collect::<Result<Vec<Operation>>>()
+                })
+            })
+            .collect();
+        let mut operations = Vec::with_capacity(total);
+        for handle in handles {
+            let run = handle
+                .join()
+                .map_err(|_| Error::Internal("change log: a thread failed".into()))??;
+            operations.extend(run);
+        }
+        Ok(operations)
+    })
 }
 
 /// [`query`] in merge order (by device *id*, which the stored device number does not sort).
@@ -941,6 +999,39 @@ mod tests {
             value: Some(value),
             participant_id: None,
         }
+    }
+
+    /// The stored log read back in runs on several threads gives the operations one thread
+    /// gives, in the same order, and a damaged row in the last run still fails the read.
+    #[test]
+    fn the_log_read_back_in_runs_is_the_log_read_in_one() {
+        let conn = conn();
+        for i in 0..40 {
+            let id = format!("0191c3a0-0000-7000-8000-{i:012}");
+            record(&conn, WRITER, set(&id, "name", json!(format!("Ana {i}")))).unwrap();
+            record(&conn, WRITER, set(&id, "birthDate", json!("1990-02-03"))).unwrap();
+        }
+        let rows = || -> Vec<StoredRow> {
+            conn.prepare(&format!("SELECT {COLUMNS} FROM change_log ORDER BY seq"))
+                .unwrap()
+                .query_map([], StoredRow::read)
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let names = Names::load(&conn).unwrap();
+        let one = operations_in_runs(rows(), &names, 1).unwrap();
+        assert_eq!(one.len(), 80);
+        assert_eq!(
+            one.iter().map(|op| op.seq).collect::<Vec<_>>(),
+            (1..=80).collect::<Vec<_>>()
+        );
+        for threads in [2, 3, 7, 80, 200] {
+            assert_eq!(operations_in_runs(rows(), &names, threads).unwrap(), one);
+        }
+        let mut damaged = rows();
+        damaged.last_mut().unwrap().value = Some(vec![0xff, 0x00]);
+        assert!(operations_in_runs(damaged, &names, 3).is_err());
     }
 
     #[test]

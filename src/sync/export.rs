@@ -187,7 +187,9 @@ fn build(
     let own_staff = device::entry(conn, &this.id)?.and_then(|e| e.staff_id);
     let whole_holder = super::holds_every_file(conn, own_staff.as_deref())?;
     let vouches_for = |device: &str| whole_holder || device == this.id;
-    let mut chosen: BTreeMap<(String, u64), Operation> = BTreeMap::new();
+    // By device, then sequence. A device's operations come in sequence order and are
+    // collected at once (a map built from sorted entries, not grown one by one).
+    let mut chosen: BTreeMap<String, BTreeMap<u64, Operation>> = BTreeMap::new();
     for (device, &last) in &ours {
         if !vouches_for(device) {
             continue;
@@ -196,11 +198,12 @@ fn build(
         if after >= last {
             continue;
         }
-        for op in changelog::since(conn, device, after)? {
-            if op.seq <= last && scope.allows(&op) {
-                chosen.insert((op.device_id.clone(), op.seq), op);
-            }
-        }
+        let sent: BTreeMap<u64, Operation> = changelog::since(conn, device, after)?
+            .into_iter()
+            .filter(|op| op.seq <= last && scope.allows(op))
+            .map(|op| (op.seq, op))
+            .collect();
+        chosen.insert(device.clone(), sent);
     }
     // A laptop that sees only some files gets a file whole the first time it may see it (or
     // again, while it has not confirmed the file that carried it), and is told to purge the
@@ -241,7 +244,10 @@ fn build(
                 if vouches_for(&op.device_id)
                     && ours.get(&op.device_id).is_some_and(|last| op.seq <= *last)
                 {
-                    chosen.insert((op.device_id.clone(), op.seq), op);
+                    chosen
+                        .entry(op.device_id.clone())
+                        .or_default()
+                        .insert(op.seq, op);
                 }
             }
             sent_whole.push(id.clone());
@@ -265,9 +271,9 @@ fn build(
             continue;
         }
         let after = peer_knows.get(device).copied().unwrap_or(0);
-        let carried = chosen.range((device.clone(), 0)..=(device.clone(), u64::MAX));
-        let mut count = carried.clone().count() as u64;
-        let lowest = carried.map(|((_, seq), _)| *seq).next();
+        let carried = chosen.get(device);
+        let mut count = carried.map_or(0, |ops| ops.len() as u64);
+        let lowest = carried.and_then(|ops| ops.keys().next().copied());
         if count == 0 && after >= last {
             continue;
         }
@@ -281,13 +287,10 @@ fn build(
             // file send that laptop the operations before.
             let confirmed = super::import::confirmed_by_a_whole_holder(conn, &this.id)?.min(last);
             if first.max(1) <= confirmed && misses_any(conn, device, first.max(1), confirmed)? {
-                let dropped: Vec<(String, u64)> = chosen
-                    .range((device.clone(), 0)..=(device.clone(), confirmed))
-                    .map(|(key, _)| key.clone())
-                    .collect();
-                for key in dropped {
-                    chosen.remove(&key);
-                    count -= 1;
+                if let Some(ops) = chosen.get_mut(device) {
+                    let kept = ops.split_off(&(confirmed + 1));
+                    count -= ops.len() as u64;
+                    *ops = kept;
                 }
                 if confirmed >= last {
                     continue;
@@ -302,7 +305,10 @@ fn build(
             count,
         });
     }
-    let operations: Vec<Operation> = chosen.into_values().collect();
+    let operations: Vec<Operation> = chosen
+        .into_values()
+        .flat_map(BTreeMap::into_values)
+        .collect();
     let payload = payload::encode(&operations)?;
     let manifest = Manifest {
         format: FORMAT,
