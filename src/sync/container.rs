@@ -53,18 +53,28 @@ pub fn is_recipient(text: &str) -> bool {
     age::x25519::Recipient::from_str(text).is_ok()
 }
 
-fn sealed(encryptor: age::Encryptor, plaintext: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(plaintext.len() + plaintext.len() / 4096 * 16 + 512);
+/// Encrypts the plaintext made of `parts`, one after another.
+fn sealed(encryptor: age::Encryptor, parts: &[&[u8]]) -> Result<Vec<u8>> {
+    let length: usize = parts.iter().map(|part| part.len()).sum();
+    let mut out = Vec::with_capacity(length + length / 4096 * 16 + 512);
     let mut writer = encryptor
         .wrap_output(&mut out)
         .map_err(|e| Error::Internal(format!("age: {e}")))?;
-    writer.write_all(plaintext)?;
+    for part in parts {
+        writer.write_all(part)?;
+    }
     writer.finish()?;
     Ok(out)
 }
 
 /// Encrypts `plaintext` to each of `recipients` (`age1…`).
 pub fn seal_to_devices(plaintext: &[u8], recipients: &[String]) -> Result<Vec<u8>> {
+    seal_parts_to_devices(&[plaintext], recipients)
+}
+
+/// Encrypts the plaintext made of `parts`, one after another (a frame's head and its
+/// payload), to each of `recipients`: the same file as [`seal_to_devices`] of them joined.
+pub fn seal_parts_to_devices(parts: &[&[u8]], recipients: &[String]) -> Result<Vec<u8>> {
     let parsed: Vec<age::x25519::Recipient> = recipients
         .iter()
         .map(|text| {
@@ -75,14 +85,19 @@ pub fn seal_to_devices(plaintext: &[u8], recipients: &[String]) -> Result<Vec<u8
     let encryptor =
         age::Encryptor::with_recipients(parsed.iter().map(|r| r as &dyn age::Recipient))
             .map_err(|e| Error::Internal(format!("age: {e}")))?;
-    sealed(encryptor, plaintext)
+    sealed(encryptor, parts)
 }
 
 /// Encrypts `plaintext` to a passphrase (age's scrypt recipient).
 pub fn seal_to_passphrase(plaintext: &[u8], passphrase: &str) -> Result<Vec<u8>> {
+    seal_parts_to_passphrase(&[plaintext], passphrase)
+}
+
+/// [`seal_to_passphrase`] of `parts` joined.
+pub fn seal_parts_to_passphrase(parts: &[&[u8]], passphrase: &str) -> Result<Vec<u8>> {
     sealed(
         age::Encryptor::with_user_passphrase(SecretString::from(passphrase.to_string())),
-        plaintext,
+        parts,
     )
 }
 
@@ -191,6 +206,19 @@ mod tests {
         assert!(is_recipient(&mine.recipient()));
         assert!(!is_recipient("age1nope"));
         assert!(!format!("{mine:?}").contains("AGE-SECRET"));
+    }
+
+    #[test]
+    fn parts_sealed_one_after_another_open_as_one_plaintext() {
+        let mine = DeviceIdentity::generate();
+        // Across age's 64 KiB chunks, with an empty part among them.
+        let head = vec![7u8; 70_000];
+        let payload: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
+        let joined = [head.as_slice(), payload.as_slice()].concat();
+        let sealed = seal_parts_to_devices(&[&head, &[], &payload], &[mine.recipient()]).unwrap();
+        assert_eq!(open_for_device(&sealed, &mine).unwrap(), joined);
+        let join = seal_parts_to_passphrase(&[&head, &payload], "sal de mar").unwrap();
+        assert_eq!(open_with_passphrase(&join, "sal de mar").unwrap(), joined);
     }
 
     #[test]

@@ -139,7 +139,9 @@ impl Scope {
 
 /// A file's contents before encryption, and what it tells the bookkeeping.
 struct Built {
-    plaintext: Vec<u8>,
+    /// The frame up to its payload ([`Frame::head`]), then the payload: sealed as one.
+    head: Vec<u8>,
+    payload: Vec<u8>,
     operations: u64,
     sent_whole: Vec<String>,
     withdrawn: Vec<String>,
@@ -340,18 +342,37 @@ fn build(
     let count = operations.len() as u64;
     // The operations are let go of on another core while the frame is written: freeing them
     // one by one took about as long as hashing the payload.
-    let plaintext = std::thread::scope(|scope| {
+    let head = std::thread::scope(|scope| {
         scope.spawn(move || drop(operations));
-        Frame::write(manifest, &payload, |bytes| this.signing.sign(bytes))
+        Frame::head(manifest, &payload, |bytes| this.signing.sign(bytes))
     })
     .map_err(|refusal| Error::Internal(format!("export: {}", refusal.code())))?;
     Ok(Built {
-        plaintext,
+        head,
+        payload,
         operations: count,
         sent_whole,
         withdrawn,
         newly_withdrawn,
     })
+}
+
+/// Whether `reader` holds exactly `expected`, read a mebibyte at a time.
+fn reads_back_as(mut reader: impl std::io::Read, expected: &[u8]) -> Result<bool> {
+    let mut chunk = vec![0u8; 1 << 20];
+    let mut at = 0;
+    loop {
+        let read = match reader.read(&mut chunk) {
+            Ok(0) => return Ok(at == expected.len()),
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if expected.get(at..at + read) != Some(&chunk[..read]) {
+            return Ok(false);
+        }
+        at += read;
+    }
 }
 
 /// Writes `bytes` to `path` whole or not at all: a temporary file beside it, flushed to disk,
@@ -376,9 +397,9 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
         if let Ok(folder) = std::fs::File::open(dir) {
             let _ = folder.sync_all();
         }
-        // Compared byte for byte: hashing both copies cost more than the comparison.
-        let back = std::fs::read(path)?;
-        if back != bytes {
+        // Compared byte for byte (hashing both copies cost more than the comparison), a
+        // mebibyte at a time rather than into a second copy of the whole file.
+        if !reads_back_as(std::fs::File::open(path)?, bytes)? {
             return Err(Error::Io(std::io::Error::other(
                 "the file did not read back whole",
             )));
@@ -556,7 +577,8 @@ impl Vault {
         {
             return Ok(None);
         }
-        let sealed = container::seal_to_devices(&built.plaintext, &[recipient])?;
+        let sealed =
+            container::seal_parts_to_devices(&[&built.head, &built.payload], &[recipient])?;
         write_file(path, &sealed)?;
         let tx = self.conn.unchecked_transaction()?;
         remember_sent(&tx, receiver, &built, &self.device_id)?;
@@ -742,7 +764,8 @@ impl Vault {
             }),
             None,
         )?;
-        let sealed = container::seal_to_passphrase(&built.plaintext, &passphrase)?;
+        let sealed =
+            container::seal_parts_to_passphrase(&[&built.head, &built.payload], &passphrase)?;
         write_file(out, &sealed)?;
         remember_sent(&tx, &device_id, &built, &self.device_id)?;
         self.audit_in(&tx, AuditAction::DeviceAdded, Some(&member.id), None)?;
@@ -917,6 +940,53 @@ mod tests {
 
     const A: &str = "0191c3a0-0000-7000-8000-0000000000a1";
     const B: &str = "0191c3a0-0000-7000-8000-0000000000b2";
+
+    /// A reader that hands out at most `step` bytes a call and is interrupted every other one.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+        interrupt: bool,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.interrupt = !self.interrupt;
+            if self.interrupt {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_written_file_reads_back_only_when_it_is_the_same_bytes_whole() {
+        let written: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let back = |bytes: &[u8], step| {
+            reads_back_as(
+                Trickle {
+                    bytes,
+                    step,
+                    interrupt: false,
+                },
+                &written,
+            )
+            .unwrap()
+        };
+        assert!(back(&written, 1 << 20));
+        assert!(back(&written, 7_777));
+        assert!(!back(&written[..written.len() - 1], 1 << 20), "cut short");
+        let mut longer = written.clone();
+        longer.push(0);
+        assert!(!back(&longer, 1 << 20), "longer");
+        let mut changed = written.clone();
+        changed[2_500_000] ^= 1;
+        assert!(!back(&changed, 1 << 20), "one bit changed");
+        assert!(!back(&[], 1 << 20), "empty");
+        assert!(reads_back_as(std::io::empty(), &[]).unwrap());
+    }
 
     #[test]
     fn only_whole_sync_file_names_are_read_from_a_folder() {

@@ -455,6 +455,18 @@ impl<'a> Frame<'a> {
     /// Writes a plaintext: the manifest as given (its payload length and hash are set here),
     /// a signature made by `sign` over [`SIGNING_CONTEXT`] and the manifest, and the payload.
     pub fn write(
+        manifest: Manifest,
+        payload: &[u8],
+        sign: impl FnOnce(&[u8]) -> [u8; SIGNATURE_BYTES],
+    ) -> Result<Vec<u8>, Refusal> {
+        let mut out = Frame::head(manifest, payload, sign)?;
+        out.extend_from_slice(payload);
+        Ok(out)
+    }
+
+    /// The frame [`Frame::write`] writes, up to its payload: what goes before `payload`, so a
+    /// large payload is sealed where it lies rather than copied behind its manifest first.
+    pub fn head(
         mut manifest: Manifest,
         payload: &[u8],
         sign: impl FnOnce(&[u8]) -> [u8; SIGNATURE_BYTES],
@@ -468,13 +480,11 @@ impl<'a> Frame<'a> {
             return Err(Refusal::TooLarge);
         }
         let signature = sign(&signed_message(&manifest_bytes));
-        let mut out =
-            Vec::with_capacity(MAGIC.len() + 4 + manifest_bytes.len() + 64 + payload.len());
+        let mut out = Vec::with_capacity(MAGIC.len() + 4 + manifest_bytes.len() + 64);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(manifest_bytes.len() as u32).to_be_bytes());
         out.extend_from_slice(&manifest_bytes);
         out.extend_from_slice(&signature);
-        out.extend_from_slice(payload);
         Ok(out)
     }
 }
