@@ -1,5 +1,6 @@
-// A woman's file makes only the tab on screen (and her details, edited in place), so that
-// opening a file does not build thirteen hidden tabs in the web process.
+// A woman's file makes only the tab on screen, so that opening a file does not build a dozen
+// hidden tabs in the web process; the tabs whose form is edited in place (her details, her
+// household, her needs) stay made, so what was typed there outlives a look at another tab.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
@@ -36,7 +37,7 @@ describe("a woman's file", () => {
     document.body.innerHTML = "";
   });
 
-  it("makes only the tab on screen, and keeps her details' form made", async () => {
+  it("makes only the tab on screen, and keeps the forms edited in place made", async () => {
     const wrapper = mountApp(ParticipantFileView, {
       props: { participantId: "p1", session: { username: "marta", role: "coordinator" }, catalog: CATALOG, staff: [] },
     });
@@ -56,6 +57,18 @@ describe("a woman's file", () => {
     await flushPromises();
     expect(wrapper.find(byTestId("documents-tab")).exists()).toBe(true);
     expect(wrapper.find(byTestId("contacts-tab")).exists()).toBe(false);
+
+    // Typed in her household, a look at Contactos, and back: the text is still there.
+    await wrapper.find(byTestId("tab-household")).trigger("click");
+    await flushPromises();
+    await wrapper.find('input[data-testid="household-size"]').setValue("4");
+    await wrapper.find(byTestId("tab-contacts")).trigger("click");
+    await flushPromises();
+    expect(wrapper.find(byTestId("household-tab")).exists()).toBe(true);
+    expect(wrapper.find(byTestId("needs-tab")).exists()).toBe(true);
+    await wrapper.find(byTestId("tab-household")).trigger("click");
+    await flushPromises();
+    expect((wrapper.find('input[data-testid="household-size"]').element as HTMLInputElement).value).toBe("4");
     wrapper.unmount();
   });
 });
