@@ -454,6 +454,9 @@ impl<'a> Frame<'a> {
 
     /// Writes a plaintext: the manifest as given (its payload length and hash are set here),
     /// a signature made by `sign` over [`SIGNING_CONTEXT`] and the manifest, and the payload.
+    /// Tests build whole frames with it; an export seals [`Frame::head`] and the payload
+    /// without joining them.
+    #[cfg(test)]
     pub fn write(
         manifest: Manifest,
         payload: &[u8],
@@ -464,8 +467,10 @@ impl<'a> Frame<'a> {
         Ok(out)
     }
 
-    /// The frame [`Frame::write`] writes, up to its payload: what goes before `payload`, so a
-    /// large payload is sealed where it lies rather than copied behind its manifest first.
+    /// A plaintext frame up to its payload: the magic, the manifest's length, the manifest as
+    /// given (its payload length and hash set here) and a signature made by `sign` over
+    /// [`SIGNING_CONTEXT`] and the manifest. The payload follows it; an export seals the two
+    /// where they lie rather than copying the payload behind its manifest first.
     pub fn head(
         mut manifest: Manifest,
         payload: &[u8],
