@@ -672,13 +672,12 @@ pub(crate) fn insert_coded(
 ) -> Result<()> {
     let her = op.participant_id.as_deref();
     conn.prepare_cached(
-        "INSERT INTO change_log (device, seq, op_id, hlc, author, record_type, record_id, field,
+        "INSERT INTO change_log (position, op_id, hlc, author, record_type, record_id, field,
                                  kind, value, based_on, participant_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
-        device,
-        op.seq as i64,
+        position(device, op.seq)?,
         compact::id_bytes(&op.op_id).as_slice(),
         op.hlc.encode(),
         author,
@@ -695,6 +694,32 @@ pub(crate) fn insert_coded(
     ])?;
     Ok(())
 }
+
+/// Where an operation lies in the log: its device's number × 2^40 + its sequence number
+/// (`docs/storage.md`). A device's operations lie together, in sequence order.
+pub(crate) fn position(device: i64, seq: u64) -> Result<i64> {
+    if !(1..=MAX_DEVICE_CODE).contains(&device) || !(1..=MAX_SEQ).contains(&seq) {
+        return Err(Error::Internal(format!(
+            "no place in the log for operation {seq} of device number {device}"
+        )));
+    }
+    Ok((device << 40) + seq as i64)
+}
+
+/// The operations of the device named `?1` numbered `?2..=?3`, as `c`: one range of
+/// positions (`SELECT c.seq {DEVICE_RANGE}`).
+pub(crate) const DEVICE_RANGE: &str = "FROM log_names n JOIN change_log c
+      ON c.position BETWEEN (n.code << 40) + ?2 AND (n.code << 40) + min(?3, 1099511627775)
+    WHERE n.name = ?1";
+
+/// A device's operations after a sequence number (`?1`, `?2` from [`position`]).
+const SINCE: &str = "WHERE position > ?1 AND position <= ?2 ORDER BY position";
+
+/// The highest sequence number a device's operations may reach (2^40 − 1).
+pub const MAX_SEQ: u64 = (1 << 40) - 1;
+
+/// The highest number a device may have in `log_names` for its position to fit.
+const MAX_DEVICE_CODE: i64 = (1 << 22) - 1;
 
 /// Stores an operation made elsewhere, as it is (for sync and tests).
 pub fn insert(conn: &Connection, op: &Operation) -> Result<()> {
@@ -864,11 +889,16 @@ pub fn about_participant(conn: &Connection, participant_id: &str) -> Result<Vec<
 
 /// Every operation of one device after `after_seq`, in sequence order (what an export sends).
 pub fn since(conn: &Connection, device_id: &str, after_seq: u64) -> Result<Vec<Operation>> {
-    // The table's key is (device, seq): walked in that order, nothing is sorted.
+    // The table's key is the position (device, then seq): walked in that order, nothing is
+    // sorted.
+    let device = name_code(conn, device_id)?;
     query(
         conn,
-        "WHERE device = ?1 AND seq > ?2 ORDER BY seq",
-        params![name_code(conn, device_id)?, after_seq as i64],
+        SINCE,
+        params![
+            position(device, 1)? - 1 + after_seq.min(MAX_SEQ) as i64,
+            position(device, MAX_SEQ)?
+        ],
     )
 }
 
@@ -998,6 +1028,110 @@ mod tests {
             kind: OpKind::Set,
             value: Some(value),
             participant_id: None,
+        }
+    }
+
+    /// A device's operations are read as one range of the log's integer key, and a record's
+    /// origin found by it: never by walking the log or sorting what was read.
+    #[test]
+    fn a_devices_operations_are_one_range_of_positions() {
+        let conn = conn();
+        let plan = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> String {
+            conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map(args, |row| row.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .unwrap()
+                .join("\n")
+        };
+        for plan in [
+            plan(
+                &format!("SELECT {COLUMNS} FROM change_log {SINCE}"),
+                &[&1, &2],
+            ),
+            plan(&format!("SELECT c.seq {DEVICE_RANGE}"), &[&"d", &1, &2]),
+            plan(
+                &format!(
+                    "SELECT l.value FROM case_records r {} WHERE r.participant_id = ?1",
+                    crate::records::record::ORIGIN
+                ),
+                &[&[0u8; 16].as_slice()],
+            ),
+        ] {
+            assert!(plan.contains("USING INTEGER PRIMARY KEY (rowid"), "{plan}");
+            assert!(!plan.contains("SCAN"), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        }
+    }
+
+    /// Each device's operations lie together, in sequence order, and a sequence number or a
+    /// device number too large for its place is refused rather than laid over another's.
+    #[test]
+    fn an_operation_lies_at_its_devices_place() {
+        let conn = conn();
+        for (device, seq) in [("device-b", 2), ("device-a", 1), ("device-b", 1)] {
+            let op = Operation {
+                op_id: format!("0191c3a0-0000-7000-8000-0000000001{}{seq}", device.len()),
+                device_id: device.into(),
+                seq,
+                hlc: Hlc {
+                    wall_ms: 1_700_000_000_000 + seq,
+                    counter: 0,
+                },
+                author_id: "staff-1".into(),
+                record_type: "participant".into(),
+                record_id: "0191c3a0-0000-7000-8000-000000000001".into(),
+                field: "name".into(),
+                kind: OpKind::Set,
+                value: Some(json!("Ana")),
+                based_on: Vec::new(),
+                participant_id: None,
+            };
+            insert(&conn, &op).unwrap();
+        }
+        let (a, b) = (
+            name_code(&conn, "device-a").unwrap(),
+            name_code(&conn, "device-b").unwrap(),
+        );
+        let laid: Vec<(i64, i64, i64)> = conn
+            .prepare("SELECT position, device, seq FROM change_log ORDER BY position")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut expected = vec![
+            ((b << 40) + 2, b, 2),
+            ((a << 40) + 1, a, 1),
+            ((b << 40) + 1, b, 1),
+        ];
+        expected.sort();
+        assert_eq!(laid, expected);
+        assert_eq!(
+            since(&conn, "device-b", 1)
+                .unwrap()
+                .iter()
+                .map(|op| op.seq)
+                .collect::<Vec<_>>(),
+            [2]
+        );
+        assert_eq!(since(&conn, "device-b", u64::MAX).unwrap().len(), 0);
+        assert_eq!(position(a, MAX_SEQ).unwrap(), (a << 40) + (1 << 40) - 1);
+        assert!(position(a, MAX_SEQ + 1).is_err());
+        assert!(position(a, 0).is_err());
+        assert!(position(MAX_DEVICE_CODE + 1, 1).is_err());
+        assert!(position(0, 1).is_err());
+        // The table refuses what the code would not write.
+        for bad in [a << 40, 5, -1] {
+            assert!(conn
+                .execute(
+                    "INSERT INTO change_log (position, op_id, hlc, author, record_type, record_id,
+                                             field, kind, value, based_on, participant_id)
+                     VALUES (?1, x'00', 1, 1, 1, x'00', 0, 1, NULL, x'', NULL)",
+                    [bad],
+                )
+                .is_err());
         }
     }
 

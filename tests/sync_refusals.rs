@@ -865,7 +865,7 @@ fn crafted_files_are_refused_each_with_its_reason_and_change_nothing() {
         Inside::Frame(Refusal::TooLarge),
     );
     kit.refuse_because(
-        "a range count that overflows the total",
+        "ranges to the largest sequence number, whose counts would overflow the total",
         kit.good_json(|j| {
             j["ranges"] = json!([
                 {"device": kit.lucia_device, "first_seq": 1, "last_seq": u64::MAX,
@@ -878,8 +878,21 @@ fn crafted_files_are_refused_each_with_its_reason_and_change_nothing() {
                 {"device": kit.receiver, "last_seq": u64::MAX},
             ]);
         }),
-        "sync_too_large",
-        Inside::Frame(Refusal::TooLarge),
+        "sync_bad_manifest",
+        Inside::Frame(Refusal::BadManifest("a sequence number out of range")),
+    );
+    let beyond = acompana::changelog::MAX_SEQ + 1;
+    kit.refuse_because(
+        "a range one past the highest sequence number a log can hold",
+        kit.good_json(|j| {
+            j["ranges"][0]["last_seq"] = beyond.into();
+            j["knowledge"] = json!([
+                {"device": kit.lucia_device, "last_seq": beyond},
+                {"device": kit.receiver, "last_seq": beyond},
+            ]);
+        }),
+        "sync_bad_manifest",
+        Inside::Frame(Refusal::BadManifest("a sequence number out of range")),
     );
     let many: Vec<String> = (0..10_001)
         .map(|i| format!("0191c3a0-0000-7000-8000-{i:012x}"))

@@ -278,6 +278,11 @@ impl StoredRecord {
     }
 }
 
+/// A record's body where it has none of its own: its origin operation's value (`l.value`),
+/// found by its position in the log.
+pub(crate) const ORIGIN: &str = "LEFT JOIN change_log l
+                ON r.data IS NULL AND l.position = (r.origin_device << 40) + r.origin_seq";
+
 /// A file's records (or one, or one kind), oldest first.
 pub(crate) fn stored_records(
     conn: &Connection,
@@ -305,8 +310,7 @@ pub(crate) fn stored_records(
     let mut statement = conn.prepare_cached(&format!(
         "SELECT r.id, r.kind, r.data, l.value, r.created_at, s.username, r.deleted
          FROM case_records r
-         LEFT JOIN change_log l
-                ON r.data IS NULL AND l.device = r.origin_device AND l.seq = r.origin_seq
+         {ORIGIN}
          LEFT JOIN log_names n ON n.code = r.created_by
          LEFT JOIN staff s ON s.id = n.name
          WHERE {conditions}"

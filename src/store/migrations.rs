@@ -84,6 +84,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0019_log_no_delete",
         include_str!("../../migrations/0019_log_no_delete.sql"),
     ),
+    (
+        "0020_log_positions",
+        include_str!("../../migrations/0020_log_positions.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -355,6 +359,84 @@ mod tests {
         assert!(conn
             .execute("UPDATE change_log SET field = 'x'", [])
             .is_err());
+    }
+
+    /// 0020 lays the log out by position: every operation reads back as it was, in the same
+    /// order by device and sequence, and the log still refuses updates and deletes.
+    #[test]
+    fn the_log_moved_to_positions_reads_back_the_same() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply_up_to(&mut conn, 19).unwrap();
+        let mut rows = String::new();
+        for (n, (device, seq)) in [(1000, 3), (1001, 1), (1000, 1), (1000, 2), (1001, 2)]
+            .into_iter()
+            .enumerate()
+        {
+            rows.push_str(&format!(
+                "({device}, {seq}, x'{:032x}', {}, 1001, 1, x'{:032x}', {}, 2, x'{:02x}', x'', {}),",
+                n + 1,
+                (1_700_000_000_000i64 + n as i64) << 16,
+                7 + n % 2,
+                n % 3,
+                0x60 + n,
+                if n % 2 == 0 { "NULL".to_string() } else { format!("x'{:032x}'", 99) },
+            ));
+        }
+        rows.pop();
+        conn.execute_batch(&format!(
+            "INSERT INTO log_names (code, name) VALUES (1000, 'device-a'), (1001, 'device-b');
+             INSERT INTO change_log (device, seq, op_id, hlc, author, record_type, record_id,
+                                     field, kind, value, based_on, participant_id)
+             VALUES {rows};"
+        ))
+        .unwrap();
+        let read = |conn: &Connection| -> Vec<Vec<rusqlite::types::Value>> {
+            let columns = "device, seq, op_id, hlc, author, record_type, record_id, field, kind, \
+                           value, based_on, participant_id";
+            conn.prepare(&format!(
+                "SELECT {columns} FROM change_log ORDER BY device, seq"
+            ))
+            .unwrap()
+            .query_map([], |row| {
+                (0..12)
+                    .map(|i| row.get::<_, rusqlite::types::Value>(i))
+                    .collect()
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+        };
+        let before = read(&conn);
+        assert_eq!(before.len(), 5);
+        apply_up_to(&mut conn, 20).unwrap();
+        assert_eq!(read(&conn), before);
+        let positions: Vec<i64> = conn
+            .prepare("SELECT position FROM change_log ORDER BY position")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            positions,
+            [1, 2, 3, (1 << 40) + 1, (1 << 40) + 2].map(|p: i64| (1000 << 40) + p)
+        );
+        assert!(conn.execute("UPDATE change_log SET kind = 1", []).is_err());
+        assert!(conn.execute("DELETE FROM change_log", []).is_err());
+        for index in [
+            "change_log_record",
+            "change_log_participant",
+            "change_log_erasures",
+        ] {
+            let found: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?1",
+                    [index],
+                    |row| row.get(0),
+                )
+                .unwrap();
+            assert_eq!(found, 1, "{index}");
+        }
     }
 
     #[test]

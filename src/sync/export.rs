@@ -152,10 +152,10 @@ struct Built {
 /// Whether this laptop lacks any operation of `device` numbered `first..=last`.
 fn misses_any(conn: &Connection, device: &str, first: u64, last: u64) -> Result<bool> {
     let held: i64 = conn
-        .prepare_cached(
-            "SELECT count(*) FROM change_log c JOIN log_names n ON n.code = c.device
-             WHERE n.name = ?1 AND c.seq BETWEEN ?2 AND ?3",
-        )?
+        .prepare_cached(&format!(
+            "SELECT count(*) {}",
+            crate::changelog::DEVICE_RANGE
+        ))?
         .query_row(params![device, first as i64, last as i64], |row| row.get(0))?;
     Ok((held as u64) < last - first + 1)
 }

@@ -3,9 +3,12 @@
 //! then every file's operations applied in one transaction, with the same derived state a
 //! local edit keeps (visible rows, search index, counts, tasks).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+// Sets and maps over every operation of a file: foldhash, many times faster than the
+// standard hasher on short keys (the files are signed by the organization's own laptops).
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
@@ -459,10 +462,10 @@ pub(crate) fn verify(
             HeldRange::Mapped(HashMap::new())
         };
         let mut statement = conn
-            .prepare_cached(
-                "SELECT c.seq, c.op_id FROM change_log c JOIN log_names n ON n.code = c.device
-                 WHERE n.name = ?1 AND c.seq BETWEEN ?2 AND ?3",
-            )
+            .prepare_cached(&format!(
+                "SELECT c.seq, c.op_id {}",
+                changelog::DEVICE_RANGE
+            ))
             .map_err(|_| Refusal::Damaged)?;
         let rows = statement
             .query_map(
@@ -622,7 +625,7 @@ impl<'a> Folded<'a> {
     fn of(
         history: &[Operation],
         ends: Ends<'a>,
-        new_ids: &std::collections::HashSet<&str>,
+        new_ids: &HashSet<&str>,
     ) -> Folded<'a> {
         Folded {
             state: fold_one(history),
@@ -831,10 +834,9 @@ fn apply_known(
         ..ImportReport::default()
     };
     let future = chrono::Utc::now().timestamp_millis().max(0) as u64 + 24 * 3600 * 1000;
-    let mut touched: BTreeSet<(u8, String, String)> = BTreeSet::new();
     let mut files_touched: BTreeSet<String> = BTreeSet::new();
     // Files whose counts and tasks a new operation can move (as the write path decides).
-    let mut files_to_refresh: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut files_to_refresh: HashSet<String> = HashSet::new();
     let mut new_ops: Vec<&Operation> = Vec::new();
     // An erasure wins over every operation about her, older or newer.
     let mut erased = super::erasure::Erasures::new(conn)?;
@@ -848,7 +850,7 @@ fn apply_known(
     }
     // What this laptop already holds of the files' ranges, read once per range (unless the
     // check already did), and the new operations of each as they are taken.
-    let mut held: std::collections::HashSet<(&str, u64)> = std::collections::HashSet::new();
+    let mut held: HashSet<(&str, u64)> = HashSet::new();
     // Whether the check found an operation held (this laptop's own are read again below).
     let checked_held = |n: usize, i: usize, op: &Operation| {
         op.device_id != ctx.device_id
@@ -862,10 +864,8 @@ fn apply_known(
         for range in file.manifest.ranges.iter().filter(|range| {
             known.is_none_or(|known| known.get(n).is_none()) || range.device == ctx.device_id
         }) {
-            let mut statement = conn.prepare_cached(
-                "SELECT c.seq FROM change_log c JOIN log_names n ON n.code = c.device
-                 WHERE n.name = ?1 AND c.seq BETWEEN ?2 AND ?3",
-            )?;
+            let mut statement =
+                conn.prepare_cached(&format!("SELECT c.seq {}", changelog::DEVICE_RANGE))?;
             let rows = statement.query_map(
                 params![range.device, range.first_seq as i64, range.last_seq as i64],
                 |row| row.get::<_, i64>(0),
@@ -916,12 +916,12 @@ fn apply_known(
             new_ops.push(op);
         }
     }
-    let mut held_before: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    let mut held_before: HashSet<(&str, &str)> = HashSet::new();
     // Whether each record was held is looked up one by one, unless the log holds fewer than a
     // few operations per record the import touches (a laptop that joins, or that receives a
     // large file): its records' ids are then read at once.
     let bound = by_record.len().saturating_mul(4);
-    let stored: Option<std::collections::HashSet<[u8; 16]>> = if by_record.len() >= 1000
+    let stored: Option<HashSet<[u8; 16]>> = if by_record.len() >= 1000
         && conn.query_row(
             "SELECT count(*) FROM (SELECT 1 FROM change_log LIMIT ?1)",
             [bound as i64],
@@ -951,32 +951,26 @@ fn apply_known(
         if exists {
             held_before.insert((record_type, record_id));
         }
-        touched.insert((
-            write_order(record_type),
-            record_type.to_string(),
-            record_id.to_string(),
-        ));
     }
     // A file's records are written one after another, in the order of their table's key
     // (her file, then the record): in the order of their ids alone, each went to another
     // page, which split again and again. The roster, registry, directory and files come first.
-    let mut in_order: Vec<(u8, Option<[u8; 16]>, &str, &str)> = touched
+    let mut in_order: Vec<(u8, Option<[u8; 16]>, &str, &str)> = by_record
         .iter()
-        .map(|(order, record_type, record_id)| {
-            let file = if *order > write_order("participant_access") {
-                by_record
-                    .get(&(record_type.as_str(), record_id.as_str()))
-                    .and_then(|ops| ops.first())
+        .map(|(&(record_type, record_id), ops)| {
+            let order = write_order(record_type);
+            let file = if order > write_order("participant_access") {
+                ops.first()
                     .and_then(|op| op.participant_id.as_deref())
                     .map(crate::compact::id_bytes)
             } else {
                 None
             };
-            (*order, file, record_type.as_str(), record_id.as_str())
+            (order, file, record_type, record_id)
         })
         .collect();
     in_order.sort_unstable();
-    let new_ids: std::collections::HashSet<&str> =
+    let new_ids: HashSet<&str> =
         new_ops.iter().map(|op| op.op_id.as_str()).collect();
     let progress = ctx.progress;
     progress.enter(
@@ -1041,7 +1035,7 @@ fn apply_known(
     };
     // The files all of whose records arrive now (her file is new here, and none of her
     // records was held): their counts and tasks are computed from the records as written.
-    let mut not_whole: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut not_whole: HashSet<&str> = HashSet::new();
     for key in &held_before {
         if let Some(her) = by_record[key]
             .first()
@@ -1106,7 +1100,7 @@ fn apply_known(
     // A file given back to this laptop after it kept its own operations about her (see
     // sync_unsent): those operations were already held, so the records they state are
     // rebuilt here too.
-    let mut given_back: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut given_back: HashSet<String> = HashSet::new();
     for her in &files_touched {
         let kept: bool = conn
             .prepare_cached(
@@ -1124,11 +1118,7 @@ fn apply_known(
             .collect();
         for (record_type, record_id) in records {
             if record_type != "participant"
-                && !touched.contains(&(
-                    write_order(&record_type),
-                    record_type.clone(),
-                    record_id.clone(),
-                ))
+                && !by_record.contains_key(&(record_type.as_str(), record_id.as_str()))
             {
                 refold(conn, ctx.slot_label, &record_type, &record_id)?;
             }
@@ -1439,7 +1429,7 @@ fn sweep_unsent(conn: &Connection, this_device: &str) -> Result<()> {
 }
 
 /// New operations on a record that lost: not what its state says now.
-fn superseded_in(history: &[Operation], new_ids: &std::collections::HashSet<&str>) -> u64 {
+fn superseded_in(history: &[Operation], new_ids: &HashSet<&str>) -> u64 {
     let newest_per_field: BTreeMap<&str, &Operation> = history
         .iter()
         .filter(|op| op.kind == OpKind::Set)
@@ -1489,7 +1479,7 @@ pub(crate) fn conflicts_in(history: &[Operation]) -> Vec<(String, String, String
         super::conflicts::value_of(op, field).unwrap_or(serde_json::Value::Null)
     };
     let mut found = Vec::new();
-    let mut losers: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut losers: HashSet<&str> = HashSet::new();
     let mut fields: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in history.iter().filter(|op| op.kind == OpKind::Set) {
         fields.entry(op.field.as_str()).or_default().push(op);

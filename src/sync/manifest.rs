@@ -340,6 +340,9 @@ impl Manifest {
             if range.first_seq == 0 || range.last_seq < range.first_seq {
                 return Err(Refusal::BadManifest("an empty or reversed range"));
             }
+            if range.last_seq > crate::changelog::MAX_SEQ {
+                return Err(Refusal::BadManifest("a sequence number out of range"));
+            }
             if range.count > range.last_seq - range.first_seq + 1 {
                 return Err(Refusal::BadManifest("a range holds more than its span"));
             }

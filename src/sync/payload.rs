@@ -345,7 +345,11 @@ fn read_operation(rest: &mut &[u8]) -> Result<Operation, Refusal> {
     if wire.b.len() > crate::changelog::MAX_BASED_ON {
         return Err(bad("based on too many operations"));
     }
-    if wire.s == 0 || wire.c > Hlc::MAX_COUNTER || wire.w >= (1 << 47) {
+    if wire.s == 0
+        || wire.s > crate::changelog::MAX_SEQ
+        || wire.c > Hlc::MAX_COUNTER
+        || wire.w >= (1 << 47)
+    {
         return Err(bad("a sequence number or clock out of range"));
     }
     // CBOR's null reads as no value: a `set` to empty is a null value, and a delete may
@@ -571,5 +575,23 @@ mod tests {
         let mut expected = Vec::new();
         ciborium::into_writer(&owned, &mut expected).unwrap();
         assert_eq!(encode(std::slice::from_ref(&none)).unwrap(), expected);
+        // A sequence number is read up to the highest a log can hold, and no further.
+        for (seq, read) in [
+            (crate::changelog::MAX_SEQ, true),
+            (crate::changelog::MAX_SEQ + 1, false),
+            (0, false),
+        ] {
+            let mut bytes = Vec::new();
+            ciborium::into_writer(
+                &WireOperation {
+                    s: seq,
+                    ..owned.clone()
+                },
+                &mut bytes,
+            )
+            .unwrap();
+            let result = read_operation(&mut bytes.as_slice());
+            assert_eq!(result.is_ok(), read, "{seq}: {result:?}");
+        }
     }
 }
