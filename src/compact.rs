@@ -235,10 +235,20 @@ const TAG_HER: u64 = 6;
 
 /// The number of a record type or field name, if it is one of [`TERMS`].
 pub fn term_code(name: &str) -> Option<i64> {
-    TERMS
-        .iter()
-        .position(|term| *term == name)
-        .map(|index| index as i64 + 1)
+    // Asked twice for every operation stored: looked up, not searched for along the list.
+    static CODES: std::sync::OnceLock<foldhash::HashMap<&'static str, i64>> =
+        std::sync::OnceLock::new();
+    CODES
+        .get_or_init(|| {
+            TERMS
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(index, term)| (*term, index as i64 + 1))
+                .collect()
+        })
+        .get(name)
+        .copied()
 }
 
 /// The name of a number from [`TERMS`].

@@ -466,23 +466,33 @@ pub(crate) fn save(
     Ok(id)
 }
 
-/// Writes a record of her file as the change log states it (operations that arrived by
-/// sync): its body (an added entry's, or the folded fields), whether it is deleted, when and by
-/// whom it was made. When the operation that states the record as it is (`origin`: its
-/// device's stored number, its sequence number and its value) says exactly what the body
-/// says, the row points at it, as the write path's rows do; otherwise the body is kept in the
-/// row (`data`). `kind` and `created_by` come as their stored numbers
-/// (`changelog::name_code`).
-pub(crate) fn write_folded(
-    conn: &Connection,
-    participant_id: &str,
-    (kind, id): (i64, &str),
+/// A record of her file as the change log states it (operations that arrived by sync), made
+/// without the connection ([`fold_row`]), so that another thread than the writer's can make
+/// it: its body (an added entry's, or the folded fields, without her file's id or empty
+/// fields), and that body encoded when the operation that states the record (its origin)
+/// does not say exactly the same (`None`: the row points at the origin, as the write path's
+/// rows do).
+#[derive(Debug)]
+pub(crate) struct FoldedRow {
+    pub kept: Map<String, Value>,
+    data: Option<Vec<u8>>,
+}
+
+/// [`FoldedRow`] of a record in `state`, whose origin says `origin` (its value). `None` when
+/// there is nothing to write yet.
+pub(crate) fn fold_row(
     state: &changelog::RecordState,
-    (created_at, created_by): (i64, i64),
-    origin: Option<(i64, u64, Option<&Value>)>,
-) -> Result<Option<Map<String, Value>>> {
-    let fields: Map<String, Value> = match state.appended.first() {
-        Some(Value::Object(entry)) => entry.clone(),
+    origin: Option<Option<&Value>>,
+) -> Result<Option<FoldedRow>> {
+    // The body without her file's id or empty fields, copied once.
+    fn kept<'a>(fields: impl Iterator<Item = (&'a String, &'a Value)>) -> Map<String, Value> {
+        fields
+            .filter(|(k, v)| !v.is_null() && *k != PARTICIPANT_FIELD)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+    let kept: Map<String, Value> = match state.appended.first() {
+        Some(Value::Object(entry)) => kept(entry.iter()),
         Some(_) => return Ok(None),
         // Every record's creation names her file: without it, the record's creation is not
         // held here yet (a caseworker's laptop sends its changes to a record another laptop
@@ -490,16 +500,8 @@ pub(crate) fn write_folded(
         // back and the whole import failed as a damaged vault; it is written whole when its
         // creation arrives.
         None if !state.fields.contains_key(PARTICIPANT_FIELD) => return Ok(None),
-        None => state
-            .fields
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
+        None => kept(state.fields.iter()),
     };
-    let kept: Map<String, Value> = fields
-        .into_iter()
-        .filter(|(k, v)| !v.is_null() && k != PARTICIPANT_FIELD)
-        .collect();
     // Read through the pointer, the origin's value gives back its fields but her file's id:
     // the row may point at it when those are exactly the body's (no empty field either).
     let states_it = |value: &Map<String, Value>| {
@@ -513,12 +515,35 @@ pub(crate) fn write_folded(
                 .filter(|(k, _)| *k != PARTICIPANT_FIELD)
                 .all(|(k, v)| kept.get(k) == Some(v))
     };
+    let data = match origin {
+        Some(Some(Value::Object(value))) if states_it(value) => None,
+        _ => Some(compact::encode_object(&kept)?),
+    };
+    Ok(Some(FoldedRow { kept, data }))
+}
+
+/// Writes a record of her file as the change log states it ([`fold_row`]), whether it is
+/// deleted, when and by whom it was made. The row points at its origin (`origin`: its
+/// device's stored number and its sequence number) when [`fold_row`] found that the origin
+/// states it. `kind` and `created_by` come as their stored numbers (`changelog::name_code`).
+pub(crate) fn write_folded(
+    conn: &Connection,
+    participant_id: &str,
+    (kind, id): (i64, &str),
+    row: &FoldedRow,
+    deleted: bool,
+    (created_at, created_by): (i64, i64),
+    origin: Option<(i64, u64)>,
+) -> Result<()> {
     // Either a pointer at the origin (no body) or the body (no pointer).
-    let (origin_device, origin_seq, data) = match origin {
-        Some((device, seq, Some(Value::Object(value)))) if states_it(value) => {
-            (Some(device), Some(seq as i64), None)
+    let (origin_device, origin_seq, data) = match (&row.data, origin) {
+        (None, Some((device, seq))) => (Some(device), Some(seq as i64), None),
+        (None, None) => {
+            return Err(Error::Internal(
+                "a record pointing at an origin it has not".into(),
+            ))
         }
-        _ => (None, None, Some(compact::encode_object(&kept)?)),
+        (Some(data), _) => (None, None, Some(data.as_slice())),
     };
     conn.prepare_cached(
         "INSERT INTO case_records (participant_id, id, kind, created_at, created_by, deleted,
@@ -538,12 +563,12 @@ pub(crate) fn write_folded(
         kind,
         created_at,
         created_by,
-        state.deleted,
+        deleted,
         origin_device,
         origin_seq,
         data,
     ])?;
-    Ok(Some(kept))
+    Ok(())
 }
 
 /// Recomputes everything the write path keeps about a file from her records: the counts

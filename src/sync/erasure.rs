@@ -5,7 +5,7 @@
 //! wins over every operation about her, older or newer: a laptop that receives it purges her,
 //! and drops any operation about her that arrives later. She cannot be brought back.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -29,9 +29,10 @@ pub const RECORD_TYPE: &str = "erasure";
 pub(crate) struct Erasures<'a> {
     conn: &'a Connection,
     code: i64,
-    /// Erasures the batch carries.
-    batch: HashSet<String>,
-    known: std::collections::HashMap<String, bool>,
+    /// Erasures the batch carries. Both sets are asked about every operation of an import:
+    /// hashed with foldhash.
+    batch: foldhash::HashSet<String>,
+    known: foldhash::HashMap<String, bool>,
 }
 
 impl<'a> Erasures<'a> {
@@ -39,8 +40,8 @@ impl<'a> Erasures<'a> {
         Ok(Erasures {
             conn,
             code: changelog::name_code(conn, RECORD_TYPE)?,
-            batch: HashSet::new(),
-            known: std::collections::HashMap::new(),
+            batch: foldhash::HashSet::default(),
+            known: foldhash::HashMap::default(),
         })
     }
 

@@ -622,11 +622,7 @@ struct Folded<'a> {
 
 impl<'a> Folded<'a> {
     /// `history` in merge order; `ends` of the same operations.
-    fn of(
-        history: &[Operation],
-        ends: Ends<'a>,
-        new_ids: &HashSet<&str>,
-    ) -> Folded<'a> {
+    fn of(history: &[Operation], ends: Ends<'a>, new_ids: &HashSet<&str>) -> Folded<'a> {
         Folded {
             state: fold_one(history),
             // Superseded: new operations on this record that are no longer what it states.
@@ -765,34 +761,35 @@ fn write_folded(
                     // than keeping a second copy of the body (every operation of a file is on
                     // this laptop's log while her records are).
                     let origin = latest.filter(|op| op.participant_id.as_deref() == Some(her));
+                    let row = case_file::fold_row(&state, origin.map(|op| op.value.as_ref()))?;
                     let origin = match origin {
-                        Some(op) => {
-                            Some((cache.code(conn, &op.device_id)?, op.seq, op.value.as_ref()))
-                        }
+                        Some(op) => Some((cache.code(conn, &op.device_id)?, op.seq)),
                         None => None,
                     };
-                    let written = case_file::write_folded(
-                        conn,
-                        her,
-                        (cache.code(conn, kind)?, record_id),
-                        &state,
-                        (created_ms / 1000, cache.code(conn, &first.author_id)?),
-                        origin,
-                    )?;
-                    if let Some(fields) = written {
+                    if let Some(row) = row {
+                        case_file::write_folded(
+                            conn,
+                            her,
+                            (cache.code(conn, kind)?, record_id),
+                            &row,
+                            state.deleted,
+                            (created_ms / 1000, cache.code(conn, &first.author_id)?),
+                            origin,
+                        )?;
                         if cache.written.is_some() {
                             let created_by = cache.username(conn, &first.author_id)?;
                             if let Some(kept) = &mut cache.written {
-                                kept.entry(her.to_string()).or_default().push(StoredRecord {
+                                let stored = StoredRecord {
                                     id: record_id.to_string(),
                                     kind: kind.to_string(),
-                                    fields,
+                                    fields: row.kept,
                                     created_at: crate::records::record::created_at_text(
                                         created_ms / 1000,
                                     )?,
                                     created_by,
                                     deleted: state.deleted,
-                                });
+                                };
+                                kept.entry(her.to_string()).or_default().push(stored);
                             }
                         }
                     }
@@ -970,8 +967,7 @@ fn apply_known(
         })
         .collect();
     in_order.sort_unstable();
-    let new_ids: HashSet<&str> =
-        new_ops.iter().map(|op| op.op_id.as_str()).collect();
+    let new_ids: HashSet<&str> = new_ops.iter().map(|op| op.op_id.as_str()).collect();
     let progress = ctx.progress;
     progress.enter(
         crate::progress::Phase::Applying,
@@ -995,22 +991,27 @@ fn apply_known(
             })
             .collect()
     };
-    let insert_all = || -> Result<()> {
-        let mut codes: HashMap<String, i64> = HashMap::new();
-        for (n, op) in new_ops.iter().enumerate() {
-            if n % STEP == STEP - 1 {
-                progress.step(STEP as u64)?;
+    // The numbers of the devices and authors (few, and some may be new to log_names) are
+    // taken first: the operations are then made rows without the connection.
+    let mut codes: HashMap<&str, i64> = HashMap::new();
+    for op in &new_ops {
+        for name in [op.device_id.as_str(), op.author_id.as_str()] {
+            if !codes.contains_key(name) {
+                codes.insert(name, changelog::name_code(conn, name)?);
             }
-            let mut code = |name: &str| -> Result<i64> {
-                if let Some(code) = codes.get(name) {
-                    return Ok(*code);
-                }
-                let code = changelog::name_code(conn, name)?;
-                codes.insert(name.to_string(), code);
-                Ok(code)
-            };
-            let (device, author) = (code(&op.device_id)?, code(&op.author_id)?);
-            changelog::insert_coded(conn, op, device, author)?;
+        }
+    }
+    let insert = |n: usize, encoded: &changelog::Encoded| -> Result<()> {
+        if n % STEP == STEP - 1 {
+            progress.step(STEP as u64)?;
+        }
+        let op = new_ops[n];
+        let (device, author) = (codes[op.device_id.as_str()], codes[op.author_id.as_str()]);
+        changelog::insert_encoded(conn, encoded, device, author)
+    };
+    let insert_all = || -> Result<()> {
+        for (n, op) in new_ops.iter().enumerate() {
+            insert(n, &changelog::Encoded::of(op)?)?;
         }
         Ok(())
     };
