@@ -7,10 +7,9 @@ import { invoke } from "@tauri-apps/api/core";
 import AboutArea from "../src/areas/AboutArea.vue";
 import type { About } from "../src/api";
 import { AREAS, NAV_TESTIDS, mayOpen } from "../src/areas";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 const DATA_DIR = "/home/marta/.local/share/org.acompana.app/una-carpeta-con-un-nombre-muy-largo-sin-espacios";
 const ABOUT: About = {

@@ -25,11 +25,9 @@ import {
 import type { ScheduleToast, ScheduleWords } from "../src/backup";
 import { i18n } from "../src/i18n";
 import { sessionState } from "../src/session";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, flushPromises, inBody, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 
 const ADMIN = {
   staffId: "s1",

@@ -17,11 +17,9 @@ import {
 } from "../src/backup";
 import { forgetNewRecoveryCode, rekeyState } from "../src/rekey";
 import { sessionState } from "../src/session";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, flushPromises, inBody, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 
 const ADMIN = {
   staffId: "s1",

@@ -7,10 +7,9 @@ import { invoke } from "@tauri-apps/api/core";
 import SummaryTab from "../src/components/casefile/SummaryTab.vue";
 import { conflictsOf, syncState } from "../src/sync";
 import type { Conflict } from "../src/api";
-import { mountApp } from "./helpers";
+import { byTestId, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 function conflict(participantId: string, recordType: string, field: string): Conflict {
   const side = { opId: `${field}-op`, value: '"x"', deleted: false, author: "lucia", device: "Laptop Lucía", at: "2026-12-01T10:00:00Z" };

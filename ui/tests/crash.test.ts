@@ -21,11 +21,10 @@ import {
 } from "../src/crash";
 import { sessionState } from "../src/session";
 import { shellPlace } from "../src/place";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
 const mockedListen = vi.mocked(listen);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 const ORIGINS = ["tauri://localhost", "http://tauri.localhost"];
 const NAME = "Lucía Pérez";

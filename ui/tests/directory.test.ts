@@ -6,11 +6,9 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 import { invoke } from "@tauri-apps/api/core";
 import DirectoryArea from "../src/areas/DirectoryArea.vue";
 import { loadDirectoryIndex, loadOrganizations, referralTarget, verification } from "../src/directory";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, flushPromises, inBody, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 
 const CASEWORKER = { staffId: "s1", username: "ana", displayName: "Ana Rojas", role: "caseworker", orgName: "Mujeres Libres", country: "CO", idleLockMinutes: 5, demo: false };
 const COORDINATOR = { ...CASEWORKER, role: "coordinator" };

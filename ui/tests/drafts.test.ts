@@ -16,12 +16,10 @@ import { clearCrash, crashState } from "../src/crash";
 import { enterShell, sessionState } from "../src/session";
 import { shellPlace } from "../src/place";
 import type { CaseRecord, CountryCatalog, SessionInfo } from "../src/api";
-import { CO_RIGHTS, flushPromises, mountApp, rosita } from "./helpers";
+import { byTestId, CO_RIGHTS, flushPromises, inBody, mountApp, rosita } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
 const mockedListen = vi.mocked(listen);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 
 const ANA: SessionInfo = {
   staffId: "s1",
@@ -228,12 +226,6 @@ describe("the app after a lock", () => {
       return () => {};
     });
     Object.assign(sessionState, { phase: "loading", session: null, lockReason: null });
-    // PrimeVue's tab list watches its size; the test DOM has no ResizeObserver.
-    globalThis.ResizeObserver ??= class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    } as unknown as typeof ResizeObserver;
   });
   afterEach(() => {
     document.body.innerHTML = "";

@@ -6,10 +6,9 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 import { invoke } from "@tauri-apps/api/core";
 import ContactsTab from "../src/components/casefile/ContactsTab.vue";
 import ParticipantsArea from "../src/areas/ParticipantsArea.vue";
-import { flushPromises, mountApp, rosita } from "./helpers";
+import { byTestId, flushPromises, mountApp, rosita } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 const SESSION = { staffId: "s1", username: "ana.rojas", displayName: "Ana Rojas", role: "admin", orgName: "Mujeres Libres", country: "CO", idleLockMinutes: 5, demo: false };
 

@@ -9,17 +9,10 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 import { invoke } from "@tauri-apps/api/core";
 import ParticipantFileView from "../src/components/casefile/ParticipantFileView.vue";
 import { syncState } from "../src/sync";
-import { flushPromises, mountApp, rosita } from "./helpers";
+import { byTestId, flushPromises, mountApp, rosita } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
 
-// PrimeVue's tab list watches its size; the test DOM has no ResizeObserver.
-globalThis.ResizeObserver ??= class {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-} as unknown as typeof ResizeObserver;
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 const CATALOG = { country: "CO", regionLabel: "department", regions: [], documents: [], legalApplicationTypes: [] };
 

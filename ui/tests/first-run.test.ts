@@ -6,7 +6,7 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 import { invoke } from "@tauri-apps/api/core";
 import FirstRunView from "../src/views/FirstRunView.vue";
 import { sessionState } from "../src/session";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, flushPromises, mountApp } from "./helpers";
 
 const DEMO_SESSION = {
   staffId: "d1",
@@ -20,7 +20,6 @@ const DEMO_SESSION = {
 };
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 async function fill(wrapper: ReturnType<typeof mountApp>, password: string, confirmation: string) {
   await wrapper.find(byTestId("create-org-name")).setValue("Mujeres Libres");

@@ -7,9 +7,8 @@ import HelpArea from "../src/areas/HelpArea.vue";
 import { AREAS, NAV_TESTIDS, mayOpen } from "../src/areas";
 import { guideLanguage, renderGuide } from "../src/help";
 import { showLanguage } from "../src/i18n";
-import { flushPromises, mountApp } from "./helpers";
+import { byTestId, flushPromises, mountApp } from "./helpers";
 
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 describe("Ayuda", () => {
   afterEach(() => showLanguage("es"));

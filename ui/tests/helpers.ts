@@ -18,6 +18,20 @@ if (!window.matchMedia) {
   })) as typeof window.matchMedia;
 }
 
+// PrimeVue's tab list watches its size; the test DOM has no ResizeObserver.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+} as unknown as typeof ResizeObserver;
+
+/** The selector of the element a test finds by its `data-testid`. */
+export const byTestId = (id: string) => `[data-testid="${id}"]`;
+
+/** The element with this `data-testid` anywhere in the page (dialogs are drawn outside the
+ *  mounted component). */
+export const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
+
 /** Mounts a component with the app's plugins (Spanish, PrimeVue without theme CSS); `stubs`
  *  stands in for components the test DOM cannot draw (the summaries' charts). */
 export function mountApp(

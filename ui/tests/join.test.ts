@@ -8,10 +8,9 @@ import App from "../src/App.vue";
 import FirstRunView from "../src/views/FirstRunView.vue";
 import { sessionState } from "../src/session";
 import { forgetSync } from "../src/sync";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 const SESSION = {
   staffId: "s3",

@@ -8,11 +8,9 @@ import ApplicationsTab from "../src/components/casefile/ApplicationsTab.vue";
 import EligibilityGuide from "../src/components/casefile/EligibilityGuide.vue";
 import ServiceTab from "../src/components/casefile/ServiceTab.vue";
 import type { CaseRecord, CountryCatalog, EligibilityReport, LegalOverview, RecordData } from "../src/api";
-import { CO_RIGHTS, commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, CO_RIGHTS, commandError, flushPromises, inBody, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 
 // PrimeVue's DatePicker listens to media queries, which jsdom lacks.
 if (!window.matchMedia) {

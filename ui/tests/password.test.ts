@@ -5,10 +5,9 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 
 import { invoke } from "@tauri-apps/api/core";
 import PasswordArea from "../src/areas/PasswordArea.vue";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 describe("my password", () => {
   it("shows a wrong current password on its field and empties it", async () => {

@@ -8,10 +8,9 @@ import ComplianceReportPrint from "../src/components/print/ComplianceReportPrint
 import IntakeFormPrint from "../src/components/print/IntakeFormPrint.vue";
 import ParticipantFilePrint from "../src/components/print/ParticipantFilePrint.vue";
 import type { CaseRecord, ComplianceReportView, CountryCatalog, RecordData } from "../src/api";
-import { CO_RIGHTS, commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, CO_RIGHTS, commandError, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 const CATALOG: CountryCatalog = {
   ...CO_RIGHTS,

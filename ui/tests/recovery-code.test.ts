@@ -4,9 +4,8 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) }));
 
 import RecoveryCodeView from "../src/views/RecoveryCodeView.vue";
-import { mountApp } from "./helpers";
+import { byTestId, mountApp } from "./helpers";
 
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 const CODE = "K7QF-2M9X-PL4R-8HTD-W3NV";
 
 describe("recovery code screen", () => {

@@ -5,11 +5,9 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 
 import { invoke } from "@tauri-apps/api/core";
 import ReferralsTab from "../src/components/casefile/ReferralsTab.vue";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, flushPromises, inBody, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 
 const SESSION = { staffId: "s1", username: "ana", displayName: "Ana Rojas", role: "caseworker", orgName: "Mujeres Libres", country: "CO", idleLockMinutes: 5, demo: false };
 const STAFF = [{ id: "s1", username: "ana", displayName: "Ana Rojas", role: "caseworker", active: true, createdAt: "2025-01-01T00:00:00Z" }];

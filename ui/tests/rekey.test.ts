@@ -7,11 +7,9 @@ import { invoke } from "@tauri-apps/api/core";
 import NewRecoveryCodeDialog from "../src/components/NewRecoveryCodeDialog.vue";
 import StaffArea from "../src/areas/StaffArea.vue";
 import { forgetNewRecoveryCode, rekeyState, showNewRecoveryCode, staffNames } from "../src/rekey";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, flushPromises, inBody, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 const CODE = "K7QF-2M9X-PL4R-8HTD-W3NV";
 // The dialogs' own transitions run (test-utils stubs them by default): PrimeVue focuses, and
 // listens for Escape, when a dialog has entered.

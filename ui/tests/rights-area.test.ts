@@ -8,10 +8,9 @@ import RightsArea from "../src/areas/RightsArea.vue";
 import type { ErasureEntry, RightsOverview, RightsRequestEntry } from "../src/api";
 import { formatIsoDate, fromIsoDate, toIsoDate, todayIso } from "../src/caseFile";
 import { laptopsMissing, shortReference, sortForList } from "../src/rights";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 const today = todayIso();
 function daysFromToday(days: number): string {

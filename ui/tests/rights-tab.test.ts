@@ -11,18 +11,10 @@ import ParticipantFileView from "../src/components/casefile/ParticipantFileView.
 import type { CaseRecord, CountryCatalog, ParticipantFile, RightsRequest, Role, SessionInfo, StaffMember } from "../src/api";
 import { formatIsoDate, fromIsoDate, toIsoDate, todayIso } from "../src/caseFile";
 import { syncState } from "../src/sync";
-import { CO_RIGHTS, commandError, flushPromises, mountApp, rosita } from "./helpers";
+import { byTestId, CO_RIGHTS, commandError, flushPromises, inBody, mountApp, rosita } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 
-// PrimeVue's tab list watches its size; the test DOM has no ResizeObserver.
-globalThis.ResizeObserver ??= class {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-} as unknown as typeof ResizeObserver;
 
 const today = todayIso();
 function daysFromToday(days: number): string {

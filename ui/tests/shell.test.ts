@@ -10,11 +10,10 @@ import { listen } from "@tauri-apps/api/event";
 import App from "../src/App.vue";
 import { sessionState } from "../src/session";
 import { startActivityReporting, TOUCH_INTERVAL_MS } from "../src/activity";
-import { CO_RIGHTS, flushPromises, mountApp } from "./helpers";
+import { byTestId, CO_RIGHTS, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
 const mockedListen = vi.mocked(listen);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 const ADMIN = {
   staffId: "s1",
@@ -142,12 +141,6 @@ describe("main shell", () => {
   });
 
   it("shows Derechos to coordinators (without the administrators' areas) and opens a woman's file there on its Derechos tab", async () => {
-    // PrimeVue's tab list watches its size; the test DOM has no ResizeObserver.
-    globalThis.ResizeObserver ??= class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    } as unknown as typeof ResizeObserver;
     const none = { items: [], total: 0, capped: false };
     const catalog = { ...CO_RIGHTS, country: "CO", regionLabel: "department", regions: [], documents: [], legalApplicationTypes: [] };
     const data = {

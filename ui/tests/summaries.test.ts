@@ -17,10 +17,9 @@ import {
   quarterCode,
   requestOf,
 } from "../src/summaries";
-import { commandError, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 // ECharts draws nothing in the test DOM: the chart component stands in as a stub.
 const STUBS = { SummaryChart: true };
 

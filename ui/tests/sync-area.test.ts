@@ -8,10 +8,9 @@ import SyncArea from "../src/areas/SyncArea.vue";
 import App from "../src/App.vue";
 import { forgetSync } from "../src/sync";
 import { sessionState } from "../src/session";
-import { commandError, device, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, device, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 const STAFF = [
   { id: "s1", username: "ana.rojas", displayName: "Ana Rojas", role: "admin", active: true, createdAt: "2025-03-02T14:00:00Z" },

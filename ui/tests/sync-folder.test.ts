@@ -12,11 +12,9 @@ import { i18n } from "../src/i18n";
 import { sessionState } from "../src/session";
 import { FOLDER_TOAST_CLASS, folderFileSender, folderState, folderToast, forgetSync, syncFolderAtSignIn, syncState } from "../src/sync";
 import type { FolderToast, FolderWords } from "../src/sync";
-import { commandError, device, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, device, flushPromises, inBody, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 
 const THIS = "11111111-1111-4111-8111-111111111111";
 const MARTA = "22222222-2222-4222-8222-222222222222";

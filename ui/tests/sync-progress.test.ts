@@ -10,11 +10,9 @@ import FirstRunView from "../src/views/FirstRunView.vue";
 import { i18n } from "../src/i18n";
 import { FOLDER_TOAST_CLASS, PROGRESS_POLL_MS, forgetSync, progressPercent, progressPhaseKey, syncFolderAtSignIn } from "../src/sync";
 import type { FolderToast } from "../src/sync";
-import { commandError, device, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, device, flushPromises, inBody, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 const calls = (command: string) => mockedInvoke.mock.calls.filter(([name]) => name === command).length;
 
 const COORDINATOR = {

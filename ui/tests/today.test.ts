@@ -6,10 +6,9 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 import { invoke } from "@tauri-apps/api/core";
 import TodayArea from "../src/areas/TodayArea.vue";
 import { fromIsoDate, toIsoDate, todayIso } from "../src/caseFile";
-import { flushPromises, mountApp } from "./helpers";
+import { byTestId, flushPromises, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 const STAFF = [{ id: "s1", username: "ana", displayName: "Ana Rojas", role: "caseworker", active: true, createdAt: "2025-01-01T00:00:00Z" }];
 const CATALOG = {

@@ -7,11 +7,9 @@ import { invoke } from "@tauri-apps/api/core";
 import App from "../src/App.vue";
 import { sessionState } from "../src/session";
 import { VISIT_CHECK_MS, VISIT_ENDED_TOAST_CLASS, forgetSync, forgetVisitInForce, visitState } from "../src/sync";
-import { commandError, device, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, device, flushPromises, inBody, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 const calls = (command: string) => mockedInvoke.mock.calls.filter(([name]) => name === command).length;
 
 const CASEWORKER = {

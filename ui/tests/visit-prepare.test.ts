@@ -6,11 +6,9 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 import { invoke } from "@tauri-apps/api/core";
 import SyncArea from "../src/areas/SyncArea.vue";
 import { forgetSync } from "../src/sync";
-import { commandError, device, flushPromises, mountApp } from "./helpers";
+import { byTestId, commandError, device, flushPromises, inBody, mountApp } from "./helpers";
 
 const mockedInvoke = vi.mocked(invoke);
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const inBody = (id: string) => document.body.querySelector<HTMLElement>(byTestId(id));
 
 const COORDINATOR = {
   staffId: "s2",
