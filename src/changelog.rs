@@ -670,62 +670,7 @@ pub(crate) fn insert_coded(
     device: i64,
     author: i64,
 ) -> Result<()> {
-    insert_encoded(conn, &Encoded::of(op)?, device, author)
-}
-
-/// An operation as the log stores it, but for the numbers that need this vault's `log_names`:
-/// made without the connection, so that a thread other than the writer's can make it.
-pub(crate) struct Encoded {
-    seq: u64,
-    op_id: [u8; 16],
-    hlc: i64,
-    /// The record type and field, as numbers from the build's list or as names.
-    record_type: Result<i64, String>,
-    field: Result<i64, String>,
-    record_id: [u8; 16],
-    kind: i64,
-    value: Option<Vec<u8>>,
-    based_on: Vec<u8>,
-    participant_id: Option<[u8; 16]>,
-}
-
-impl Encoded {
-    pub(crate) fn of(op: &Operation) -> Result<Encoded> {
-        let her = op.participant_id.as_deref();
-        let term = |name: &str| match name {
-            "" => Ok(0),
-            name => compact::term_code(name).ok_or_else(|| name.to_string()),
-        };
-        Ok(Encoded {
-            seq: op.seq,
-            op_id: compact::id_bytes(&op.op_id),
-            hlc: op.hlc.encode(),
-            record_type: term(&op.record_type),
-            field: term(&op.field),
-            record_id: compact::id_bytes(&op.record_id),
-            kind: op.kind.code(),
-            value: op
-                .value
-                .as_ref()
-                .map(|v| compact::encode_value(v, her))
-                .transpose()?,
-            based_on: compact::ids_bytes(&op.based_on),
-            participant_id: her.map(compact::id_bytes),
-        })
-    }
-}
-
-/// Stores an [`Encoded`] operation of the device and author numbered `device` and `author`.
-pub(crate) fn insert_encoded(
-    conn: &Connection,
-    op: &Encoded,
-    device: i64,
-    author: i64,
-) -> Result<()> {
-    let code = |name: &Result<i64, String>| match name {
-        Ok(code) => Ok(*code),
-        Err(name) => name_code(conn, name),
-    };
+    let her = op.participant_id.as_deref();
     conn.prepare_cached(
         "INSERT INTO change_log (position, op_id, hlc, author, record_type, record_id, field,
                                  kind, value, based_on, participant_id)
@@ -733,16 +678,19 @@ pub(crate) fn insert_encoded(
     )?
     .execute(params![
         position(device, op.seq)?,
-        op.op_id.as_slice(),
-        op.hlc,
+        compact::id_bytes(&op.op_id).as_slice(),
+        op.hlc.encode(),
         author,
-        code(&op.record_type)?,
-        op.record_id.as_slice(),
-        code(&op.field)?,
-        op.kind,
-        op.value,
-        op.based_on,
-        op.participant_id.as_ref().map(|id| id.as_slice()),
+        name_code(conn, &op.record_type)?,
+        compact::id_bytes(&op.record_id).as_slice(),
+        name_code(conn, &op.field)?,
+        op.kind.code(),
+        op.value
+            .as_ref()
+            .map(|v| compact::encode_value(v, her))
+            .transpose()?,
+        compact::ids_bytes(&op.based_on),
+        her.map(|id| compact::id_bytes(id).to_vec()),
     ])?;
     Ok(())
 }

@@ -466,24 +466,21 @@ pub(crate) fn save(
     Ok(id)
 }
 
-/// A record of her file as the change log states it (operations that arrived by sync), made
-/// without the connection ([`fold_row`]), so that another thread than the writer's can make
-/// it: its body (an added entry's, or the folded fields, without her file's id or empty
-/// fields), and that body encoded when the operation that states the record (its origin)
-/// does not say exactly the same (`None`: the row points at the origin, as the write path's
-/// rows do).
-#[derive(Debug)]
-pub(crate) struct FoldedRow {
-    pub kept: Map<String, Value>,
-    data: Option<Vec<u8>>,
-}
-
-/// [`FoldedRow`] of a record in `state`, whose origin says `origin` (its value). `None` when
-/// there is nothing to write yet.
-pub(crate) fn fold_row(
+/// Writes a record of her file as the change log states it (operations that arrived by
+/// sync): its body (an added entry's, or the folded fields), whether it is deleted, when and by
+/// whom it was made. When the operation that states the record as it is (`origin`: its
+/// device's stored number, its sequence number and its value) says exactly what the body
+/// says, the row points at it, as the write path's rows do; otherwise the body is kept in the
+/// row (`data`). `kind` and `created_by` come as their stored numbers
+/// (`changelog::name_code`). Returns the body written (without her file's id or empty fields).
+pub(crate) fn write_folded(
+    conn: &Connection,
+    participant_id: &str,
+    (kind, id): (i64, &str),
     state: &changelog::RecordState,
-    origin: Option<Option<&Value>>,
-) -> Result<Option<FoldedRow>> {
+    (created_at, created_by): (i64, i64),
+    origin: Option<(i64, u64, Option<&Value>)>,
+) -> Result<Option<Map<String, Value>>> {
     // The body without her file's id or empty fields, copied once.
     fn kept<'a>(fields: impl Iterator<Item = (&'a String, &'a Value)>) -> Map<String, Value> {
         fields
@@ -515,35 +512,12 @@ pub(crate) fn fold_row(
                 .filter(|(k, _)| *k != PARTICIPANT_FIELD)
                 .all(|(k, v)| kept.get(k) == Some(v))
     };
-    let data = match origin {
-        Some(Some(Value::Object(value))) if states_it(value) => None,
-        _ => Some(compact::encode_object(&kept)?),
-    };
-    Ok(Some(FoldedRow { kept, data }))
-}
-
-/// Writes a record of her file as the change log states it ([`fold_row`]), whether it is
-/// deleted, when and by whom it was made. The row points at its origin (`origin`: its
-/// device's stored number and its sequence number) when [`fold_row`] found that the origin
-/// states it. `kind` and `created_by` come as their stored numbers (`changelog::name_code`).
-pub(crate) fn write_folded(
-    conn: &Connection,
-    participant_id: &str,
-    (kind, id): (i64, &str),
-    row: &FoldedRow,
-    deleted: bool,
-    (created_at, created_by): (i64, i64),
-    origin: Option<(i64, u64)>,
-) -> Result<()> {
     // Either a pointer at the origin (no body) or the body (no pointer).
-    let (origin_device, origin_seq, data) = match (&row.data, origin) {
-        (None, Some((device, seq))) => (Some(device), Some(seq as i64), None),
-        (None, None) => {
-            return Err(Error::Internal(
-                "a record pointing at an origin it has not".into(),
-            ))
+    let (origin_device, origin_seq, data) = match origin {
+        Some((device, seq, Some(Value::Object(value)))) if states_it(value) => {
+            (Some(device), Some(seq as i64), None)
         }
-        (Some(data), _) => (None, None, Some(data.as_slice())),
+        _ => (None, None, Some(compact::encode_object(&kept)?)),
     };
     conn.prepare_cached(
         "INSERT INTO case_records (participant_id, id, kind, created_at, created_by, deleted,
@@ -563,12 +537,12 @@ pub(crate) fn write_folded(
         kind,
         created_at,
         created_by,
-        deleted,
+        state.deleted,
         origin_device,
         origin_seq,
         data,
     ])?;
-    Ok(())
+    Ok(Some(kept))
 }
 
 /// Recomputes everything the write path keeps about a file from her records: the counts

@@ -531,18 +531,6 @@ pub(crate) fn records_from_stored(
         .collect()
 }
 
-/// A stored record with its data read from its fields, not yet shown.
-fn shown(participant_id: &str, found: StoredRecord, data: RecordData) -> CaseRecord {
-    CaseRecord {
-        id: found.id,
-        participant_id: participant_id.to_string(),
-        data,
-        created_at: found.created_at,
-        created_by: found.created_by,
-        masked: false,
-    }
-}
-
 fn load_where(
     conn: &Connection,
     participant_id: &str,
@@ -558,11 +546,19 @@ fn load_where(
 fn case_record(
     conn: &Connection,
     participant_id: &str,
-    mut found: StoredRecord,
+    found: StoredRecord,
     present: bool,
 ) -> Result<CaseRecord> {
-    let data = RecordData::from_fields(&found.kind, std::mem::take(&mut found.fields))?;
-    as_shown(conn, shown(participant_id, found, data), present)
+    let data = RecordData::from_fields(&found.kind, found.fields)?;
+    let shown = CaseRecord {
+        id: found.id,
+        participant_id: participant_id.to_string(),
+        data,
+        created_at: found.created_at,
+        created_by: found.created_by,
+        masked: false,
+    };
+    as_shown(conn, shown, present)
 }
 
 /// A record ready to show: members of staff named by username when `present`, and a

@@ -761,28 +761,28 @@ fn write_folded(
                     // than keeping a second copy of the body (every operation of a file is on
                     // this laptop's log while her records are).
                     let origin = latest.filter(|op| op.participant_id.as_deref() == Some(her));
-                    let row = case_file::fold_row(&state, origin.map(|op| op.value.as_ref()))?;
                     let origin = match origin {
-                        Some(op) => Some((cache.code(conn, &op.device_id)?, op.seq)),
+                        Some(op) => {
+                            Some((cache.code(conn, &op.device_id)?, op.seq, op.value.as_ref()))
+                        }
                         None => None,
                     };
-                    if let Some(row) = row {
-                        case_file::write_folded(
-                            conn,
-                            her,
-                            (cache.code(conn, kind)?, record_id),
-                            &row,
-                            state.deleted,
-                            (created_ms / 1000, cache.code(conn, &first.author_id)?),
-                            origin,
-                        )?;
+                    let written = case_file::write_folded(
+                        conn,
+                        her,
+                        (cache.code(conn, kind)?, record_id),
+                        &state,
+                        (created_ms / 1000, cache.code(conn, &first.author_id)?),
+                        origin,
+                    )?;
+                    if let Some(fields) = written {
                         if cache.written.is_some() {
                             let created_by = cache.username(conn, &first.author_id)?;
                             if let Some(kept) = &mut cache.written {
                                 let stored = StoredRecord {
                                     id: record_id.to_string(),
                                     kind: kind.to_string(),
-                                    fields: row.kept,
+                                    fields,
                                     created_at: crate::records::record::created_at_text(
                                         created_ms / 1000,
                                     )?,
@@ -991,8 +991,8 @@ fn apply_known(
             })
             .collect()
     };
-    // The numbers of the devices and authors (few, and some may be new to log_names) are
-    // taken first: the operations are then made rows without the connection.
+    // The numbers of the devices and authors (few, and some may be new to log_names), taken
+    // once rather than asked for every operation.
     let mut codes: HashMap<&str, i64> = HashMap::new();
     for op in &new_ops {
         for name in [op.device_id.as_str(), op.author_id.as_str()] {
@@ -1001,17 +1001,13 @@ fn apply_known(
             }
         }
     }
-    let insert = |n: usize, encoded: &changelog::Encoded| -> Result<()> {
-        if n % STEP == STEP - 1 {
-            progress.step(STEP as u64)?;
-        }
-        let op = new_ops[n];
-        let (device, author) = (codes[op.device_id.as_str()], codes[op.author_id.as_str()]);
-        changelog::insert_encoded(conn, encoded, device, author)
-    };
     let insert_all = || -> Result<()> {
         for (n, op) in new_ops.iter().enumerate() {
-            insert(n, &changelog::Encoded::of(op)?)?;
+            if n % STEP == STEP - 1 {
+                progress.step(STEP as u64)?;
+            }
+            let (device, author) = (codes[op.device_id.as_str()], codes[op.author_id.as_str()]);
+            changelog::insert_coded(conn, op, device, author)?;
         }
         Ok(())
     };
